@@ -1,0 +1,422 @@
+"""Load and validate a catalogue file (``sources.yaml``) into a :class:`Catalog`.
+
+The schema is strict on purpose: unknown keys are errors (EcoLogits once read ``sources``
+where its data said ``source`` and silently dropped every citation), required citation
+fields must be present, units must have the right dimension, and ranges must be ordered.
+Every error names the file, the line, the entry and the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import os
+import re
+from collections.abc import Callable, Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+from soracost.errors import DataError
+from soracost.ranges import Range
+from soracost.records import (
+    BOUNDARIES,
+    CASES,
+    CITATION_FIELDS,
+    CONFIDENCES,
+    FILLS,
+    METHODS,
+    AppliesTo,
+    Catalog,
+    Clip,
+    Estimate,
+    Source,
+)
+from soracost.units import QUANTITIES, UnitProblem, conversion_factor, parse_amount
+from soracost.yamldoc import LocatedDict, LocatedList, parse, read_text
+
+SCHEMA_VERSION = 1
+SOURCES_ENV = "SORACOST_SOURCES"
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_URL = re.compile(r"^https?://\S+$")
+_SOURCE_KINDS = ("paper", "preprint", "news", "blog", "dataset", "leaderboard", "library", "report")
+
+T = TypeVar("T")
+
+
+def default_sources_path() -> Path:
+    """The embedded catalogue: inside the installed package, else the repository root."""
+    packaged = resources.files("soracost") / "data" / "sources.yaml"
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "sources.yaml"
+
+
+def resolve_sources_path(option: str | Path | None) -> Path:
+    """The data file to use: the option, else ``$SORACOST_SOURCES``, else the embedded one."""
+    if option:
+        return Path(option)
+    from_env = os.environ.get(SOURCES_ENV)
+    if from_env:
+        return Path(from_env)
+    return default_sources_path()
+
+
+def load_catalog(path: Path) -> Catalog:
+    """Read, parse and validate a data file. Raises :class:`DataError` on any problem."""
+    text = read_text(path)
+    return parse_catalog(text, label=str(path))
+
+
+def parse_catalog(text: str, label: str) -> Catalog:
+    """Validate catalogue text; ``label`` names the file in error messages."""
+    data = parse(text, label)
+    sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if not isinstance(data, LocatedDict):
+        raise DataError(
+            "the top level must be a mapping with 'sources' and 'estimates'",
+            file=label,
+            line=getattr(data, "line", 1),
+        )
+    top = _Fields(data, label, entry=None)
+    top.reject_unknown({"schema_version", "title", "sources", "estimates"})
+    version = top.integer("schema_version")
+    if version != SCHEMA_VERSION:
+        top.fail("schema_version", f"unsupported version {version}; this soracost reads {SCHEMA_VERSION}")
+    title = top.text("title", required=False)
+
+    sources: dict[str, Source] = {}
+    for item in top.entries("sources"):
+        source = _source(item)
+        if source.id in sources:
+            item.fail("id", f"duplicate id {source.id!r} (first on line {sources[source.id].line})")
+        sources[source.id] = source
+
+    estimates: list[Estimate] = []
+    seen: dict[str, int] = {}
+    for item in top.entries("estimates"):
+        estimate = _estimate(item, sources)
+        if estimate.id in seen:
+            item.fail("id", f"duplicate id {estimate.id!r} (first on line {seen[estimate.id]})")
+        seen[estimate.id] = estimate.line
+        estimates.append(estimate)
+    if not estimates:
+        top.fail("estimates", "the catalogue has no estimates")
+    return Catalog(
+        path=label, sha256=sha256, sources=sources, estimates=tuple(estimates), title=title
+    )
+
+
+def _source(item: _Fields) -> Source:
+    item.reject_unknown(
+        {"id", *CITATION_FIELDS, "kind", "confidence", "gaps", "unconfirmed", "note"}
+    )
+    gaps = item.reasons("gaps", allowed=CITATION_FIELDS)
+    for name in CITATION_FIELDS:
+        if name == "publisher":
+            continue
+        present = item.has_value(name)
+        if not item.has_key(name):
+            item.fail(name, "missing; give it, or set it to null and say why under 'gaps'")
+        if not present and name not in gaps:
+            item.fail(name, "empty; say why it is unknown under 'gaps'")
+        if present and name in gaps:
+            item.fail(f"gaps.{name}", "has a value, so it is not a gap")
+    url = item.text("url", required=False)
+    if url is not None and not _URL.match(url):
+        item.fail("url", f"{url!r} is not an http(s) URL")
+    return Source(
+        id=item.identifier(),
+        publisher=item.text("publisher"),  # type: ignore[arg-type]  # required=True
+        title=item.text("title", required=False),
+        authors=item.text_list("authors"),
+        date=item.date("date"),
+        url=url,
+        kind=item.choice("kind", _SOURCE_KINDS),
+        confidence=item.choice("confidence", CONFIDENCES),  # type: ignore[arg-type]
+        line=item.line,
+        gaps=gaps,
+        unconfirmed=item.reasons("unconfirmed", allowed=CITATION_FIELDS),
+        note=item.text("note", required=False),
+    )
+
+
+def _estimate(item: _Fields, sources: dict[str, Source]) -> Estimate:
+    allowed = {
+        "id", "quantity", "published", "fill", "cases_note", "applies_to", "boundary",
+        "method", "source", "chain", "see_also", "claim", "confidence", "unconfirmed", "note",
+    }  # fmt: skip
+    item.reject_unknown(allowed)
+    estimate_id = item.identifier()
+    quantity = item.choice("quantity", QUANTITIES)
+    values, unit, published = _published_values(item, quantity)  # type: ignore[arg-type]
+    fill = item.choice("fill", tuple(FILLS), required=False)
+    filled = _filled(item, published, values, fill)
+
+    source_id = item.text("source")
+    assert source_id is not None
+    if source_id not in sources:
+        item.fail("source", f"no source has id {source_id!r}")
+    chain = tuple(item.text_list("chain", required=False) or ())
+    for position, link in enumerate(chain):
+        if link not in sources:
+            item.fail(f"chain[{position}]", f"no source has id {link!r}")
+    if chain and source_id not in chain:
+        item.fail("chain", f"must include the estimate's own source {source_id!r}")
+    if len(set(chain)) != len(chain):
+        item.fail("chain", "lists a source twice")
+    see_also = tuple(item.text_list("see_also", required=False) or ())
+    for position, link in enumerate(see_also):
+        if link not in sources:
+            item.fail(f"see_also[{position}]", f"no source has id {link!r}")
+
+    return Estimate(
+        id=estimate_id,
+        quantity=quantity,  # type: ignore[arg-type]
+        values=filled,
+        unit=unit,
+        published=published,
+        fill=fill,  # type: ignore[arg-type]
+        cases_note=item.text("cases_note", required=False),
+        applies_to=_applies_to(item.mapping("applies_to")),
+        boundary=item.choice("boundary", BOUNDARIES),  # type: ignore[arg-type]
+        method=item.choice("method", METHODS),  # type: ignore[arg-type]
+        source=source_id,
+        chain=chain,
+        see_also=see_also,
+        claim=item.text("claim"),  # type: ignore[arg-type]  # required=True
+        confidence=item.choice("confidence", CONFIDENCES),  # type: ignore[arg-type]
+        line=item.line,
+        unconfirmed=item.reasons("unconfirmed", allowed=tuple(allowed)),
+        note=item.text("note", required=False),
+    )
+
+
+def _published_values(item: _Fields, quantity: str) -> tuple[dict[str, float], str, dict[str, str]]:
+    """Parse ``published``: each case as the source wrote it, all converted to one unit."""
+    block = item.mapping("published")
+    block.reject_unknown(set(CASES))
+    for case in CASES:
+        if isinstance(block.data.get(case), int | float) and not isinstance(block.data[case], bool):
+            block.fail(case, f"{block.data[case]!r} has no unit; write it as the source did, e.g. '90 Wh'")
+    published = {case: block.text(case) for case in CASES if block.has_key(case)}
+    if not published:
+        block.fail(None, "give at least one of low, mid, high (e.g. 'mid: 90 Wh')")
+    parsed: dict[str, tuple[float, str]] = {}
+    for case, text in published.items():
+        try:
+            parsed[case] = parse_amount(text, quantity)  # type: ignore[arg-type]
+        except UnitProblem as exc:
+            block.fail(case, str(exc))
+    # The first published case, in low/mid/high order, sets the unit of the whole range.
+    unit = next(parsed[case][1] for case in CASES if case in parsed)
+    values = {case: value * conversion_factor(case_unit, unit) for case, (value, case_unit) in parsed.items()}
+    return values, unit, {case: str(text) for case, text in published.items()}
+
+
+def _filled(item: _Fields, published: dict[str, str], values: dict[str, float], fill: str | None) -> Range:
+    """Complete the cases the source did not give, by the rule the data names."""
+    given = tuple(case for case in CASES if case in published)
+    if fill is None:
+        if len(given) != len(CASES):
+            item.fail("fill", f"the source gives only {', '.join(given)}; say how the other cases are set ({', '.join(FILLS)})")
+    elif fill == "single-figure":
+        if len(given) != 1:
+            item.fail("fill", f"'single-figure' needs exactly one published case, not {len(given)}")
+        values = dict.fromkeys(CASES, values[given[0]])
+    elif given != ("low", "high"):
+        item.fail("fill", f"{fill!r} needs exactly low and high published")
+    elif fill == "geometric-mean":
+        values["mid"] = math.sqrt(values["low"] * values["high"])
+    else:  # midpoint
+        values["mid"] = (values["low"] + values["high"]) / 2
+    low, mid, high = (values[case] for case in CASES)
+    if not low <= mid <= high:
+        item.fail("published", f"cases must satisfy low <= mid <= high, got {low:g}, {mid:g}, {high:g} ({fill or 'as published'})")
+    return Range(low, mid, high)
+
+
+def _applies_to(block: _Fields) -> AppliesTo:
+    block.reject_unknown({"model", "sora_proxy", "clip", "hardware"})
+    clip = Clip()
+    if block.has_key("clip"):
+        fields = block.mapping("clip")
+        fields.reject_unknown({"duration_s", "width", "height", "frames", "fps", "steps"})
+        clip = Clip(
+            duration_s=fields.positive("duration_s", float),
+            width=fields.positive("width", int),
+            height=fields.positive("height", int),
+            frames=fields.positive("frames", int),
+            fps=fields.positive("fps", float),
+            steps=fields.positive("steps", int),
+        )
+    return AppliesTo(
+        model=block.text("model"),  # type: ignore[arg-type]  # required=True
+        sora_proxy=block.boolean("sora_proxy"),
+        clip=clip,
+        hardware=block.text("hardware", required=False),
+    )
+
+
+class _Fields:
+    """Typed reads of one located mapping; every failure names file, line, entry and field."""
+
+    def __init__(self, data: LocatedDict, label: str, entry: str | None, prefix: str = "") -> None:
+        self.data = data
+        self.label = label
+        self.entry = entry
+        self.prefix = prefix
+        self.line = data.line
+
+    def fail(self, name: str | None, message: str) -> NoReturn:
+        line = self.data.key_lines.get(name.split(".")[0].split("[")[0], self.line) if name else self.line
+        field = f"{self.prefix}{name}" if name else (self.prefix.rstrip(".") or None)
+        raise DataError(message, file=self.label, line=line, entry=self.entry, field=field)
+
+    def has_key(self, name: str) -> bool:
+        return name in self.data
+
+    def has_value(self, name: str) -> bool:
+        return self.data.get(name) is not None
+
+    def reject_unknown(self, allowed: Iterable[str]) -> None:
+        known = set(allowed)
+        for key in self.data:
+            if key not in known:
+                hint = ", ".join(sorted(known))
+                self.fail(key, f"unknown key (expected one of: {hint})")
+
+    def _get(self, name: str, required: bool) -> Any:
+        if name not in self.data or self.data[name] is None:
+            if required:
+                self.fail(name, "missing" if name not in self.data else "empty")
+            return None
+        return self.data[name]
+
+    def text(self, name: str, required: bool = True) -> str | None:
+        value = self._get(name, required)
+        if value is None:
+            return None
+        if not isinstance(value, str) or isinstance(value, bool):
+            self.fail(name, f"expected text, got {_describe(value)}")
+        if not value.strip():
+            self.fail(name, "is blank")
+        return value.strip()
+
+    def identifier(self) -> str:
+        value = self.text("id")
+        assert value is not None
+        if not _ID.match(value):
+            self.fail("id", f"{value!r} is not a valid id (lower-case letters, digits, '.', '_', '-')")
+        return value
+
+    def integer(self, name: str) -> int:
+        value = self._get(name, required=True)
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.fail(name, f"expected a whole number, got {_describe(value)}")
+        return value
+
+    def positive(self, name: str, kind: Callable[[Any], T]) -> T | None:
+        value = self._get(name, required=False)
+        if value is None:
+            return None
+        wanted_int = kind is int
+        ok_type = isinstance(value, int) if wanted_int else isinstance(value, int | float)
+        if not ok_type or isinstance(value, bool):
+            self.fail(name, f"expected {'a whole' if wanted_int else 'a'} number, got {_describe(value)}")
+        if not math.isfinite(value) or value <= 0:
+            self.fail(name, f"expected a finite positive number, got {value!r}")
+        return kind(value)
+
+    def boolean(self, name: str) -> bool:
+        value = self._get(name, required=True)
+        if not isinstance(value, bool):
+            self.fail(name, f"expected true or false, got {_describe(value)}")
+        return value
+
+    def choice(self, name: str, choices: Iterable[str], required: bool = True) -> str | None:
+        options = tuple(choices)
+        value = self.text(name, required)
+        if value is not None and value not in options:
+            self.fail(name, f"{value!r} is not one of: {', '.join(options)}")
+        return value
+
+    def date(self, name: str) -> str | None:
+        value = self._get(name, required=False)
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime | dt.date):
+            return value.isoformat()[:10]
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)  # a bare year such as 2025
+        if not isinstance(value, str) or not _DATE.match(value):
+            self.fail(name, f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
+        return value
+
+    def text_list(self, name: str, required: bool = False) -> tuple[str, ...] | None:
+        value = self._get(name, required)
+        if value is None:
+            return None
+        if not isinstance(value, LocatedList) or not value:
+            self.fail(name, f"expected a non-empty list of text, got {_describe(value)}")
+        for position, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                self.fail(f"{name}[{position}]", f"expected text, got {_describe(item)}")
+        return tuple(item.strip() for item in value)
+
+    def mapping(self, name: str) -> _Fields:
+        value = self._get(name, required=True)
+        if not isinstance(value, LocatedDict):
+            self.fail(name, f"expected a mapping, got {_describe(value)}")
+        return _Fields(value, self.label, self.entry, prefix=f"{self.prefix}{name}.")
+
+    def reasons(self, name: str, allowed: Iterable[str]) -> dict[str, str]:
+        """A mapping of field name to a reason, such as ``gaps`` or ``unconfirmed``."""
+        value = self._get(name, required=False)
+        if value is None:
+            return {}
+        block = self.mapping(name)
+        fields = set(allowed)
+        result: dict[str, str] = {}
+        for key in block.data:
+            if key.split(".")[0] not in fields:
+                block.fail(key, f"names no field of this entry (expected one of: {', '.join(sorted(fields))})")
+            reason = block.text(key)
+            assert reason is not None
+            result[key] = reason
+        return result
+
+    def entries(self, name: str) -> Iterable[_Fields]:
+        """Each mapping in the list under ``name``, labelled with its id for errors."""
+        value = self._get(name, required=True)
+        if not isinstance(value, LocatedList):
+            self.fail(name, f"expected a list, got {_describe(value)}")
+        kind = name[:-1]  # "sources" -> "source", "estimates" -> "estimate"
+        for position, item in enumerate(value):
+            if not isinstance(item, LocatedDict):
+                raise DataError(
+                    f"expected a mapping, got {_describe(item)}",
+                    file=self.label,
+                    line=value.item_lines[position],
+                    entry=f"{kind} #{position + 1}",
+                )
+            ident = item.get("id")
+            label = f"{kind} {ident!r}" if isinstance(ident, str) else f"{kind} #{position + 1}"
+            yield _Fields(item, self.label, label)
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, LocatedDict):
+        return "a mapping"
+    if isinstance(value, LocatedList):
+        return "a list"
+    if isinstance(value, str):
+        return f"text {value!r}"
+    return f"{value!r} ({type(value).__name__})"

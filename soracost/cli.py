@@ -1,0 +1,429 @@
+"""The command line: parse options, call the core, pick a renderer, write, set exit codes.
+
+This is the only module that writes to the terminal or to files. Rich, pint and PyYAML
+are imported inside the commands that need them, so ``soracost --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from soracost import __version__
+from soracost.errors import EXIT_DATA, EXIT_USAGE, SoracostError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from rich.console import Console, RenderableType
+
+    from soracost.model import Units
+    from soracost.records import Catalog
+
+
+class SoracostGroup(TyperGroup):
+    """Typer's group with one-line errors: ``soracost: error: ...`` and a documented code.
+
+    Typer vendors its own Click, whose exception classes are private; Click errors are
+    recognised by the interface they all share (``exit_code`` and ``format_message``).
+    """
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            code = super().main(
+                args=args,
+                prog_name=prog_name or "soracost",
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
+            )
+        except SoracostError as exc:
+            code = _report(f"error: {exc.one_line()}", exc.exit_code)
+        except typer.Abort:
+            code = _report("aborted", EXIT_DATA)
+        except Exception as exc:
+            if not _is_click_error(exc):
+                raise
+            code = _report(_usage_line(exc), int(getattr(exc, "exit_code", EXIT_USAGE)))
+        code = code if isinstance(code, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _is_click_error(exc: BaseException) -> bool:
+    return callable(getattr(exc, "format_message", None)) and isinstance(
+        getattr(exc, "exit_code", None), int
+    )
+
+
+def _usage_line(exc: Exception) -> str:
+    message = " ".join(str(exc.format_message()).split())  # type: ignore[attr-defined]
+    ctx = getattr(exc, "ctx", None)
+    hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+    return f"usage error: {message}{hint}"
+
+
+def _report(line: str, code: int) -> int:
+    sys.stderr.write(f"soracost: {line}\n")
+    sys.stderr.flush()
+    return code
+
+
+app = typer.Typer(
+    cls=SoracostGroup,
+    name="soracost",
+    help=(
+        "Electricity and water footprints of AI video generation (Sora and its peers), "
+        "with every figure tied to its published source.\n\n"
+        "Nobody has measured Sora itself: the figures are published measurements of open "
+        "models, models and back-of-envelope estimates, each shown with its boundary, its "
+        "method and its citation."
+    ),
+    epilog=(
+        "Examples:  soracost clip --count 10  ·  soracost compare --quantity water  ·  "
+        "soracost compare --format csv --output compare.csv  ·  soracost sources check my.yaml"
+        "\n\nExit codes: 0 ok, 1 bad data or input/output problem, 2 misused command line."
+    ),
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+sources_app = typer.Typer(
+    cls=SoracostGroup,
+    help="List the sources behind the figures, or check a data file.",
+    invoke_without_command=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+app.add_typer(sources_app, name="sources")
+
+
+class OutputFormat(str, Enum):
+    """How results are written: a Rich table for people, or CSV / JSON for machines."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class QuantityChoice(str, Enum):
+    """The quantity ``compare`` puts side by side."""
+
+    energy = "energy"
+    water = "water"
+
+
+def _unit_callback(quantity: str) -> Any:
+    def check(value: str) -> str:
+        from soracost.units import UnitProblem, check_unit
+
+        try:
+            return check_unit(value, quantity)  # type: ignore[arg-type]
+        except UnitProblem as exc:
+            raise typer.BadParameter(str(exc)) from None
+
+    return check
+
+
+SourcesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--sources",
+        envvar="SORACOST_SOURCES",
+        help="Data file of sourced estimates to use instead of the embedded sources.yaml.",
+        show_default=False,
+        metavar="FILE",
+        dir_okay=True,
+    ),
+]
+EnergyUnitOption = Annotated[
+    str,
+    typer.Option(
+        "--energy-unit",
+        help="Unit for energy: any energy unit pint knows (Wh, kWh, MWh, J, MJ, kcal…).",
+        callback=_unit_callback("energy"),
+        metavar="UNIT",
+    ),
+]
+WaterUnitOption = Annotated[
+    str,
+    typer.Option(
+        "--water-unit",
+        help="Unit for water: any volume unit pint knows (mL, L, gal, tsp, cup…).",
+        callback=_unit_callback("water"),
+        metavar="UNIT",
+    ),
+]
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="table for people; csv or json (full precision) for machines."),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to FILE instead of the terminal. Written whole or not at all.",
+        metavar="FILE",
+        show_default=False,
+    ),
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Replace the --output file if it already exists.")
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"soracost {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", help="Show the version and exit.", callback=_version, is_eager=True),
+    ] = False,
+) -> None:
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit()
+
+
+def _load(sources: Path | None) -> Catalog:
+    from soracost.catalog import load_catalog, resolve_sources_path
+
+    return load_catalog(resolve_sources_path(sources))
+
+
+def _units(energy_unit: str, water_unit: str) -> Units:
+    from soracost.model import Units
+
+    return Units(energy=energy_unit, water=water_unit)
+
+
+def _console(file: Any = None, *, plain: bool = False) -> Console:
+    from rich.console import Console
+
+    if plain:  # a table written to a file: no colour codes, a fixed readable width
+        return Console(file=file, width=120, no_color=True, color_system=None, highlight=False)
+    # Rich reads COLUMNS and NO_COLOR itself; off a terminal it would fall back to 80
+    # columns, too narrow for these tables, so piped tables get 120 unless COLUMNS says.
+    width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 120
+    return Console(file=file, width=width, highlight=False)
+
+
+def _emit(text: str | None, view: RenderableType | None, output: Path | None, force: bool, what: str) -> None:
+    """Write an export (``text``) or a table (``view``) to stdout or to ``output``."""
+    from soracost.output import write_atomically
+
+    if view is not None:
+        if output is None:
+            _console().print(view)
+            return
+        import io
+
+        buffer = io.StringIO()
+        _console(buffer, plain=True).print(view)
+        text = buffer.getvalue()
+    assert text is not None
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    write_atomically(output, text, force=force)
+    sys.stderr.write(f"soracost: wrote {what} to {output}\n")
+
+
+@app.command()
+def clip(
+    count: Annotated[
+        int,
+        typer.Option(
+            "--count",
+            "-n",
+            min=1,
+            max=10**15,
+            help="Number of clips in the batch.",
+        ),
+    ] = 1,
+    format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    force: ForceOption = False,
+    sources: SourcesOption = None,
+    energy_unit: EnergyUnitOption = "Wh",
+    water_unit: WaterUnitOption = "mL",
+) -> None:
+    """Electricity and water per clip and for a batch of COUNT clips, source by source.
+
+    One row per published estimate, with its low, mid and high cases, its boundary
+    (GPU only, whole server, facility…), its method and a footnote to its source.
+    Where a source published no water figure the cell says so.
+
+    [b]Examples[/b]
+
+      soracost clip --count 10
+
+      soracost clip -n 1000 --energy-unit kWh --water-unit L
+
+      soracost clip --count 10 --format json --output clips.json
+    """
+    from soracost.model import Scenario, clip_rows
+
+    catalog = _load(sources)
+    units = _units(energy_unit, water_unit)
+    rows = clip_rows(catalog, Scenario(count=count, units=units))
+    if format is OutputFormat.table:
+        from soracost.render import clip_view
+
+        _emit(None, clip_view(rows, count, units), output, force, "the table")
+    elif format is OutputFormat.csv:
+        from soracost.export import clip_csv
+
+        _emit(clip_csv(rows), None, output, force, f"{len(rows)} rows")
+    else:
+        from soracost.export import clip_json
+
+        _emit(clip_json(catalog, rows, count, units), None, output, force, f"{len(rows)} rows")
+
+
+@app.command()
+def compare(
+    quantity: Annotated[
+        QuantityChoice, typer.Option("--quantity", "-q", help="Which quantity to compare.")
+    ] = QuantityChoice.energy,
+    format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    force: ForceOption = False,
+    sources: SourcesOption = None,
+    energy_unit: EnergyUnitOption = "Wh",
+    water_unit: WaterUnitOption = "mL",
+) -> None:
+    """Every estimate of one quantity side by side, sorted, with the spread between them.
+
+    Each row has a range bar on a log scale (├ low, ● mid, high ┤). The spread is the
+    highest high divided by the lowest low: how far apart the published figures are.
+
+    [b]Examples[/b]
+
+      soracost compare
+
+      soracost compare --quantity water --water-unit L
+
+      soracost compare --format csv --output compare.csv
+    """
+    from soracost.model import compare_rows, spread
+
+    catalog = _load(sources)
+    units = _units(energy_unit, water_unit)
+    chosen = quantity.value
+    unit = units.of(chosen)  # type: ignore[arg-type]
+    rows = compare_rows(catalog, chosen, unit)  # type: ignore[arg-type]
+    widest = spread(rows)
+    if format is OutputFormat.table:
+        from soracost.render import compare_view
+
+        _emit(None, compare_view(rows, chosen, unit, widest), output, force, "the table")
+    elif format is OutputFormat.csv:
+        from soracost.export import compare_csv
+
+        _emit(compare_csv(rows), None, output, force, f"{len(rows)} rows")
+    else:
+        from soracost.export import compare_json
+
+        text = compare_json(catalog, rows, chosen, unit, widest)
+        _emit(text, None, output, force, f"{len(rows)} rows")
+
+
+@sources_app.callback(invoke_without_command=True)
+def sources_list(
+    ctx: typer.Context,
+    format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    force: ForceOption = False,
+    sources: SourcesOption = None,
+    energy_unit: EnergyUnitOption = "Wh",
+    water_unit: WaterUnitOption = "mL",
+) -> None:
+    """List the sources: citation, URL, confidence, and which estimates each one covers.
+
+    [b]Examples[/b]
+
+      soracost sources
+
+      soracost sources --format json
+
+      soracost sources check my-sources.yaml
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    catalog = _load(sources)
+    if format is OutputFormat.table:
+        from soracost.render import sources_view
+
+        _emit(None, sources_view(catalog), output, force, "the table")
+    elif format is OutputFormat.csv:
+        from soracost.export import sources_csv
+
+        _emit(sources_csv(catalog), None, output, force, f"{len(catalog.sources)} sources")
+    else:
+        from soracost.export import sources_json
+
+        _emit(sources_json(catalog), None, output, force, f"{len(catalog.sources)} sources")
+
+
+@sources_app.command("check")
+def sources_check(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Data file to check (default: --sources, $SORACOST_SOURCES, or the embedded one).",
+            show_default=False,
+        ),
+    ] = None,
+    sources: SourcesOption = None,
+    energy_unit: EnergyUnitOption = "Wh",
+    water_unit: WaterUnitOption = "mL",
+) -> None:
+    """Validate a data file: exit 0 if it is valid, 1 with the first problem if not.
+
+    Checks YAML syntax, unknown and missing keys, citation fields, units and their
+    dimensions, low <= mid <= high, unique ids and references between records.
+
+    [b]Examples[/b]
+
+      soracost sources check
+
+      soracost sources check my-sources.yaml
+    """
+    catalog = _load(file or sources)
+    typer.echo(
+        f"{catalog.path}: valid: {len(catalog.sources)} sources, "
+        f"{len(catalog.estimates)} estimates (sha256 {catalog.sha256[:12]}…)"
+    )
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+__all__ = ["EXIT_USAGE", "app", "main"]

@@ -1,0 +1,74 @@
+"""Text helpers for people: rounded numbers and log-scale range bars. No Rich here.
+
+Rounding happens only here, for tables; exports never call these.
+"""
+
+from __future__ import annotations
+
+import math
+
+SIGNIFICANT_DIGITS = 3
+
+
+def format_number(value: float, digits: int = SIGNIFICANT_DIGITS) -> str:
+    """``value`` rounded for reading: ``digits`` significant figures, thousands separated.
+
+    Whole-number digits are never dropped (4152.2 gives "4,152"), trailing zeros are, and
+    very large or very small magnitudes switch to scientific notation.
+    """
+    if value == 0:
+        return "0"
+    if not math.isfinite(value):
+        return str(value)
+    magnitude = math.floor(math.log10(abs(value)))
+    if magnitude >= 12 or magnitude < -4:
+        return f"{value:.{digits - 1}e}"
+    decimals = max(0, digits - 1 - magnitude)
+    text = f"{value:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def format_range(low: float, mid: float, high: float) -> tuple[str, str, str]:
+    """The three cases formatted with :func:`format_number`."""
+    return format_number(low), format_number(mid), format_number(high)
+
+
+def log_axis(values: list[float]) -> tuple[float, float]:
+    """A log axis spanning the positive ``values``, padded to whole powers of ten."""
+    positive = [value for value in values if value > 0]
+    if not positive:
+        return 0.1, 10.0
+    low = 10 ** math.floor(math.log10(min(positive)))
+    high = 10 ** math.ceil(math.log10(max(positive)))
+    if high <= low:
+        high = low * 10
+    return float(low), float(high)
+
+
+def range_bar(
+    low: float, mid: float, high: float, axis: tuple[float, float], width: int = 30
+) -> str:
+    """A one-line bar from ``low`` to ``high`` on a log ``axis``, with ``mid`` marked ●.
+
+    Values at or below the axis minimum (zero included) sit at the left edge.
+    """
+    axis_low, axis_high = axis
+    span = math.log10(axis_high) - math.log10(axis_low)
+
+    def column(value: float) -> int:
+        if value <= axis_low:
+            return 0
+        share = (math.log10(value) - math.log10(axis_low)) / span
+        return min(width - 1, max(0, round(share * (width - 1))))
+
+    start, centre, end = column(low), column(mid), column(high)
+    cells = [" "] * width
+    for position in range(start, end + 1):
+        cells[position] = "─"
+    if end > start:
+        cells[start] = "├"
+        cells[end] = "┤"
+    cells[centre] = "●"
+    return "".join(cells).rstrip()

@@ -1,0 +1,57 @@
+"""Writing an output file without ever leaving half of one behind.
+
+The text is written to a temporary file in the target's own folder and renamed over the
+target only once it is complete, so an interrupted or failed run leaves the folder as it
+was. An existing file is replaced only when the caller says so (``--force``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from soracost.errors import OutputError
+
+
+def write_atomically(path: Path, text: str, *, force: bool = False) -> None:
+    """Write ``text`` (UTF-8) to ``path`` all at once, or not at all.
+
+    Raises :class:`OutputError` when the file exists and ``force`` is false, when its
+    folder is missing, or when the system refuses the write.
+    """
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; give a file name for --output")
+    if path.exists() and not force:
+        raise OutputError(f"{path}: already exists; add --force to replace it")
+    if not folder.is_dir():
+        raise OutputError(f"{path}: cannot write: folder {folder} does not exist")
+    temporary: str | None = None
+    try:
+        descriptor, temporary = tempfile.mkstemp(
+            dir=folder, prefix=f".{path.name}.", suffix=".partial"
+        )
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o666 & ~_current_umask())
+        os.replace(temporary, path)
+        temporary = None
+    except PermissionError:
+        raise OutputError(f"{path}: cannot write: permission denied") from None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
+def _current_umask() -> int:
+    # os.umask can only be read by setting it; restore it at once.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

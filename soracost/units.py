@@ -1,0 +1,117 @@
+"""The one pint unit registry, and the parsing and conversion helpers built on it.
+
+Units live in the data as their sources wrote them ("90 Wh", "0.17 gal", "3.4 MJ").
+They are parsed and checked for dimension when data loads, and converted to the
+user's chosen unit only when results are computed. pint is imported on first use,
+never at import time: building its registry is the single most expensive step of a run.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import cache
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import pint
+
+Quantity = Literal["energy", "water"]
+"""The physical quantities soracost reports: energy per clip and water per clip."""
+
+QUANTITIES: tuple[Quantity, ...] = ("energy", "water")
+
+# pint's names for the dimension each quantity must have, and examples for error messages.
+_DIMENSION: dict[Quantity, str] = {"energy": "[energy]", "water": "[volume]"}
+_EXAMPLES: dict[Quantity, str] = {
+    "energy": "Wh, kWh, J, MJ",
+    "water": "mL, L, gal, tsp",
+}
+_NOUN: dict[Quantity, str] = {"energy": "an energy", "water": "a volume"}
+
+# A published value is one plain number (commas may group thousands: "109,000 J") followed
+# by a unit. Parsing it with this pattern, rather than pint's expression evaluator, keeps
+# arithmetic ("2**99 Wh") out of the data.
+_NUMBER_THEN_UNIT = re.compile(
+    r"^\s*(?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][+-]?\d+)?)"
+    r"\s*(?P<unit>[^\d\s.,+-].*?)?\s*$"
+)
+
+
+class UnitProblem(ValueError):
+    """A unit or quantity text is unusable; the message says why in one line."""
+
+
+@cache
+def registry() -> pint.UnitRegistry:
+    """The application's single pint registry, built on first use."""
+    import pint
+
+    ureg = pint.UnitRegistry()
+    pint.set_application_registry(ureg)
+    return ureg
+
+
+def check_unit(text: str, quantity: Quantity) -> str:
+    """Return ``text`` stripped if it names a unit of ``quantity``'s dimension.
+
+    Raises :class:`UnitProblem` for an unknown unit, an offset unit (degC) or a unit
+    of another dimension.
+    """
+    import pint
+
+    name = text.strip()
+    if not name:
+        raise UnitProblem(f"no unit given (expected a unit of {quantity}: {_EXAMPLES[quantity]})")
+    ureg = registry()
+    try:
+        unit = ureg.Unit(name)
+    except (pint.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError) as exc:
+        raise UnitProblem(
+            f"unknown unit {name!r} (expected a unit of {quantity}: {_EXAMPLES[quantity]})"
+        ) from exc
+    except Exception as exc:  # pint's parser raises assorted errors on malformed text
+        raise UnitProblem(f"unreadable unit {name!r}") from exc
+    if unit.dimensionality != ureg.get_dimensionality(_DIMENSION[quantity]):
+        raise UnitProblem(
+            f"{name!r} is not a unit of {quantity}: {quantity} needs {_NOUN[quantity]} "
+            f"unit such as {_EXAMPLES[quantity]}"
+        )
+    return name
+
+
+def parse_amount(text: str, quantity: Quantity) -> tuple[float, str]:
+    """Split a published amount such as ``"0.17 gal"`` into ``(0.17, "gal")``.
+
+    The number must be finite and non-negative, and the unit must be of the quantity's
+    dimension. Raises :class:`UnitProblem` otherwise.
+    """
+    match = _NUMBER_THEN_UNIT.match(text)
+    if match is None:
+        raise UnitProblem(f"{text!r} is not a number followed by a unit (e.g. '90 Wh')")
+    unit_text = match.group("unit")
+    if unit_text is None:
+        raise UnitProblem(
+            f"{text!r} has no unit (write it as the source did, e.g. '90 Wh' or '0.17 gal')"
+        )
+    number = match.group("number")
+    if not any(character.isdigit() for character in number):
+        raise UnitProblem(f"{text!r} does not start with a number (e.g. '90 Wh')")
+    value = float(number.replace(",", ""))
+    if not math.isfinite(value):
+        raise UnitProblem(f"{text!r} is not a finite number")
+    if value < 0:
+        raise UnitProblem(f"{text!r} is negative; a footprint cannot be")
+    return value, check_unit(unit_text, quantity)
+
+
+def conversion_factor(from_unit: str, to_unit: str) -> float:
+    """The number that converts a magnitude in ``from_unit`` into ``to_unit``.
+
+    Both units must already be known to be of the same dimension. The factor is exactly
+    1.0 for two spellings of the same unit, so values pass through untouched.
+    """
+    if from_unit == to_unit:
+        return 1.0
+    ureg = registry()
+    return float(ureg.Quantity(1.0, from_unit).to(to_unit).magnitude)
