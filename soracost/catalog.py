@@ -272,9 +272,23 @@ class _Fields:
         self.line = data.line
 
     def fail(self, name: str | None, message: str) -> NoReturn:
-        line = self.data.key_lines.get(name.split(".")[0].split("[")[0], self.line) if name else self.line
         field = f"{self.prefix}{name}" if name else (self.prefix.rstrip(".") or None)
-        raise DataError(message, file=self.label, line=line, entry=self.entry, field=field)
+        raise DataError(message, file=self.label, line=self._line_of(name), entry=self.entry, field=field)
+
+    def _line_of(self, name: str | None) -> int:
+        """The line of the deepest part of a field path ("gaps.url", "chain[1]") found."""
+        line, node = self.line, self.data
+        for part in re.split(r"[.\[]", name or ""):
+            if isinstance(node, LocatedDict) and part in node:
+                line, node = node.key_lines[part], node[part]
+            elif isinstance(node, LocatedList) and part.rstrip("]").isdigit():
+                index = int(part.rstrip("]"))
+                if index >= len(node):
+                    break
+                line, node = node.item_lines[index], node[index]
+            else:
+                break
+        return line
 
     def has_key(self, name: str) -> bool:
         return name in self.data

@@ -81,6 +81,10 @@ def parse(text: str, label: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "malformed YAML"
+        if exc.context and exc.context_mark is not None and exc.problem:
+            # e.g. an unclosed bracket: say where the construct began, not only where
+            # the parser gave up, which may be many lines later.
+            problem += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
         raise DataError(f"invalid YAML: {problem}", file=label, line=line) from None
     except yaml.YAMLError as exc:
         raise DataError(f"invalid YAML: {exc}", file=label) from None

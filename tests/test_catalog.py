@@ -1,0 +1,189 @@
+"""Loading and validating catalogues: good data, and every kind of bad data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from soracost.catalog import load_catalog, parse_catalog, resolve_sources_path
+from soracost.errors import DataError
+from soracost.ranges import Range
+from soracost.records import Clip
+
+from .conftest import MINI
+
+MINI_TEXT = MINI.read_text(encoding="utf-8")
+
+
+def broken(old: str, new: str) -> str:
+    """The mini catalogue with one exact piece of text replaced (which must exist)."""
+    assert old in MINI_TEXT, old
+    return MINI_TEXT.replace(old, new, 1)
+
+
+def line_of(text: str, needle: str) -> int:
+    """1-based line of the first line containing ``needle``."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def test_mini_catalogue_loads_into_typed_records() -> None:
+    catalog = load_catalog(MINI)
+    assert list(catalog.sources) == ["paper", "news"]
+    assert [e.id for e in catalog.estimates] == ["model-a", "model-b", "water-c"]
+    paper = catalog.sources["paper"]
+    assert paper.authors == ("Ada Lovelace", "Alan Turing")
+    assert paper.date == "2025-09-23"
+    assert catalog.sources["news"].date == "2025-10"
+    assert catalog.sources["news"].gaps == {"authors": "no byline"}
+
+    model_a, model_b, water_c = catalog.estimates
+    assert model_a.values == Range(80.0, 90.0, 100.0) and model_a.unit == "Wh"
+    assert model_a.applies_to.clip == Clip(width=1280, height=720, frames=81, fps=16.0, steps=50)
+    assert model_a.applies_to.sora_proxy is True
+    assert model_b.values == Range(7200.0, 7200.0, 7200.0) and model_b.unit == "J"
+    assert model_b.published == {"mid": "7,200 J"}
+    assert model_b.chain == ("news", "paper")
+    assert water_c.values == Range(0.25, 0.5, 1.0) and water_c.unit == "L"
+    assert water_c.fill == "geometric-mean"
+
+
+def test_mixed_units_within_a_range_are_converted_to_the_first_case() -> None:
+    catalog = parse_catalog(
+        broken("{low: 80 Wh, mid: 90 Wh, high: 100 Wh}", "{low: 0.08 kWh, mid: 324000 J, high: 100 Wh}"),
+        "x.yaml",
+    )
+    values = catalog.estimates[0].values
+    assert catalog.estimates[0].unit == "kWh"
+    assert values.low == 0.08
+    assert values.mid == pytest.approx(0.09, rel=1e-12)
+    assert values.high == pytest.approx(0.1, rel=1e-12)
+
+
+def test_midpoint_fill() -> None:
+    catalog = parse_catalog(broken("fill: geometric-mean", "fill: midpoint"), "x.yaml")
+    assert catalog.estimates[2].values == Range(0.25, 0.625, 1.0)
+
+
+# Each case: (replace this, with this, expected text in the message, line containing this).
+BAD_DATA = {
+    "yaml syntax": ("title: Test catalogue", "title: [unclosed", "starts on line 4", None),
+    "tab indentation": ("  - id: paper\n", "  - id: paper\n\tpublisher: x\n", "invalid YAML", None),
+    "duplicate key": (
+        "    publisher: Example Press\n",
+        "    publisher: Example Press\n    publisher: Again\n",
+        "duplicate key 'publisher'",
+        "publisher: Again",
+    ),
+    "unknown top-level key": ("title: Test catalogue", "titel: Test catalogue", "unknown key", "titel:"),
+    "unknown estimate key": ("    boundary: gpu\n", "    boundary: gpu\n    sources: paper\n", "unknown key", "sources: paper"),
+    "unknown source key": ("    kind: preprint", "    kind: preprint\n    doi: 10.1/x", "unknown key", "doi:"),
+    "missing title field": ("    title: Energy of video models\n", "", "title: missing", "- id: paper"),
+    "null citation field without a gap": ("url: https://example.org/paper", "url: null", "say why", "url: null"),
+    "gap for a field that has a value": ("      authors: no byline", "      authors: no byline\n      url: gone", "not a gap", "url: gone"),
+    "bad url": ("url: https://example.org/paper", "url: example.org/paper", "not an http(s) URL", "url: example.org"),
+    "bad date": ("date: 2025-10\n", "date: October 2025\n", "expected a date", "date: October"),
+    "impossible date": ("date: 2025-09-23", "date: 2025-02-30", "invalid YAML value", "date: 2025-02-30"),
+    "wrong type": ("sora_proxy: true", "sora_proxy: yes please", "expected true or false", "sora_proxy: yes"),
+    "unknown quantity": ("quantity: water", "quantity: carbon", "'carbon' is not one of", "quantity: carbon"),
+    "unknown boundary": ("boundary: gpu\n", "boundary: rack\n", "'rack' is not one of", "boundary: rack"),
+    "unknown method": ("method: back-of-envelope", "method: guess", "'guess' is not one of", "method: guess"),
+    "unknown unit": ("mid: 90 Wh,", "mid: 90 Whh,", "unknown unit 'Whh'", "mid: 90 Whh"),
+    "wrong dimension": ("{low: 0.25 L,", "{low: 0.25 kWh,", "'kWh' is not a unit of water", "0.25 kWh"),
+    "offset unit": ("{low: 0.25 L,", "{low: 20 degC,", "'degC' is not a unit of water", "20 degC"),
+    "number without unit": ("mid: 90 Wh,", "mid: 90,", "has no unit", "mid: 90,"),
+    "negative": ("low: 80 Wh", "low: -80 Wh", "negative", "low: -80 Wh"),
+    "nan": ("low: 80 Wh", "low: nan Wh", "does not start with a number", "low: nan"),
+    "infinite": ("low: 80 Wh", "low: 1e400 Wh", "not a finite number", "1e400"),
+    "low above mid": ("low: 80 Wh", "low: 95 Wh", "low <= mid <= high", "low: 95 Wh"),
+    "missing fill": ("    fill: single-figure\n", "", "say how the other cases are set", "- id: model-b"),
+    "fill on a full range": ("    confidence: confirmed\n\n  - id: model-b", "    fill: midpoint\n    confidence: confirmed\n\n  - id: model-b", "needs exactly low and high", "fill: midpoint"),
+    "duplicate source id": ("  - id: news", "  - id: paper", "duplicate id 'paper' (first on line 7)", None),
+    "duplicate estimate id": ("  - id: water-c", "  - id: model-a", "duplicate id 'model-a'", None),
+    "dangling source": ("    source: paper\n", "    source: papr\n", "no source has id 'papr'", "source: papr"),
+    "dangling chain link": ("chain: [news, paper]", "chain: [news, book]", "no source has id 'book'", "chain: [news, book]"),
+    "chain without own source": ("chain: [news, paper]", "chain: [paper]", "must include", "chain: [paper]"),
+    "bad id": ("  - id: water-c", "  - id: Water C", "not a valid id", "id: Water C"),
+    "negative clip width": ("width: 1280", "width: -1280", "finite positive", "width: -1280"),
+    "alias": ("authors: [Ada Lovelace, Alan Turing]", "authors: &a [Ada Lovelace]\n    x: *a", "aliases", None),
+    "python tag": ("title: Test catalogue", "title: !!python/object:os.system ls", "invalid YAML value", "!!python"),
+    "wrong schema version": ("schema_version: 1", "schema_version: 2", "unsupported version 2", "schema_version: 2"),
+    "estimates not a list": ("estimates:\n", "estimates: 3\nunused:\n", "unknown key", None),
+}
+
+
+@pytest.mark.parametrize(("old", "new", "message", "line_needle"), BAD_DATA.values(), ids=BAD_DATA.keys())
+def test_bad_data_names_file_line_and_problem(
+    old: str, new: str, message: str, line_needle: str | None
+) -> None:
+    text = broken(old, new)
+    with pytest.raises(DataError) as caught:
+        parse_catalog(text, "bad.yaml")
+    error = caught.value
+    assert message in str(error)
+    assert str(error).startswith("bad.yaml:")
+    assert "\n" not in error.one_line()
+    if line_needle is not None:
+        assert error.line == line_of(text, line_needle), str(error)
+
+
+def test_error_names_the_entry_and_the_field() -> None:
+    with pytest.raises(DataError) as caught:
+        parse_catalog(broken("mid: 90 Wh,", "mid: 90 Whh,"), "bad.yaml")
+    error = caught.value
+    assert error.entry == "estimate 'model-a'"
+    assert error.field == "published.mid"
+    assert str(error) == (
+        f"bad.yaml:{line_of(broken('mid: 90 Wh,', 'mid: 90 Whh,'), 'Whh')}: estimate 'model-a': "
+        "published.mid: unknown unit 'Whh' (expected a unit of energy: Wh, kWh, J, MJ)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"# only a comment\n", "the file is empty"),
+        (b"- a\n- b\n", "top level must be a mapping"),
+        (b"just text", "top level must be a mapping"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "binary data"),
+        (b"title: caf\xe9\n", "not UTF-8"),
+        (b"a: 1\n---\nb: 2\n", "invalid YAML"),
+    ],
+)
+def test_unreadable_files(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "data.yaml"
+    path.write_bytes(content)
+    with pytest.raises(DataError, match=message):
+        load_catalog(path)
+
+
+def test_missing_file_and_folder(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="no such file"):
+        load_catalog(tmp_path / "absent.yaml")
+    with pytest.raises(DataError, match="is a folder"):
+        load_catalog(tmp_path)
+
+
+def test_alias_bomb_is_refused_quickly() -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(8)
+    )
+    with pytest.raises(DataError, match="aliases"):
+        parse_catalog(bomb, "bomb.yaml")
+
+
+def test_deep_nesting_is_refused() -> None:
+    with pytest.raises(DataError, match="nested deeper"):
+        parse_catalog("a: " + "[" * 5000 + "]" * 5000, "deep.yaml")
+
+
+def test_sources_path_resolution(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    assert resolve_sources_path(tmp_path / "x.yaml") == tmp_path / "x.yaml"
+    monkeypatch.setenv("SORACOST_SOURCES", str(tmp_path / "env.yaml"))
+    assert resolve_sources_path(None) == tmp_path / "env.yaml"
+    monkeypatch.delenv("SORACOST_SOURCES")
+    assert resolve_sources_path(None).name == "sources.yaml"

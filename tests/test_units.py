@@ -1,0 +1,70 @@
+"""Units: parsing published amounts, checking dimensions, converting."""
+
+from __future__ import annotations
+
+import pytest
+
+from soracost.units import UnitProblem, check_unit, conversion_factor, parse_amount
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "expected"),
+    [
+        ("90 Wh", "energy", (90.0, "Wh")),
+        ("3.4 MJ", "energy", (3.4, "MJ")),
+        ("109,000 J", "energy", (109000.0, "J")),
+        ("1,164,111.77 J", "energy", (1164111.77, "J")),
+        ("0.000085 gal", "water", (0.000085, "gal")),
+        ("  .5 L ", "water", (0.5, "L")),
+        ("2e3 mL", "water", (2000.0, "mL")),
+        ("0 Wh", "energy", (0.0, "Wh")),
+        ("1 kilowatt_hour", "energy", (1.0, "kilowatt_hour")),
+    ],
+)
+def test_parse_amount_accepts_amounts_as_sources_write_them(
+    text: str, quantity: str, expected: tuple[float, str]
+) -> None:
+    assert parse_amount(text, quantity) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "message"),
+    [
+        ("90", "energy", "has no unit"),
+        ("Wh", "energy", "does not start with a number"),
+        ("90 Whh", "energy", "unknown unit 'Whh'"),
+        ("90 kg", "energy", "'kg' is not a unit of energy"),
+        ("90 Wh", "water", "'Wh' is not a unit of water"),
+        ("3 L", "energy", "'L' is not a unit of energy"),
+        ("20 degC", "water", "'degC' is not a unit of water"),
+        ("-5 Wh", "energy", "negative"),
+        ("1e400 Wh", "energy", "not a finite number"),
+        ("2**10 Wh", "energy", "unknown unit '\\*\\*10 Wh'"),
+        ("nan Wh", "energy", "does not start with a number"),
+        ("1,2 Wh", "energy", "not a number followed by a unit"),
+        ("", "energy", "has no unit"),
+    ],
+)
+def test_parse_amount_rejects_bad_amounts_with_a_reason(text: str, quantity: str, message: str) -> None:
+    with pytest.raises(UnitProblem, match=message):
+        parse_amount(text, quantity)  # type: ignore[arg-type]
+
+
+def test_check_unit_returns_the_name_as_written() -> None:
+    assert check_unit(" kWh ", "energy") == "kWh"
+    assert check_unit("tsp", "water") == "tsp"
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "factor"),
+    [
+        ("Wh", "Wh", 1.0),
+        ("kWh", "Wh", 1000.0),
+        ("Wh", "J", 3600.0),
+        ("L", "mL", 1000.0),
+        ("gal", "L", 3.785411784),
+        ("tsp", "mL", 4.92892159375),
+    ],
+)
+def test_conversion_factors_match_exact_definitions(source: str, target: str, factor: float) -> None:
+    assert conversion_factor(source, target) == pytest.approx(factor, rel=1e-12)
