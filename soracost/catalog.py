@@ -34,7 +34,7 @@ from soracost.records import (
     Source,
 )
 from soracost.units import QUANTITIES, UnitProblem, conversion_factor, parse_amount
-from soracost.yamldoc import LocatedDict, LocatedList, parse, read_text
+from soracost.yamldoc import LocatedDict, LocatedList, decode, parse, read_bytes
 
 SCHEMA_VERSION = 1
 SOURCES_ENV = "SORACOST_SOURCES"
@@ -67,14 +67,18 @@ def resolve_sources_path(option: str | Path | None) -> Path:
 
 def load_catalog(path: Path) -> Catalog:
     """Read, parse and validate a data file. Raises :class:`DataError` on any problem."""
-    text = read_text(path)
-    return parse_catalog(text, label=str(path))
+    raw = read_bytes(path)
+    label = str(path)
+    return parse_catalog(decode(raw, label), label, sha256=hashlib.sha256(raw).hexdigest())
 
 
-def parse_catalog(text: str, label: str) -> Catalog:
-    """Validate catalogue text; ``label`` names the file in error messages."""
+def parse_catalog(text: str, label: str, sha256: str | None = None) -> Catalog:
+    """Validate catalogue text; ``label`` names the file in error messages.
+
+    ``sha256`` is the digest of the file's bytes; by default, of the UTF-8 text.
+    """
     data = parse(text, label)
-    sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    sha256 = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
     if not isinstance(data, LocatedDict):
         raise DataError(
             "the top level must be a mapping with 'sources' and 'estimates'",

@@ -34,8 +34,8 @@ class LocatedList(list[Any]):
     item_lines: list[int]
 
 
-def read_text(path: Path) -> str:
-    """Read a data file as UTF-8 text, refusing huge, binary and non-UTF-8 files."""
+def read_bytes(path: Path) -> bytes:
+    """Read a data file's bytes, refusing huge files, folders and unreadable paths."""
     label = str(path)
     try:
         size = path.stat().st_size
@@ -53,7 +53,7 @@ def read_text(path: Path) -> str:
         raise DataError("permission denied", file=label) from None
     except OSError as exc:
         raise DataError(f"cannot read: {exc.strerror or exc}", file=label) from None
-    return decode(raw, label)
+    return raw
 
 
 def decode(raw: bytes, label: str) -> str:

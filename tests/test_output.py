@@ -1,0 +1,55 @@
+"""The atomic writer: whole files or nothing, and the user's files never damaged."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from soracost.errors import OutputError
+from soracost.output import write_atomically
+
+
+def test_writes_and_replaces_only_when_forced(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    write_atomically(target, "one")
+    assert target.read_text(encoding="utf-8") == "one"
+    with pytest.raises(OutputError, match="already exists"):
+        write_atomically(target, "two")
+    write_atomically(target, "two", force=True)
+    assert target.read_text(encoding="utf-8") == "two"
+
+
+def test_interrupted_write_leaves_the_old_file_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "out.txt"
+    target.write_text("precious", encoding="utf-8")
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomically(target, "half-written", force=True)
+    assert target.read_text(encoding="utf-8") == "precious"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_permission_denied_becomes_an_output_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("tempfile.mkstemp", refuse)
+    with pytest.raises(OutputError, match="permission denied"):
+        write_atomically(tmp_path / "out.txt", "x")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_written_file_gets_ordinary_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    write_atomically(target, "x")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask

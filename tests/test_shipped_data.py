@@ -1,0 +1,105 @@
+"""The embedded sources.yaml validates and holds the figures the project promises."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from soracost.catalog import default_sources_path, load_catalog
+from soracost.records import Catalog
+from soracost.units import conversion_factor
+
+from .conftest import REPO_ROOT
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Catalog:
+    return load_catalog(default_sources_path())
+
+
+def wh(catalog: Catalog, estimate_id: str) -> tuple[float, float, float]:
+    estimate = next(e for e in catalog.estimates if e.id == estimate_id)
+    factor = conversion_factor(estimate.unit, "Wh")
+    return tuple(value * factor for value in estimate.values)  # type: ignore[return-value]
+
+
+def test_default_is_the_repository_file_or_an_identical_packaged_copy() -> None:
+    path = default_sources_path()
+    assert path.read_bytes() == (REPO_ROOT / "sources.yaml").read_bytes()
+
+
+def test_shipped_catalogue_validates(shipped: Catalog) -> None:
+    assert len(shipped.sources) >= 10
+    assert len(shipped.estimates) >= 20
+
+
+def test_every_source_is_citable_or_says_what_is_missing(shipped: Catalog) -> None:
+    for source in shipped.sources.values():
+        assert source.url or "url" in source.gaps, source.id
+        for field in ("title", "authors", "date"):
+            assert getattr(source, field) or field in source.gaps, (source.id, field)
+        # A source that is cited by nothing would be clutter.
+        assert shipped.estimates_citing(source.id), source.id
+
+
+def test_headline_figures_are_present_with_their_chains(shipped: Catalog) -> None:
+    assert wh(shipped, "cnet-90wh") == (90.0, 90.0, 90.0)
+    cnet = next(e for e in shipped.estimates if e.id == "cnet-90wh")
+    assert cnet.chain == ("lebigdata2025", "cnet2025", "delavande2025")
+    low, mid, high = wh(shipped, "wsj-20-110wh")
+    assert (low, high) == (20.0, 110.0)
+    assert mid == pytest.approx(math.sqrt(20 * 110))
+    assert wh(shipped, "lebigdata-wsj-20-100wh")[2] == 100.0
+
+
+def test_the_650_ml_figure_is_2000_times_altmans_query(shipped: Catalog) -> None:
+    water = next(e for e in shipped.estimates if e.id == "sora-650ml-ratio")
+    assert water.quantity == "water"
+    assert water.method == "back-of-envelope"
+    litres = water.values.mid * conversion_factor(water.unit, "L")
+    assert litres == pytest.approx(2000 * 0.000085 * 3.785411784)
+    assert "altman2025" in water.chain
+
+
+def test_hugging_face_paper_figures(shipped: Catalog) -> None:
+    expected_mid_wh = {
+        "hf-animatediff": 0.139,
+        "hf-ltx-video-0.9.7": 3.67,
+        "hf-cogvideox-2b": 9.67,
+        "hf-cogvideox-5b": 25.3,
+        "hf-mochi1-preview": 52.1,
+        "hf-wan21-1.3b-720p": 90.5,
+        "hf-wan21-14b-720p": 415.1,
+    }
+    for estimate_id, mid in expected_mid_wh.items():
+        estimate = next(e for e in shipped.estimates if e.id == estimate_id)
+        assert wh(shipped, estimate_id)[1] == mid
+        assert estimate.boundary == "gpu+cpu+ram" and estimate.source == "delavande2025"
+
+
+def test_ml_energy_figures_are_gpu_only_and_in_joules(shipped: Catalog) -> None:
+    lowest_joules = {
+        "mlenergy-cogvideox-2b": 28054.524624973536,
+        "mlenergy-cogvideox1.5-5b": 335358.64350000024,
+        "mlenergy-wan21-1.3b": 63866.79018750042,
+        "mlenergy-wan21-14b": 288109.5232500434,
+        "mlenergy-hunyuanvideo": 1164111.7705000043,
+    }
+    for estimate_id, joules in lowest_joules.items():
+        estimate = next(e for e in shipped.estimates if e.id == estimate_id)
+        assert estimate.unit == "J" and estimate.values.low == joules
+        assert estimate.boundary == "gpu"
+
+
+def test_mit_technology_review_figures(shipped: Catalog) -> None:
+    assert wh(shipped, "mittr-cogvideox-16fps")[1] == pytest.approx(3.4e6 / 3600)
+    assert wh(shipped, "mittr-cogvideox-8fps")[1] == pytest.approx(109000 / 3600)
+
+
+def test_published_span_matches_the_story(shipped: Catalog) -> None:
+    energies = [wh(shipped, e.id) for e in shipped.estimates if e.quantity == "energy"]
+    lowest = min(low for low, _, _ in energies)
+    highest = max(high for _, _, high in energies)
+    assert lowest == pytest.approx(0.1362)
+    assert highest == pytest.approx(944.44, rel=1e-4)
