@@ -89,7 +89,9 @@ def parse_catalog(text: str, label: str, sha256: str | None = None) -> Catalog:
     top.reject_unknown({"schema_version", "title", "sources", "estimates"})
     version = top.integer("schema_version")
     if version != SCHEMA_VERSION:
-        top.fail("schema_version", f"unsupported version {version}; this soracost reads {SCHEMA_VERSION}")
+        top.fail(
+            "schema_version", f"unsupported version {version}; this soracost reads {SCHEMA_VERSION}"
+        )
     title = top.text("title", required=False)
 
     sources: dict[str, Source] = {}
@@ -139,7 +141,7 @@ def _source(item: _Fields) -> Source:
         authors=item.text_list("authors"),
         date=item.date("date"),
         url=url,
-        kind=item.choice("kind", _SOURCE_KINDS),
+        kind=item.choice("kind", _SOURCE_KINDS),  # type: ignore[arg-type]  # required=True
         confidence=item.choice("confidence", CONFIDENCES),  # type: ignore[arg-type]
         line=item.line,
         gaps=gaps,
@@ -205,7 +207,9 @@ def _published_values(item: _Fields, quantity: str) -> tuple[dict[str, float], s
     block.reject_unknown(set(CASES))
     for case in CASES:
         if isinstance(block.data.get(case), int | float) and not isinstance(block.data[case], bool):
-            block.fail(case, f"{block.data[case]!r} has no unit; write it as the source did, e.g. '90 Wh'")
+            block.fail(
+                case, f"{block.data[case]!r} has no unit; write it as the source did, e.g. '90 Wh'"
+            )
     published = {case: block.text(case) for case in CASES if block.has_key(case)}
     if not published:
         block.fail(None, "give at least one of low, mid, high (e.g. 'mid: 90 Wh')")
@@ -217,16 +221,25 @@ def _published_values(item: _Fields, quantity: str) -> tuple[dict[str, float], s
             block.fail(case, str(exc))
     # The first published case, in low/mid/high order, sets the unit of the whole range.
     unit = next(parsed[case][1] for case in CASES if case in parsed)
-    values = {case: value * conversion_factor(case_unit, unit) for case, (value, case_unit) in parsed.items()}
+    values = {
+        case: value * conversion_factor(case_unit, unit)
+        for case, (value, case_unit) in parsed.items()
+    }
     return values, unit, {case: str(text) for case, text in published.items()}
 
 
-def _filled(item: _Fields, published: dict[str, str], values: dict[str, float], fill: str | None) -> Range:
+def _filled(
+    item: _Fields, published: dict[str, str], values: dict[str, float], fill: str | None
+) -> Range:
     """Complete the cases the source did not give, by the rule the data names."""
     given = tuple(case for case in CASES if case in published)
     if fill is None:
         if len(given) != len(CASES):
-            item.fail("fill", f"the source gives only {', '.join(given)}; say how the other cases are set ({', '.join(FILLS)})")
+            item.fail(
+                "fill",
+                f"the source gives only {', '.join(given)}; "
+                f"say how the other cases are set ({', '.join(FILLS)})",
+            )
     elif fill == "single-figure":
         if len(given) != 1:
             item.fail("fill", f"'single-figure' needs exactly one published case, not {len(given)}")
@@ -239,7 +252,11 @@ def _filled(item: _Fields, published: dict[str, str], values: dict[str, float], 
         values["mid"] = (values["low"] + values["high"]) / 2
     low, mid, high = (values[case] for case in CASES)
     if not low <= mid <= high:
-        item.fail("published", f"cases must satisfy low <= mid <= high, got {low:g}, {mid:g}, {high:g} ({fill or 'as published'})")
+        item.fail(
+            "published",
+            f"cases must satisfy low <= mid <= high, got {low:g}, {mid:g}, {high:g} "
+            f"({fill or 'as published'})",
+        )
     return Range(low, mid, high)
 
 
@@ -277,7 +294,9 @@ class _Fields:
 
     def fail(self, name: str | None, message: str) -> NoReturn:
         field = f"{self.prefix}{name}" if name else (self.prefix.rstrip(".") or None)
-        raise DataError(message, file=self.label, line=self._line_of(name), entry=self.entry, field=field)
+        raise DataError(
+            message, file=self.label, line=self._line_of(name), entry=self.entry, field=field
+        )
 
     def _line_of(self, name: str | None) -> int:
         """The line of the deepest part of a field path ("gaps.url", "chain[1]") found."""
@@ -328,7 +347,9 @@ class _Fields:
         value = self.text("id")
         assert value is not None
         if not _ID.match(value):
-            self.fail("id", f"{value!r} is not a valid id (lower-case letters, digits, '.', '_', '-')")
+            self.fail(
+                "id", f"{value!r} is not a valid id (lower-case letters, digits, '.', '_', '-')"
+            )
         return value
 
     def integer(self, name: str) -> int:
@@ -344,7 +365,9 @@ class _Fields:
         wanted_int = kind is int
         ok_type = isinstance(value, int) if wanted_int else isinstance(value, int | float)
         if not ok_type or isinstance(value, bool):
-            self.fail(name, f"expected {'a whole' if wanted_int else 'a'} number, got {_describe(value)}")
+            self.fail(
+                name, f"expected {'a whole' if wanted_int else 'a'} number, got {_describe(value)}"
+            )
         if not math.isfinite(value) or value <= 0:
             self.fail(name, f"expected a finite positive number, got {value!r}")
         return kind(value)
@@ -401,7 +424,10 @@ class _Fields:
         result: dict[str, str] = {}
         for key in block.data:
             if key.split(".")[0] not in fields:
-                block.fail(key, f"names no field of this entry (expected one of: {', '.join(sorted(fields))})")
+                block.fail(
+                    key,
+                    f"names no field of this entry (expected one of: {', '.join(sorted(fields))})",
+                )
             reason = block.text(key)
             assert reason is not None
             result[key] = reason

@@ -90,7 +90,7 @@ app = typer.Typer(
         "Electricity and water footprints of AI video generation (Sora and its peers), "
         "with every figure tied to its published source.\n\n"
         "Nobody has measured Sora itself: the figures are published measurements of open "
-        "models, models and back-of-envelope estimates, each shown with its boundary, its "
+        "models, modelled estimates and back-of-envelope figures, each shown with its boundary, its "
         "method and its citation."
     ),
     epilog=(
@@ -172,7 +172,9 @@ WaterUnitOption = Annotated[
 ]
 FormatOption = Annotated[
     OutputFormat,
-    typer.Option("--format", "-f", help="table for people; csv or json (full precision) for machines."),
+    typer.Option(
+        "--format", "-f", help="table for people; csv or json (full precision) for machines."
+    ),
 ]
 OutputOption = Annotated[
     Path | None,
@@ -200,7 +202,9 @@ def _root(
     ctx: typer.Context,
     version: Annotated[
         bool,
-        typer.Option("--version", "-V", help="Show the version and exit.", callback=_version, is_eager=True),
+        typer.Option(
+            "--version", "-V", help="Show the version and exit.", callback=_version, is_eager=True
+        ),
     ] = False,
 ) -> None:
     if ctx.invoked_subcommand is None:
@@ -231,7 +235,9 @@ def _console(file: Any = None, *, plain: bool = False) -> Console:
     return Console(file=file, width=width, highlight=False)
 
 
-def _emit(text: str | None, view: RenderableType | None, output: Path | None, force: bool, what: str) -> None:
+def _emit(
+    text: str | None, view: RenderableType | None, output: Path | None, force: bool, what: str
+) -> None:
     """Write an export (``text``) or a table (``view``) to stdout or to ``output``."""
     from soracost.output import write_atomically
 

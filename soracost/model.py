@@ -78,7 +78,9 @@ class Spread:
 def compute_row(catalog: Catalog, estimate: Estimate, unit: str, count: int) -> ResultRow:
     """One estimate converted to ``unit``, per clip and for ``count`` clips."""
     per_clip = estimate.values * conversion_factor(estimate.unit, unit)
-    chain = tuple(catalog.sources[link] for link in estimate.chain) or (catalog.source_of(estimate),)
+    chain = tuple(catalog.sources[link] for link in estimate.chain) or (
+        catalog.source_of(estimate),
+    )
     return ResultRow(
         estimate=estimate,
         source=catalog.source_of(estimate),

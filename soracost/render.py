@@ -68,7 +68,9 @@ def _source_cell(row: ResultRow, footnotes: _Footnotes) -> Text:
     if taken_from:
         text.append("\nfrom " + ", ".join(footnotes.mark(link) for link in taken_from), style="dim")
     if reported_by:
-        text.append("\ncited by " + ", ".join(footnotes.mark(link) for link in reported_by), style="dim")
+        text.append(
+            "\ncited by " + ", ".join(footnotes.mark(link) for link in reported_by), style="dim"
+        )
     return text
 
 
@@ -130,18 +132,24 @@ def clip_view(rows: Sequence[ResultRow], count: int, units: Units) -> Renderable
         else:
             cells = (_NOT_THIS, _NOT_THIS, per_clip, batch)
         table.add_row(
-            _source_cell(row, footnotes), _applies_cell(row.estimate), _basis_cell(row.estimate), *cells
+            _source_cell(row, footnotes),
+            _applies_cell(row.estimate),
+            _basis_cell(row.estimate),
+            *cells,
         )
     return Group(table, _notes(rows), Text("\nSources", style="bold"), footnotes.legend())
 
 
 def compare_view(
-    rows: Sequence[ResultRow], quantity: str, unit: str, spread: Spread | None, bar_width: int = 30
+    rows: Sequence[ResultRow], quantity: str, unit: str, spread: Spread | None, bar_width: int = 36
 ) -> RenderableType:
     """The ``compare`` table: one quantity's estimates sorted, with log-scale range bars."""
     footnotes = _Footnotes()
     axis = log_axis([value for row in rows for value in row.per_clip])
-    table = Table(title=f"{quantity.capitalize()} per clip, every source side by side ({unit})")
+    table = Table(
+        title=f"{quantity.capitalize()} per clip, every source side by side ({unit})",
+        show_lines=True,
+    )
     table.add_column("Source", min_width=12)
     table.add_column("Applies to", min_width=14)
     table.add_column("Boundary\nmethod", min_width=11)
@@ -159,7 +167,10 @@ def compare_view(
             low,
             mid,
             high,
-            Text(range_bar(*row.per_clip, axis=axis, width=bar_width), style="cyan"),
+            Text(
+                range_bar(row.per_clip.low, row.per_clip.mid, row.per_clip.high, axis, bar_width),
+                style="cyan",
+            ),
         )
     parts: list[RenderableType] = [table]
     if spread is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from functools import cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     import pint
@@ -43,12 +43,12 @@ class UnitProblem(ValueError):
 
 
 @cache
-def registry() -> pint.UnitRegistry:
+def registry() -> pint.UnitRegistry[Any]:
     """The application's single pint registry, built on first use."""
     import pint
 
-    ureg = pint.UnitRegistry()
-    pint.set_application_registry(ureg)
+    ureg: pint.UnitRegistry[Any] = pint.UnitRegistry()
+    pint.set_application_registry(ureg)  # type: ignore[no-untyped-call]
     return ureg
 
 

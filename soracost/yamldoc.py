@@ -89,7 +89,9 @@ def parse(text: str, label: str) -> Any:
     except yaml.YAMLError as exc:
         raise DataError(f"invalid YAML: {exc}", file=label) from None
     if root is None:
-        raise DataError("the file is empty; expected a mapping with 'sources' and 'estimates'", file=label)
+        raise DataError(
+            "the file is empty; expected a mapping with 'sources' and 'estimates'", file=label
+        )
     return _Builder(label).build(root, depth=0)
 
 

@@ -53,7 +53,9 @@ def test_mini_catalogue_loads_into_typed_records() -> None:
 
 def test_mixed_units_within_a_range_are_converted_to_the_first_case() -> None:
     catalog = parse_catalog(
-        broken("{low: 80 Wh, mid: 90 Wh, high: 100 Wh}", "{low: 0.08 kWh, mid: 324000 J, high: 100 Wh}"),
+        broken(
+            "{low: 80 Wh, mid: 90 Wh, high: 100 Wh}", "{low: 0.08 kWh, mid: 324000 J, high: 100 Wh}"
+        ),
         "x.yaml",
     )
     values = catalog.estimates[0].values
@@ -78,44 +80,156 @@ BAD_DATA = {
         "duplicate key 'publisher'",
         "publisher: Again",
     ),
-    "unknown top-level key": ("title: Test catalogue", "titel: Test catalogue", "unknown key", "titel:"),
-    "unknown estimate key": ("    boundary: gpu\n", "    boundary: gpu\n    sources: paper\n", "unknown key", "sources: paper"),
-    "unknown source key": ("    kind: preprint", "    kind: preprint\n    doi: 10.1/x", "unknown key", "doi:"),
-    "missing title field": ("    title: Energy of video models\n", "", "title: missing", "- id: paper"),
-    "null citation field without a gap": ("url: https://example.org/paper", "url: null", "say why", "url: null"),
-    "gap for a field that has a value": ("      authors: no byline", "      authors: no byline\n      url: gone", "not a gap", "url: gone"),
-    "bad url": ("url: https://example.org/paper", "url: example.org/paper", "not an http(s) URL", "url: example.org"),
+    "unknown top-level key": (
+        "title: Test catalogue",
+        "titel: Test catalogue",
+        "unknown key",
+        "titel:",
+    ),
+    "unknown estimate key": (
+        "    boundary: gpu\n",
+        "    boundary: gpu\n    sources: paper\n",
+        "unknown key",
+        "sources: paper",
+    ),
+    "unknown source key": (
+        "    kind: preprint",
+        "    kind: preprint\n    doi: 10.1/x",
+        "unknown key",
+        "doi:",
+    ),
+    "missing title field": (
+        "    title: Energy of video models\n",
+        "",
+        "title: missing",
+        "- id: paper",
+    ),
+    "null citation field without a gap": (
+        "url: https://example.org/paper",
+        "url: null",
+        "say why",
+        "url: null",
+    ),
+    "gap for a field that has a value": (
+        "      authors: no byline",
+        "      authors: no byline\n      url: gone",
+        "not a gap",
+        "url: gone",
+    ),
+    "bad url": (
+        "url: https://example.org/paper",
+        "url: example.org/paper",
+        "not an http(s) URL",
+        "url: example.org",
+    ),
     "bad date": ("date: 2025-10\n", "date: October 2025\n", "expected a date", "date: October"),
-    "impossible date": ("date: 2025-09-23", "date: 2025-02-30", "invalid YAML value", "date: 2025-02-30"),
-    "wrong type": ("sora_proxy: true", "sora_proxy: yes please", "expected true or false", "sora_proxy: yes"),
-    "unknown quantity": ("quantity: water", "quantity: carbon", "'carbon' is not one of", "quantity: carbon"),
-    "unknown boundary": ("boundary: gpu\n", "boundary: rack\n", "'rack' is not one of", "boundary: rack"),
-    "unknown method": ("method: back-of-envelope", "method: guess", "'guess' is not one of", "method: guess"),
+    "impossible date": (
+        "date: 2025-09-23",
+        "date: 2025-02-30",
+        "invalid YAML value",
+        "date: 2025-02-30",
+    ),
+    "wrong type": (
+        "sora_proxy: true",
+        "sora_proxy: yes please",
+        "expected true or false",
+        "sora_proxy: yes",
+    ),
+    "unknown quantity": (
+        "quantity: water",
+        "quantity: carbon",
+        "'carbon' is not one of",
+        "quantity: carbon",
+    ),
+    "unknown boundary": (
+        "boundary: gpu\n",
+        "boundary: rack\n",
+        "'rack' is not one of",
+        "boundary: rack",
+    ),
+    "unknown method": (
+        "method: back-of-envelope",
+        "method: guess",
+        "'guess' is not one of",
+        "method: guess",
+    ),
     "unknown unit": ("mid: 90 Wh,", "mid: 90 Whh,", "unknown unit 'Whh'", "mid: 90 Whh"),
-    "wrong dimension": ("{low: 0.25 L,", "{low: 0.25 kWh,", "'kWh' is not a unit of water", "0.25 kWh"),
+    "wrong dimension": (
+        "{low: 0.25 L,",
+        "{low: 0.25 kWh,",
+        "'kWh' is not a unit of water",
+        "0.25 kWh",
+    ),
     "offset unit": ("{low: 0.25 L,", "{low: 20 degC,", "'degC' is not a unit of water", "20 degC"),
     "number without unit": ("mid: 90 Wh,", "mid: 90,", "has no unit", "mid: 90,"),
     "negative": ("low: 80 Wh", "low: -80 Wh", "negative", "low: -80 Wh"),
     "nan": ("low: 80 Wh", "low: nan Wh", "does not start with a number", "low: nan"),
     "infinite": ("low: 80 Wh", "low: 1e400 Wh", "not a finite number", "1e400"),
     "low above mid": ("low: 80 Wh", "low: 95 Wh", "low <= mid <= high", "low: 95 Wh"),
-    "missing fill": ("    fill: single-figure\n", "", "say how the other cases are set", "- id: model-b"),
-    "fill on a full range": ("    confidence: confirmed\n\n  - id: model-b", "    fill: midpoint\n    confidence: confirmed\n\n  - id: model-b", "needs exactly low and high", "fill: midpoint"),
-    "duplicate source id": ("  - id: news", "  - id: paper", "duplicate id 'paper' (first on line 7)", None),
+    "missing fill": (
+        "    fill: single-figure\n",
+        "",
+        "say how the other cases are set",
+        "- id: model-b",
+    ),
+    "fill on a full range": (
+        "    confidence: confirmed\n\n  - id: model-b",
+        "    fill: midpoint\n    confidence: confirmed\n\n  - id: model-b",
+        "needs exactly low and high",
+        "fill: midpoint",
+    ),
+    "duplicate source id": (
+        "  - id: news",
+        "  - id: paper",
+        "duplicate id 'paper' (first on line 7)",
+        None,
+    ),
     "duplicate estimate id": ("  - id: water-c", "  - id: model-a", "duplicate id 'model-a'", None),
-    "dangling source": ("    source: paper\n", "    source: papr\n", "no source has id 'papr'", "source: papr"),
-    "dangling chain link": ("chain: [news, paper]", "chain: [news, book]", "no source has id 'book'", "chain: [news, book]"),
-    "chain without own source": ("chain: [news, paper]", "chain: [paper]", "must include", "chain: [paper]"),
+    "dangling source": (
+        "    source: paper\n",
+        "    source: papr\n",
+        "no source has id 'papr'",
+        "source: papr",
+    ),
+    "dangling chain link": (
+        "chain: [news, paper]",
+        "chain: [news, book]",
+        "no source has id 'book'",
+        "chain: [news, book]",
+    ),
+    "chain without own source": (
+        "chain: [news, paper]",
+        "chain: [paper]",
+        "must include",
+        "chain: [paper]",
+    ),
     "bad id": ("  - id: water-c", "  - id: Water C", "not a valid id", "id: Water C"),
     "negative clip width": ("width: 1280", "width: -1280", "finite positive", "width: -1280"),
-    "alias": ("authors: [Ada Lovelace, Alan Turing]", "authors: &a [Ada Lovelace]\n    x: *a", "aliases", None),
-    "python tag": ("title: Test catalogue", "title: !!python/object:os.system ls", "invalid YAML value", "!!python"),
-    "wrong schema version": ("schema_version: 1", "schema_version: 2", "unsupported version 2", "schema_version: 2"),
+    "alias": (
+        "authors: [Ada Lovelace, Alan Turing]",
+        "authors: &a [Ada Lovelace]\n    x: *a",
+        "aliases",
+        None,
+    ),
+    "python tag": (
+        "title: Test catalogue",
+        "title: !!python/object:os.system ls",
+        "invalid YAML value",
+        "!!python",
+    ),
+    "wrong schema version": (
+        "schema_version: 1",
+        "schema_version: 2",
+        "unsupported version 2",
+        "schema_version: 2",
+    ),
     "estimates not a list": ("estimates:\n", "estimates: 3\nunused:\n", "unknown key", None),
 }
 
 
-@pytest.mark.parametrize(("old", "new", "message", "line_needle"), BAD_DATA.values(), ids=BAD_DATA.keys())
+@pytest.mark.parametrize(
+    ("old", "new", "message", "line_needle"), BAD_DATA.values(), ids=BAD_DATA.keys()
+)
 def test_bad_data_names_file_line_and_problem(
     old: str, new: str, message: str, line_needle: str | None
 ) -> None:

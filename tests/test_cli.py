@@ -39,7 +39,12 @@ NEWS = {
 
 
 def expected_row(
-    estimate_id: str, quantity: str, unit: str, per_clip: tuple[float, ...], count: int, **extra: Any
+    estimate_id: str,
+    quantity: str,
+    unit: str,
+    per_clip: tuple[float, ...],
+    count: int,
+    **extra: Any,
 ) -> dict[str, Any]:
     low, mid, high = per_clip
     row = {
@@ -61,7 +66,14 @@ MODEL_A = {
         "model": "Model A",
         "sora_proxy": True,
         "hardware": None,
-        "clip": {"duration_s": None, "width": 1280, "height": 720, "frames": 81, "fps": 16.0, "steps": 50},
+        "clip": {
+            "duration_s": None,
+            "width": 1280,
+            "height": 720,
+            "frames": 81,
+            "fps": 16.0,
+            "steps": 50,
+        },
     },
     "boundary": "gpu+cpu+ram",
     "method": "measured",
@@ -72,7 +84,14 @@ MODEL_A = {
     "source": PAPER,
     "chain": [PAPER],
 }
-NO_CLIP = {"duration_s": None, "width": None, "height": None, "frames": None, "fps": None, "steps": None}
+NO_CLIP = {
+    "duration_s": None,
+    "width": None,
+    "height": None,
+    "frames": None,
+    "fps": None,
+    "steps": None,
+}
 MODEL_B = {
     "published": {"mid": "7,200 J"},
     "fill": "single-figure",
@@ -128,7 +147,18 @@ def test_clip_json_is_exact(runner: CliRunner, mini: Path) -> None:
 
 def test_clip_json_in_other_units(runner: CliRunner, mini: Path) -> None:
     result = run(
-        runner, "clip", "-n", "10", "-f", "json", "--sources", str(mini), "--energy-unit", "kWh", "--water-unit", "L"
+        runner,
+        "clip",
+        "-n",
+        "10",
+        "-f",
+        "json",
+        "--sources",
+        str(mini),
+        "--energy-unit",
+        "kWh",
+        "--water-unit",
+        "L",
     )
     document = json.loads(result.stdout)
     assert document["units"] == {"energy": "kWh", "water": "L"}
@@ -191,7 +221,9 @@ def test_compare_json_is_exact(runner: CliRunner, mini: Path) -> None:
 
 
 def test_compare_water(runner: CliRunner, mini: Path) -> None:
-    result = run(runner, "compare", "-q", "water", "-f", "json", "--sources", str(mini), "--water-unit", "L")
+    result = run(
+        runner, "compare", "-q", "water", "-f", "json", "--sources", str(mini), "--water-unit", "L"
+    )
     document = json.loads(result.stdout)
     assert [row["estimate_id"] for row in document["rows"]] == ["water-c"]
     assert document["spread"]["ratio"] == 4.0
@@ -215,7 +247,9 @@ def test_compare_table_has_bars_and_spread(runner: CliRunner, mini: Path) -> Non
     result = run(runner, "compare", "--sources", str(mini))
     assert result.exit_code == 0
     assert "●" in result.stdout
-    assert "Spread: highest high 100 Wh (model-a) ÷ lowest low 2 Wh (model-b) = 50×" in result.stdout
+    assert (
+        "Spread: highest high 100 Wh (model-a) ÷ lowest low 2 Wh (model-b) = 50×" in result.stdout
+    )
 
 
 def test_sources_listing_in_every_format(runner: CliRunner, mini: Path) -> None:
@@ -226,8 +260,12 @@ def test_sources_listing_in_every_format(runner: CliRunner, mini: Path) -> None:
     assert [source["id"] for source in document["sources"]] == ["paper", "news"]
     assert document["sources"][0]["estimates"] == ["model-a", "model-b"]
     assert document["sources"][1]["gaps"] == {"authors": "no byline"}
-    rows = list(csv.DictReader(io.StringIO(run(runner, "sources", "-f", "csv", "--sources", str(mini)).stdout)))
-    assert rows[1]["title"] == "'=HYPERLINK(\"http://evil.example\")"  # neutralised formula
+    rows = list(
+        csv.DictReader(
+            io.StringIO(run(runner, "sources", "-f", "csv", "--sources", str(mini)).stdout)
+        )
+    )
+    assert rows[1]["title"] == '\'=HYPERLINK("http://evil.example")'  # neutralised formula
     assert rows[0]["estimates"] == "model-a; model-b"
 
 
@@ -236,7 +274,9 @@ def test_sources_check_valid_and_invalid(runner: CliRunner, mini: Path, tmp_path
     assert ok.exit_code == 0
     assert "valid: 2 sources, 3 estimates" in ok.stdout
     broken = tmp_path / "broken.yaml"
-    broken.write_text(mini.read_text(encoding="utf-8").replace("mid: 90 Wh", "mid: 90 Whh"), encoding="utf-8")
+    broken.write_text(
+        mini.read_text(encoding="utf-8").replace("mid: 90 Wh", "mid: 90 Whh"), encoding="utf-8"
+    )
     bad = run(runner, "sources", "check", str(broken))
     assert bad.exit_code == 1
     assert bad.stderr.startswith(f"soracost: error: {broken}:")
@@ -244,7 +284,9 @@ def test_sources_check_valid_and_invalid(runner: CliRunner, mini: Path, tmp_path
     assert bad.stderr.count("\n") == 1
 
 
-def test_sources_environment_variable(runner: CliRunner, mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sources_environment_variable(
+    runner: CliRunner, mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SORACOST_SOURCES", str(mini))
     result = run(runner, "clip", "--format", "json")
     assert json.loads(result.stdout)["sources_file"]["path"] == str(mini)
@@ -263,7 +305,14 @@ def test_embedded_catalogue_is_the_default(runner: CliRunner) -> None:
 
 def test_version_and_help(runner: CliRunner) -> None:
     assert run(runner, "--version").stdout == f"soracost {__version__}\n"
-    for args in ([], ["--help"], ["clip", "--help"], ["compare", "--help"], ["sources", "--help"], ["sources", "check", "--help"]):
+    for args in (
+        [],
+        ["--help"],
+        ["clip", "--help"],
+        ["compare", "--help"],
+        ["sources", "--help"],
+        ["sources", "check", "--help"],
+    ):
         result = run(runner, *args)
         assert result.exit_code == 0
         assert "Usage" in result.stdout
@@ -332,7 +381,9 @@ def test_table_to_a_file_is_plain_text(runner: CliRunner, mini: Path, tmp_path: 
     assert "Spread" in text and "\x1b[" not in text
 
 
-def test_existing_output_is_kept_unless_forced(runner: CliRunner, mini: Path, tmp_path: Path) -> None:
+def test_existing_output_is_kept_unless_forced(
+    runner: CliRunner, mini: Path, tmp_path: Path
+) -> None:
     target = tmp_path / "out.json"
     target.write_text("precious", encoding="utf-8")
     refused = run(runner, "clip", "-f", "json", "-o", str(target), "--sources", str(mini))
@@ -359,7 +410,9 @@ def test_read_only_folder(runner: CliRunner, mini: Path, tmp_path: Path) -> None
     locked.mkdir()
     locked.chmod(0o500)
     try:
-        result = run(runner, "clip", "-f", "csv", "-o", str(locked / "out.csv"), "--sources", str(mini))
+        result = run(
+            runner, "clip", "-f", "csv", "-o", str(locked / "out.csv"), "--sources", str(mini)
+        )
         assert result.exit_code == 1 and "permission denied" in result.stderr
         assert list(locked.iterdir()) == []
     finally:

@@ -35,10 +35,14 @@ def test_clip_rows_in_catalogue_order_with_batch_totals(catalog) -> None:  # typ
     assert [link.id for link in rows[0].chain] == ["paper"]
 
 
-@pytest.mark.parametrize(("energy", "water"), [("Wh", "mL"), ("kWh", "L"), ("MJ", "gal"), ("J", "tsp")])
+@pytest.mark.parametrize(
+    ("energy", "water"), [("Wh", "mL"), ("kWh", "L"), ("MJ", "gal"), ("J", "tsp")]
+)
 @given(count=st.integers(min_value=1, max_value=10**9))
 @settings(max_examples=25)
-def test_batch_is_count_times_per_clip_in_any_unit(catalog, energy: str, water: str, count: int) -> None:  # type: ignore[no-untyped-def]
+def test_batch_is_count_times_per_clip_in_any_unit(
+    catalog, energy: str, water: str, count: int
+) -> None:  # type: ignore[no-untyped-def]
     for row in clip_rows(catalog, Scenario(count=count, units=Units(energy, water))):
         assert row.batch == row.per_clip * count
         assert row.batch.mid == count * row.per_clip.mid

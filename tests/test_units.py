@@ -45,7 +45,9 @@ def test_parse_amount_accepts_amounts_as_sources_write_them(
         ("", "energy", "has no unit"),
     ],
 )
-def test_parse_amount_rejects_bad_amounts_with_a_reason(text: str, quantity: str, message: str) -> None:
+def test_parse_amount_rejects_bad_amounts_with_a_reason(
+    text: str, quantity: str, message: str
+) -> None:
     with pytest.raises(UnitProblem, match=message):
         parse_amount(text, quantity)  # type: ignore[arg-type]
 
@@ -66,5 +68,7 @@ def test_check_unit_returns_the_name_as_written() -> None:
         ("tsp", "mL", 4.92892159375),
     ],
 )
-def test_conversion_factors_match_exact_definitions(source: str, target: str, factor: float) -> None:
+def test_conversion_factors_match_exact_definitions(
+    source: str, target: str, factor: float
+) -> None:
     assert conversion_factor(source, target) == pytest.approx(factor, rel=1e-12)

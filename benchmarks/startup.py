@@ -1,0 +1,116 @@
+"""Start-up benchmark: whole-process wall time and peak memory of soracost's commands.
+
+Run from the repository root, with soracost installed in the active environment:
+
+    python benchmarks/startup.py            # 15 interleaved rounds
+    python benchmarks/startup.py --rounds 30
+
+Each round runs every command once, in a shuffled order, so that drift in the machine's
+load affects all commands alike. The floor is a minimal Typer app that imports Rich and
+PyYAML and runs one command: the cost of the stack itself, before any soracost work.
+Not part of the test suite: timings are measurements, not assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+FLOOR_SCRIPT = """\
+import typer, rich.console, rich.table, yaml
+app = typer.Typer()
+@app.command()
+def clip(count: int = 1): pass
+@app.command()
+def other(): pass
+app()
+"""
+
+
+def soracost_command() -> list[str]:
+    """The installed console script, else ``python -m soracost``."""
+    script = shutil.which("soracost", path=str(Path(sys.executable).parent))
+    return [script] if script else [sys.executable, "-m", "soracost"]
+
+
+def big_catalogue(folder: Path, copies: int) -> Path:
+    """The shipped catalogue with its estimates repeated ``copies`` times under new ids."""
+    from soracost.catalog import default_sources_path
+
+    text = default_sources_path().read_text(encoding="utf-8")
+    head, estimates = text.split("\nestimates:\n", 1)
+    blocks = [block.strip("\n") for block in ("\n" + estimates).split("\n  - id: ")[1:]]
+    out = [head, "\nestimates:\n"]
+    for copy in range(copies):
+        out.extend(f"  - id: c{copy}-{block}\n" for block in blocks)
+    path = folder / f"sources-x{copies}.yaml"
+    path.write_text("".join(out), encoding="utf-8")
+    return path
+
+
+def run_once(argv: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MiB) of one whole process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed ({process.returncode}): {stderr.strip()}")
+    return elapsed, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15, help="interleaved rounds (default 15)")
+    parser.add_argument("--copies", type=int, default=100, help="size of the big catalogue")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder_name:
+        folder = Path(folder_name)
+        floor = folder / "floor.py"
+        floor.write_text(FLOOR_SCRIPT, encoding="utf-8")
+        big = big_catalogue(folder, args.copies)
+        cli = soracost_command()
+        commands: dict[str, list[str]] = {
+            "floor (typer+rich+yaml)": [sys.executable, str(floor), "clip", "--count", "10"],
+            "soracost --help": [*cli, "--help"],
+            "soracost clip --count 10": [*cli, "clip", "--count", "10"],
+            "soracost compare": [*cli, "compare"],
+            "soracost clip --format json": [*cli, "clip", "--format", "json"],
+            "soracost sources check": [*cli, "sources", "check"],
+            f"clip --count 10, {args.copies}× catalogue": [*cli, "clip", "--count", "10", "--sources", str(big)],
+        }
+        env_columns = {"COLUMNS": "120"}
+        os.environ.update(env_columns)
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        memory: dict[str, float] = dict.fromkeys(commands, 0.0)
+        for name, argv in commands.items():  # warm the file cache once
+            run_once(argv)
+        order = list(commands)
+        for _ in range(args.rounds):
+            random.shuffle(order)
+            for name in order:
+                elapsed, rss = run_once(commands[name])
+                times[name].append(elapsed)
+                memory[name] = max(memory[name], rss)
+
+    floor_median = statistics.median(times["floor (typer+rich+yaml)"])
+    print(f"{'command':<42} {'median ms':>10} {'× floor':>8} {'peak MiB':>9}")
+    for name in commands:
+        median = statistics.median(times[name])
+        print(f"{name:<42} {median * 1000:>10.0f} {median / floor_median:>8.2f} {memory[name]:>9.1f}")
+    print(f"\n{args.rounds} interleaved rounds on {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+
+
+if __name__ == "__main__":
+    main()
