@@ -90,8 +90,8 @@ app = typer.Typer(
         "Electricity and water footprints of AI video generation (Sora and its peers), "
         "with every figure tied to its published source.\n\n"
         "Nobody has measured Sora itself: the figures are published measurements of open "
-        "models, modelled estimates and back-of-envelope figures, each shown with its boundary, its "
-        "method and its citation."
+        "models, modelled estimates and back-of-envelope figures, each shown with its "
+        "boundary, its method and its citation."
     ),
     epilog=(
         "Examples:  soracost clip --count 10  ·  soracost compare --quantity water  ·  "
@@ -347,7 +347,11 @@ def compare(
     if format is OutputFormat.table:
         from soracost.render import compare_view
 
-        _emit(None, compare_view(rows, chosen, unit, widest), output, force, "the table")
+        # The range bar takes what the other columns leave: narrow terminals get a short bar.
+        width = _console().width if output is None else 120
+        bar_width = max(10, min(30, width - 100))
+        view = compare_view(rows, chosen, unit, widest, bar_width=bar_width)
+        _emit(None, view, output, force, "the table")
     elif format is OutputFormat.csv:
         from soracost.export import compare_csv
 

@@ -97,7 +97,7 @@ class Clip:
             parts.append(f"{self.frames} frames")
         if self.duration_s:
             parts.append(f"{self.duration_s:g} s")
-        if self.fps:
+        if self.fps and not (self.frames and self.duration_s):  # else fps adds nothing
             parts.append(f"{self.fps:g} fps")
         if self.steps:
             parts.append(f"{self.steps} steps")

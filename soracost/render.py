@@ -16,7 +16,7 @@ from soracost.display import format_number, format_range, log_axis, range_bar
 from soracost.model import ResultRow, Spread, Units
 from soracost.records import BOUNDARY_LABELS, FILLS, Catalog, Estimate, Source
 
-_MISSING = Text("— not published", style="dim italic")
+_MISSING = Text("none", style="dim italic")
 _NOT_THIS = Text("—", style="dim")
 
 
@@ -38,7 +38,7 @@ class _Footnotes:
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         for source in self.sources:
-            text = Text(source.citation)
+            text = Text(source.citation, overflow="fold")
             if source.url:
                 text.append("\n")
                 text.append(source.url, style="cyan")
@@ -50,14 +50,15 @@ class _Footnotes:
 
 
 def _range_cell(low: float, mid: float, high: float) -> Text:
+    """Mid in bold, with ``low – high`` beneath it; one line when the three are equal."""
     low_text, mid_text, high_text = format_range(low, mid, high)
     if low == mid == high:
         return Text(mid_text, style="bold")
-    return Text.assemble(low_text, " – ", (mid_text, "bold"), " – ", high_text)
+    return Text.assemble((mid_text, "bold"), "\n", (f"{low_text} – {high_text}", "dim"))
 
 
 def _source_cell(row: ResultRow, footnotes: _Footnotes) -> Text:
-    text = Text(f"{footnotes.mark(row.source)} ", style="bold")
+    text = Text(f"{footnotes.mark(row.source)} ", style="bold", overflow="fold")
     text.append(row.source.publisher, style="")
     text.append(f"\n{row.source.date or 'undated'}", style="dim")
     # The chain runs from the outermost report to the origin: links before the row's own
@@ -76,7 +77,7 @@ def _source_cell(row: ResultRow, footnotes: _Footnotes) -> Text:
 
 def _applies_cell(estimate: Estimate) -> Text:
     applies = estimate.applies_to
-    text = Text(applies.model)
+    text = Text(applies.model, overflow="fold")
     if applies.sora_proxy:
         text.append("\nSora proxy", style="yellow")
     clip = applies.clip.describe()
@@ -86,7 +87,7 @@ def _applies_cell(estimate: Estimate) -> Text:
 
 
 def _basis_cell(estimate: Estimate) -> Text:
-    text = Text(BOUNDARY_LABELS[estimate.boundary])
+    text = Text(BOUNDARY_LABELS[estimate.boundary], overflow="fold")
     text.append(f"\n{estimate.method}", style="dim")
     if estimate.fill:
         text.append(f"\n{estimate.fill}*", style="magenta")
@@ -98,6 +99,8 @@ def _notes(rows: Sequence[ResultRow]) -> Text:
     fills = sorted({row.estimate.fill for row in rows if row.estimate.fill})
     for fill in fills:
         text.append(f"{fill}*: {FILLS[fill]}.\n", style="magenta")
+    if any(row.quantity == "energy" for row in rows):
+        text.append("none: the source published no figure for this quantity.\n", style="dim")
     text.append(
         "Nobody has published a measurement of Sora itself: 'Sora proxy' rows are other models "
         "standing in for it. Boundaries differ (GPU only < GPU+CPU+RAM < whole server < "
@@ -113,13 +116,13 @@ def clip_view(rows: Sequence[ResultRow], count: int, units: Units) -> Renderable
     table = Table(
         title=f"Electricity and water for {count:,} AI video clip{'s' if count != 1 else ''}, "
         "as published",
-        caption="low – [bold]mid[/bold] – high",
+        caption="each cell: [bold]mid[/bold], with low – high beneath",
         show_lines=True,
         expand=False,
     )
-    table.add_column("Source", no_wrap=False, min_width=12)
-    table.add_column("Applies to", min_width=14)
-    table.add_column("Boundary\nmethod", min_width=11)
+    table.add_column("Source")
+    table.add_column("Applies to")
+    table.add_column("Boundary\nmethod")
     table.add_column(f"Energy per clip\n{units.energy}", justify="right")
     table.add_column(f"Energy × {count:,}\n{units.energy}", justify="right")
     table.add_column(f"Water per clip\n{units.water}", justify="right")
@@ -141,7 +144,7 @@ def clip_view(rows: Sequence[ResultRow], count: int, units: Units) -> Renderable
 
 
 def compare_view(
-    rows: Sequence[ResultRow], quantity: str, unit: str, spread: Spread | None, bar_width: int = 36
+    rows: Sequence[ResultRow], quantity: str, unit: str, spread: Spread | None, bar_width: int = 26
 ) -> RenderableType:
     """The ``compare`` table: one quantity's estimates sorted, with log-scale range bars."""
     footnotes = _Footnotes()
@@ -150,13 +153,13 @@ def compare_view(
         title=f"{quantity.capitalize()} per clip, every source side by side ({unit})",
         show_lines=True,
     )
-    table.add_column("Source", min_width=12)
-    table.add_column("Applies to", min_width=14)
-    table.add_column("Boundary\nmethod", min_width=11)
+    table.add_column("Source")
+    table.add_column("Applies to")
+    table.add_column("Boundary\nmethod")
     table.add_column("Low", justify="right")
     table.add_column("Mid", justify="right", style="bold")
     table.add_column("High", justify="right")
-    axis_label = f"{format_number(axis[0])} {unit} … {format_number(axis[1])} {unit}, log scale"
+    axis_label = f"log scale\n{format_number(axis[0])} … {format_number(axis[1])} {unit}"
     table.add_column(axis_label, no_wrap=True, min_width=bar_width)
     for row in rows:
         low, mid, high = format_range(*row.per_clip)
@@ -195,7 +198,7 @@ def sources_view(catalog: Catalog) -> RenderableType:
     table.add_column("Confidence")
     table.add_column("Covers")
     for source in catalog.sources.values():
-        citation = Text(source.citation)
+        citation = Text(source.citation, overflow="fold")
         if source.url:
             citation.append(f"\n{source.url}", style="cyan")
         if source.gaps:

@@ -234,9 +234,12 @@ def test_clip_table_shows_sources_cases_and_empty_water(runner: CliRunner, mini:
     assert result.exit_code == 0
     out = result.stdout
     assert "Electricity and water for 3 AI video clips" in out
-    assert "80 – 90 – 100" in out and "240 – 270 – 300" in out
-    assert "250 – 500 – 1,000" in out and "750 – 1,500 – 3,000" in out
-    assert "— not published" in out  # energy-only estimates have no water figure
+    # Each range cell: mid on one line, "low – high" beneath it.
+    assert "80 – 100" in out and "240 – 300" in out and "270" in out
+    assert "250 – 1,000" in out and "750 – 3,000" in out and "1,500" in out
+    assert "none: the source published no figure for this quantity" in out
+    model_a_line = next(line for line in out.splitlines() if "Model A" in line)
+    assert model_a_line.count("none") == 2  # energy-only: both water cells say so
     assert "[1] Example Press" in out and "2025-09-23" in out
     assert "https://example.org/paper" in out and "“Energy of video models”" in out
     assert "geometric-mean*: the source gives a range" in out
