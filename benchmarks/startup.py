@@ -88,7 +88,14 @@ def main() -> None:
             "soracost compare": [*cli, "compare"],
             "soracost clip --format json": [*cli, "clip", "--format", "json"],
             "soracost sources check": [*cli, "sources", "check"],
-            f"clip --count 10, {args.copies}× catalogue": [*cli, "clip", "--count", "10", "--sources", str(big)],
+            f"clip --count 10, {args.copies}× catalogue": [
+                *cli,
+                "clip",
+                "--count",
+                "10",
+                "--sources",
+                str(big),
+            ],
         }
         env_columns = {"COLUMNS": "120"}
         os.environ.update(env_columns)
@@ -108,8 +115,12 @@ def main() -> None:
     print(f"{'command':<42} {'median ms':>10} {'× floor':>8} {'peak MiB':>9}")
     for name in commands:
         median = statistics.median(times[name])
-        print(f"{name:<42} {median * 1000:>10.0f} {median / floor_median:>8.2f} {memory[name]:>9.1f}")
-    print(f"\n{args.rounds} interleaved rounds on {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+        print(
+            f"{name:<42} {median * 1000:>10.0f} {median / floor_median:>8.2f} {memory[name]:>9.1f}"
+        )
+    print(
+        f"\n{args.rounds} interleaved rounds on {os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
+    )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ from soracost.model import ResultRow, Spread, Units
 from soracost.records import BOUNDARY_LABELS, FILLS, Catalog, Estimate, Source
 
 _MISSING = Text("none", style="dim italic")
-_NOT_THIS = Text("—", style="dim")
 
 
 class _Footnotes:
@@ -94,12 +93,12 @@ def _basis_cell(estimate: Estimate) -> Text:
     return text
 
 
-def _notes(rows: Sequence[ResultRow]) -> Text:
+def _notes(rows: Sequence[ResultRow], *, explain_none: bool = False) -> Text:
     text = Text()
     fills = sorted({row.estimate.fill for row in rows if row.estimate.fill})
     for fill in fills:
         text.append(f"{fill}*: {FILLS[fill]}.\n", style="magenta")
-    if any(row.quantity == "energy" for row in rows):
+    if explain_none:
         text.append("none: the source published no figure for this quantity.\n", style="dim")
     text.append(
         "Nobody has published a measurement of Sora itself: 'Sora proxy' rows are other models "
@@ -133,14 +132,15 @@ def clip_view(rows: Sequence[ResultRow], count: int, units: Units) -> Renderable
         if row.quantity == "energy":
             cells = (per_clip, batch, _MISSING, _MISSING)
         else:
-            cells = (_NOT_THIS, _NOT_THIS, per_clip, batch)
+            cells = (_MISSING, _MISSING, per_clip, batch)
         table.add_row(
             _source_cell(row, footnotes),
             _applies_cell(row.estimate),
             _basis_cell(row.estimate),
             *cells,
         )
-    return Group(table, _notes(rows), Text("\nSources", style="bold"), footnotes.legend())
+    notes = _notes(rows, explain_none=True)
+    return Group(table, notes, Text("\nSources", style="bold"), footnotes.legend())
 
 
 def compare_view(

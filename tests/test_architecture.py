@@ -1,0 +1,45 @@
+"""Architecture rules that keep soracost fast and its core reusable."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from .conftest import REPO_ROOT
+
+
+def modules_after(statement: str) -> set[str]:
+    """Top-level module names loaded by a fresh interpreter after ``statement``."""
+    code = f"{statement}\nimport sys\nprint(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO_ROOT
+    )
+    return set(result.stdout.split())
+
+
+def test_the_core_never_imports_typer_or_rich() -> None:
+    loaded = modules_after(
+        "import soracost.catalog, soracost.model, soracost.export, soracost.units, "
+        "soracost.ranges, soracost.records, soracost.display, soracost.output\n"
+        "from soracost.catalog import load_catalog, default_sources_path\n"
+        "from soracost.model import Scenario, clip_rows\n"
+        "clip_rows(load_catalog(default_sources_path()), Scenario(count=10))"
+    )
+    assert not loaded & {"typer", "rich", "click"}
+
+
+def test_importing_the_cli_loads_nothing_heavy() -> None:
+    loaded = modules_after("import soracost.cli")
+    assert not loaded & {"pint", "yaml", "rich"}
+
+
+def test_python_dash_m_runs_the_same_app() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "soracost", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("soracost ")
