@@ -101,7 +101,7 @@ def main() -> None:
         os.environ.update(env_columns)
         times: dict[str, list[float]] = {name: [] for name in commands}
         memory: dict[str, float] = dict.fromkeys(commands, 0.0)
-        for name, argv in commands.items():  # warm the file cache once
+        for argv in commands.values():  # warm the file cache once
             run_once(argv)
         order = list(commands)
         for _ in range(args.rounds):
@@ -119,7 +119,8 @@ def main() -> None:
             f"{name:<42} {median * 1000:>10.0f} {median / floor_median:>8.2f} {memory[name]:>9.1f}"
         )
     print(
-        f"\n{args.rounds} interleaved rounds on {os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
+        f"\n{args.rounds} interleaved rounds on {os.cpu_count()} CPUs, "
+        f"Python {sys.version.split()[0]}"
     )
 
 
