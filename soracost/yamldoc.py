@@ -1,23 +1,30 @@
 """Read a YAML data file safely into plain Python data that remembers line numbers.
 
-Safety: only YAML's plain types are built (the safe constructor), aliases are refused
-outright (so an alias bomb costs nothing), nesting is capped, duplicate keys are errors,
-and the file's size is capped before parsing. Every mapping and list remembers the line
-of each of its items, so validation errors can name the line a user must fix.
+The document is built from the parser's event stream in one iterative pass with an
+explicit stack, rather than by PyYAML's composer: the C composer recurses and crashes the
+interpreter on deeply nested input, while events arrive lazily, so a hostile file is
+refused after reading only as far as its first offence.
+
+Safety: only YAML's plain types are built (the safe constructor), aliases and merge keys
+are refused outright (so an alias bomb costs nothing), custom tags are refused, nesting is
+capped, duplicate keys are errors, and only regular files up to a size cap are read.
 """
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from typing import Any
 
 from soracost.errors import DataError
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
-"""Data files larger than this (8 MiB, ~1000× the shipped catalogue) are refused."""
+"""Data files larger than this (8 MiB, ~500× the shipped catalogue) are refused."""
 
 MAX_DEPTH = 32
 """Deepest nesting of mappings and lists accepted; the schema itself needs 4."""
+
+_PLAIN_COLLECTION_TAGS = (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 class LocatedDict(dict[str, Any]):
@@ -35,24 +42,27 @@ class LocatedList(list[Any]):
 
 
 def read_bytes(path: Path) -> bytes:
-    """Read a data file's bytes, refusing huge files, folders and unreadable paths."""
+    """Read a data file's bytes, refusing huge files, folders, devices and pipes."""
     label = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise DataError(
-                f"file is {size:,} bytes; data files are limited to {MAX_FILE_BYTES:,} bytes",
-                file=label,
-            )
-        raw = path.read_bytes()
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise DataError("is a folder, not a data file", file=label)
+        if not stat.S_ISREG(mode):
+            # /dev/zero or a FIFO would never end or never answer.
+            raise DataError("is not a regular file", file=label)
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)  # never more than the cap, whatever stat said
     except FileNotFoundError:
         raise DataError("no such file", file=label) from None
-    except IsADirectoryError:
-        raise DataError("is a folder, not a data file", file=label) from None
     except PermissionError:
         raise DataError("permission denied", file=label) from None
     except OSError as exc:
         raise DataError(f"cannot read: {exc.strerror or exc}", file=label) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise DataError(
+            f"file is larger than {MAX_FILE_BYTES:,} bytes, the limit for data files", file=label
+        )
     return raw
 
 
@@ -74,9 +84,9 @@ def parse(text: str, label: str) -> Any:
     """Parse one YAML document into plain data made of Located containers and scalars."""
     import yaml
 
-    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
-        root = yaml.compose(text, Loader=loader_class)
+        return _Builder(label, loader).build()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -87,74 +97,117 @@ def parse(text: str, label: str) -> Any:
             problem += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
         raise DataError(f"invalid YAML: {problem}", file=label, line=line) from None
     except yaml.YAMLError as exc:
-        raise DataError(f"invalid YAML: {exc}", file=label) from None
-    if root is None:
-        raise DataError(
-            "the file is empty; expected a mapping with 'sources' and 'estimates'", file=label
-        )
-    return _Builder(label).build(root, depth=0)
+        raise DataError(f"invalid YAML: {' '.join(str(exc).split())}", file=label) from None
+    finally:
+        loader.dispose()
+
+
+class _Frame:
+    """An open mapping or list, and for a mapping the key waiting for its value."""
+
+    __slots__ = ("container", "key", "key_line")
+
+    def __init__(self, container: LocatedDict | LocatedList) -> None:
+        self.container = container
+        self.key: str | None = None
+        self.key_line = 0
 
 
 class _Builder:
-    """Turns a composed node graph into Located data, checking what PyYAML does not."""
+    """Builds Located data from parser events, checking what PyYAML does not."""
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, loader: Any) -> None:
         import yaml
 
-        self.label = label
-        self.seen: set[int] = set()
-        # The safe constructor resolves scalars (int, float, bool, null, date, str) and
-        # rejects every tag it does not know, such as !!python/object.
-        self.constructor = yaml.constructor.SafeConstructor()
         self.yaml = yaml
+        self.label = label
+        self.loader = loader  # also a resolver and a safe constructor
 
-    def build(self, node: Any, depth: int) -> Any:
-        line = node.start_mark.line + 1
-        if id(node) in self.seen:
+    def fail(self, message: str, event: Any) -> DataError:
+        return DataError(message, file=self.label, line=event.start_mark.line + 1)
+
+    def build(self) -> Any:
+        yaml = self.yaml
+        stack: list[_Frame] = []
+        root: Any = None
+        documents = 0
+        while True:
+            event = self.loader.get_event()
+            if isinstance(event, yaml.StreamEndEvent):
+                break
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise self.fail("more than one YAML document (---) in the file", event)
+            elif isinstance(event, yaml.AliasEvent):
+                raise self.fail("YAML aliases (*name) are not supported in data files", event)
+            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                if event.tag not in _PLAIN_COLLECTION_TAGS:
+                    raise self.fail(f"YAML tag {event.tag!r} is not supported", event)
+                if len(stack) >= MAX_DEPTH:
+                    raise self.fail(f"data nested deeper than {MAX_DEPTH} levels", event)
+                container: LocatedDict | LocatedList
+                if isinstance(event, yaml.MappingStartEvent):
+                    container = LocatedDict()
+                    container.key_lines = {}
+                else:
+                    container = LocatedList()
+                    container.item_lines = []
+                container.line = event.start_mark.line + 1
+                stack.append(_Frame(container))
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                done = stack.pop().container
+                if stack:
+                    self._attach(stack[-1], done, done.line)
+                else:
+                    root = done
+            elif isinstance(event, yaml.ScalarEvent):
+                value = self._scalar(event)
+                if stack:
+                    self._attach(stack[-1], value, event.start_mark.line + 1)
+                else:
+                    root = value
+        if root is None:
             raise DataError(
-                "YAML aliases (*name) are not supported in data files", file=self.label, line=line
+                "the file is empty; expected a mapping with 'sources' and 'estimates'",
+                file=self.label,
             )
-        self.seen.add(id(node))
-        if depth > MAX_DEPTH:
-            raise DataError(
-                f"data nested deeper than {MAX_DEPTH} levels", file=self.label, line=line
-            )
-        if isinstance(node, self.yaml.MappingNode):
-            return self._mapping(node, depth, line)
-        if isinstance(node, self.yaml.SequenceNode):
-            items = LocatedList(self.build(child, depth + 1) for child in node.value)
-            items.line = line
-            items.item_lines = [child.start_mark.line + 1 for child in node.value]
-            return items
+        return root
+
+    def _scalar(self, event: Any) -> Any:
+        yaml = self.yaml
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == "tag:yaml.org,2002:merge":
+            raise self.fail("YAML merge keys (<<) are not supported in data files", event)
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
-            return self.constructor.construct_object(node)
-        except self.yaml.YAMLError as exc:
+            return self.loader.construct_object(node)
+        except yaml.YAMLError as exc:
             problem = getattr(exc, "problem", None) or str(exc)
-            raise DataError(f"invalid YAML value: {problem}", file=self.label, line=line) from None
-        except ValueError as exc:  # e.g. an impossible date such as 2025-02-30
-            raise DataError(f"invalid YAML value: {exc}", file=self.label, line=line) from None
+            raise self.fail(f"invalid YAML value: {' '.join(problem.split())}", event) from None
+        except (ValueError, OverflowError) as exc:  # e.g. an impossible date: 2025-02-30
+            raise self.fail(f"invalid YAML value: {exc}", event) from None
 
-    def _mapping(self, node: Any, depth: int, line: int) -> LocatedDict:
-        mapping = LocatedDict()
-        mapping.line = line
-        mapping.key_lines = {}
-        for key_node, value_node in node.value:
-            key_line = key_node.start_mark.line + 1
-            if key_node.tag == "tag:yaml.org,2002:merge":
+    def _attach(self, frame: _Frame, value: Any, line: int) -> None:
+        """Put a finished value into the innermost open container."""
+        container = frame.container
+        if isinstance(container, LocatedList):
+            container.append(value)
+            container.item_lines.append(line)
+        elif frame.key is None:
+            if isinstance(value, LocatedDict | LocatedList):
+                raise DataError("a key must be plain text", file=self.label, line=line)
+            key = str(value)
+            if key in container:
                 raise DataError(
-                    "YAML merge keys (<<) are not supported in data files",
+                    f"duplicate key {key!r} (first on line {container.key_lines[key]})",
                     file=self.label,
-                    line=key_line,
+                    line=line,
                 )
-            if not isinstance(key_node, self.yaml.ScalarNode):
-                raise DataError("a key must be plain text", file=self.label, line=key_line)
-            key = str(self.build(key_node, depth + 1))
-            if key in mapping:
-                raise DataError(
-                    f"duplicate key {key!r} (first on line {mapping.key_lines[key]})",
-                    file=self.label,
-                    line=key_line,
-                )
-            mapping[key] = self.build(value_node, depth + 1)
-            mapping.key_lines[key] = key_line
-        return mapping
+            frame.key, frame.key_line = key, line
+        else:
+            container[frame.key] = value
+            container.key_lines[frame.key] = frame.key_line
+            frame.key = None

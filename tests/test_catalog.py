@@ -265,7 +265,7 @@ def test_error_names_the_entry_and_the_field() -> None:
         (b"just text", "top level must be a mapping"),
         (b"\x89PNG\r\n\x1a\n\x00\x00", "binary data"),
         (b"title: caf\xe9\n", "not UTF-8"),
-        (b"a: 1\n---\nb: 2\n", "invalid YAML"),
+        (b"a: 1\n---\nb: 2\n", "more than one YAML document"),
     ],
 )
 def test_unreadable_files(tmp_path: Path, content: bytes, message: str) -> None:
