@@ -121,6 +121,8 @@ def _source(item: _Fields) -> Source:
         {"id", *CITATION_FIELDS, "kind", "confidence", "gaps", "unconfirmed", "note"}
     )
     gaps = item.reasons("gaps", allowed=CITATION_FIELDS)
+    if "publisher" in gaps:
+        item.fail("gaps.publisher", "the publisher is required; it cannot be a gap")
     for name in CITATION_FIELDS:
         if name == "publisher":
             continue
@@ -221,10 +223,11 @@ def _published_values(item: _Fields, quantity: str) -> tuple[dict[str, float], s
             block.fail(case, str(exc))
     # The first published case, in low/mid/high order, sets the unit of the whole range.
     unit = next(parsed[case][1] for case in CASES if case in parsed)
-    values = {
-        case: value * conversion_factor(case_unit, unit)
-        for case, (value, case_unit) in parsed.items()
-    }
+    values: dict[str, float] = {}
+    for case, (value, case_unit) in parsed.items():
+        values[case] = value * conversion_factor(case_unit, unit)
+        if not math.isfinite(values[case]):
+            block.fail(case, f"{published[case]!r} is too large to express in {unit}")
     return values, unit, {case: str(text) for case, text in published.items()}
 
 
@@ -247,6 +250,8 @@ def _filled(
     elif given != ("low", "high"):
         item.fail("fill", f"{fill!r} needs exactly low and high published")
     elif fill == "geometric-mean":
+        if values["low"] == 0:
+            item.fail("fill", "a geometric mean with a low of 0 is 0; use 'midpoint'")
         values["mid"] = math.sqrt(values["low"] * values["high"])
     else:  # midpoint
         values["mid"] = (values["low"] + values["high"]) / 2
@@ -368,8 +373,12 @@ class _Fields:
             self.fail(
                 name, f"expected {'a whole' if wanted_int else 'a'} number, got {_describe(value)}"
             )
-        if not math.isfinite(value) or value <= 0:
-            self.fail(name, f"expected a finite positive number, got {value!r}")
+        try:
+            ok = math.isfinite(value) and 0 < value < 1e15
+        except OverflowError:  # an integer too large for a float
+            ok = False
+        if not ok:
+            self.fail(name, f"expected a positive number below 10^15, got {str(value)[:20]}")
         return kind(value)
 
     def boolean(self, name: str) -> bool:

@@ -7,7 +7,10 @@ are imported inside the commands that need them, so ``soracost --help`` stays fa
 from __future__ import annotations
 
 import os
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -16,7 +19,14 @@ import typer
 from typer.core import TyperGroup
 
 from soracost import __version__
-from soracost.errors import EXIT_DATA, EXIT_USAGE, SoracostError
+from soracost.errors import (
+    EXIT_DATA,
+    EXIT_USAGE,
+    Interrupted,
+    OutputError,
+    SoracostError,
+    UsageProblem,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -50,6 +60,8 @@ class SoracostGroup(TyperGroup):
                 standalone_mode=False,
                 **extra,
             )
+        except Interrupted as exc:
+            code = _report(exc.one_line(), exc.exit_code)
         except SoracostError as exc:
             code = _report(f"error: {exc.one_line()}", exc.exit_code)
         except typer.Abort:
@@ -62,6 +74,18 @@ class SoracostGroup(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+    def invoke(self, ctx: Any) -> Any:  # typer.Context is the vendored Click context
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted() from None
+        except BrokenPipeError:
+            # The reader went away (``| head``): say nothing and stop quietly. Point stdout
+            # at /dev/null so the interpreter's final flush cannot complain either.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return 0
 
 
 def _is_click_error(exc: BaseException) -> bool:
@@ -241,9 +265,14 @@ def _emit(
     """Write an export (``text``) or a table (``view``) to stdout or to ``output``."""
     from soracost.output import write_atomically
 
+    if output is not None and str(output) == "-":
+        output = None
+    if output is None and sys.stdout is None:
+        raise OutputError("there is no standard output to write to; use --output FILE")
     if view is not None:
         if output is None:
-            _console().print(view)
+            with _stdout_errors():
+                _console().print(view)
             return
         import io
 
@@ -252,11 +281,23 @@ def _emit(
         text = buffer.getvalue()
     assert text is not None
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        with _stdout_errors():
+            sys.stdout.write(text)
+            sys.stdout.flush()
         return
     write_atomically(output, text, force=force)
     sys.stderr.write(f"soracost: wrote {what} to {output}\n")
+
+
+@contextmanager
+def _stdout_errors() -> Iterator[None]:
+    """Turn a failed write to standard output (a full disk, a closed stream) into one line."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise  # the reader left; SoracostGroup.invoke ends quietly
+    except OSError as exc:
+        raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from None
 
 
 @app.command()
@@ -384,6 +425,21 @@ def sources_list(
       soracost sources check my-sources.yaml
     """
     if ctx.invoked_subcommand is not None:
+        given = [
+            name
+            for name, value in (
+                ("--format", format is not OutputFormat.table),
+                ("--output", output),
+                ("--force", force),
+            )
+            if value
+        ]
+        if given:
+            raise UsageProblem(
+                f"{', '.join(given)}: only for listing sources, not for 'sources "
+                f"{ctx.invoked_subcommand}'"
+            )
+        ctx.obj = sources  # 'soracost sources --sources FILE check' checks FILE
         return
     catalog = _load(sources)
     if format is OutputFormat.table:
@@ -402,6 +458,7 @@ def sources_list(
 
 @sources_app.command("check")
 def sources_check(
+    ctx: typer.Context,
     file: Annotated[
         Path | None,
         typer.Argument(
@@ -424,16 +481,26 @@ def sources_check(
 
       soracost sources check my-sources.yaml
     """
-    catalog = _load(file or sources)
+    parent_sources = ctx.obj if isinstance(ctx.obj, Path) else None
+    catalog = _load(file or sources or parent_sources)
     typer.echo(
         f"{catalog.path}: valid: {len(catalog.sources)} sources, "
         f"{len(catalog.estimates)} estimates (sha256 {catalog.sha256[:12]}…)"
     )
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # so a SIGTERM cleans up exactly as Ctrl-C does
+
+
 def main() -> None:
     """Console-script entry point."""
-    app()
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        app()
+    except KeyboardInterrupt:  # pressed before a command started, e.g. during imports
+        _report("interrupted", Interrupted.exit_code)
+        sys.exit(Interrupted.exit_code)
 
 
 __all__ = ["EXIT_USAGE", "app", "main"]

@@ -6,6 +6,7 @@ Rounding happens only here, for tables; exports never call these.
 from __future__ import annotations
 
 import math
+import sys
 
 SIGNIFICANT_DIGITS = 3
 
@@ -40,11 +41,12 @@ def log_axis(values: list[float]) -> tuple[float, float]:
     positive = [value for value in values if value > 0]
     if not positive:
         return 0.1, 10.0
-    low = 10 ** math.floor(math.log10(min(positive)))
-    high = 10 ** math.ceil(math.log10(max(positive)))
+    low = 10.0 ** math.floor(math.log10(min(positive)))
+    # Clamp to the largest power of ten a float holds: beyond it there is no axis to draw.
+    high = 10.0 ** min(math.ceil(math.log10(max(positive))), 308)
     if high <= low:
-        high = low * 10
-    return float(low), float(high)
+        high = low * 10 if low < 1e307 else sys.float_info.max
+    return low, high
 
 
 def range_bar(

@@ -5,15 +5,16 @@ Exit codes (documented in the README):
 * 0: success.
 * 1: bad data or an input/output problem (:class:`DataError`, :class:`OutputError`).
 * 2: the command line was misused (:class:`UsageProblem`, and Typer's own usage errors).
+* 130: interrupted by Ctrl-C or SIGTERM (:class:`Interrupted`).
 
 Every error renders as one line. The core raises these; only the CLI prints them.
 """
 
 from __future__ import annotations
 
-EXIT_OK = 0
 EXIT_DATA = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # the shell's convention for a process ended by SIGINT
 
 
 class SoracostError(Exception):
@@ -70,3 +71,12 @@ class UsageProblem(SoracostError):
 
 class OutputError(SoracostError):
     """An output file could not be written; nothing was left behind (exit code 1)."""
+
+
+class Interrupted(SoracostError):
+    """The user pressed Ctrl-C, or the process was asked to stop (exit code 130)."""
+
+    exit_code = EXIT_INTERRUPTED
+
+    def __init__(self) -> None:
+        super().__init__("interrupted")

@@ -2,13 +2,16 @@
 
 The text is written to a temporary file in the target's own folder and renamed over the
 target only once it is complete, so an interrupted or failed run leaves the folder as it
-was. An existing file is replaced only when the caller says so (``--force``).
+was; the temporary file is removed on any error, Ctrl-C or SIGTERM (only SIGKILL, which
+no program can catch, can leave a hidden ``.NAME.*.partial`` behind, never a partial file
+under the target's name). An existing file is replaced only when the caller says so.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -18,28 +21,40 @@ from soracost.errors import OutputError
 def write_atomically(path: Path, text: str, *, force: bool = False) -> None:
     """Write ``text`` (UTF-8) to ``path`` all at once, or not at all.
 
+    A symbolic link is written through, to the file it points at. A replaced file keeps
+    its permissions. Without ``force`` the final step is a hard link, which fails if the
+    name has appeared meanwhile, so no file is ever overwritten by a race.
     Raises :class:`OutputError` when the file exists and ``force`` is false, when its
     folder is missing, or when the system refuses the write.
     """
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
+    target = Path(os.path.realpath(path))
+    folder = target.parent
+    if target.is_dir():
         raise OutputError(f"{path}: is a folder; give a file name for --output")
-    if path.exists() and not force:
+    exists = target.exists()
+    if exists and not force:
         raise OutputError(f"{path}: already exists; add --force to replace it")
     if not folder.is_dir():
         raise OutputError(f"{path}: cannot write: folder {folder} does not exist")
+    mode = stat.S_IMODE(target.stat().st_mode) if exists else 0o666 & ~_current_umask()
     temporary: str | None = None
     try:
         descriptor, temporary = tempfile.mkstemp(
-            dir=folder, prefix=f".{path.name}.", suffix=".partial"
+            dir=folder, prefix=f".{target.name}.", suffix=".partial"
         )
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temporary, 0o666 & ~_current_umask())
-        os.replace(temporary, path)
+        os.chmod(temporary, mode)
+        if force:
+            os.replace(temporary, target)
+        else:
+            os.link(temporary, target)  # fails if the name appeared since the check above
+            os.unlink(temporary)
         temporary = None
+    except FileExistsError:
+        raise OutputError(f"{path}: already exists; add --force to replace it") from None
     except PermissionError:
         raise OutputError(f"{path}: cannot write: permission denied") from None
     except OSError as exc:

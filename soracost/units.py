@@ -33,8 +33,8 @@ _NOUN: dict[Quantity, str] = {"energy": "an energy", "water": "a volume"}
 # by a unit. Parsing it with this pattern, rather than pint's expression evaluator, keeps
 # arithmetic ("2**99 Wh") out of the data.
 _NUMBER_THEN_UNIT = re.compile(
-    r"^\s*(?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:[eE][+-]?\d+)?)"
-    r"\s*(?P<unit>[^\d\s.,+-].*?)?\s*$"
+    r"^\s*(?P<sign>[+-]?)(?P<number>(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+)"
+    r"(?P<exponent>[eE][+-]?[0-9]+)?\s*(?P<unit>[^0-9\s.,+-].*?)?\s*$"
 )
 
 
@@ -61,6 +61,8 @@ def check_unit(text: str, quantity: Quantity) -> str:
     import pint
 
     name = text.strip()
+    if "#" in name:  # pint would silently drop everything after it
+        raise UnitProblem(f"unreadable unit {name!r}")
     if not name:
         raise UnitProblem(f"no unit given (expected a unit of {quantity}: {_EXAMPLES[quantity]})")
     ureg = registry()
@@ -94,14 +96,11 @@ def parse_amount(text: str, quantity: Quantity) -> tuple[float, str]:
         raise UnitProblem(
             f"{text!r} has no unit (write it as the source did, e.g. '90 Wh' or '0.17 gal')"
         )
-    number = match.group("number")
-    if not any(character.isdigit() for character in number):
-        raise UnitProblem(f"{text!r} does not start with a number (e.g. '90 Wh')")
-    value = float(number.replace(",", ""))
+    if match.group("sign") == "-":
+        raise UnitProblem(f"{text!r} is negative; a footprint cannot be")
+    value = float(match.group("number").replace(",", "") + (match.group("exponent") or ""))
     if not math.isfinite(value):
         raise UnitProblem(f"{text!r} is not a finite number")
-    if value < 0:
-        raise UnitProblem(f"{text!r} is negative; a footprint cannot be")
     return value, check_unit(unit_text, quantity)
 
 

@@ -163,7 +163,7 @@ BAD_DATA = {
     "offset unit": ("{low: 0.25 L,", "{low: 20 degC,", "'degC' is not a unit of water", "20 degC"),
     "number without unit": ("mid: 90 Wh,", "mid: 90,", "has no unit", "mid: 90,"),
     "negative": ("low: 80 Wh", "low: -80 Wh", "negative", "low: -80 Wh"),
-    "nan": ("low: 80 Wh", "low: nan Wh", "does not start with a number", "low: nan"),
+    "nan": ("low: 80 Wh", "low: nan Wh", "not a number followed by a unit", "low: nan"),
     "infinite": ("low: 80 Wh", "low: 1e400 Wh", "not a finite number", "1e400"),
     "low above mid": ("low: 80 Wh", "low: 95 Wh", "low <= mid <= high", "low: 95 Wh"),
     "missing fill": (
@@ -204,7 +204,11 @@ BAD_DATA = {
         "chain: [paper]",
     ),
     "bad id": ("  - id: water-c", "  - id: Water C", "not a valid id", "id: Water C"),
-    "negative clip width": ("width: 1280", "width: -1280", "finite positive", "width: -1280"),
+    "negative clip width": ("width: 1280", "width: -1280", "positive number below 10^15", "width: -1280"),
+    "huge clip width": ("width: 1280", "width: 1" + "0" * 400, "positive number below 10^15", "width: 1000"),
+    "overflow on conversion": ("mid: 90 Wh,", "mid: 1e300 TWh,", "too large to express in Wh", "1e300 TWh"),
+    "publisher as a gap": ("      authors: no byline", "      authors: no byline\n      publisher: unknown", "cannot be a gap", "publisher: unknown"),
+    "geometric mean of zero": ("{low: 0.25 L,", "{low: 0 L,", "use 'midpoint'", "fill: geometric-mean"),
     "alias": (
         "authors: [Ada Lovelace, Alan Turing]",
         "authors: &a [Ada Lovelace]\n    x: *a",

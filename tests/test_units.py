@@ -31,7 +31,7 @@ def test_parse_amount_accepts_amounts_as_sources_write_them(
     ("text", "quantity", "message"),
     [
         ("90", "energy", "has no unit"),
-        ("Wh", "energy", "does not start with a number"),
+        ("Wh", "energy", "not a number followed by a unit"),
         ("90 Whh", "energy", "unknown unit 'Whh'"),
         ("90 kg", "energy", "'kg' is not a unit of energy"),
         ("90 Wh", "water", "'Wh' is not a unit of water"),
@@ -40,9 +40,13 @@ def test_parse_amount_accepts_amounts_as_sources_write_them(
         ("-5 Wh", "energy", "negative"),
         ("1e400 Wh", "energy", "not a finite number"),
         ("2**10 Wh", "energy", "unknown unit '\\*\\*10 Wh'"),
-        ("nan Wh", "energy", "does not start with a number"),
+        ("nan Wh", "energy", "not a number followed by a unit"),
+        ("e5 Wh", "energy", "not a number followed by a unit"),
+        ("٩٠ Wh", "energy", "not a number followed by a unit"),
+        ("-0 Wh", "energy", "negative"),
+        ("90 Wh # note", "energy", "unreadable unit"),
         ("1,2 Wh", "energy", "not a number followed by a unit"),
-        ("", "energy", "has no unit"),
+        ("", "energy", "not a number followed by a unit"),
     ],
 )
 def test_parse_amount_rejects_bad_amounts_with_a_reason(
