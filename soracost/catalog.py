@@ -198,9 +198,19 @@ def _estimate(item: _Fields, sources: dict[str, Source]) -> Estimate:
         claim=item.text("claim"),  # type: ignore[arg-type]  # required=True
         confidence=item.choice("confidence", CONFIDENCES),  # type: ignore[arg-type]
         line=item.line,
-        unconfirmed=item.reasons("unconfirmed", allowed=tuple(allowed)),
+        unconfirmed=item.reasons("unconfirmed", allowed=_ESTIMATE_FIELD_PATHS),
         note=item.text("note", required=False),
     )
+
+
+_CLIP_FIELDS = ("duration_s", "width", "height", "frames", "fps", "steps")
+_ESTIMATE_FIELD_PATHS = (
+    "quantity", "published", *(f"published.{case}" for case in CASES), "fill", "cases_note",
+    "applies_to", "applies_to.model", "applies_to.sora_proxy", "applies_to.hardware",
+    "applies_to.clip", *(f"applies_to.clip.{name}" for name in _CLIP_FIELDS),
+    "boundary", "method", "source", "chain", "see_also", "claim", "note",
+)  # fmt: skip
+"""Fields an estimate's ``unconfirmed`` may name, nested ones with dots."""
 
 
 def _published_values(item: _Fields, quantity: str) -> tuple[dict[str, float], str, dict[str, str]]:
@@ -270,7 +280,7 @@ def _applies_to(block: _Fields) -> AppliesTo:
     clip = Clip()
     if block.has_key("clip"):
         fields = block.mapping("clip")
-        fields.reject_unknown({"duration_s", "width", "height", "frames", "fps", "steps"})
+        fields.reject_unknown(set(_CLIP_FIELDS))
         clip = Clip(
             duration_s=fields.positive("duration_s", float),
             width=fields.positive("width", int),
@@ -342,7 +352,7 @@ class _Fields:
         value = self._get(name, required)
         if value is None:
             return None
-        if not isinstance(value, str) or isinstance(value, bool):
+        if not isinstance(value, str):
             self.fail(name, f"expected text, got {_describe(value)}")
         if not value.strip():
             self.fail(name, "is blank")
@@ -432,11 +442,9 @@ class _Fields:
         fields = set(allowed)
         result: dict[str, str] = {}
         for key in block.data:
-            if key.split(".")[0] not in fields:
-                block.fail(
-                    key,
-                    f"names no field of this entry (expected one of: {', '.join(sorted(fields))})",
-                )
+            if key not in fields:
+                expected = ", ".join(sorted(fields))
+                block.fail(key, f"names no field of this entry (expected one of: {expected})")
             reason = block.text(key)
             assert reason is not None
             result[key] = reason

@@ -343,9 +343,9 @@ def clip(
 
         _emit(None, clip_view(rows, count, units), output, force, "the table")
     elif format is OutputFormat.csv:
-        from soracost.export import clip_csv
+        from soracost.export import rows_csv
 
-        _emit(clip_csv(rows), None, output, force, f"{len(rows)} rows")
+        _emit(rows_csv(rows), None, output, force, f"{len(rows)} rows")
     else:
         from soracost.export import clip_json
 
@@ -394,9 +394,9 @@ def compare(
         view = compare_view(rows, chosen, unit, widest, bar_width=bar_width)
         _emit(None, view, output, force, "the table")
     elif format is OutputFormat.csv:
-        from soracost.export import compare_csv
+        from soracost.export import rows_csv
 
-        _emit(compare_csv(rows), None, output, force, f"{len(rows)} rows")
+        _emit(rows_csv(rows), None, output, force, f"{len(rows)} rows")
     else:
         from soracost.export import compare_json
 

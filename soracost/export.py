@@ -37,6 +37,7 @@ ROW_COLUMNS: tuple[str, ...] = (
     "boundary",
     "method",
     "confidence",
+    "unconfirmed",
     "source_id",
     "publisher",
     "date",
@@ -129,6 +130,8 @@ def row_record(row: ResultRow) -> dict[str, Any]:
         "boundary": estimate.boundary,
         "method": estimate.method,
         "confidence": estimate.confidence,
+        "unconfirmed": "; ".join(f"{name}: {why}" for name, why in estimate.unconfirmed.items())
+        or None,
         "source_id": source.id,
         "publisher": source.publisher,
         "date": source.date,
@@ -176,8 +179,8 @@ def _header(catalog: Catalog, command: str) -> dict[str, Any]:
     }
 
 
-def clip_csv(rows: Sequence[ResultRow]) -> str:
-    """``clip`` as CSV text."""
+def rows_csv(rows: Sequence[ResultRow]) -> str:
+    """``clip`` or ``compare`` rows as CSV text (``compare`` rows have a count of 1)."""
     return _csv(ROW_COLUMNS, (row_record(row) for row in rows))
 
 
@@ -190,11 +193,6 @@ def clip_json(catalog: Catalog, rows: Sequence[ResultRow], count: int, units: Un
         rows=[row_json(row) for row in rows],
     )
     return _json(document)
-
-
-def compare_csv(rows: Sequence[ResultRow]) -> str:
-    """``compare`` as CSV text; ``batch`` columns repeat the per-clip figures (count 1)."""
-    return _csv(ROW_COLUMNS, (row_record(row) for row in rows))
 
 
 def compare_json(

@@ -94,7 +94,7 @@ class Clip:
         if self.width and self.height:
             parts.append(f"{self.width}×{self.height}")
         if self.frames:
-            parts.append(f"{self.frames} frames")
+            parts.append(f"{self.frames} frame{'s' if self.frames != 1 else ''}")
         if self.duration_s:
             parts.append(f"{self.duration_s:g} s")
         if self.fps and not (self.frames and self.duration_s):  # else fps adds nothing

@@ -74,20 +74,30 @@ def _source_cell(row: ResultRow, footnotes: _Footnotes) -> Text:
     return text
 
 
+def _doubt(estimate: Estimate, *fields: str) -> str:
+    """'?' when any of ``fields`` (or a field nested in one) is marked unconfirmed."""
+    doubtful = any(
+        name == field or name.startswith(f"{field}.") or field.startswith(f"{name}.")
+        for name in estimate.unconfirmed
+        for field in fields
+    )
+    return "?" if doubtful else ""
+
+
 def _applies_cell(estimate: Estimate) -> Text:
     applies = estimate.applies_to
-    text = Text(applies.model, overflow="fold")
+    text = Text(applies.model + _doubt(estimate, "applies_to.model"), overflow="fold")
     if applies.sora_proxy:
         text.append("\nSora proxy", style="yellow")
     clip = applies.clip.describe()
     if clip:
-        text.append(f"\n{clip}", style="dim")
+        text.append(f"\n{clip}{_doubt(estimate, 'applies_to.clip')}", style="dim")
     return text
 
 
 def _basis_cell(estimate: Estimate) -> Text:
-    text = Text(BOUNDARY_LABELS[estimate.boundary], overflow="fold")
-    text.append(f"\n{estimate.method}", style="dim")
+    text = Text(BOUNDARY_LABELS[estimate.boundary] + _doubt(estimate, "boundary"), overflow="fold")
+    text.append(f"\n{estimate.method}{_doubt(estimate, 'method')}", style="dim")
     if estimate.fill:
         text.append(f"\n{estimate.fill}*", style="magenta")
     return text
@@ -98,6 +108,10 @@ def _notes(rows: Sequence[ResultRow], *, explain_none: bool = False) -> Text:
     fills = sorted({row.estimate.fill for row in rows if row.estimate.fill})
     for fill in fills:
         text.append(f"{fill}*: {FILLS[fill]}.\n", style="magenta")
+    if any(row.estimate.unconfirmed for row in rows):
+        text.append(
+            "?: not confirmed in the original (the JSON's 'unconfirmed' says why).\n", style="dim"
+        )
     if explain_none:
         text.append("none: the source published no figure for this quantity.\n", style="dim")
     text.append(
@@ -209,8 +223,13 @@ def sources_view(catalog: Catalog) -> RenderableType:
         covered = catalog.estimates_citing(source.id)
         covers = Text()
         for estimate in covered:
-            role = "" if estimate.source == source.id else " (cited)"
-            covers.append(f"{estimate.quantity}: {estimate.applies_to.model}{role}\n")
+            if estimate.source == source.id:
+                role = ""
+            elif source.id in estimate.chain:
+                role = " (in chain)"
+            else:
+                role = " (data)"
+            covers.append(f"{estimate.id}{role}\n")
         if not covered:
             covers.append("context only", style="dim")
         table.add_row(source.id, citation, source.confidence, covers)

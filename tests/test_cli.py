@@ -171,10 +171,10 @@ def test_clip_json_in_other_units(runner: CliRunner, mini: Path) -> None:
 
 
 CLIP_CSV = """\
-estimate_id,quantity,unit,count,per_clip_low,per_clip_mid,per_clip_high,batch_low,batch_mid,batch_high,published_low,published_mid,published_high,fill,model,sora_proxy,clip,boundary,method,confidence,source_id,publisher,date,title,authors,source_url,chain
-model-a,energy,Wh,3,80.0,90.0,100.0,240.0,270.0,300.0,80 Wh,90 Wh,100 Wh,,Model A,true,"1280×720, 81 frames, 16 fps, 50 steps",gpu+cpu+ram,measured,confirmed,paper,Example Press,2025-09-23,Energy of video models,Ada Lovelace; Alan Turing,https://example.org/paper,paper
-model-b,energy,Wh,3,2.0,2.0,2.0,6.0,6.0,6.0,,"7,200 J",,single-figure,Model B,false,,gpu,measured,partial,news,Daily News,2025-10,"'=HYPERLINK(""http://evil.example"")",,https://example.org/news,news > paper
-water-c,water,mL,3,250.0,500.0,1000.0,750.0,1500.0,3000.0,0.25 L,,1 L,geometric-mean,Model C,false,,unknown,back-of-envelope,unconfirmed,news,Daily News,2025-10,"'=HYPERLINK(""http://evil.example"")",,https://example.org/news,news
+estimate_id,quantity,unit,count,per_clip_low,per_clip_mid,per_clip_high,batch_low,batch_mid,batch_high,published_low,published_mid,published_high,fill,model,sora_proxy,clip,boundary,method,confidence,unconfirmed,source_id,publisher,date,title,authors,source_url,chain
+model-a,energy,Wh,3,80.0,90.0,100.0,240.0,270.0,300.0,80 Wh,90 Wh,100 Wh,,Model A,true,"1280×720, 81 frames, 16 fps, 50 steps",gpu+cpu+ram,measured,confirmed,,paper,Example Press,2025-09-23,Energy of video models,Ada Lovelace; Alan Turing,https://example.org/paper,paper
+model-b,energy,Wh,3,2.0,2.0,2.0,6.0,6.0,6.0,,"7,200 J",,single-figure,Model B,false,,gpu,measured,partial,,news,Daily News,2025-10,"'=HYPERLINK(""http://evil.example"")",,https://example.org/news,news > paper
+water-c,water,mL,3,250.0,500.0,1000.0,750.0,1500.0,3000.0,0.25 L,,1 L,geometric-mean,Model C,false,,unknown,back-of-envelope,unconfirmed,,news,Daily News,2025-10,"'=HYPERLINK(""http://evil.example"")",,https://example.org/news,news
 """
 
 
