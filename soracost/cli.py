@@ -63,7 +63,8 @@ class SoracostGroup(TyperGroup):
         except Interrupted as exc:
             code = _report(exc.one_line(), exc.exit_code)
         except SoracostError as exc:
-            code = _report(f"error: {exc.one_line()}", exc.exit_code)
+            kind = "usage error" if exc.exit_code == EXIT_USAGE else "error"
+            code = _report(f"{kind}: {exc.one_line()}", exc.exit_code)
         except typer.Abort:
             code = _report("aborted", EXIT_DATA)
         except Exception as exc:

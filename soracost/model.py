@@ -7,8 +7,10 @@ rendered from the same rows, so they can never disagree.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
+from soracost.errors import DataError
 from soracost.ranges import Range
 from soracost.records import Catalog, Estimate, Source
 from soracost.units import QUANTITIES, Quantity, conversion_factor
@@ -67,7 +69,8 @@ class ResultRow:
 class Spread:
     """How far apart the sources are: the highest high over the lowest low.
 
-    ``ratio`` is ``None`` when the lowest low is zero, where no finite ratio exists.
+    ``ratio`` is ``None`` when the lowest low is zero or the ratio overflows a float:
+    there is no finite ratio to report.
     """
 
     ratio: float | None
@@ -77,7 +80,16 @@ class Spread:
 
 def compute_row(catalog: Catalog, estimate: Estimate, unit: str, count: int) -> ResultRow:
     """One estimate converted to ``unit``, per clip and for ``count`` clips."""
-    per_clip = estimate.values * conversion_factor(estimate.unit, unit)
+    try:
+        per_clip = estimate.values * conversion_factor(estimate.unit, unit)
+        batch = per_clip * count
+    except ValueError:  # a figure or a batch that overflows a float in this unit
+        raise DataError(
+            f"{estimate.quantity} in {unit} for {count:,} clip(s) is too large to compute",
+            file=catalog.path,
+            line=estimate.line,
+            entry=f"estimate {estimate.id!r}",
+        ) from None
     chain = tuple(catalog.sources[link] for link in estimate.chain) or (
         catalog.source_of(estimate),
     )
@@ -88,7 +100,7 @@ def compute_row(catalog: Catalog, estimate: Estimate, unit: str, count: int) -> 
         unit=unit,
         count=count,
         per_clip=per_clip,
-        batch=per_clip * count,
+        batch=batch,
     )
 
 
@@ -119,4 +131,6 @@ def spread(rows: list[ResultRow]) -> Spread | None:
     highest = max(rows, key=lambda row: (row.per_clip.high, row.estimate.id))
     low = lowest.per_clip.low
     ratio = highest.per_clip.high / low if low > 0 else None
+    if ratio is not None and not math.isfinite(ratio):
+        ratio = None  # wider than a float can say
     return Spread(ratio=ratio, lowest=lowest, highest=highest)
