@@ -97,7 +97,9 @@ def _applies_cell(estimate: Estimate) -> Text:
 
 def _basis_cell(estimate: Estimate) -> Text:
     text = Text(BOUNDARY_LABELS[estimate.boundary] + _doubt(estimate, "boundary"), overflow="fold")
-    text.append(f"\n{estimate.method}{_doubt(estimate, 'method')}", style="dim")
+    # Spaces, not hyphens, so a narrow column wraps between words.
+    method = estimate.method.replace("-", " ")
+    text.append(f"\n{method}{_doubt(estimate, 'method')}", style="dim")
     if estimate.fill:
         text.append(f"\n{estimate.fill}*", style="magenta")
     return text

@@ -33,7 +33,11 @@ def data_file(content: str | bytes, command: tuple[str, ...] = ("sources", "chec
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
-        return [*command, str(path)] if command == ("sources", "check") else [*command, "--sources", str(path)]
+        return (
+            [*command, str(path)]
+            if command == ("sources", "check")
+            else [*command, "--sources", str(path)]
+        )
 
     return prepare
 
@@ -53,7 +57,11 @@ CASES.update(
         "data: binary": (data_file(b"\x89PNG\r\n\x1a\n\x00\x00"), DATA, "binary data"),
         "data: not UTF-8": (data_file(b"title: caf\xe9\n"), DATA, "not UTF-8"),
         "data: huge file": (data_file("#" * (MAX_FILE_BYTES + 1)), DATA, "larger than"),
-        "data: deep nesting": (data_file("a: " + "[" * 100_000 + "]" * 100_000), DATA, "nested deeper"),
+        "data: deep nesting": (
+            data_file("a: " + "[" * 100_000 + "]" * 100_000),
+            DATA,
+            "nested deeper",
+        ),
         "data: unknown unit via clip": (
             data_file(MINI_TEXT.replace("mid: 90 Wh", "mid: 90 Whh"), ("clip",)),
             DATA,
@@ -65,20 +73,45 @@ CASES.update(
             "'kWh' is not a unit of water",
         ),
         "data: overflow in the output unit": (
-            data_file(MINI_TEXT.replace("mid: 90 Wh", "mid: 1e300 Wh").replace("high: 100 Wh", "high: 1e300 Wh"), ("clip", "--energy-unit", "nWh")),
+            data_file(
+                MINI_TEXT.replace("mid: 90 Wh", "mid: 1e300 Wh").replace(
+                    "high: 100 Wh", "high: 1e300 Wh"
+                ),
+                ("clip", "--energy-unit", "nWh"),
+            ),
             DATA,
             "too large to compute",
         ),
-        "file: missing --sources": (arguments("clip", "--sources", "{tmp}/absent.yaml"), DATA, "no such file"),
-        "file: --sources is a folder": (arguments("compare", "--sources", "{tmp}"), DATA, "is a folder"),
-        "file: --sources inside a file": (arguments("clip", "--sources", f"{MINI}/x.yaml"), DATA, "cannot read"),
-        "file: --sources is a device": (arguments("clip", "--sources", os.devnull), DATA, "not a regular file"),
+        "file: missing --sources": (
+            arguments("clip", "--sources", "{tmp}/absent.yaml"),
+            DATA,
+            "no such file",
+        ),
+        "file: --sources is a folder": (
+            arguments("compare", "--sources", "{tmp}"),
+            DATA,
+            "is a folder",
+        ),
+        "file: --sources inside a file": (
+            arguments("clip", "--sources", f"{MINI}/x.yaml"),
+            DATA,
+            "cannot read",
+        ),
+        "file: --sources is a device": (
+            arguments("clip", "--sources", os.devnull),
+            DATA,
+            "not a regular file",
+        ),
         "output: missing folder": (
             arguments("clip", "-f", "csv", "--sources", str(MINI), "-o", "{tmp}/no/such/out.csv"),
             DATA,
             "does not exist",
         ),
-        "output: a folder": (arguments("clip", "-f", "csv", "--sources", str(MINI), "-o", "{tmp}"), DATA, "is a folder"),
+        "output: a folder": (
+            arguments("clip", "-f", "csv", "--sources", str(MINI), "-o", "{tmp}"),
+            DATA,
+            "is a folder",
+        ),
         "output: exists without --force": (
             arguments("clip", "-f", "csv", "--sources", str(MINI), "-o", str(MINI)),
             DATA,
@@ -94,14 +127,38 @@ CASES.update(
         "usage: huge count": (arguments("clip", "--count", "1" + "0" * 30), USAGE, "--count"),
         "usage: non-integer count": (arguments("clip", "--count", "ten"), USAGE, "--count"),
         "usage: unknown format": (arguments("clip", "--format", "xlsx"), USAGE, "--format"),
-        "usage: unknown quantity": (arguments("compare", "--quantity", "carbon"), USAGE, "--quantity"),
-        "usage: energy unit of wrong dimension": (arguments("clip", "--energy-unit", "L"), USAGE, "not a unit of energy"),
-        "usage: unknown water unit": (arguments("clip", "--water-unit", "pints_of_ale"), USAGE, "unknown unit"),
-        "usage: offset unit": (arguments("compare", "--water-unit", "degC"), USAGE, "not a unit of water"),
-        "usage: unit with a comment": (arguments("clip", "--energy-unit", "kWh # x"), USAGE, "unreadable unit"),
+        "usage: unknown quantity": (
+            arguments("compare", "--quantity", "carbon"),
+            USAGE,
+            "--quantity",
+        ),
+        "usage: energy unit of wrong dimension": (
+            arguments("clip", "--energy-unit", "L"),
+            USAGE,
+            "not a unit of energy",
+        ),
+        "usage: unknown water unit": (
+            arguments("clip", "--water-unit", "pints_of_ale"),
+            USAGE,
+            "unknown unit",
+        ),
+        "usage: offset unit": (
+            arguments("compare", "--water-unit", "degC"),
+            USAGE,
+            "not a unit of water",
+        ),
+        "usage: unit with a comment": (
+            arguments("clip", "--energy-unit", "kWh # x"),
+            USAGE,
+            "unreadable unit",
+        ),
         "usage: unknown command": (arguments("estimate"), USAGE, "No such command"),
         "usage: unknown option": (arguments("compare", "--colour"), USAGE, "No such option"),
-        "usage: listing options with check": (arguments("sources", "--format", "json", "check"), USAGE, "only for listing"),
+        "usage: listing options with check": (
+            arguments("sources", "--format", "json", "check"),
+            USAGE,
+            "only for listing",
+        ),
     }
 )
 
@@ -119,14 +176,18 @@ def test_bad_input_gets_one_line_and_its_exit_code(
     prefix = "soracost: usage error: " if code == USAGE else "soracost: error: "
     assert result.stderr.startswith(prefix)
     assert message in result.stderr
-    assert not {p for p in set(tmp_path.iterdir()) - before if p.name != "data.yaml"}  # no partial output
+    assert not {
+        p for p in set(tmp_path.iterdir()) - before if p.name != "data.yaml"
+    }  # no partial output
 
 
 def test_the_catalogue_has_at_least_forty_cases() -> None:
     assert len(CASES) >= 40
 
 
-def test_a_one_kilobyte_alias_bomb_is_refused_in_under_a_second(runner: CliRunner, tmp_path: Path) -> None:
+def test_a_one_kilobyte_alias_bomb_is_refused_in_under_a_second(
+    runner: CliRunner, tmp_path: Path
+) -> None:
     levels = [f"l0: &l0 [{', '.join(['lol'] * 9)}]"]
     levels += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]" for i in range(1, 9)]
     bomb = "\n".join(levels) + "\n"
