@@ -130,7 +130,6 @@ app = typer.Typer(
 )
 sources_app = typer.Typer(
     cls=SoracostGroup,
-    help="List the sources behind the figures, or check a data file.",
     invoke_without_command=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -415,7 +414,9 @@ def sources_list(
     energy_unit: EnergyUnitOption = "Wh",
     water_unit: WaterUnitOption = "mL",
 ) -> None:
-    """List the sources: citation, URL, confidence, and which estimates each one covers.
+    """List the sources behind the figures, or check a data file (sources check).
+
+    For each source: its citation, URL, confidence, known gaps, and the estimates it covers.
 
     [b]Examples[/b]
 

@@ -206,6 +206,13 @@ def _spread_sentence(spread: Spread, unit: str) -> str:
     return f"Spread: highest high {high} ÷ lowest low {low} = {format_number(spread.ratio)}×"
 
 
+def _role(estimate: Estimate, source: Source) -> str:
+    """How an estimate uses a source: its own (''), reported in its chain, or data."""
+    if estimate.source == source.id:
+        return ""
+    return " (in chain)" if source.id in estimate.chain else " (data)"
+
+
 def sources_view(catalog: Catalog) -> RenderableType:
     """The ``sources`` table: each source's citation, confidence and what it covers."""
     table = Table(title=f"Sources in {catalog.path}", show_lines=True)
@@ -223,16 +230,6 @@ def sources_view(catalog: Catalog) -> RenderableType:
                 style="dim",
             )
         covered = catalog.estimates_citing(source.id)
-        covers = Text()
-        for estimate in covered:
-            if estimate.source == source.id:
-                role = ""
-            elif source.id in estimate.chain:
-                role = " (in chain)"
-            else:
-                role = " (data)"
-            covers.append(f"{estimate.id}{role}\n")
-        if not covered:
-            covers.append("context only", style="dim")
+        covers = Text("\n".join(f"{estimate.id}{_role(estimate, source)}" for estimate in covered))
         table.add_row(source.id, citation, source.confidence, covers)
     return table

@@ -72,7 +72,9 @@ def test_a_write_killed_midway_leaves_no_partial_file(
     time.sleep(delay)
     process.send_signal(signal.SIGTERM)
     process.communicate(timeout=60)
-    assert process.returncode in (0, 130)
+    # 130: interrupted and cleaned up; 0 or -SIGTERM: the signal came after the work was
+    # done (during interpreter shutdown Python restores the default action).
+    assert process.returncode in (0, 130, -signal.SIGTERM)
     # Either the old file or the complete new one, and nothing else in the folder.
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
     document = json.loads(target.read_text(encoding="utf-8"))
