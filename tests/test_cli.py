@@ -429,3 +429,23 @@ def test_failed_run_leaves_no_output_file(runner: CliRunner, tmp_path: Path) -> 
     result = run(runner, "clip", "-f", "csv", "-o", str(target), "--sources", str(bad))
     assert result.exit_code == 1
     assert not target.exists()
+
+
+@pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(prefix: str) -> None:
+    from soracost.export import _cell
+
+    assert _cell(f"{prefix}SUM(A1)") == f"'{prefix}SUM(A1)"
+    assert _cell("plain text") == "plain text"
+    assert _cell(-0.5) == "-0.5"  # numbers stay numbers
+    assert _cell(90.0) == "90.0"
+
+
+def test_no_escape_codes_off_a_terminal_even_without_no_color(
+    runner: CliRunner, mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NO_COLOR")
+    for command in (["clip"], ["compare"], ["sources"]):
+        result = run(runner, *command, "--sources", str(mini))
+        assert result.exit_code == 0
+        assert "\x1b[" not in result.stdout
