@@ -173,7 +173,6 @@ SourcesOption = Annotated[
         help="Data file of sourced estimates to use instead of the embedded sources.yaml.",
         show_default=False,
         metavar="FILE",
-        dir_okay=True,
     ),
 ]
 EnergyUnitOption = Annotated[
