@@ -235,7 +235,10 @@ def _published_values(item: _Fields, quantity: str) -> tuple[dict[str, float], s
     unit = next(parsed[case][1] for case in CASES if case in parsed)
     values: dict[str, float] = {}
     for case, (value, case_unit) in parsed.items():
-        values[case] = value * conversion_factor(case_unit, unit)
+        try:
+            values[case] = value * conversion_factor(case_unit, unit)
+        except ArithmeticError:
+            values[case] = math.inf
         if not math.isfinite(values[case]):
             block.fail(case, f"{published[case]!r} is too large to express in {unit}")
     return values, unit, {case: str(text) for case, text in published.items()}

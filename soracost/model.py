@@ -83,7 +83,7 @@ def compute_row(catalog: Catalog, estimate: Estimate, unit: str, count: int) -> 
     try:
         per_clip = estimate.values * conversion_factor(estimate.unit, unit)
         batch = per_clip * count
-    except ValueError:  # a figure or a batch that overflows a float in this unit
+    except (ValueError, ArithmeticError):  # a figure or batch too large for a float here
         raise DataError(
             f"{estimate.quantity} in {unit} for {count:,} clip(s) is too large to compute",
             file=catalog.path,

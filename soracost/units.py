@@ -28,6 +28,7 @@ _EXAMPLES: dict[Quantity, str] = {
     "water": "mL, L, gal, tsp",
 }
 _NOUN: dict[Quantity, str] = {"energy": "an energy", "water": "a volume"}
+_REFERENCE: dict[Quantity, str] = {"energy": "Wh", "water": "L"}
 
 # A published value is one plain number (commas may group thousands: "109,000 J") followed
 # by a unit. Parsing it with this pattern, rather than pint's expression evaluator, keeps
@@ -79,6 +80,16 @@ def check_unit(text: str, quantity: Quantity) -> str:
             f"{name!r} is not a unit of {quantity}: {quantity} needs {_NOUN[quantity]} "
             f"unit such as {_EXAMPLES[quantity]}"
         )
+    # "cycle*Wh" is 2π Wh and "percent*Wh" 0.01 Wh: pure numbers hiding in a unit.
+    for component in unit._units:  # pint keeps a unit's factors in this container
+        if ureg.Unit(component).dimensionless:
+            raise UnitProblem(f"{name!r} contains the dimensionless factor {component!r}")
+    try:
+        factor = conversion_factor(name, _REFERENCE[quantity])
+    except ArithmeticError:
+        factor = math.inf
+    if not math.isfinite(factor) or factor == 0:
+        raise UnitProblem(f"{name!r} is too large or too small a unit to compute with")
     return name
 
 
@@ -101,6 +112,8 @@ def parse_amount(text: str, quantity: Quantity) -> tuple[float, str]:
     value = float(match.group("number").replace(",", "") + (match.group("exponent") or ""))
     if not math.isfinite(value):
         raise UnitProblem(f"{text!r} is not a finite number")
+    if value == 0 and re.search("[1-9]", match.group("number")):
+        raise UnitProblem(f"{text!r} is too small to represent")
     return value, check_unit(unit_text, quantity)
 
 
@@ -108,9 +121,13 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
     """The number that converts a magnitude in ``from_unit`` into ``to_unit``.
 
     Both units must already be known to be of the same dimension. The factor is exactly
-    1.0 for two spellings of the same unit, so values pass through untouched.
+    1.0 for two spellings of the same unit, so values pass through untouched. Raises
+    :class:`OverflowError` (an ``ArithmeticError``) when the factor is not finite.
     """
     if from_unit == to_unit:
         return 1.0
     ureg = registry()
-    return float(ureg.Quantity(1.0, from_unit).to(to_unit).magnitude)
+    factor = float(ureg.Quantity(1.0, from_unit).to(to_unit).magnitude)  # may overflow
+    if not math.isfinite(factor):
+        raise OverflowError(f"converting {from_unit} to {to_unit} overflows")
+    return factor

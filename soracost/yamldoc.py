@@ -12,6 +12,7 @@ capped, duplicate keys are errors, and only regular files up to a size cap are r
 
 from __future__ import annotations
 
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,13 @@ MAX_DEPTH = 32
 """Deepest nesting of mappings and lists accepted; the schema itself needs 4."""
 
 _PLAIN_COLLECTION_TAGS = (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+_DECIMAL = re.compile(
+    r"[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+# C0 and C1 control characters other than tab and newline: terminal escape codes and the
+# like, which would reach error messages and CSV cells verbatim.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class LocatedDict(dict[str, Any]):
@@ -176,19 +184,28 @@ class _Builder:
 
     def _scalar(self, event: Any) -> Any:
         yaml = self.yaml
-        tag = event.tag
-        if tag is None or tag == "!":
-            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if event.tag not in (None, "!"):
+            # Even standard tags (!!bool, !!timestamp, !!binary) are refused: plain values
+            # say everything the schema needs, and PyYAML's constructors crash on odd input.
+            raise self.fail(f"YAML tag {event.tag!r} is not supported", event)
+        tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
         if tag == "tag:yaml.org,2002:merge":
             raise self.fail("YAML merge keys (<<) are not supported in data files", event)
+        octal = tag == _NUMBER_TAGS[0] and re.fullmatch(r"[-+]?0[0-9_]+", event.value)
+        if tag in _NUMBER_TAGS and (octal or not _DECIMAL.fullmatch(event.value)):
+            # YAML 1.1 reads 017 as 15, 1:30 as 90 and 0x51 as 81: surprises, not data.
+            raise self.fail(f"write the number {event.value!r} in plain decimal", event)
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
-            return self.loader.construct_object(node)
+            value = self.loader.construct_object(node)
         except yaml.YAMLError as exc:
             problem = getattr(exc, "problem", None) or str(exc)
             raise self.fail(f"invalid YAML value: {' '.join(problem.split())}", event) from None
         except (ValueError, OverflowError) as exc:  # e.g. an impossible date: 2025-02-30
             raise self.fail(f"invalid YAML value: {exc}", event) from None
+        if isinstance(value, str) and _CONTROL.search(value):
+            raise self.fail("text contains control characters (such as escape codes)", event)
+        return value
 
     def _attach(self, frame: _Frame, value: Any, line: int) -> None:
         """Put a finished value into the innermost open container."""

@@ -243,8 +243,36 @@ BAD_DATA = {
     "python tag": (
         "title: Test catalogue",
         "title: !!python/object:os.system ls",
-        "invalid YAML value",
+        "is not supported",
         "!!python",
+    ),
+    "standard tag with a bad value": (
+        "model: Model A",
+        "model: !!bool foo",
+        "YAML tag",
+        "!!bool foo",
+    ),
+    "octal number": ("frames: 81", "frames: 017", "plain decimal", "frames: 017"),
+    "sexagesimal number": ("frames: 81", "frames: 1:30", "plain decimal", "frames: 1:30"),
+    "escape codes in text": ("model: Model A", 'model: "a\\e[31mRED"', "control characters", "RED"),
+    "dimensionless factor in a unit": (
+        "mid: 90 Wh,",
+        "mid: 90 cycle*Wh,",
+        "dimensionless",
+        "cycle*Wh",
+    ),
+    "unit expression that overflows": (
+        "mid: 90 Wh,",
+        "mid: 1 Wh*avogadro_number**20,",
+        "dimensionless",
+        "avogadro",
+    ),
+    "number that underflows": ("low: 80 Wh", "low: 1e-400 Wh", "too small", "1e-400"),
+    "dangling see_also": (
+        "    chain: [news, paper]\n",
+        "    chain: [news, paper]\n    see_also: [nothing]\n",
+        "no source has id 'nothing'",
+        "see_also",
     ),
     "wrong schema version": (
         "schema_version: 1",
