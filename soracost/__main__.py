@@ -1,6 +1,33 @@
-"""``python -m soracost``: the same entry point as the ``soracost`` console script."""
+"""Entry point of ``soracost`` and ``python -m soracost``.
 
-from soracost.cli import main
+It installs the signal handling before importing the CLI (and with it Typer, which takes
+a noticeable moment), so that even a very early Ctrl-C or SIGTERM ends with one line and
+exit code 130 rather than a traceback.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+
+INTERRUPTED = 130  # the shell's convention for a process ended by SIGINT
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # so a SIGTERM cleans up exactly as Ctrl-C does
+
+
+def main() -> None:
+    """Run the soracost command line."""
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        from soracost.cli import app
+
+        app()
+    except KeyboardInterrupt:  # pressed outside a command, e.g. during the imports
+        sys.stderr.write("soracost: interrupted\n")
+        sys.exit(INTERRUPTED)
+
 
 if __name__ == "__main__":
     main()

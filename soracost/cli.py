@@ -7,7 +7,6 @@ are imported inside the commands that need them, so ``soracost --help`` stays fa
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -67,6 +66,8 @@ class SoracostGroup(TyperGroup):
             code = _report(f"{kind}: {exc.one_line()}", exc.exit_code)
         except typer.Abort:
             code = _report("aborted", EXIT_DATA)
+        except OSError as exc:  # e.g. --help or --version written to a full disk
+            code = _report(f"error: cannot write: {exc.strerror or exc}", EXIT_DATA)
         except Exception as exc:
             if not _is_click_error(exc):
                 raise
@@ -76,17 +77,32 @@ class SoracostGroup(TyperGroup):
             sys.exit(code)
         return code
 
+    def make_context(self, info_name: Any, args: Any, parent: Any = None, **extra: Any) -> Any:
+        # Option parsing runs callbacks (unit checks build pint's registry) and prints
+        # --help and --version: treat interrupts and closed pipes there as in commands.
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except KeyboardInterrupt:
+            raise Interrupted() from None
+        except BrokenPipeError:
+            _silence_stdout()
+            raise typer.Exit(0) from None
+
     def invoke(self, ctx: Any) -> Any:  # typer.Context is the vendored Click context
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
             raise Interrupted() from None
         except BrokenPipeError:
-            # The reader went away (``| head``): say nothing and stop quietly. Point stdout
-            # at /dev/null so the interpreter's final flush cannot complain either.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            _silence_stdout()
             return 0
+
+
+def _silence_stdout() -> None:
+    """The reader went away (``| head``): point stdout at /dev/null and stop quietly,
+    so that the interpreter's final flush cannot complain either."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _is_click_error(exc: BaseException) -> bool:
@@ -169,8 +185,10 @@ SourcesOption = Annotated[
     Path | None,
     typer.Option(
         "--sources",
-        envvar="SORACOST_SOURCES",
-        help="Data file of sourced estimates to use instead of the embedded sources.yaml.",
+        help=(
+            "Data file of sourced estimates to use. Default: $SORACOST_SOURCES if set, "
+            "else the embedded sources.yaml."
+        ),
         show_default=False,
         metavar="FILE",
     ),
@@ -250,12 +268,21 @@ def _units(energy_unit: str, water_unit: str) -> Units:
 def _console(file: Any = None, *, plain: bool = False) -> Console:
     from rich.console import Console
 
+    class QuietConsole(Console):
+        """Rich exits 1 on a closed pipe; soracost ends quietly with 0 (see invoke)."""
+
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
     if plain:  # a table written to a file: no colour codes, a fixed readable width
         return Console(file=file, width=120, no_color=True, color_system=None, highlight=False)
     # Rich reads COLUMNS and NO_COLOR itself; off a terminal it would fall back to 80
     # columns, too narrow for these tables, so piped tables get 120 unless COLUMNS says.
-    width = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 120
-    return Console(file=file, width=width, highlight=False)
+    width: int | None = None if sys.stdout.isatty() else 120
+    if os.environ.get("COLUMNS", "").isdigit():
+        width = max(40, int(os.environ["COLUMNS"]))  # COLUMNS=0 would print nothing
+    return QuietConsole(file=file, width=width, highlight=False)
 
 
 def _emit(
@@ -484,24 +511,18 @@ def sources_check(
     """
     parent_sources = ctx.obj if isinstance(ctx.obj, Path) else None
     catalog = _load(file or sources or parent_sources)
-    typer.echo(
+    summary = (
         f"{catalog.path}: valid: {len(catalog.sources)} sources, "
-        f"{len(catalog.estimates)} estimates (sha256 {catalog.sha256[:12]}…)"
+        f"{len(catalog.estimates)} estimates (sha256 {catalog.sha256[:12]}…)\n"
     )
-
-
-def _stop(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt  # so a SIGTERM cleans up exactly as Ctrl-C does
+    _emit(summary, None, None, False, "")
 
 
 def main() -> None:
-    """Console-script entry point."""
-    signal.signal(signal.SIGTERM, _stop)
-    try:
-        app()
-    except KeyboardInterrupt:  # pressed before a command started, e.g. during imports
-        _report("interrupted", Interrupted.exit_code)
-        sys.exit(Interrupted.exit_code)
+    """Run the command line (the console script's entry is ``soracost.__main__.main``)."""
+    from soracost.__main__ import main as entry
+
+    entry()
 
 
 __all__ = ["EXIT_USAGE", "app", "main"]

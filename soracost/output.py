@@ -3,8 +3,8 @@
 The text is written to a temporary file in the target's own folder and renamed over the
 target only once it is complete, so an interrupted or failed run leaves the folder as it
 was; the temporary file is removed on any error, Ctrl-C or SIGTERM (only SIGKILL, which
-no program can catch, can leave a hidden ``.NAME.*.partial`` behind, never a partial file
-under the target's name). An existing file is replaced only when the caller says so.
+no program can catch, can leave a hidden ``.soracost-*.partial`` behind, never a partial
+file under the target's name). An existing file is replaced only when the caller says so.
 """
 
 from __future__ import annotations
@@ -27,21 +27,26 @@ def write_atomically(path: Path, text: str, *, force: bool = False) -> None:
     Raises :class:`OutputError` when the file exists and ``force`` is false, when its
     folder is missing, or when the system refuses the write.
     """
+    if path.exists() and not path.is_file() and not path.is_dir():  # e.g. /dev/stdout
+        raise OutputError(f"{path}: is not a regular file (use '-o -' for standard output)")
     target = Path(os.path.realpath(path))
     folder = target.parent
-    if target.is_dir():
+    if target.is_dir() or str(path).endswith(os.sep):
         raise OutputError(f"{path}: is a folder; give a file name for --output")
+    if target.exists() and not target.is_file():
+        # Renaming over a device or a pipe would replace it (as root, even /dev/null).
+        raise OutputError(f"{path}: is not a regular file (use '-o -' for standard output)")
     exists = target.exists()
     if exists and not force:
         raise OutputError(f"{path}: already exists; add --force to replace it")
     if not folder.is_dir():
-        raise OutputError(f"{path}: cannot write: folder {folder} does not exist")
+        problem = "is not a folder" if folder.exists() else "does not exist"
+        raise OutputError(f"{path}: cannot write: {folder} {problem}")
     mode = stat.S_IMODE(target.stat().st_mode) if exists else 0o666 & ~_current_umask()
     temporary: str | None = None
     try:
-        descriptor, temporary = tempfile.mkstemp(
-            dir=folder, prefix=f".{target.name}.", suffix=".partial"
-        )
+        # A short temporary name, so that any name the target may have still fits.
+        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".soracost-", suffix=".partial")
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
