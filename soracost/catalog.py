@@ -40,7 +40,9 @@ SCHEMA_VERSION = 1
 SOURCES_ENV = "SORACOST_SOURCES"
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
+MAX_TEXT = 2000
+"""Longest text field accepted, in characters (a title or a note, not a book)."""
 _URL = re.compile(r"^https?://\S+$")
 _SOURCE_KINDS = ("paper", "preprint", "news", "blog", "dataset", "leaderboard", "library", "report")
 
@@ -359,6 +361,8 @@ class _Fields:
             self.fail(name, f"expected text, got {_describe(value)}")
         if not value.strip():
             self.fail(name, "is blank")
+        if len(value) > MAX_TEXT:
+            self.fail(name, f"is {len(value):,} characters long; the limit is {MAX_TEXT:,}")
         return value.strip()
 
     def identifier(self) -> str:
@@ -415,7 +419,7 @@ class _Fields:
             return value.isoformat()[:10]
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)  # a bare year such as 2025
-        if not isinstance(value, str) or not _DATE.match(value):
+        if not isinstance(value, str) or not _DATE.fullmatch(value) or not _real_date(value):
             self.fail(name, f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
         return value
 
@@ -470,6 +474,16 @@ class _Fields:
             ident = item.get("id")
             label = f"{kind} {ident!r}" if isinstance(ident, str) else f"{kind} #{position + 1}"
             yield _Fields(item, self.label, label)
+
+
+def _real_date(text: str) -> bool:
+    """Whether a YYYY[-MM[-DD]] text names a year, month or day that exists (year >= 1)."""
+    year, month, day = (int(part) for part in (text + "-01-01").split("-")[:3])
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def _describe(value: Any) -> str:

@@ -240,6 +240,25 @@ BAD_DATA = {
         "aliases",
         None,
     ),
+    "impossible quoted date": (
+        "date: 2025-09-23",
+        'date: "2025-02-30"',
+        "expected a date",
+        "2025-02-30",
+    ),
+    "month 13": ("date: 2025-10\n", "date: 2025-13\n", "expected a date", "2025-13"),
+    "non-ASCII digits in a date": (
+        "date: 2025-10\n",
+        'date: "２０２５"\n',
+        "expected a date",
+        "date:",
+    ),
+    "very long text": (
+        "model: Model A",
+        "model: " + "x" * 3000,
+        "the limit is 2,000",
+        "model: xxx",
+    ),
     "python tag": (
         "title: Test catalogue",
         "title: !!python/object:os.system ls",
