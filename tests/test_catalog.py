@@ -251,7 +251,7 @@ BAD_DATA = {
         "date: 2025-10\n",
         'date: "２０２５"\n',
         "expected a date",
-        "date:",
+        "２０２５",
     ),
     "very long text": (
         "model: Model A",
