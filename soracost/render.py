@@ -65,8 +65,12 @@ def _source_cell(row: ResultRow, footnotes: _Footnotes) -> Text:
     ids = [link.id for link in row.chain]
     position = ids.index(row.source.id) if row.source.id in ids else len(ids)
     reported_by, taken_from = row.chain[:position], row.chain[position + 1 :]
+    doubt = _doubt(row.estimate, "chain", "source", "claim", "see_also")
     if taken_from:
-        text.append("\nfrom " + ", ".join(footnotes.mark(link) for link in taken_from), style="dim")
+        links = ", ".join(footnotes.mark(link) for link in taken_from)
+        text.append(f"\nfrom {links}{doubt}", style="dim")
+    elif doubt:
+        text.append(doubt, style="dim")
     if reported_by:
         text.append(
             "\ncited by " + ", ".join(footnotes.mark(link) for link in reported_by), style="dim"
@@ -143,8 +147,9 @@ def clip_view(rows: Sequence[ResultRow], count: int, units: Units) -> Renderable
     table.add_column(f"Water per clip\n{units.water}", justify="right")
     table.add_column(f"Water × {count:,}\n{units.water}", justify="right")
     for row in rows:
-        per_clip = _range_cell(*row.per_clip)
-        batch = _range_cell(*row.batch)
+        doubt = _doubt(row.estimate, "published")
+        per_clip = _range_cell(*row.per_clip) + doubt
+        batch = _range_cell(*row.batch) + doubt
         if row.quantity == "energy":
             cells = (per_clip, batch, _MISSING, _MISSING)
         else:
@@ -179,6 +184,7 @@ def compare_view(
     table.add_column(axis_label, no_wrap=True, min_width=bar_width)
     for row in rows:
         low, mid, high = format_range(*row.per_clip)
+        mid += _doubt(row.estimate, "published")
         table.add_row(
             _source_cell(row, footnotes),
             _applies_cell(row.estimate),
