@@ -168,6 +168,7 @@ def row_json(row: ResultRow) -> dict[str, Any]:
         "unconfirmed": dict(estimate.unconfirmed),
         "source": _source_json(row.source),
         "chain": [_source_json(link) for link in row.chain],
+        "see_also": [_source_json(link) for link in row.see_also],
     }
 
 

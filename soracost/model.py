@@ -49,12 +49,14 @@ class ResultRow:
     """One estimate's figures for a scenario.
 
     ``per_clip`` is per generated clip and ``batch`` is for ``count`` clips, both in
-    ``unit``. ``chain`` lists the sources from the outermost report to the origin.
+    ``unit``. ``chain`` lists the sources from the outermost report to the origin;
+    ``see_also`` the supporting sources, such as the data set a figure was recomputed from.
     """
 
     estimate: Estimate
     source: Source
     chain: tuple[Source, ...]
+    see_also: tuple[Source, ...]
     unit: str
     count: int
     per_clip: Range
@@ -97,6 +99,7 @@ def compute_row(catalog: Catalog, estimate: Estimate, unit: str, count: int) -> 
         estimate=estimate,
         source=catalog.source_of(estimate),
         chain=chain,
+        see_also=tuple(catalog.sources[link] for link in estimate.see_also),
         unit=unit,
         count=count,
         per_clip=per_clip,

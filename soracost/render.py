@@ -72,9 +72,11 @@ def _source_cell(row: ResultRow, footnotes: _Footnotes) -> Text:
     elif doubt:
         text.append(doubt, style="dim")
     if reported_by:
-        text.append(
-            "\ncited by " + ", ".join(footnotes.mark(link) for link in reported_by), style="dim"
-        )
+        cited_by = ", ".join(footnotes.mark(link) for link in reported_by)
+        text.append(f"\ncited by {cited_by}", style="dim")
+    if row.see_also:
+        see_also = ", ".join(footnotes.mark(link) for link in row.see_also)
+        text.append(f"\nsee also {see_also}", style="dim")
     return text
 
 

@@ -83,6 +83,7 @@ MODEL_A = {
     "unconfirmed": {},
     "source": PAPER,
     "chain": [PAPER],
+    "see_also": [],
 }
 NO_CLIP = {
     "duration_s": None,
@@ -105,6 +106,7 @@ MODEL_B = {
     "unconfirmed": {},
     "source": NEWS,
     "chain": [NEWS, PAPER],
+    "see_also": [],
 }
 WATER_C = {
     "published": {"low": "0.25 L", "high": "1 L"},
@@ -116,9 +118,10 @@ WATER_C = {
     "confidence": "unconfirmed",
     "claim": "A video uses between a quarter of a litre and a litre of water.",
     "note": None,
-    "unconfirmed": {},
+    "unconfirmed": {"published": "the units are inferred from context"},
     "source": NEWS,
     "chain": [NEWS],
+    "see_also": [PAPER],
 }
 
 
@@ -174,7 +177,7 @@ CLIP_CSV = """\
 estimate_id,quantity,unit,count,per_clip_low,per_clip_mid,per_clip_high,batch_low,batch_mid,batch_high,published_low,published_mid,published_high,fill,model,sora_proxy,clip,boundary,method,confidence,unconfirmed,source_id,publisher,date,title,authors,source_url,chain
 model-a,energy,Wh,3,80.0,90.0,100.0,240.0,270.0,300.0,80 Wh,90 Wh,100 Wh,,Model A,true,"1280×720, 81 frames, 16 fps, 50 steps",gpu+cpu+ram,measured,confirmed,,paper,Example Press,2025-09-23,Energy of video models,Ada Lovelace; Alan Turing,https://example.org/paper,paper
 model-b,energy,Wh,3,2.0,2.0,2.0,6.0,6.0,6.0,,"7,200 J",,single-figure,Model B,false,,gpu,measured,partial,,news,Daily News,2025-10,"'=HYPERLINK(""http://evil.example"")",,https://example.org/news,news > paper
-water-c,water,mL,3,250.0,500.0,1000.0,750.0,1500.0,3000.0,0.25 L,,1 L,geometric-mean,Model C,false,,unknown,back-of-envelope,unconfirmed,,news,Daily News,2025-10,"'=HYPERLINK(""http://evil.example"")",,https://example.org/news,news
+water-c,water,mL,3,250.0,500.0,1000.0,750.0,1500.0,3000.0,0.25 L,,1 L,geometric-mean,Model C,false,,unknown,back-of-envelope,unconfirmed,published: the units are inferred from context,news,Daily News,2025-10,"'=HYPERLINK(""http://evil.example"")",,https://example.org/news,news
 """
 
 
@@ -261,7 +264,7 @@ def test_sources_listing_in_every_format(runner: CliRunner, mini: Path) -> None:
     assert "Daily News" in table.stdout and "not known: authors: no byline" in table.stdout
     document = json.loads(run(runner, "sources", "--format", "json", "--sources", str(mini)).stdout)
     assert [source["id"] for source in document["sources"]] == ["paper", "news"]
-    assert document["sources"][0]["estimates"] == ["model-a", "model-b"]
+    assert document["sources"][0]["estimates"] == ["model-a", "model-b", "water-c"]  # own, chain, see_also
     assert document["sources"][1]["gaps"] == {"authors": "no byline"}
     rows = list(
         csv.DictReader(
@@ -269,7 +272,7 @@ def test_sources_listing_in_every_format(runner: CliRunner, mini: Path) -> None:
         )
     )
     assert rows[1]["title"] == '\'=HYPERLINK("http://evil.example")'  # neutralised formula
-    assert rows[0]["estimates"] == "model-a; model-b"
+    assert rows[0]["estimates"] == "model-a; model-b; water-c"
 
 
 def test_sources_check_valid_and_invalid(runner: CliRunner, mini: Path, tmp_path: Path) -> None:
