@@ -264,7 +264,11 @@ def test_sources_listing_in_every_format(runner: CliRunner, mini: Path) -> None:
     assert "Daily News" in table.stdout and "not known: authors: no byline" in table.stdout
     document = json.loads(run(runner, "sources", "--format", "json", "--sources", str(mini)).stdout)
     assert [source["id"] for source in document["sources"]] == ["paper", "news"]
-    assert document["sources"][0]["estimates"] == ["model-a", "model-b", "water-c"]  # own, chain, see_also
+    assert document["sources"][0]["estimates"] == [
+        "model-a",
+        "model-b",
+        "water-c",
+    ]  # own, chain, see_also
     assert document["sources"][1]["gaps"] == {"authors": "no byline"}
     rows = list(
         csv.DictReader(
