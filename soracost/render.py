@@ -7,6 +7,7 @@ the table (title and URL), so no number appears without its origin.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import PurePath
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -223,7 +224,7 @@ def _role(estimate: Estimate, source: Source) -> str:
 
 def sources_view(catalog: Catalog) -> RenderableType:
     """The ``sources`` table: each source's citation, confidence and what it covers."""
-    table = Table(title=f"Sources in {catalog.path}", show_lines=True)
+    table = Table(title=f"Sources in {PurePath(catalog.path).name}", show_lines=True)
     table.add_column("ID", style="bold", no_wrap=True)
     table.add_column("Citation")
     table.add_column("Confidence")
