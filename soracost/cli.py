@@ -254,9 +254,18 @@ def _root(
 
 
 def _load(sources: Path | None) -> Catalog:
-    from soracost.catalog import load_catalog, resolve_sources_path
+    from soracost.catalog import SOURCES_ENV, load_catalog, resolve_sources_path
+    from soracost.errors import DataError
 
-    return load_catalog(resolve_sources_path(sources))
+    path = resolve_sources_path(sources)
+    try:
+        return load_catalog(path)
+    except DataError as exc:
+        if sources is None and os.environ.get(SOURCES_ENV) and exc.line is None:
+            # A path nobody typed on this command line: say where it came from.
+            exc.message += f" (the path comes from ${SOURCES_ENV})"
+            raise DataError(exc.message, file=exc.file) from None
+        raise
 
 
 def _units(energy_unit: str, water_unit: str) -> Units:

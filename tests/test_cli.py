@@ -456,3 +456,15 @@ def test_no_escape_codes_off_a_terminal_even_without_no_color(
         result = run(runner, *command, "--sources", str(mini))
         assert result.exit_code == 0
         assert "\x1b[" not in result.stdout
+
+
+def test_a_bad_path_from_the_environment_says_so(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SORACOST_SOURCES", str(tmp_path / "gone.yaml"))
+    result = run(runner, "clip")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"soracost: error: {tmp_path / 'gone.yaml'}: no such file "
+        "(the path comes from $SORACOST_SOURCES)\n"
+    )
