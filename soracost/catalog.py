@@ -243,7 +243,7 @@ def _published_values(item: _Fields, quantity: str) -> tuple[dict[str, float], s
             values[case] = math.inf
         if not math.isfinite(values[case]):
             block.fail(case, f"{published[case]!r} is too large to express in {unit}")
-    return values, unit, {case: str(text) for case, text in published.items()}
+    return values, unit, {case: text for case, text in published.items() if text is not None}
 
 
 def _filled(

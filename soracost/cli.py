@@ -26,6 +26,7 @@ from soracost.errors import (
     SoracostError,
     UsageProblem,
 )
+from soracost.model import DEFAULT_ENERGY_UNIT, DEFAULT_WATER_UNIT
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -263,8 +264,8 @@ def _load(sources: Path | None) -> Catalog:
     except DataError as exc:
         if sources is None and os.environ.get(SOURCES_ENV) and exc.line is None:
             # A path nobody typed on this command line: say where it came from.
-            exc.message += f" (the path comes from ${SOURCES_ENV})"
-            raise DataError(exc.message, file=exc.file) from None
+            message = f"{exc.message} (the path comes from ${SOURCES_ENV})"
+            raise DataError(message, file=exc.file) from None
         raise
 
 
@@ -351,8 +352,8 @@ def clip(
     output: OutputOption = None,
     force: ForceOption = False,
     sources: SourcesOption = None,
-    energy_unit: EnergyUnitOption = "Wh",
-    water_unit: WaterUnitOption = "mL",
+    energy_unit: EnergyUnitOption = DEFAULT_ENERGY_UNIT,
+    water_unit: WaterUnitOption = DEFAULT_WATER_UNIT,
 ) -> None:
     """Electricity and water per clip and for a batch of COUNT clips, source by source.
 
@@ -396,8 +397,8 @@ def compare(
     output: OutputOption = None,
     force: ForceOption = False,
     sources: SourcesOption = None,
-    energy_unit: EnergyUnitOption = "Wh",
-    water_unit: WaterUnitOption = "mL",
+    energy_unit: EnergyUnitOption = DEFAULT_ENERGY_UNIT,
+    water_unit: WaterUnitOption = DEFAULT_WATER_UNIT,
 ) -> None:
     """Every estimate of one quantity side by side, sorted, with the spread between them.
 
@@ -446,8 +447,8 @@ def sources_list(
     output: OutputOption = None,
     force: ForceOption = False,
     sources: SourcesOption = None,
-    energy_unit: EnergyUnitOption = "Wh",
-    water_unit: WaterUnitOption = "mL",
+    energy_unit: EnergyUnitOption = DEFAULT_ENERGY_UNIT,
+    water_unit: WaterUnitOption = DEFAULT_WATER_UNIT,
 ) -> None:
     """List the sources behind the figures, or check a data file (sources check).
 
@@ -504,8 +505,8 @@ def sources_check(
         ),
     ] = None,
     sources: SourcesOption = None,
-    energy_unit: EnergyUnitOption = "Wh",
-    water_unit: WaterUnitOption = "mL",
+    energy_unit: EnergyUnitOption = DEFAULT_ENERGY_UNIT,
+    water_unit: WaterUnitOption = DEFAULT_WATER_UNIT,
 ) -> None:
     """Validate a data file: exit 0 if it is valid, 1 with the first problem if not.
 
@@ -527,11 +528,4 @@ def sources_check(
     _emit(summary, None, None, False, "")
 
 
-def main() -> None:
-    """Run the command line (the console script's entry is ``soracost.__main__.main``)."""
-    from soracost.__main__ import main as entry
-
-    entry()
-
-
-__all__ = ["EXIT_USAGE", "app", "main"]
+__all__ = ["app"]
