@@ -8,17 +8,15 @@ Every error names the file, the line, the entry and the field.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import math
 import os
 import re
-from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
 
 from soracost.errors import DataError
+from soracost.fields import Fields
 from soracost.ranges import Range
 from soracost.records import (
     BOUNDARIES,
@@ -34,19 +32,13 @@ from soracost.records import (
     Source,
 )
 from soracost.units import QUANTITIES, UnitProblem, conversion_factor, parse_amount
-from soracost.yamldoc import LocatedDict, LocatedList, decode, parse, read_bytes
+from soracost.yamldoc import LocatedDict, decode, parse, read_bytes
 
 SCHEMA_VERSION = 1
 SOURCES_ENV = "SORACOST_SOURCES"
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
-MAX_TEXT = 2000
-"""Longest text field accepted, in characters (a title or a note, not a book)."""
 _URL = re.compile(r"^https?://\S+$")
 _SOURCE_KINDS = ("paper", "preprint", "news", "blog", "dataset", "leaderboard", "library", "report")
-
-T = TypeVar("T")
 
 
 def default_sources_path() -> Path:
@@ -87,7 +79,7 @@ def parse_catalog(text: str, label: str, sha256: str | None = None) -> Catalog:
             file=label,
             line=getattr(data, "line", 1),
         )
-    top = _Fields(data, label, entry=None)
+    top = Fields(data, label, entry=None)
     top.reject_unknown({"schema_version", "title", "sources", "estimates"})
     version = top.integer("schema_version")
     if version != SCHEMA_VERSION:
@@ -118,7 +110,7 @@ def parse_catalog(text: str, label: str, sha256: str | None = None) -> Catalog:
     )
 
 
-def _source(item: _Fields) -> Source:
+def _source(item: Fields) -> Source:
     item.reject_unknown(
         {"id", *CITATION_FIELDS, "kind", "confidence", "gaps", "unconfirmed", "note"}
     )
@@ -154,7 +146,7 @@ def _source(item: _Fields) -> Source:
     )
 
 
-def _estimate(item: _Fields, sources: dict[str, Source]) -> Estimate:
+def _estimate(item: Fields, sources: dict[str, Source]) -> Estimate:
     allowed = {
         "id", "quantity", "published", "fill", "cases_note", "applies_to", "boundary",
         "method", "source", "chain", "see_also", "claim", "confidence", "unconfirmed", "note",
@@ -215,7 +207,7 @@ _ESTIMATE_FIELD_PATHS = (
 """Fields an estimate's ``unconfirmed`` may name, nested ones with dots."""
 
 
-def _published_values(item: _Fields, quantity: str) -> tuple[dict[str, float], str, dict[str, str]]:
+def _published_values(item: Fields, quantity: str) -> tuple[dict[str, float], str, dict[str, str]]:
     """Parse ``published``: each case as the source wrote it, all converted to one unit."""
     block = item.mapping("published")
     block.reject_unknown(set(CASES))
@@ -247,7 +239,7 @@ def _published_values(item: _Fields, quantity: str) -> tuple[dict[str, float], s
 
 
 def _filled(
-    item: _Fields, published: dict[str, str], values: dict[str, float], fill: str | None
+    item: Fields, published: dict[str, str], values: dict[str, float], fill: str | None
 ) -> Range:
     """Complete the cases the source did not give, by the rule the data names."""
     given = tuple(case for case in CASES if case in published)
@@ -280,7 +272,7 @@ def _filled(
     return Range(low, mid, high)
 
 
-def _applies_to(block: _Fields) -> AppliesTo:
+def _applies_to(block: Fields) -> AppliesTo:
     block.reject_unknown({"model", "sora_proxy", "clip", "hardware"})
     clip = Clip()
     if block.has_key("clip"):
@@ -300,201 +292,3 @@ def _applies_to(block: _Fields) -> AppliesTo:
         clip=clip,
         hardware=block.text("hardware", required=False),
     )
-
-
-class _Fields:
-    """Typed reads of one located mapping; every failure names file, line, entry and field."""
-
-    def __init__(self, data: LocatedDict, label: str, entry: str | None, prefix: str = "") -> None:
-        self.data = data
-        self.label = label
-        self.entry = entry
-        self.prefix = prefix
-        self.line = data.line
-
-    def fail(self, name: str | None, message: str) -> NoReturn:
-        field = f"{self.prefix}{name}" if name else (self.prefix.rstrip(".") or None)
-        raise DataError(
-            message, file=self.label, line=self._line_of(name), entry=self.entry, field=field
-        )
-
-    def _line_of(self, name: str | None) -> int:
-        """The line of the deepest part of a field path ("gaps.url", "chain[1]") found."""
-        line, node = self.line, self.data
-        for part in re.split(r"[.\[]", name or ""):
-            if isinstance(node, LocatedDict) and part in node:
-                line, node = node.key_lines[part], node[part]
-            elif isinstance(node, LocatedList) and part.rstrip("]").isdigit():
-                index = int(part.rstrip("]"))
-                if index >= len(node):
-                    break
-                line, node = node.item_lines[index], node[index]
-            else:
-                break
-        return line
-
-    def has_key(self, name: str) -> bool:
-        return name in self.data
-
-    def has_value(self, name: str) -> bool:
-        return self.data.get(name) is not None
-
-    def reject_unknown(self, allowed: Iterable[str]) -> None:
-        known = set(allowed)
-        for key in self.data:
-            if key not in known:
-                hint = ", ".join(sorted(known))
-                self.fail(key, f"unknown key (expected one of: {hint})")
-
-    def _get(self, name: str, required: bool) -> Any:
-        if name not in self.data or self.data[name] is None:
-            if required:
-                self.fail(name, "missing" if name not in self.data else "empty")
-            return None
-        return self.data[name]
-
-    def text(self, name: str, required: bool = True) -> str | None:
-        value = self._get(name, required)
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            self.fail(name, f"expected text, got {_describe(value)}")
-        if not value.strip():
-            self.fail(name, "is blank")
-        if len(value) > MAX_TEXT:
-            self.fail(name, f"is {len(value):,} characters long; the limit is {MAX_TEXT:,}")
-        return value.strip()
-
-    def identifier(self) -> str:
-        value = self.text("id")
-        assert value is not None
-        if not _ID.match(value):
-            self.fail(
-                "id", f"{value!r} is not a valid id (lower-case letters, digits, '.', '_', '-')"
-            )
-        return value
-
-    def integer(self, name: str) -> int:
-        value = self._get(name, required=True)
-        if not isinstance(value, int) or isinstance(value, bool):
-            self.fail(name, f"expected a whole number, got {_describe(value)}")
-        return value
-
-    def positive(self, name: str, kind: Callable[[Any], T]) -> T | None:
-        value = self._get(name, required=False)
-        if value is None:
-            return None
-        wanted_int = kind is int
-        ok_type = isinstance(value, int) if wanted_int else isinstance(value, int | float)
-        if not ok_type or isinstance(value, bool):
-            self.fail(
-                name, f"expected {'a whole' if wanted_int else 'a'} number, got {_describe(value)}"
-            )
-        try:
-            ok = math.isfinite(value) and 0 < value < 1e15
-        except OverflowError:  # an integer too large for a float
-            ok = False
-        if not ok:
-            self.fail(name, f"expected a positive number below 10^15, got {str(value)[:20]}")
-        return kind(value)
-
-    def boolean(self, name: str) -> bool:
-        value = self._get(name, required=True)
-        if not isinstance(value, bool):
-            self.fail(name, f"expected true or false, got {_describe(value)}")
-        return value
-
-    def choice(self, name: str, choices: Iterable[str], required: bool = True) -> str | None:
-        options = tuple(choices)
-        value = self.text(name, required)
-        if value is not None and value not in options:
-            self.fail(name, f"{value!r} is not one of: {', '.join(options)}")
-        return value
-
-    def date(self, name: str) -> str | None:
-        value = self._get(name, required=False)
-        if value is None:
-            return None
-        if isinstance(value, dt.datetime | dt.date):
-            return value.isoformat()[:10]
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)  # a bare year such as 2025
-        if not isinstance(value, str) or not _DATE.fullmatch(value) or not _real_date(value):
-            self.fail(name, f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
-        return value
-
-    def text_list(self, name: str, required: bool = False) -> tuple[str, ...] | None:
-        value = self._get(name, required)
-        if value is None:
-            return None
-        if not isinstance(value, LocatedList) or not value:
-            self.fail(name, f"expected a non-empty list of text, got {_describe(value)}")
-        for position, item in enumerate(value):
-            if not isinstance(item, str) or not item.strip():
-                self.fail(f"{name}[{position}]", f"expected text, got {_describe(item)}")
-        return tuple(item.strip() for item in value)
-
-    def mapping(self, name: str) -> _Fields:
-        value = self._get(name, required=True)
-        if not isinstance(value, LocatedDict):
-            self.fail(name, f"expected a mapping, got {_describe(value)}")
-        return _Fields(value, self.label, self.entry, prefix=f"{self.prefix}{name}.")
-
-    def reasons(self, name: str, allowed: Iterable[str]) -> dict[str, str]:
-        """A mapping of field name to a reason, such as ``gaps`` or ``unconfirmed``."""
-        value = self._get(name, required=False)
-        if value is None:
-            return {}
-        block = self.mapping(name)
-        fields = set(allowed)
-        result: dict[str, str] = {}
-        for key in block.data:
-            if key not in fields:
-                expected = ", ".join(sorted(fields))
-                block.fail(key, f"names no field of this entry (expected one of: {expected})")
-            reason = block.text(key)
-            assert reason is not None
-            result[key] = reason
-        return result
-
-    def entries(self, name: str) -> Iterable[_Fields]:
-        """Each mapping in the list under ``name``, labelled with its id for errors."""
-        value = self._get(name, required=True)
-        if not isinstance(value, LocatedList):
-            self.fail(name, f"expected a list, got {_describe(value)}")
-        kind = name[:-1]  # "sources" -> "source", "estimates" -> "estimate"
-        for position, item in enumerate(value):
-            if not isinstance(item, LocatedDict):
-                raise DataError(
-                    f"expected a mapping, got {_describe(item)}",
-                    file=self.label,
-                    line=value.item_lines[position],
-                    entry=f"{kind} #{position + 1}",
-                )
-            ident = item.get("id")
-            label = f"{kind} {ident!r}" if isinstance(ident, str) else f"{kind} #{position + 1}"
-            yield _Fields(item, self.label, label)
-
-
-def _real_date(text: str) -> bool:
-    """Whether a YYYY[-MM[-DD]] text names a year, month or day that exists (year >= 1)."""
-    year, month, day = (int(part) for part in (text + "-01-01").split("-")[:3])
-    try:
-        dt.date(year, month, day)
-    except ValueError:
-        return False
-    return True
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"{str(value).lower()} (a boolean)"
-    if isinstance(value, LocatedDict):
-        return "a mapping"
-    if isinstance(value, LocatedList):
-        return "a list"
-    if isinstance(value, str):
-        return f"text {value!r}"
-    return f"{value!r} ({type(value).__name__})"
