@@ -9,21 +9,19 @@ Every error names the file, the line, the entry and the field.
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 import re
 from importlib import resources
 from pathlib import Path
 
+from soracost.cases import read_cases
 from soracost.errors import DataError
 from soracost.fields import Fields
-from soracost.ranges import Range
 from soracost.records import (
     BOUNDARIES,
     CASES,
     CITATION_FIELDS,
     CONFIDENCES,
-    FILLS,
     METHODS,
     AppliesTo,
     Catalog,
@@ -31,7 +29,7 @@ from soracost.records import (
     Estimate,
     Source,
 )
-from soracost.units import QUANTITIES, UnitProblem, conversion_factor, parse_amount
+from soracost.units import QUANTITIES, Quantity, parse_amount
 from soracost.yamldoc import LocatedDict, decode, parse, read_bytes
 
 SCHEMA_VERSION = 1
@@ -153,10 +151,12 @@ def _estimate(item: Fields, sources: dict[str, Source]) -> Estimate:
     }  # fmt: skip
     item.reject_unknown(allowed)
     estimate_id = item.identifier()
-    quantity = item.choice("quantity", QUANTITIES)
-    values, unit, published = _published_values(item, quantity)  # type: ignore[arg-type]
-    fill = item.choice("fill", tuple(FILLS), required=False)
-    filled = _filled(item, published, values, fill)
+    quantity: Quantity = item.choice("quantity", QUANTITIES)  # type: ignore[assignment]
+    filled, unit, published, fill = read_cases(
+        item,
+        lambda text: parse_amount(text, quantity),
+        "has no unit; write it as the source did, e.g. '90 Wh'",
+    )
 
     source_id = item.text("source")
     assert source_id is not None
@@ -177,11 +177,11 @@ def _estimate(item: Fields, sources: dict[str, Source]) -> Estimate:
 
     return Estimate(
         id=estimate_id,
-        quantity=quantity,  # type: ignore[arg-type]
+        quantity=quantity,
         values=filled,
         unit=unit,
         published=published,
-        fill=fill,  # type: ignore[arg-type]
+        fill=fill,
         cases_note=item.text("cases_note", required=False),
         applies_to=_applies_to(item.mapping("applies_to")),
         boundary=item.choice("boundary", BOUNDARIES),  # type: ignore[arg-type]
@@ -205,71 +205,6 @@ _ESTIMATE_FIELD_PATHS = (
     "boundary", "method", "source", "chain", "see_also", "claim", "note",
 )  # fmt: skip
 """Fields an estimate's ``unconfirmed`` may name, nested ones with dots."""
-
-
-def _published_values(item: Fields, quantity: str) -> tuple[dict[str, float], str, dict[str, str]]:
-    """Parse ``published``: each case as the source wrote it, all converted to one unit."""
-    block = item.mapping("published")
-    block.reject_unknown(set(CASES))
-    for case in CASES:
-        if isinstance(block.data.get(case), int | float) and not isinstance(block.data[case], bool):
-            block.fail(
-                case, f"{block.data[case]!r} has no unit; write it as the source did, e.g. '90 Wh'"
-            )
-    published = {case: block.text(case) for case in CASES if block.has_key(case)}
-    if not published:
-        block.fail(None, "give at least one of low, mid, high (e.g. 'mid: 90 Wh')")
-    parsed: dict[str, tuple[float, str]] = {}
-    for case, text in published.items():
-        try:
-            parsed[case] = parse_amount(text, quantity)  # type: ignore[arg-type]
-        except UnitProblem as exc:
-            block.fail(case, str(exc))
-    # The first published case, in low/mid/high order, sets the unit of the whole range.
-    unit = next(parsed[case][1] for case in CASES if case in parsed)
-    values: dict[str, float] = {}
-    for case, (value, case_unit) in parsed.items():
-        try:
-            values[case] = value * conversion_factor(case_unit, unit)
-        except ArithmeticError:
-            values[case] = math.inf
-        if not math.isfinite(values[case]):
-            block.fail(case, f"{published[case]!r} is too large to express in {unit}")
-    return values, unit, {case: text for case, text in published.items() if text is not None}
-
-
-def _filled(
-    item: Fields, published: dict[str, str], values: dict[str, float], fill: str | None
-) -> Range:
-    """Complete the cases the source did not give, by the rule the data names."""
-    given = tuple(case for case in CASES if case in published)
-    if fill is None:
-        if len(given) != len(CASES):
-            item.fail(
-                "fill",
-                f"the source gives only {', '.join(given)}; "
-                f"say how the other cases are set ({', '.join(FILLS)})",
-            )
-    elif fill == "single-figure":
-        if len(given) != 1:
-            item.fail("fill", f"'single-figure' needs exactly one published case, not {len(given)}")
-        values = dict.fromkeys(CASES, values[given[0]])
-    elif given != ("low", "high"):
-        item.fail("fill", f"{fill!r} needs exactly low and high published")
-    elif fill == "geometric-mean":
-        if values["low"] == 0:
-            item.fail("fill", "a geometric mean with a low of 0 is 0; use 'midpoint'")
-        values["mid"] = math.sqrt(values["low"] * values["high"])
-    else:  # midpoint
-        values["mid"] = (values["low"] + values["high"]) / 2
-    low, mid, high = (values[case] for case in CASES)
-    if not low <= mid <= high:
-        item.fail(
-            "published",
-            f"cases must satisfy low <= mid <= high, got {low:g}, {mid:g}, {high:g} "
-            f"({fill or 'as published'})",
-        )
-    return Range(low, mid, high)
 
 
 def _applies_to(block: Fields) -> AppliesTo:

@@ -1,0 +1,90 @@
+"""Published cases (low, mid, high) as their source wrote them, read into a :class:`Range`.
+
+Estimates ("90 Wh"), water factors ("0.14 L/kWh") and pure numbers such as a PUE ("1.14")
+are all published this way: each case is text as the source printed it; the cases a
+source did not give are set by a named ``fill`` rule, never silently.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from soracost.fields import Fields
+from soracost.ranges import Range
+from soracost.records import CASES, FILLS, Fill
+from soracost.units import UnitProblem, conversion_factor
+
+Parser = Callable[[str], tuple[float, str]]
+"""Reads one published case into ``(value, unit)``; raises UnitProblem if it cannot."""
+
+
+def read_cases(
+    item: Fields, parse: Parser, bare_number_hint: str
+) -> tuple[Range, str, dict[str, str], Fill | None]:
+    """Read ``published`` and ``fill``: the filled range, its unit, the texts and the rule.
+
+    Every case is converted to the unit of the first published case (low, mid, high order).
+    ``bare_number_hint`` is the message for a case given as a YAML number, not as text.
+    """
+    block = item.mapping("published")
+    block.reject_unknown(set(CASES))
+    for case in CASES:
+        if isinstance(block.data.get(case), int | float) and not isinstance(block.data[case], bool):
+            block.fail(case, f"{block.data[case]!r} {bare_number_hint}")
+    published = {case: block.text(case) for case in CASES if block.has_key(case)}
+    if not published:
+        block.fail(None, "give at least one of low, mid, high (e.g. 'mid: 90 Wh')")
+    parsed: dict[str, tuple[float, str]] = {}
+    for case, text in published.items():
+        assert text is not None  # block.text() requires a value
+        try:
+            parsed[case] = parse(text)
+        except UnitProblem as exc:
+            block.fail(case, str(exc))
+    unit = next(parsed[case][1] for case in CASES if case in parsed)
+    values: dict[str, float] = {}
+    for case, (value, case_unit) in parsed.items():
+        try:
+            values[case] = value * conversion_factor(case_unit, unit)
+        except ArithmeticError:
+            values[case] = math.inf
+        if not math.isfinite(values[case]):
+            block.fail(case, f"{published[case]!r} is too large to express in {unit}")
+    texts = {case: text for case, text in published.items() if text is not None}
+    fill = item.choice("fill", tuple(FILLS), required=False)
+    return _filled(item, texts, values, fill), unit, texts, fill  # type: ignore[return-value]
+
+
+def _filled(
+    item: Fields, published: dict[str, str], values: dict[str, float], fill: str | None
+) -> Range:
+    """Complete the cases the source did not give, by the rule the data names."""
+    given = tuple(case for case in CASES if case in published)
+    if fill is None:
+        if len(given) != len(CASES):
+            item.fail(
+                "fill",
+                f"the source gives only {', '.join(given)}; "
+                f"say how the other cases are set ({', '.join(FILLS)})",
+            )
+    elif fill == "single-figure":
+        if len(given) != 1:
+            item.fail("fill", f"'single-figure' needs exactly one published case, not {len(given)}")
+        values = dict.fromkeys(CASES, values[given[0]])
+    elif given != ("low", "high"):
+        item.fail("fill", f"{fill!r} needs exactly low and high published")
+    elif fill == "geometric-mean":
+        if values["low"] == 0:
+            item.fail("fill", "a geometric mean with a low of 0 is 0; use 'midpoint'")
+        values["mid"] = math.sqrt(values["low"] * values["high"])
+    else:  # midpoint
+        values["mid"] = (values["low"] + values["high"]) / 2
+    low, mid, high = (values[case] for case in CASES)
+    if not low <= mid <= high:
+        item.fail(
+            "published",
+            f"cases must satisfy low <= mid <= high, got {low:g}, {mid:g}, {high:g} "
+            f"({fill or 'as published'})",
+        )
+    return Range(low, mid, high)
