@@ -1,4 +1,6 @@
-"""Published cases (low, mid, high) as their source wrote them, read into a :class:`Range`.
+"""Readers shared by every record that cites a source: published cases and references.
+
+Published cases (low, mid, high) are read as their source wrote them into a :class:`Range`.
 
 Estimates ("90 Wh"), water factors ("0.14 L/kWh") and pure numbers such as a PUE ("1.14")
 are all published this way: each case is text as the source printed it; the cases a
@@ -8,7 +10,7 @@ source did not give are set by a named ``fill`` rule, never silently.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from soracost.fields import Fields
 from soracost.ranges import Range
@@ -88,3 +90,30 @@ def _filled(
             f"({fill or 'as published'})",
         )
     return Range(low, mid, high)
+
+
+def read_references(
+    item: Fields, sources: Mapping[str, object]
+) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """Read ``source``, ``chain`` and ``see_also``, each checked against known source ids.
+
+    ``chain`` lists who reports whom, from the outermost report to the origin; it must
+    include the record's own ``source``.
+    """
+    source_id = item.text("source")
+    assert source_id is not None
+    if source_id not in sources:
+        item.fail("source", f"no source has id {source_id!r}")
+    chain = tuple(item.text_list("chain", required=False) or ())
+    for position, link in enumerate(chain):
+        if link not in sources:
+            item.fail(f"chain[{position}]", f"no source has id {link!r}")
+    if chain and source_id not in chain:
+        item.fail("chain", f"must include the record's own source {source_id!r}")
+    if len(set(chain)) != len(chain):
+        item.fail("chain", "lists a source twice")
+    see_also = tuple(item.text_list("see_also", required=False) or ())
+    for position, link in enumerate(see_also):
+        if link not in sources:
+            item.fail(f"see_also[{position}]", f"no source has id {link!r}")
+    return source_id, chain, see_also

@@ -14,8 +14,9 @@ import re
 from importlib import resources
 from pathlib import Path
 
-from soracost.cases import read_cases
+from soracost.cases import read_cases, read_references
 from soracost.errors import DataError
+from soracost.factor_loader import read_factors, read_sites
 from soracost.fields import Fields
 from soracost.records import (
     BOUNDARIES,
@@ -78,7 +79,7 @@ def parse_catalog(text: str, label: str, sha256: str | None = None) -> Catalog:
             line=getattr(data, "line", 1),
         )
     top = Fields(data, label, entry=None)
-    top.reject_unknown({"schema_version", "title", "sources", "estimates"})
+    top.reject_unknown({"schema_version", "title", "sources", "estimates", "factors", "sites"})
     version = top.integer("schema_version")
     if version != SCHEMA_VERSION:
         top.fail(
@@ -103,8 +104,16 @@ def parse_catalog(text: str, label: str, sha256: str | None = None) -> Catalog:
         estimates.append(estimate)
     if not estimates:
         top.fail("estimates", "the catalogue has no estimates")
+    factors = read_factors(top, sources) if top.has_key("factors") else {}
+    sites = read_sites(top, factors) if top.has_key("sites") else {}
     return Catalog(
-        path=label, sha256=sha256, sources=sources, estimates=tuple(estimates), title=title
+        path=label,
+        sha256=sha256,
+        sources=sources,
+        estimates=tuple(estimates),
+        title=title,
+        factors=factors,
+        sites=sites,
     )
 
 
@@ -158,22 +167,7 @@ def _estimate(item: Fields, sources: dict[str, Source]) -> Estimate:
         "has no unit; write it as the source did, e.g. '90 Wh'",
     )
 
-    source_id = item.text("source")
-    assert source_id is not None
-    if source_id not in sources:
-        item.fail("source", f"no source has id {source_id!r}")
-    chain = tuple(item.text_list("chain", required=False) or ())
-    for position, link in enumerate(chain):
-        if link not in sources:
-            item.fail(f"chain[{position}]", f"no source has id {link!r}")
-    if chain and source_id not in chain:
-        item.fail("chain", f"must include the estimate's own source {source_id!r}")
-    if len(set(chain)) != len(chain):
-        item.fail("chain", "lists a source twice")
-    see_also = tuple(item.text_list("see_also", required=False) or ())
-    for position, link in enumerate(see_also):
-        if link not in sources:
-            item.fail(f"see_also[{position}]", f"no source has id {link!r}")
+    source_id, chain, see_also = read_references(item, sources)
 
     return Estimate(
         id=estimate_id,

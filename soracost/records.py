@@ -144,6 +144,70 @@ class Estimate:
     note: str | None = None
 
 
+FactorKind = Literal[
+    "resolution-exponent", "frames-exponent", "server-overhead", "pue", "wue-onsite",
+    "ewif-offsite",
+]  # fmt: skip
+FACTOR_KINDS: dict[FactorKind, str] = {
+    "resolution-exponent": "energy grows as (pixels per frame ratio) to this power",
+    "frames-exponent": "energy grows as (frame count ratio) to this power",
+    "server-overhead": "whole-server energy over the energy a narrower boundary measured",
+    "pue": "power usage effectiveness: facility energy over IT (server) energy",
+    "wue-onsite": "on-site water consumed per unit of IT energy (cooling), L/kWh",
+    "ewif-offsite": "off-site water consumed per unit of electricity generated, L/kWh",
+}
+"""What each kind of factor means; a factor's ``unit`` is '' (a pure number) or L/kWh."""
+
+SITE_FACTORS: tuple[FactorKind, ...] = ("pue", "wue-onsite", "ewif-offsite")
+"""The three factors every site names, in the order the water formula uses them."""
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A sourced number the model multiplies by: a scaling exponent, an overhead, a PUE,
+    a water intensity. ``values`` is in ``unit`` ('' for pure numbers, else L/kWh).
+
+    ``converts_from`` is set for ``server-overhead`` factors: the boundary they lift to
+    whole-server energy (``gpu`` or ``gpu+cpu+ram``).
+    """
+
+    id: str
+    kind: FactorKind
+    values: Range
+    unit: str
+    published: dict[str, str]
+    fill: Fill | None
+    cases_note: str | None
+    source: str
+    chain: tuple[str, ...]
+    see_also: tuple[str, ...]
+    claim: str
+    method: Method
+    confidence: Confidence
+    line: int
+    converts_from: Boundary | None = None
+    unconfirmed: dict[str, str] = field(default_factory=dict)
+    note: str | None = None
+
+
+SiteKind = Literal["location", "provider"]
+SITE_KINDS: tuple[SiteKind, ...] = ("location", "provider")
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where clips are generated: a location or a provider profile, with its PUE, on-site
+    WUE and off-site EWIF factors (by id)."""
+
+    id: str
+    name: str
+    kind: SiteKind
+    factors: dict[FactorKind, str]
+    line: int
+    default: bool = False
+    note: str | None = None
+
+
 @dataclass(frozen=True)
 class Catalog:
     """A validated data file: its sources and estimates, and where it came from."""
@@ -153,6 +217,28 @@ class Catalog:
     sources: dict[str, Source]
     estimates: tuple[Estimate, ...]
     title: str | None = None
+    factors: dict[str, Factor] = field(default_factory=dict)
+    sites: dict[str, Site] = field(default_factory=dict)
+
+    @property
+    def default_site(self) -> Site | None:
+        """The site used when none is chosen (exactly one is marked default, if any)."""
+        return next((site for site in self.sites.values() if site.default), None)
+
+    def factor_of_kind(self, kind: FactorKind, converts_from: str | None = None) -> Factor | None:
+        """The catalogue's one factor of ``kind`` (for overheads: from that boundary)."""
+        return next(
+            (
+                factor
+                for factor in self.factors.values()
+                if factor.kind == kind and factor.converts_from == converts_from
+            ),
+            None,
+        )
+
+    def site_factor(self, site: Site, kind: FactorKind) -> Factor:
+        """One of a site's three factors (guaranteed to exist by validation)."""
+        return self.factors[site.factors[kind]]
 
     def source_of(self, estimate: Estimate) -> Source:
         """The source an estimate cites (guaranteed to exist by validation)."""
@@ -166,4 +252,14 @@ class Catalog:
             if estimate.source == source_id
             or source_id in estimate.chain
             or source_id in estimate.see_also
+        ]
+
+    def factors_citing(self, source_id: str) -> list[Factor]:
+        """Factors that cite ``source_id`` directly or anywhere in their chain."""
+        return [
+            factor
+            for factor in self.factors.values()
+            if factor.source == source_id
+            or source_id in factor.chain
+            or source_id in factor.see_also
         ]

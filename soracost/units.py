@@ -131,3 +131,51 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
     if not math.isfinite(factor):
         raise OverflowError(f"converting {from_unit} to {to_unit} overflows")
     return factor
+
+
+WATER_INTENSITY_UNIT = "L/kWh"
+"""The unit water factors (on-site WUE, off-site EWIF) are held in: litres per kWh."""
+
+_PLAIN_NUMBER = re.compile(r"^\s*(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*$")
+
+
+def parse_number(text: str) -> tuple[float, str]:
+    """Read a pure number published as text (a PUE "1.14", an exponent "2") as ``(value, "")``.
+
+    Raises :class:`UnitProblem` for anything but one finite, non-negative plain number.
+    """
+    if not _PLAIN_NUMBER.match(text):
+        raise UnitProblem(f"{text!r} is not a plain number (e.g. '1.14')")
+    value = float(text)
+    if not math.isfinite(value):
+        raise UnitProblem(f"{text!r} is not a finite number")
+    return value, ""
+
+
+def parse_water_intensity(text: str) -> tuple[float, str]:
+    """Read a water factor such as ``"0.14 L/kWh"`` as ``(value, unit)``.
+
+    The unit must be a volume per energy (L/kWh, gal/kWh, mL/Wh…). Raises
+    :class:`UnitProblem` otherwise.
+    """
+    import pint
+
+    match = _NUMBER_THEN_UNIT.match(text)
+    if match is None or match.group("unit") is None:
+        raise UnitProblem(f"{text!r} is not a number followed by a unit (e.g. '0.14 L/kWh')")
+    if match.group("sign") == "-":
+        raise UnitProblem(f"{text!r} is negative; a water factor cannot be")
+    value = float(match.group("number").replace(",", "") + (match.group("exponent") or ""))
+    name = match.group("unit").strip()
+    ureg = registry()
+    try:
+        unit = ureg.Unit(name)
+    except (pint.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError) as exc:
+        raise UnitProblem(f"unknown unit {name!r} (expected a volume per energy: L/kWh)") from exc
+    except Exception as exc:  # pint's parser raises assorted errors on malformed text
+        raise UnitProblem(f"unreadable unit {name!r}") from exc
+    if unit.dimensionality != ureg.get_dimensionality("[volume] / [energy]"):
+        raise UnitProblem(f"{name!r} is not a volume per energy (expected e.g. L/kWh)")
+    if not math.isfinite(value) or not math.isfinite(conversion_factor(name, WATER_INTENSITY_UNIT)):
+        raise UnitProblem(f"{text!r} is too large to compute with")
+    return value, name

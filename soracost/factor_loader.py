@@ -1,0 +1,154 @@
+"""Load the model's factors and sites from a catalogue: scaling exponents, boundary
+overheads, PUE and water intensities, each a sourced record like an estimate.
+
+Called by :func:`soracost.catalog.parse_catalog`; errors name file, line, entry and field.
+"""
+
+from __future__ import annotations
+
+from soracost.cases import read_cases, read_references
+from soracost.fields import Fields
+from soracost.records import (
+    CONFIDENCES,
+    FACTOR_KINDS,
+    METHODS,
+    SITE_FACTORS,
+    SITE_KINDS,
+    Factor,
+    FactorKind,
+    Site,
+    Source,
+)
+from soracost.units import (
+    WATER_INTENSITY_UNIT,
+    conversion_factor,
+    parse_number,
+    parse_water_intensity,
+)
+
+_OVERHEAD_FROM = ("gpu", "gpu+cpu+ram")
+"""The boundaries a server-overhead factor can lift to whole-server energy."""
+
+_WATER_KINDS = ("wue-onsite", "ewif-offsite")
+
+
+def read_factors(top: Fields, sources: dict[str, Source]) -> dict[str, Factor]:
+    """Every entry under ``factors``; ids unique, one scaling rule and overhead of each kind."""
+    factors: dict[str, Factor] = {}
+    singletons: dict[tuple[str, str | None], Factor] = {}
+    for item in top.entries("factors"):
+        factor = _factor(item, sources)
+        if factor.id in factors:
+            item.fail("id", f"duplicate id {factor.id!r} (first on line {factors[factor.id].line})")
+        factors[factor.id] = factor
+        if factor.kind not in ("pue", *_WATER_KINDS):
+            key = (factor.kind, factor.converts_from)
+            if key in singletons:
+                what = factor.kind + (
+                    f" from {factor.converts_from}" if factor.converts_from else ""
+                )
+                item.fail(
+                    "kind", f"a second {what} factor (first: {singletons[key].id!r}); keep one"
+                )
+            singletons[key] = factor
+    return factors
+
+
+def _factor(item: Fields, sources: dict[str, Source]) -> Factor:
+    item.reject_unknown(
+        {
+            "id", "kind", "converts_from", "published", "fill", "cases_note", "source", "chain",
+            "see_also", "claim", "method", "confidence", "unconfirmed", "note",
+        }
+    )  # fmt: skip
+    factor_id = item.identifier()
+    kind: FactorKind = item.choice("kind", tuple(FACTOR_KINDS))  # type: ignore[assignment]
+    converts_from = item.choice("converts_from", _OVERHEAD_FROM, required=False)
+    if kind == "server-overhead" and converts_from is None:
+        item.fail(
+            "converts_from", f"missing; say which boundary it lifts ({', '.join(_OVERHEAD_FROM)})"
+        )
+    if kind != "server-overhead" and converts_from is not None:
+        item.fail("converts_from", "only a server-overhead factor converts from a boundary")
+    if kind in _WATER_KINDS:
+        values, unit, published, fill = read_cases(
+            item,
+            parse_water_intensity,
+            "has no unit; write it as the source did, e.g. '0.14 L/kWh'",
+        )
+        values = values * conversion_factor(unit, WATER_INTENSITY_UNIT)
+        unit = WATER_INTENSITY_UNIT
+    else:
+        values, unit, published, fill = read_cases(
+            item, parse_number, "is a bare number; write it as text, as printed, e.g. '1.14'"
+        )
+    if kind in ("pue", "server-overhead") and values.low < 1:
+        item.fail("published", f"a {kind} below 1 would make energy vanish, got {values.low:g}")
+    if kind.endswith("-exponent") and not values.low > 0 and values.high <= 4:
+        item.fail(
+            "published",
+            f"a scaling exponent must lie in (0, 4], got {values.low:g}–{values.high:g}",
+        )
+    source_id, chain, see_also = read_references(item, sources)
+    return Factor(
+        id=factor_id,
+        kind=kind,
+        values=values,
+        unit=unit,
+        published=published,
+        fill=fill,
+        cases_note=item.text("cases_note", required=False),
+        source=source_id,
+        chain=chain,
+        see_also=see_also,
+        claim=item.text("claim"),  # type: ignore[arg-type]  # required=True
+        method=item.choice("method", METHODS),  # type: ignore[arg-type]
+        confidence=item.choice("confidence", CONFIDENCES),  # type: ignore[arg-type]
+        line=item.line,
+        converts_from=converts_from,  # type: ignore[arg-type]
+        unconfirmed=item.reasons("unconfirmed", allowed=_FACTOR_FIELD_PATHS),
+        note=item.text("note", required=False),
+    )
+
+
+_FACTOR_FIELD_PATHS = (
+    "published", "published.low", "published.mid", "published.high", "fill", "cases_note",
+    "source", "chain", "see_also", "claim", "method", "note",
+)  # fmt: skip
+
+
+def read_sites(top: Fields, factors: dict[str, Factor]) -> dict[str, Site]:
+    """Every entry under ``sites``: unique ids, factors of the right kind, one default."""
+    sites: dict[str, Site] = {}
+    for item in top.entries("sites"):
+        site = _site(item, factors)
+        if site.id in sites:
+            item.fail("id", f"duplicate id {site.id!r} (first on line {sites[site.id].line})")
+        sites[site.id] = site
+    defaults = [site for site in sites.values() if site.default]
+    if sites and len(defaults) != 1:
+        found = ", ".join(site.id for site in defaults) or "none"
+        top.fail("sites", f"exactly one site must be marked 'default: true' (found: {found})")
+    return sites
+
+
+def _site(item: Fields, factors: dict[str, Factor]) -> Site:
+    item.reject_unknown({"id", "name", "kind", "default", *SITE_FACTORS, "note"})
+    chosen: dict[FactorKind, str] = {}
+    for kind in SITE_FACTORS:
+        factor_id = item.text(kind)
+        assert factor_id is not None
+        if factor_id not in factors:
+            item.fail(kind, f"no factor has id {factor_id!r}")
+        if factors[factor_id].kind != kind:
+            item.fail(kind, f"{factor_id!r} is a {factors[factor_id].kind} factor, not {kind}")
+        chosen[kind] = factor_id
+    return Site(
+        id=item.identifier(),
+        name=item.text("name"),  # type: ignore[arg-type]  # required=True
+        kind=item.choice("kind", SITE_KINDS),  # type: ignore[arg-type]
+        factors=chosen,
+        line=item.line,
+        default=item.boolean("default") if item.has_key("default") else False,
+        note=item.text("note", required=False),
+    )
