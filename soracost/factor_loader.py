@@ -132,16 +132,20 @@ def read_sites(top: Fields, factors: dict[str, Factor]) -> dict[str, Site]:
     return sites
 
 
+_SITE_KEYS: dict[str, FactorKind] = {key.replace("-", "_"): key for key in SITE_FACTORS}
+"""A site's keys for its factors (``wue_onsite``) and the factor kind each must name."""
+
+
 def _site(item: Fields, factors: dict[str, Factor]) -> Site:
-    item.reject_unknown({"id", "name", "kind", "default", *SITE_FACTORS, "note"})
+    item.reject_unknown({"id", "name", "kind", "default", *_SITE_KEYS, "note"})
     chosen: dict[FactorKind, str] = {}
-    for kind in SITE_FACTORS:
-        factor_id = item.text(kind)
+    for key, kind in _SITE_KEYS.items():
+        factor_id = item.text(key)
         assert factor_id is not None
         if factor_id not in factors:
-            item.fail(kind, f"no factor has id {factor_id!r}")
+            item.fail(key, f"no factor has id {factor_id!r}")
         if factors[factor_id].kind != kind:
-            item.fail(kind, f"{factor_id!r} is a {factors[factor_id].kind} factor, not {kind}")
+            item.fail(key, f"{factor_id!r} is a {factors[factor_id].kind} factor, not {kind}")
         chosen[kind] = factor_id
     return Site(
         id=item.identifier(),

@@ -1,0 +1,530 @@
+"""The footprint model: from one published figure to the user's clip, boundary and site.
+
+Pure computation, no I/O. Each figure is derived as a list of :class:`Step` s, from the
+source's claim as published, through unit conversion, scaling to the requested clip and
+boundary conversion, to the per-clip and batch totals; water adds its on-site and
+off-site branches. Every step records its inputs, its factor and the factor's source,
+so each printed number can be recomputed from the steps alone (``explain`` prints them).
+
+Water follows Li et al. ("Making AI Less Thirsty"):
+``water = E_IT × WUE_on-site + E_IT × PUE × EWIF_off-site``, written here as
+``E_IT × WUE + E_facility × EWIF`` with ``E_facility = E_IT × PUE``. PUE enters each
+branch once: a figure published at the facility boundary is divided by PUE for the IT
+branch and used as it is for the off-site branch, never multiplied by PUE again (the
+EcoLogits bug this design avoids).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+from soracost.ranges import Range
+from soracost.records import Catalog, Clip, Estimate, Factor, FactorKind, Site
+from soracost.units import WATER_INTENSITY_UNIT, conversion_factor
+
+BoundaryChoice = Literal["as-published", "server", "facility"]
+BOUNDARY_CHOICES: tuple[BoundaryChoice, ...] = ("as-published", "server", "facility")
+DEFAULT_BOUNDARY: BoundaryChoice = "facility"
+
+Operation = Literal["start", "×", "÷", "+"]
+
+RESOLUTION_PRESETS: dict[str, tuple[int, int]] = {
+    "480p": (854, 480),
+    "720p": (1280, 720),
+    "1080p": (1920, 1080),
+}
+"""Named resolutions (16:9, width × height in pixels); any WxH is accepted as well."""
+
+
+@dataclass(frozen=True)
+class ClipRequest:
+    """The clip the user asks about; ``None`` keeps the reference clip's value.
+
+    Units: ``duration_s`` in seconds, ``width``/``height`` in pixels, ``fps`` in frames
+    per second.
+    """
+
+    duration_s: float | None = None
+    width: int | None = None
+    height: int | None = None
+    fps: float | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return self.duration_s is None and self.width is None and self.fps is None
+
+    def describe(self) -> str:
+        """``1920×1080, 12 s, 24 fps`` (only what was asked); '' when nothing was."""
+        parts = []
+        if self.width and self.height:
+            parts.append(f"{self.width}×{self.height}")
+        if self.duration_s is not None:
+            parts.append(f"{self.duration_s:g} s")
+        if self.fps is not None:
+            parts.append(f"{self.fps:g} fps")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a derivation.
+
+    ``value`` (in ``unit``) is ``inputs``' values combined by ``op`` with ``factor``:
+    ``start`` has no input, ``×`` and ``÷`` take one input and a factor, ``+`` adds its
+    inputs. ``role`` names the results other code reads: ``per_clip``, ``batch``,
+    ``on_site`` and ``off_site`` (per clip), ``it_energy`` and ``facility_energy``.
+    """
+
+    kind: str
+    label: str
+    op: Operation
+    inputs: tuple[int, ...]
+    value: Range
+    unit: str
+    factor: Range | None = None
+    factor_text: str | None = None
+    factor_id: str | None = None
+    source_id: str | None = None
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """How one figure (energy, or water) for the user's scenario was obtained."""
+
+    steps: tuple[Step, ...]
+    unit: str
+    scale_factor: Range | None
+    """The product of the scaling steps; ``None`` when no scaling was applied."""
+    not_scaled: tuple[str, ...]
+    """Why a requested scaling could not be applied (the figure keeps its clip)."""
+    boundary: str
+    """The boundary of the figure shown (an estimate boundary such as ``facility``)."""
+    notes: tuple[str, ...] = ()
+    derived_water: bool = False
+    """Water computed from energy with the site's factors, not published by the source."""
+
+    def value_of(self, role: str) -> Range | None:
+        """The value of the step with ``role``, or ``None`` if there is none."""
+        return next((step.value for step in self.steps if step.role == role), None)
+
+    @property
+    def per_clip(self) -> Range:
+        value = self.value_of("per_clip")
+        assert value is not None  # every derivation ends at a per-clip and a batch step
+        return value
+
+    @property
+    def batch(self) -> Range:
+        value = self.value_of("batch")
+        assert value is not None
+        return value
+
+    @property
+    def scaled(self) -> bool:
+        return self.scale_factor is not None
+
+    @property
+    def water_split(self) -> tuple[Range, Range] | None:
+        """``(on_site, off_site)`` per clip for derived water, else ``None``."""
+        on_site, off_site = self.value_of("on_site"), self.value_of("off_site")
+        if on_site is None or off_site is None:
+            return None
+        return on_site, off_site
+
+
+@dataclass
+class _Builder:
+    """Appends steps and hands back their indices, so later steps can name their inputs."""
+
+    steps: list[Step] = field(default_factory=list)
+
+    def add(self, step: Step) -> int:
+        self.steps.append(step)
+        return len(self.steps) - 1
+
+    def value(self, index: int) -> Range:
+        return self.steps[index].value
+
+    def unit(self, index: int) -> str:
+        return self.steps[index].unit
+
+    def multiply(
+        self,
+        index: int,
+        factor: Range,
+        *,
+        kind: str,
+        label: str,
+        unit: str | None = None,
+        source: Factor | None = None,
+        factor_text: str | None = None,
+        role: str | None = None,
+    ) -> int:
+        return self.add(
+            Step(
+                kind=kind,
+                label=label,
+                op="×",
+                inputs=(index,),
+                value=self.value(index) * factor,
+                unit=unit or self.unit(index),
+                factor=factor,
+                factor_text=factor_text,
+                factor_id=source.id if source else None,
+                source_id=source.source if source else None,
+                role=role,
+            )
+        )
+
+
+def exponent_factor(ratio: float, exponent: Range) -> Range:
+    """``ratio`` raised to each case of ``exponent``, ordered so that low <= high.
+
+    Scaling up (ratio > 1), the low exponent gives the low factor; scaling down, the
+    high exponent does. A ratio of 1 gives exactly 1 whatever the exponent.
+    """
+    low, mid, high = exponent
+    if ratio >= 1:
+        return Range(ratio**low, ratio**mid, ratio**high)
+    return Range(ratio**high, ratio**mid, ratio**low)
+
+
+def _number(value: float) -> str:
+    return f"{value:,.4g}" if value < 1e4 else f"{value:,.0f}"
+
+
+def reference_frames(clip: Clip) -> tuple[float | None, float | None]:
+    """``(frames, duration_s)`` of a reference clip, each derived from the other and the
+    frame rate where the source did not give it; ``None`` where it cannot be known."""
+    frames = float(clip.frames) if clip.frames else None
+    duration, fps = clip.duration_s, clip.fps
+    if frames is None and duration and fps:
+        frames = duration * fps
+    if duration is None and frames and fps:
+        duration = frames / fps
+    return frames, duration
+
+
+class Model:
+    """Derivations of a catalogue's figures for one scenario (clip, boundary, site, units)."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        *,
+        energy_unit: str,
+        water_unit: str,
+        count: int = 1,
+        request: ClipRequest | None = None,
+        boundary: BoundaryChoice = DEFAULT_BOUNDARY,
+        site: Site | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.energy_unit = energy_unit
+        self.water_unit = water_unit
+        self.count = count
+        self.request = request or ClipRequest()
+        self.boundary = boundary
+        self.site = site if site is not None else catalog.default_site
+
+    # --- public ---------------------------------------------------------------------
+
+    def energy(self, estimate: Estimate) -> Derivation:
+        """The energy per clip and per batch of an energy estimate, in ``energy_unit``."""
+        build = _Builder()
+        notes: list[str] = []
+        scaled_index, scale, not_scaled = self._claim_and_scale(build, estimate, self.energy_unit)
+        shown, boundary = self._energy_at_boundary(build, estimate, scaled_index, notes)
+        self._finish(build, shown)
+        return Derivation(
+            steps=tuple(build.steps),
+            unit=self.energy_unit,
+            scale_factor=scale,
+            not_scaled=not_scaled,
+            boundary=boundary,
+            notes=tuple(notes),
+        )
+
+    def water(self, estimate: Estimate) -> Derivation | str:
+        """Water per clip and per batch, in ``water_unit``.
+
+        A water estimate is shown as published (scaled if it can be). An energy estimate
+        gives derived water with on-site and off-site parts, or, when that cannot be
+        done, a one-line reason (a string) instead of a derivation.
+        """
+        if estimate.quantity == "water":
+            build = _Builder()
+            index, scale, not_scaled = self._claim_and_scale(build, estimate, self.water_unit)
+            self._finish(build, index)
+            return Derivation(
+                steps=tuple(build.steps),
+                unit=self.water_unit,
+                scale_factor=scale,
+                not_scaled=not_scaled,
+                boundary=estimate.boundary,
+            )
+        return self._derived_water(estimate)
+
+    # --- steps shared by energy and water -------------------------------------------
+
+    def _claim_and_scale(
+        self, build: _Builder, estimate: Estimate, unit: str
+    ) -> tuple[int, Range | None, tuple[str, ...]]:
+        published = ", ".join(f"{case} {text}" for case, text in estimate.published.items())
+        index = build.add(
+            Step(
+                kind="claim",
+                label=f"as published ({published})",
+                op="start",
+                inputs=(),
+                value=estimate.values,
+                unit=estimate.unit,
+                source_id=estimate.source,
+            )
+        )
+        if estimate.unit != unit:
+            to_unit = conversion_factor(estimate.unit, unit)
+            index = build.multiply(
+                index,
+                Range.single(to_unit),
+                kind="unit",
+                label=f"convert {estimate.unit} to {unit}",
+                unit=unit,
+                factor_text=f"1 {estimate.unit} = {to_unit:.10g} {unit}",
+            )
+        scale: Range | None = None
+        not_scaled: list[str] = []
+        for kind, ratio_or_reason, label in self._scalings(estimate.applies_to.clip):
+            if isinstance(ratio_or_reason, str):
+                not_scaled.append(ratio_or_reason)
+                continue
+            rule = self.catalog.factor_of_kind(kind)
+            if rule is None:
+                not_scaled.append(f"{label}: the data file has no {kind} rule")
+                continue
+            factor = exponent_factor(ratio_or_reason, rule.values)
+            exponents = "–".join(f"{case:g}" for case in sorted(set(rule.values)))
+            index = build.multiply(
+                index,
+                factor,
+                kind="scale",
+                label=f"scale {label}",
+                source=rule,
+                factor_text=f"{_number(ratio_or_reason)}^({exponents})",
+            )
+            scale = factor if scale is None else scale * factor
+        return index, scale, tuple(not_scaled)
+
+    def _scalings(self, clip: Clip) -> list[tuple[FactorKind, float | str, str]]:
+        """Each requested scaling: ``(rule kind, ratio or reason it cannot be done, label)``."""
+        request = self.request
+        result: list[tuple[FactorKind, float | str, str]] = []
+        if request.width is not None and request.height is not None:
+            if clip.width and clip.height:
+                ratio = (request.width * request.height) / (clip.width * clip.height)
+                label = f"resolution {clip.width}×{clip.height} → {request.width}×{request.height}"
+                result.append(("resolution-exponent", ratio, label))
+            else:
+                reason = "not scaled to the resolution: the source's resolution is unknown"
+                result.append(("resolution-exponent", reason, "resolution"))
+        if request.duration_s is not None or request.fps is not None:
+            result.append(self._frames_scaling(clip))
+        return result
+
+    def _frames_scaling(self, clip: Clip) -> tuple[FactorKind, float | str, str]:
+        request = self.request
+        frames, duration = reference_frames(clip)
+        if request.fps is None:  # same frame rate: frames grow with duration
+            assert request.duration_s is not None
+            if duration is None:
+                reason = "not scaled to the duration: the source's clip duration is unknown"
+                return "frames-exponent", reason, "duration"
+            label = f"duration {duration:g} s → {request.duration_s:g} s at the same frame rate"
+            return "frames-exponent", request.duration_s / duration, label
+        wanted_duration = request.duration_s if request.duration_s is not None else duration
+        if frames is None or wanted_duration is None:
+            reason = "not scaled to the frame count: the source's frame count is unknown"
+            return "frames-exponent", reason, "frames"
+        wanted = wanted_duration * request.fps
+        label = f"frames {frames:g} → {wanted:g} ({wanted_duration:g} s at {request.fps:g} fps)"
+        return "frames-exponent", wanted / frames, label
+
+    def _finish(self, build: _Builder, index: int) -> None:
+        """Mark ``index`` as the per-clip figure and add the batch step."""
+        last = build.steps[index]
+        build.steps[index] = Step(**{**last.__dict__, "role": "per_clip"})
+        build.multiply(
+            index,
+            Range.single(float(self.count)),
+            kind="batch",
+            label=f"batch of {self.count:,} clip{'s' if self.count != 1 else ''}",
+            factor_text=f"× {self.count:,}",
+            role="batch",
+        )
+
+    # --- boundaries -----------------------------------------------------------------
+
+    def _site_factor(self, kind: FactorKind) -> Factor | None:
+        return self.catalog.site_factor(self.site, kind) if self.site else None
+
+    def _it_energy(self, build: _Builder, estimate: Estimate, index: int) -> int | str:
+        """The step of whole-server (IT) energy, or why it cannot be had."""
+        boundary = estimate.boundary
+        if boundary == "server":
+            return index
+        if boundary in ("gpu", "gpu+cpu+ram"):
+            overhead = self.catalog.factor_of_kind("server-overhead", converts_from=boundary)
+            if overhead is None:
+                return f"the data file has no server overhead for the {boundary} boundary"
+            return build.multiply(
+                index,
+                overhead.values,
+                kind="boundary",
+                label=f"{boundary} → whole server (server overhead)",
+                source=overhead,
+                factor_text=_factor_text(overhead),
+                role="it_energy",
+            )
+        if boundary == "facility":
+            pue = self._site_factor("pue")
+            if pue is None or self.site is None:
+                return "the data file has no site with a PUE"
+            return build.add(
+                Step(
+                    kind="boundary",
+                    label=f"facility → whole server (÷ PUE, {self.site.id})",
+                    op="÷",
+                    inputs=(index,),
+                    value=build.value(index) / pue.values,
+                    unit=build.unit(index),
+                    factor=pue.values,
+                    factor_text=_factor_text(pue),
+                    factor_id=pue.id,
+                    source_id=pue.source,
+                    role="it_energy",
+                )
+            )
+        return "the source does not say what its figure covers (boundary unknown)"
+
+    def _facility_energy(self, build: _Builder, estimate: Estimate, index: int) -> int | str:
+        """The step of facility energy (IT × PUE), or why it cannot be had."""
+        if estimate.boundary == "facility":
+            return index
+        it = self._it_energy(build, estimate, index)
+        return it if isinstance(it, str) else self._facility_from_it(build, it)
+
+    def _facility_from_it(self, build: _Builder, it: int) -> int | str:
+        pue = self._site_factor("pue")
+        if pue is None or self.site is None:
+            return "the data file has no site with a PUE"
+        return build.multiply(
+            it,
+            pue.values,
+            kind="boundary",
+            label=f"whole server → facility (× PUE, {self.site.id})",
+            source=pue,
+            factor_text=_factor_text(pue),
+            role="facility_energy",
+        )
+
+    def _energy_at_boundary(
+        self, build: _Builder, estimate: Estimate, index: int, notes: list[str]
+    ) -> tuple[int, str]:
+        if self.boundary == "as-published":
+            return index, estimate.boundary
+        target = self._it_energy if self.boundary == "server" else self._facility_energy
+        result = target(build, estimate, index)
+        if isinstance(result, str):
+            notes.append(f"shown as published, not at the {self.boundary} boundary: {result}")
+            return index, estimate.boundary
+        return result, self.boundary
+
+    # --- water ----------------------------------------------------------------------
+
+    def _derived_water(self, estimate: Estimate) -> Derivation | str:
+        if self.site is None:
+            return "no water derived: the data file has no sites"
+        build = _Builder()
+        scaled, scale, not_scaled = self._claim_and_scale(build, estimate, self.energy_unit)
+        it = self._it_energy(build, estimate, scaled)
+        if isinstance(it, str):
+            return f"no water derived: {it}"
+        # A facility figure is divided by PUE for the IT branch, and feeds the off-site
+        # branch as published: PUE is never applied on top of a figure that includes it.
+        facility = scaled if estimate.boundary == "facility" else self._facility_from_it(build, it)
+        if isinstance(facility, str):
+            return f"no water derived: {facility}"
+        per_energy = conversion_factor(
+            WATER_INTENSITY_UNIT, f"({self.water_unit})/({self.energy_unit})"
+        )
+        wue, ewif = self._site_factor("wue-onsite"), self._site_factor("ewif-offsite")
+        assert wue is not None and ewif is not None  # every site names all three factors
+        on_site = build.multiply(
+            it,
+            wue.values * per_energy,
+            kind="water",
+            label=f"on-site water: whole-server energy × WUE ({self.site.id})",
+            unit=self.water_unit,
+            source=wue,
+            factor_text=_factor_text(wue),
+            role="on_site",
+        )
+        off_site = build.multiply(
+            facility,
+            ewif.values * per_energy,
+            kind="water",
+            label=f"off-site water: facility energy × EWIF ({self.site.id})",
+            unit=self.water_unit,
+            source=ewif,
+            factor_text=_factor_text(ewif),
+            role="off_site",
+        )
+        total = build.add(
+            Step(
+                kind="water",
+                label="water: on-site + off-site",
+                op="+",
+                inputs=(on_site, off_site),
+                value=build.value(on_site) + build.value(off_site),
+                unit=self.water_unit,
+            )
+        )
+        self._finish(build, total)
+        return Derivation(
+            steps=tuple(build.steps),
+            unit=self.water_unit,
+            scale_factor=scale,
+            not_scaled=not_scaled,
+            boundary="facility",
+            derived_water=True,
+        )
+
+
+def _factor_text(factor: Factor) -> str:
+    cases = sorted(set(factor.values))
+    shown = "–".join(f"{case:.4g}" for case in cases)
+    return f"{shown} {factor.unit}".strip() + f" ({factor.id})"
+
+
+def check_steps(steps: tuple[Step, ...], rel: float = 1e-12) -> None:
+    """Recompute every step from its inputs and factor; raise AssertionError on a mismatch.
+
+    Used by tests (and available to anyone auditing a JSON export's ``steps``).
+    """
+    for position, step in enumerate(steps):
+        if step.op == "start":
+            continue
+        inputs = [steps[i].value for i in step.inputs]
+        assert all(i < position for i in step.inputs), f"step {position} uses a later step"
+        if step.op == "+":
+            expected = inputs[0]
+            for extra in inputs[1:]:
+                expected = expected + extra
+        else:
+            assert step.factor is not None and len(inputs) == 1
+            expected = inputs[0] * step.factor if step.op == "×" else inputs[0] / step.factor
+        for got, want in zip(step.value, expected, strict=True):
+            assert math.isclose(got, want, rel_tol=rel), f"step {position}: {got} != {want}"
