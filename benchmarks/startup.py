@@ -46,11 +46,13 @@ def big_catalogue(folder: Path, copies: int) -> Path:
     from soracost.catalog import default_sources_path
 
     text = default_sources_path().read_text(encoding="utf-8")
-    head, estimates = text.split("\nestimates:\n", 1)
+    head, rest = text.split("\nestimates:\n", 1)
+    estimates, _, tail = rest.partition("\n# --- The footprint model's factors")
     blocks = [block.strip("\n") for block in ("\n" + estimates).split("\n  - id: ")[1:]]
     out = [head, "\nestimates:\n"]
     for copy in range(copies):
         out.extend(f"  - id: c{copy}-{block}\n" for block in blocks)
+    out.append("\n# --- The footprint model's factors" + tail if tail else "")
     path = folder / f"sources-x{copies}.yaml"
     path.write_text("".join(out), encoding="utf-8")
     return path

@@ -26,11 +26,13 @@ def subprocess_env() -> dict[str, str]:
 def big_catalogue(folder: Path, copies: int) -> Path:
     """The shipped catalogue with its estimates repeated ``copies`` times under new ids."""
     text = (REPO_ROOT / "sources.yaml").read_text(encoding="utf-8")
-    head, estimates = text.split("\nestimates:\n", 1)
+    head, rest = text.split("\nestimates:\n", 1)
+    estimates, _, tail = rest.partition("\n# --- The footprint model's factors")
     blocks = [block.strip("\n") for block in ("\n" + estimates).split("\n  - id: ")[1:]]
     lines = [head, "\nestimates:\n"]
     for copy in range(copies):
         lines.extend(f"  - id: c{copy}-{block}\n" for block in blocks)
+    lines.append("\n# --- The footprint model's factors" + tail if tail else "")
     path = folder / f"sources-x{copies}.yaml"
     path.write_text("".join(lines), encoding="utf-8")
     return path

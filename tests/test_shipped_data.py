@@ -40,7 +40,7 @@ def test_every_source_is_citable_or_says_what_is_missing(shipped: Catalog) -> No
         for field in ("title", "authors", "date"):
             assert getattr(source, field) or field in source.gaps, (source.id, field)
         # A source that is cited by nothing would be clutter.
-        assert shipped.estimates_citing(source.id), source.id
+        assert shipped.estimates_citing(source.id) or shipped.factors_citing(source.id), source.id
 
 
 def test_headline_figures_are_present_with_their_chains(shipped: Catalog) -> None:
