@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from rich.console import Console, RenderableType
 
-    from soracost.model import Units
+    from soracost.model import Scenario, Units
     from soracost.records import Catalog
 
 
@@ -136,7 +136,9 @@ app = typer.Typer(
         "boundary, its method and its citation."
     ),
     epilog=(
-        "Examples:  soracost clip --count 10  ·  soracost compare --quantity water  ·  "
+        "Examples:  soracost clip --count 10  ·  "
+        "soracost clip --duration 12 --resolution 1080p --site arizona  ·  "
+        "soracost explain mlenergy-wan21-1.3b  ·  soracost compare --quantity water  ·  "
         "soracost compare --format csv --output compare.csv  ·  soracost sources check my.yaml"
         "\n\nExit codes: 0 ok, 1 bad data or input/output problem, 2 misused command line."
     ),
@@ -233,6 +235,77 @@ ForceOption = Annotated[
 ]
 
 
+class BoundaryOption(str, Enum):
+    """How energy is shown: as each source published it, or lifted to one boundary."""
+
+    as_published = "as-published"
+    server = "server"
+    facility = "facility"
+
+
+DurationOption = Annotated[
+    float | None,
+    typer.Option(
+        "--duration",
+        "-d",
+        min=0.1,
+        max=3600,
+        help="Clip length in seconds; figures are scaled from each source's clip.",
+        metavar="SECONDS",
+        show_default=False,
+    ),
+]
+ResolutionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--resolution",
+        "-r",
+        help="Clip resolution: 480p, 720p, 1080p or WxH (e.g. 1280x720).",
+        metavar="RES",
+        show_default=False,
+    ),
+]
+FpsOption = Annotated[
+    float | None,
+    typer.Option(
+        "--fps",
+        min=1,
+        max=240,
+        help="Frames per second (default: each source's own); frames = duration × fps.",
+        show_default=False,
+    ),
+]
+ModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        "-m",
+        help="Keep only estimates for this model (part of its name; 'sora' keeps Sora proxies).",
+        metavar="NAME",
+        show_default=False,
+    ),
+]
+SiteOption = Annotated[
+    str | None,
+    typer.Option(
+        "--site",
+        "-s",
+        help="Where clips are made, for PUE and water: us-average (default), virginia, texas, "
+        "iowa, arizona, ireland, azure, aws, google (see 'soracost sites').",
+        metavar="SITE",
+        show_default=False,
+    ),
+]
+BoundaryChoiceOption = Annotated[
+    BoundaryOption,
+    typer.Option(
+        "--boundary",
+        "-b",
+        help="Energy as-published, or converted to whole-server or facility (incl. PUE) energy.",
+    ),
+]
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"soracost {__version__}")
@@ -273,6 +346,40 @@ def _units(energy_unit: str, water_unit: str) -> Units:
     from soracost.model import Units
 
     return Units(energy=energy_unit, water=water_unit)
+
+
+def _scenario(
+    catalog: Catalog,
+    *,
+    count: int,
+    units: Units,
+    duration: float | None,
+    resolution: str | None,
+    fps: float | None,
+    model: str | None,
+    site: str | None,
+    boundary: BoundaryOption,
+) -> Scenario:
+    """The user's scenario, with --resolution, --site and --model checked (exit 2 if bad)."""
+    from soracost.footprint import ClipRequest, parse_resolution
+    from soracost.model import Scenario, resolve_site, select_estimates
+
+    width = height = None
+    if resolution is not None:
+        try:
+            width, height = parse_resolution(resolution)
+        except ValueError as exc:
+            raise UsageProblem(f"--resolution: {exc}") from None
+    resolve_site(catalog, site)
+    select_estimates(catalog, model)
+    return Scenario(
+        count=count,
+        units=units,
+        request=ClipRequest(duration_s=duration, width=width, height=height, fps=fps),
+        boundary=boundary.value,
+        site=site,
+        model=model,
+    )
 
 
 def _console(file: Any = None, *, plain: bool = False) -> Console:
@@ -348,6 +455,12 @@ def clip(
             help="Number of clips in the batch.",
         ),
     ] = 1,
+    duration: DurationOption = None,
+    resolution: ResolutionOption = None,
+    fps: FpsOption = None,
+    model: ModelOption = None,
+    site: SiteOption = None,
+    boundary: BoundaryChoiceOption = BoundaryOption.facility,
     format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     force: ForceOption = False,
@@ -357,27 +470,41 @@ def clip(
 ) -> None:
     """Electricity and water per clip and for a batch of COUNT clips, source by source.
 
-    One row per published estimate, with its low, mid and high cases, its boundary
-    (GPU only, whole server, facility…), its method and a footnote to its source.
-    Where a source published no water figure the cell says so.
+    One row per published estimate, with its low, mid and high cases, scaled to your clip
+    (--duration, --resolution, --fps) where the source's own clip is known, and shown at
+    the --boundary you choose. Water is as published, or derived from energy with the
+    --site's PUE and water factors (on-site + off-site). 'soracost explain ID' shows
+    every step behind a row.
 
     [b]Examples[/b]
 
       soracost clip --count 10
 
-      soracost clip -n 1000 --energy-unit kWh --water-unit L
+      soracost clip --duration 12 --resolution 1080p --site arizona
 
-      soracost clip --count 10 --format json --output clips.json
+      soracost clip --model sora --boundary as-published --format json --output clips.json
     """
-    from soracost.model import Scenario, clip_rows
+    from soracost.model import clip_results
 
     catalog = _load(sources)
     units = _units(energy_unit, water_unit)
-    rows = clip_rows(catalog, Scenario(count=count, units=units))
+    scenario = _scenario(
+        catalog,
+        count=count,
+        units=units,
+        duration=duration,
+        resolution=resolution,
+        fps=fps,
+        model=model,
+        site=site,
+        boundary=boundary,
+    )
+    results = clip_results(catalog, scenario)
+    rows = results.rows
     if format is OutputFormat.table:
         from soracost.render import clip_view
 
-        _emit(None, clip_view(rows, count, units), output, force, "the table")
+        _emit(None, clip_view(catalog, results, scenario), output, force, "the table")
     elif format is OutputFormat.csv:
         from soracost.export import rows_csv
 
@@ -385,7 +512,7 @@ def clip(
     else:
         from soracost.export import clip_json
 
-        _emit(clip_json(catalog, rows, count, units), None, output, force, f"{len(rows)} rows")
+        _emit(clip_json(catalog, results, scenario), None, output, force, f"{len(rows)} rows")
 
 
 @app.command()
@@ -393,6 +520,12 @@ def compare(
     quantity: Annotated[
         QuantityChoice, typer.Option("--quantity", "-q", help="Which quantity to compare.")
     ] = QuantityChoice.energy,
+    duration: DurationOption = None,
+    resolution: ResolutionOption = None,
+    fps: FpsOption = None,
+    model: ModelOption = None,
+    site: SiteOption = None,
+    boundary: BoundaryChoiceOption = BoundaryOption.facility,
     format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     force: ForceOption = False,
@@ -400,16 +533,19 @@ def compare(
     energy_unit: EnergyUnitOption = DEFAULT_ENERGY_UNIT,
     water_unit: WaterUnitOption = DEFAULT_WATER_UNIT,
 ) -> None:
-    """Every estimate of one quantity side by side, sorted, with the spread between them.
+    """Every figure of one quantity side by side, sorted, with the spread between them.
 
     Each row has a range bar on a log scale (├ low, ● mid, high ┤). The spread is the
-    highest high divided by the lowest low: how far apart the published figures are.
+    highest high divided by the lowest low: how far apart the figures are. With
+    --boundary as-published, rows measured within different boundaries are marked ≠.
 
     [b]Examples[/b]
 
       soracost compare
 
-      soracost compare --quantity water --water-unit L
+      soracost compare --quantity water --site ireland --water-unit L
+
+      soracost compare --boundary as-published --duration 10 --resolution 720p
 
       soracost compare --format csv --output compare.csv
     """
@@ -417,9 +553,19 @@ def compare(
 
     catalog = _load(sources)
     units = _units(energy_unit, water_unit)
+    scenario = _scenario(
+        catalog,
+        count=1,
+        units=units,
+        duration=duration,
+        resolution=resolution,
+        fps=fps,
+        model=model,
+        site=site,
+        boundary=boundary,
+    )
     chosen = quantity.value
-    unit = units.of(chosen)  # type: ignore[arg-type]
-    rows = compare_rows(catalog, chosen, unit)  # type: ignore[arg-type]
+    rows = compare_rows(catalog, scenario, chosen)  # type: ignore[arg-type]
     widest = spread(rows)
     if format is OutputFormat.table:
         from soracost.render import compare_view
@@ -427,7 +573,7 @@ def compare(
         # The range bar takes what the other columns leave: narrow terminals get a short bar.
         width = _console().width if output is None else 120
         bar_width = max(10, min(30, width - 100))
-        view = compare_view(rows, chosen, unit, widest, bar_width=bar_width)
+        view = compare_view(rows, chosen, scenario, widest, bar_width=bar_width, catalog=catalog)
         _emit(None, view, output, force, "the table")
     elif format is OutputFormat.csv:
         from soracost.export import rows_csv
@@ -436,8 +582,113 @@ def compare(
     else:
         from soracost.export import compare_json
 
-        text = compare_json(catalog, rows, chosen, unit, widest)
+        text = compare_json(catalog, rows, chosen, scenario, widest)
         _emit(text, None, output, force, f"{len(rows)} rows")
+
+
+@app.command()
+def explain(
+    estimate_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The estimate to explain (see 'soracost clip').")
+    ],
+    count: Annotated[
+        int, typer.Option("--count", "-n", min=1, max=10**15, help="Number of clips.")
+    ] = 1,
+    duration: DurationOption = None,
+    resolution: ResolutionOption = None,
+    fps: FpsOption = None,
+    site: SiteOption = None,
+    boundary: BoundaryChoiceOption = BoundaryOption.facility,
+    format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    force: ForceOption = False,
+    sources: SourcesOption = None,
+    energy_unit: EnergyUnitOption = DEFAULT_ENERGY_UNIT,
+    water_unit: WaterUnitOption = DEFAULT_WATER_UNIT,
+) -> None:
+    """Every step behind one estimate's figures, for the current options.
+
+    The source's claim as published, the scaling to your clip, the boundary conversion,
+    the water factors and the batch total: each step with its value, unit and the
+    source of the factor it used. --format json gives the same steps as a list.
+
+    [b]Examples[/b]
+
+      soracost explain mlenergy-wan21-1.3b --boundary facility
+
+      soracost explain hf-wan21-1.3b-720p --duration 12 --resolution 1080p --site arizona
+
+      soracost explain hf-wan21-1.3b-720p --format json
+    """
+    from soracost.model import clip_results
+
+    catalog = _load(sources)
+    if estimate_id not in {estimate.id for estimate in catalog.estimates}:
+        known = ", ".join(estimate.id for estimate in catalog.estimates)
+        raise UsageProblem(f"no estimate has id {estimate_id!r}; ids: {known}")
+    units = _units(energy_unit, water_unit)
+    scenario = _scenario(
+        catalog,
+        count=count,
+        units=units,
+        duration=duration,
+        resolution=resolution,
+        fps=fps,
+        model=None,
+        site=site,
+        boundary=boundary,
+    )
+    results = clip_results(catalog, scenario)
+    rows = [row for row in results.rows if row.estimate.id == estimate_id]
+    missing = {
+        quantity: reason
+        for (estimate, quantity), reason in results.missing.items()
+        if estimate == estimate_id
+    }
+    if format is OutputFormat.table:
+        from soracost.render import explain_view
+
+        view = explain_view(catalog, rows, missing, scenario)
+        _emit(None, view, output, force, "the explanation")
+    elif format is OutputFormat.csv:
+        from soracost.export import steps_csv
+
+        _emit(steps_csv(catalog, rows), None, output, force, "the steps")
+    else:
+        from soracost.export import explain_json
+
+        text = explain_json(catalog, estimate_id, rows, missing, scenario)
+        _emit(text, None, output, force, "the steps")
+
+
+@app.command()
+def sites(
+    format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    force: ForceOption = False,
+    sources: SourcesOption = None,
+) -> None:
+    """The sites --site can name, with their PUE and water factors and the sources of each.
+
+    [b]Examples[/b]
+
+      soracost sites
+
+      soracost sites --format json
+    """
+    catalog = _load(sources)
+    if format is OutputFormat.table:
+        from soracost.render import sites_view
+
+        _emit(None, sites_view(catalog), output, force, "the table")
+    elif format is OutputFormat.csv:
+        from soracost.export import sites_csv
+
+        _emit(sites_csv(catalog), None, output, force, f"{len(catalog.sites)} sites")
+    else:
+        from soracost.export import sites_json
+
+        _emit(sites_json(catalog), None, output, force, f"{len(catalog.sites)} sites")
 
 
 @sources_app.callback(invoke_without_command=True)

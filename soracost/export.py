@@ -13,8 +13,10 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from soracost import __version__
-from soracost.model import ResultRow, Spread, Units
-from soracost.records import CASES, FILLS, Catalog, Clip, Source
+from soracost.footprint import Step
+from soracost.model import ResultRow, Results, Scenario, Spread, resolve_site
+from soracost.ranges import Range
+from soracost.records import CASES, FILLS, SITE_FACTORS, Catalog, Clip, Factor, Source
 
 ROW_COLUMNS: tuple[str, ...] = (
     "estimate_id",
@@ -27,6 +29,17 @@ ROW_COLUMNS: tuple[str, ...] = (
     "batch_low",
     "batch_mid",
     "batch_high",
+    "scaled",
+    "scale_factor_low",
+    "scale_factor_mid",
+    "scale_factor_high",
+    "derived",
+    "on_site_low",
+    "on_site_mid",
+    "on_site_high",
+    "off_site_low",
+    "off_site_mid",
+    "off_site_high",
     "published_low",
     "published_mid",
     "published_high",
@@ -35,6 +48,7 @@ ROW_COLUMNS: tuple[str, ...] = (
     "sora_proxy",
     "clip",
     "boundary",
+    "boundary_shown",
     "method",
     "confidence",
     "unconfirmed",
@@ -46,7 +60,10 @@ ROW_COLUMNS: tuple[str, ...] = (
     "source_url",
     "chain",
 )
-"""Columns of ``clip`` and ``compare`` CSV exports, one line per estimate and quantity."""
+"""Columns of ``clip`` and ``compare`` CSV exports, one line per estimate and quantity.
+
+``scale_factor_*`` is the product of the scaling steps (empty when not scaled);
+``on_site_*``/``off_site_*`` split derived water per clip (empty otherwise)."""
 
 SOURCE_COLUMNS: tuple[str, ...] = (
     "source_id",
@@ -112,9 +129,14 @@ def _source_json(source: Source) -> dict[str, Any]:
     }
 
 
+def _cases(prefix: str, values: Range | None) -> dict[str, float | None]:
+    return {f"{prefix}_{case}": getattr(values, case) if values else None for case in CASES}
+
+
 def row_record(row: ResultRow) -> dict[str, Any]:
     """A result row as one flat CSV record (see :data:`ROW_COLUMNS`)."""
-    estimate, source = row.estimate, row.source
+    estimate, source, derivation = row.estimate, row.source, row.derivation
+    on_site, off_site = derivation.water_split or (None, None)
     return {
         "estimate_id": estimate.id,
         "quantity": row.quantity,
@@ -122,12 +144,18 @@ def row_record(row: ResultRow) -> dict[str, Any]:
         "count": row.count,
         **{f"per_clip_{case}": value for case, value in row.per_clip.as_dict().items()},
         **{f"batch_{case}": value for case, value in row.batch.as_dict().items()},
+        "scaled": derivation.scaled,
+        **_cases("scale_factor", derivation.scale_factor),
+        "derived": row.derived,
+        **_cases("on_site", on_site),
+        **_cases("off_site", off_site),
         **{f"published_{case}": estimate.published.get(case) for case in CASES},
         "fill": estimate.fill,
         "model": estimate.applies_to.model,
         "sora_proxy": estimate.applies_to.sora_proxy,
         "clip": estimate.applies_to.clip.describe() or None,
         "boundary": estimate.boundary,
+        "boundary_shown": derivation.boundary,
         "method": estimate.method,
         "confidence": estimate.confidence,
         "unconfirmed": "; ".join(f"{name}: {why}" for name, why in estimate.unconfirmed.items())
@@ -142,15 +170,44 @@ def row_record(row: ResultRow) -> dict[str, Any]:
     }
 
 
+def step_json(position: int, step: Step) -> dict[str, Any]:
+    """One derivation step: its value, the inputs (earlier step indices) and factor."""
+    return {
+        "index": position,
+        "kind": step.kind,
+        "label": step.label,
+        "op": step.op,
+        "inputs": list(step.inputs),
+        "factor": step.factor.as_dict() if step.factor else None,
+        "factor_text": step.factor_text,
+        "factor_id": step.factor_id,
+        "source_id": step.source_id,
+        "value": step.value.as_dict(),
+        "unit": step.unit,
+        "role": step.role,
+    }
+
+
 def row_json(row: ResultRow) -> dict[str, Any]:
-    """A result row as a JSON object, with its full provenance."""
-    estimate = row.estimate
+    """A result row as a JSON object, with its full provenance and derivation steps."""
+    estimate, derivation = row.estimate, row.derivation
+    split = derivation.water_split
     return {
         "estimate_id": estimate.id,
         "quantity": row.quantity,
         "unit": row.unit,
         "per_clip": row.per_clip.as_dict(),
         "batch": row.batch.as_dict(),
+        "derived": row.derived,
+        "water_split": None
+        if split is None
+        else {"on_site": split[0].as_dict(), "off_site": split[1].as_dict()},
+        "scaled": derivation.scaled,
+        "scale_factor": derivation.scale_factor.as_dict() if derivation.scale_factor else None,
+        "not_scaled": list(derivation.not_scaled),
+        "boundary_shown": derivation.boundary,
+        "notes": list(derivation.notes),
+        "steps": [step_json(position, step) for position, step in enumerate(derivation.steps)],
         "published": dict(estimate.published),
         "fill": estimate.fill,
         "fill_rule": FILLS[estimate.fill] if estimate.fill else None,
@@ -185,26 +242,62 @@ def rows_csv(rows: Sequence[ResultRow]) -> str:
     return _csv(ROW_COLUMNS, (row_record(row) for row in rows))
 
 
-def clip_json(catalog: Catalog, rows: Sequence[ResultRow], count: int, units: Units) -> str:
-    """``clip`` as a JSON document: count, sources file, units and rows."""
+def scenario_json(catalog: Catalog, scenario: Scenario) -> dict[str, Any]:
+    """What the figures are for: the requested clip, boundary, site and model."""
+    site = resolve_site(catalog, scenario.site)
+    request = scenario.request
+    return {
+        "clip": {
+            "duration_s": request.duration_s,
+            "width": request.width,
+            "height": request.height,
+            "fps": request.fps,
+        },
+        "boundary": scenario.boundary,
+        "site": None
+        if site is None
+        else {"id": site.id, "name": site.name, "kind": site.kind, "default": site.default},
+        "model": scenario.model,
+    }
+
+
+def _missing_json(missing: dict[tuple[str, str], str]) -> list[dict[str, str]]:
+    return [
+        {"estimate_id": estimate_id, "quantity": quantity, "reason": reason}
+        for (estimate_id, quantity), reason in missing.items()
+        if quantity == "water"
+    ]
+
+
+def clip_json(catalog: Catalog, results: Results, scenario: Scenario) -> str:
+    """``clip`` as a JSON document: count, sources file, units, scenario and rows."""
     document = _header(catalog, "clip")
+    units = scenario.units
     document.update(
-        count=count,
+        count=scenario.count,
         units={"energy": units.energy, "water": units.water},
-        rows=[row_json(row) for row in rows],
+        scenario=scenario_json(catalog, scenario),
+        rows=[row_json(row) for row in results.rows],
+        not_derived=_missing_json(results.missing),  # type: ignore[arg-type]
     )
     return _json(document)
 
 
 def compare_json(
-    catalog: Catalog, rows: Sequence[ResultRow], quantity: str, unit: str, spread: Spread | None
+    catalog: Catalog,
+    rows: Sequence[ResultRow],
+    quantity: str,
+    scenario: Scenario,
+    spread: Spread | None,
 ) -> str:
     """``compare`` as a JSON document, sorted rows plus the spread between sources."""
     document = _header(catalog, "compare")
     document.update(
         quantity=quantity,
-        unit=unit,
+        unit=scenario.units.of(quantity),  # type: ignore[arg-type]
         count=1,
+        scenario=scenario_json(catalog, scenario),
+        boundaries_differ=len({row.derivation.boundary for row in rows}) > 1,
         spread=None
         if spread is None
         else {
@@ -217,6 +310,139 @@ def compare_json(
         },
         rows=[row_json(row) for row in rows],
     )
+    return _json(document)
+
+
+def explain_json(
+    catalog: Catalog,
+    estimate_id: str,
+    rows: Sequence[ResultRow],
+    missing: dict[Any, str],
+    scenario: Scenario,
+) -> str:
+    """``explain`` as a JSON document: each quantity's steps, and what could not be done."""
+    document = _header(catalog, "explain")
+    document.update(
+        estimate_id=estimate_id,
+        count=scenario.count,
+        scenario=scenario_json(catalog, scenario),
+        derivations=[
+            {
+                "quantity": row.quantity,
+                "derived": row.derived,
+                "unit": row.unit,
+                "per_clip": row.per_clip.as_dict(),
+                "batch": row.batch.as_dict(),
+                "steps": row_json(row)["steps"],
+                "not_scaled": list(row.derivation.not_scaled),
+                "notes": list(row.derivation.notes),
+            }
+            for row in rows
+        ],
+        missing=[{"quantity": quantity, "reason": reason} for quantity, reason in missing.items()],
+        factor_sources={
+            step.source_id: _source_json(catalog.sources[step.source_id])
+            for row in rows
+            for step in row.derivation.steps
+            if step.source_id
+        },
+    )
+    return _json(document)
+
+
+STEP_COLUMNS: tuple[str, ...] = (
+    "estimate_id", "quantity", "index", "kind", "label", "op", "inputs", "factor_low",
+    "factor_mid", "factor_high", "factor_id", "source_id", "value_low", "value_mid",
+    "value_high", "unit", "role",
+)  # fmt: skip
+
+
+def steps_csv(catalog: Catalog, rows: Sequence[ResultRow]) -> str:
+    """``explain`` as CSV: one line per step of each quantity's derivation."""
+    return _csv(
+        STEP_COLUMNS,
+        (
+            {
+                "estimate_id": row.estimate.id,
+                "quantity": row.quantity,
+                "index": position,
+                "kind": step.kind,
+                "label": step.label,
+                "op": step.op,
+                "inputs": " ".join(str(i) for i in step.inputs) or None,
+                **_cases("factor", step.factor),
+                "factor_id": step.factor_id,
+                "source_id": step.source_id,
+                **_cases("value", step.value),
+                "unit": step.unit,
+                "role": step.role,
+            }
+            for row in rows
+            for position, step in enumerate(row.derivation.steps)
+        ),
+    )
+
+
+def _factor_json(catalog: Catalog, factor: Factor) -> dict[str, Any]:
+    return {
+        "id": factor.id,
+        "kind": factor.kind,
+        "values": factor.values.as_dict(),
+        "unit": factor.unit,
+        "published": dict(factor.published),
+        "fill": factor.fill,
+        "cases_note": factor.cases_note,
+        "method": factor.method,
+        "confidence": factor.confidence,
+        "claim": factor.claim,
+        "unconfirmed": dict(factor.unconfirmed),
+        "source": _source_json(catalog.sources[factor.source]),
+    }
+
+
+SITE_COLUMNS: tuple[str, ...] = (
+    "site_id", "name", "kind", "default",
+    *(f"{kind}_{case}" for kind in ("pue", "wue_onsite", "ewif_offsite") for case in CASES),
+    "pue_source", "wue_onsite_source", "ewif_offsite_source",
+)  # fmt: skip
+
+
+def sites_csv(catalog: Catalog) -> str:
+    """``sites`` as CSV text, one line per site (water factors in L/kWh)."""
+    records = []
+    for site in catalog.sites.values():
+        record: dict[str, Any] = {
+            "site_id": site.id,
+            "name": site.name,
+            "kind": site.kind,
+            "default": site.default,
+        }
+        for kind in SITE_FACTORS:
+            factor = catalog.site_factor(site, kind)
+            key = kind.replace("-", "_")
+            record.update(_cases(key, factor.values))
+            record[f"{key}_source"] = factor.source
+        records.append(record)
+    return _csv(SITE_COLUMNS, records)
+
+
+def sites_json(catalog: Catalog) -> str:
+    """``sites`` as a JSON document, each factor with its source."""
+    document = _header(catalog, "sites")
+    document["sites"] = [
+        {
+            "id": site.id,
+            "name": site.name,
+            "kind": site.kind,
+            "default": site.default,
+            "note": site.note,
+            "factors": {
+                kind: _factor_json(catalog, catalog.site_factor(site, kind))
+                for kind in SITE_FACTORS
+            },
+        }
+        for site in catalog.sites.values()
+    ]
     return _json(document)
 
 

@@ -37,6 +37,28 @@ RESOLUTION_PRESETS: dict[str, tuple[int, int]] = {
 }
 """Named resolutions (16:9, width × height in pixels); any WxH is accepted as well."""
 
+MAX_PIXELS_PER_SIDE = 16384
+
+
+def parse_resolution(text: str) -> tuple[int, int]:
+    """``"720p"`` or ``"1280x720"`` (also ``×``) as ``(width, height)`` in pixels.
+
+    Raises :class:`ValueError` with a one-line message listing the valid forms.
+    """
+    name = text.strip().lower()
+    if name in RESOLUTION_PRESETS:
+        return RESOLUTION_PRESETS[name]
+    parts = name.replace("×", "x").split("x")
+    if len(parts) == 2 and all(part.strip().isdigit() for part in parts):
+        width, height = (int(part) for part in parts)
+        if 0 < width <= MAX_PIXELS_PER_SIDE and 0 < height <= MAX_PIXELS_PER_SIDE:
+            return width, height
+        raise ValueError(f"{text!r}: each side must be 1 to {MAX_PIXELS_PER_SIDE:,} pixels")
+    choices = ", ".join(RESOLUTION_PRESETS)
+    raise ValueError(
+        f"unknown resolution {text!r}; choose one of: {choices}, or WxH (e.g. 1280x720)"
+    )
+
 
 @dataclass(frozen=True)
 class ClipRequest:

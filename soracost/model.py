@@ -8,12 +8,13 @@ rendered from the same rows, so they can never disagree.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from soracost.errors import DataError
+from soracost.errors import DataError, UsageProblem
+from soracost.footprint import DEFAULT_BOUNDARY, BoundaryChoice, ClipRequest, Derivation, Model
 from soracost.ranges import Range
-from soracost.records import Catalog, Estimate, Source
-from soracost.units import QUANTITIES, Quantity, conversion_factor
+from soracost.records import Catalog, Estimate, Site, Source
+from soracost.units import QUANTITIES, Quantity
 
 DEFAULT_ENERGY_UNIT = "Wh"
 DEFAULT_WATER_UNIT = "mL"
@@ -33,11 +34,16 @@ class Units:
 
 @dataclass(frozen=True)
 class Scenario:
-    """What the user asked for: how many clips, in which units, for which quantities."""
+    """What the user asked for: how many clips, in which units, for which quantities, for
+    which clip, at which boundary and site, and for which model (``None``: every model)."""
 
     count: int = 1
     units: Units = Units()
     quantities: tuple[Quantity, ...] = QUANTITIES
+    request: ClipRequest = field(default_factory=ClipRequest)
+    boundary: BoundaryChoice = DEFAULT_BOUNDARY
+    site: str | None = None
+    model: str | None = None
 
     def __post_init__(self) -> None:
         if self.count < 1:
@@ -46,25 +52,35 @@ class Scenario:
 
 @dataclass(frozen=True)
 class ResultRow:
-    """One estimate's figures for a scenario.
+    """One estimate's figure of one quantity for a scenario.
 
     ``per_clip`` is per generated clip and ``batch`` is for ``count`` clips, both in
-    ``unit``. ``chain`` lists the sources from the outermost report to the origin;
-    ``see_also`` the supporting sources, such as the data set a figure was recomputed from.
+    ``unit``; ``derivation`` holds every step from the published claim to them. ``chain``
+    lists the sources from the outermost report to the origin; ``see_also`` the supporting
+    sources, such as the data set a figure was recomputed from.
     """
 
     estimate: Estimate
+    quantity: Quantity
     source: Source
     chain: tuple[Source, ...]
     see_also: tuple[Source, ...]
     unit: str
     count: int
-    per_clip: Range
-    batch: Range
+    derivation: Derivation
 
     @property
-    def quantity(self) -> Quantity:
-        return self.estimate.quantity
+    def per_clip(self) -> Range:
+        return self.derivation.per_clip
+
+    @property
+    def batch(self) -> Range:
+        return self.derivation.batch
+
+    @property
+    def derived(self) -> bool:
+        """Water computed from the estimate's energy, not published by its source."""
+        return self.derivation.derived_water
 
 
 @dataclass(frozen=True)
@@ -80,49 +96,150 @@ class Spread:
     highest: ResultRow
 
 
-def compute_row(catalog: Catalog, estimate: Estimate, unit: str, count: int) -> ResultRow:
-    """One estimate converted to ``unit``, per clip and for ``count`` clips."""
-    try:
-        per_clip = estimate.values * conversion_factor(estimate.unit, unit)
-        batch = per_clip * count
-    except (ValueError, ArithmeticError):  # a figure or batch too large for a float here
-        raise DataError(
-            f"{estimate.quantity} in {unit} for {count:,} clip(s) is too large to compute",
-            file=catalog.path,
-            line=estimate.line,
-            entry=f"estimate {estimate.id!r}",
-        ) from None
+def resolve_site(catalog: Catalog, name: str | None) -> Site | None:
+    """The site called ``name`` (the catalogue's default for ``None``).
+
+    Raises :class:`UsageProblem` naming the valid choices for an unknown site.
+    """
+    if name is None:
+        return catalog.default_site
+    if name in catalog.sites:
+        return catalog.sites[name]
+    choices = ", ".join(catalog.sites) or "none (the data file defines no sites)"
+    raise UsageProblem(f"--site: unknown site {name!r}; choose one of: {choices}")
+
+
+def select_estimates(catalog: Catalog, model: str | None) -> list[Estimate]:
+    """The estimates for ``model`` (a case-insensitive part of the model's name), or every
+    estimate for ``None``. ``sora`` also keeps the estimates that stand in for Sora.
+
+    Raises :class:`UsageProblem` listing the models when nothing matches.
+    """
+    if model is None:
+        return list(catalog.estimates)
+    wanted = _normalised(model)
+    chosen = [
+        estimate
+        for estimate in catalog.estimates
+        if wanted in _normalised(estimate.applies_to.model)
+        or (wanted == "sora" and estimate.applies_to.sora_proxy)
+    ]
+    if not chosen:
+        models = sorted({estimate.applies_to.model for estimate in catalog.estimates})
+        raise UsageProblem(
+            f"--model: no estimate is for {model!r}; models: sora (and its proxies), "
+            + ", ".join(models)
+        )
+    return chosen
+
+
+def describe_scenario(catalog: Catalog, scenario: Scenario) -> str:
+    """One line saying what the figures are for: clip, boundary, site (and model)."""
+    site = resolve_site(catalog, scenario.site)
+    clip = scenario.request.describe() or "each source's own clip"
+    parts = [f"clip: {clip}", f"energy: {scenario.boundary}"]
+    if site is not None:
+        parts.append(f"site: {site.id}" + (" (default)" if site.default else ""))
+    if scenario.model is not None:
+        parts.append(f"model: {scenario.model}")
+    return " · ".join(parts)
+
+
+def _normalised(name: str) -> str:
+    return "".join(character for character in name.casefold() if character.isalnum())
+
+
+def _model(catalog: Catalog, scenario: Scenario, count: int) -> Model:
+    return Model(
+        catalog,
+        energy_unit=scenario.units.energy,
+        water_unit=scenario.units.water,
+        count=count,
+        request=scenario.request,
+        boundary=scenario.boundary,
+        site=resolve_site(catalog, scenario.site),
+    )
+
+
+def _row(
+    catalog: Catalog, estimate: Estimate, quantity: Quantity, derivation: Derivation, count: int
+) -> ResultRow:
     chain = tuple(catalog.sources[link] for link in estimate.chain) or (
         catalog.source_of(estimate),
     )
     return ResultRow(
         estimate=estimate,
+        quantity=quantity,
         source=catalog.source_of(estimate),
         chain=chain,
         see_also=tuple(catalog.sources[link] for link in estimate.see_also),
-        unit=unit,
+        unit=derivation.unit,
         count=count,
-        per_clip=per_clip,
-        batch=batch,
+        derivation=derivation,
     )
 
 
+def _derive(
+    catalog: Catalog, model: Model, estimate: Estimate, quantity: Quantity
+) -> Derivation | str:
+    """One estimate's derivation of ``quantity``, or why there is none."""
+    try:
+        if quantity == "energy":
+            if estimate.quantity != "energy":
+                return "the source published no energy figure"
+            return model.energy(estimate)
+        return model.water(estimate)
+    except (ValueError, ArithmeticError):  # a figure or batch too large for a float here
+        raise DataError(
+            f"{quantity} in {model.energy_unit if quantity == 'energy' else model.water_unit} "
+            f"for {model.count:,} clip(s) is too large to compute",
+            file=catalog.path,
+            line=estimate.line,
+            entry=f"estimate {estimate.id!r}",
+        ) from None
+
+
+@dataclass(frozen=True)
+class Results:
+    """Rows in order, and, by estimate id, why a quantity could not be given."""
+
+    rows: list[ResultRow]
+    missing: dict[tuple[str, Quantity], str]
+
+
+def clip_results(catalog: Catalog, scenario: Scenario) -> Results:
+    """Each chosen estimate's rows, in catalogue order: energy, then water (published, or
+    derived from energy with the site's factors)."""
+    model = _model(catalog, scenario, scenario.count)
+    rows: list[ResultRow] = []
+    missing: dict[tuple[str, Quantity], str] = {}
+    for estimate in select_estimates(catalog, scenario.model):
+        for quantity in scenario.quantities:
+            derivation = _derive(catalog, model, estimate, quantity)
+            if isinstance(derivation, str):
+                missing[(estimate.id, quantity)] = derivation
+            else:
+                rows.append(_row(catalog, estimate, quantity, derivation, scenario.count))
+    return Results(rows=rows, missing=missing)
+
+
 def clip_rows(catalog: Catalog, scenario: Scenario) -> list[ResultRow]:
-    """Every estimate of the requested quantities, in catalogue order."""
-    return [
-        compute_row(catalog, estimate, scenario.units.of(estimate.quantity), scenario.count)
-        for estimate in catalog.estimates
-        if estimate.quantity in scenario.quantities
-    ]
+    """The rows of :func:`clip_results`."""
+    return clip_results(catalog, scenario).rows
 
 
-def compare_rows(catalog: Catalog, quantity: Quantity, unit: str) -> list[ResultRow]:
-    """Every estimate of one quantity per clip, sorted by mid, then low, high and id."""
-    rows = [
-        compute_row(catalog, estimate, unit, count=1)
-        for estimate in catalog.estimates
-        if estimate.quantity == quantity
-    ]
+def compare_rows(catalog: Catalog, scenario: Scenario, quantity: Quantity) -> list[ResultRow]:
+    """Every figure of one quantity per clip, sorted by mid, then low, high and id."""
+    one_clip = Scenario(
+        count=1,
+        units=scenario.units,
+        quantities=(quantity,),
+        request=scenario.request,
+        boundary=scenario.boundary,
+        site=scenario.site,
+        model=scenario.model,
+    )
+    rows = clip_rows(catalog, one_clip)
     return sorted(rows, key=lambda row: (*row.per_clip, row.estimate.id))
 
 

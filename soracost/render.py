@@ -12,12 +12,16 @@ from pathlib import PurePath
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
+from rich.tree import Tree
 
 from soracost.display import format_number, format_range, log_axis, range_bar
-from soracost.model import ResultRow, Spread, Units
-from soracost.records import BOUNDARY_LABELS, FILLS, Catalog, Estimate, Source
+from soracost.footprint import Step
+from soracost.model import ResultRow, Results, Scenario, Spread, describe_scenario
+from soracost.records import BOUNDARY_LABELS, FILLS, SITE_FACTORS, Catalog, Estimate, Source
+from soracost.units import Quantity
 
 _MISSING = Text("none", style="dim italic")
+_NOT_DERIVED = Text("n/a", style="dim italic")
 
 
 class _Footnotes:
@@ -102,8 +106,10 @@ def _applies_cell(estimate: Estimate) -> Text:
     return text
 
 
-def _basis_cell(estimate: Estimate) -> Text:
+def _basis_cell(estimate: Estimate, shown: str | None = None) -> Text:
     text = Text(BOUNDARY_LABELS[estimate.boundary] + _doubt(estimate, "boundary"), overflow="fold")
+    if shown and shown != estimate.boundary:
+        text.append(f"\n→ {BOUNDARY_LABELS[shown]}", style="green")  # type: ignore[index]
     # Spaces, not hyphens, so a narrow column wraps between words.
     method = estimate.method.replace("-", " ")
     text.append(f"\n{method}{_doubt(estimate, 'method')}", style="dim")
@@ -122,7 +128,17 @@ def _notes(rows: Sequence[ResultRow], *, explain_none: bool = False) -> Text:
             "?: not confirmed in the original (the JSON's 'unconfirmed' says why).\n", style="dim"
         )
     if explain_none:
-        text.append("none: the source published no figure for this quantity.\n", style="dim")
+        text.append(
+            "none: the source published no figure for this quantity; n/a: water could not be "
+            "derived (reason above).\n",
+            style="dim",
+        )
+    if any(row.derived for row in rows):
+        text.append(
+            "derived: water = whole-server energy × on-site WUE + facility energy × off-site "
+            "EWIF (Li et al.), with the site's factors; no source published these.\n",
+            style="cyan",
+        )
     text.append(
         "Nobody has published a measurement of Sora itself: 'Sora proxy' rows are other models "
         "standing in for it. Boundaries differ (GPU only < GPU+CPU+RAM < whole server < "
@@ -132,13 +148,43 @@ def _notes(rows: Sequence[ResultRow], *, explain_none: bool = False) -> Text:
     return text
 
 
-def clip_view(rows: Sequence[ResultRow], count: int, units: Units) -> RenderableType:
+def _figure_cell(row: ResultRow, value_of: str) -> Text:
+    """A range cell, with what was done to the figure: scaled, derived, converted."""
+    values = row.per_clip if value_of == "per_clip" else row.batch
+    cell = _range_cell(*values) + _doubt(row.estimate, "published")
+    derivation = row.derivation
+    if value_of == "per_clip":
+        if derivation.scale_factor is not None:
+            cell.append(f"\nscaled ×{format_number(derivation.scale_factor.mid)}", style="yellow")
+        elif derivation.not_scaled:
+            cell.append("\nnot scaled", style="red")
+        split = derivation.water_split
+        if split is not None:
+            on_site, off_site = (format_number(part.mid) for part in split)
+            cell.append(f"\nderived: {on_site} on + {off_site} off-site", style="cyan")
+    return cell
+
+
+def _notes_for(results: Results) -> Text:
+    text = Text()
+    for row in results.rows:
+        for reason in (*row.derivation.not_scaled, *row.derivation.notes):
+            text.append(f"{row.estimate.id} ({row.quantity}): {reason}.\n", style="red")
+    for (estimate_id, quantity), reason in results.missing.items():
+        if quantity == "water":
+            text.append(f"{estimate_id} (water): {reason}.\n", style="dim")
+    return text
+
+
+def clip_view(catalog: Catalog, results: Results, scenario: Scenario) -> RenderableType:
     """The ``clip`` table: each estimate's energy and water, per clip and for the batch."""
     footnotes = _Footnotes()
+    count, units = scenario.count, scenario.units
     table = Table(
-        title=f"Electricity and water for {count:,} AI video clip{'s' if count != 1 else ''}, "
-        "as published",
-        caption="each cell: [bold]mid[/bold], with low – high beneath",
+        title=f"Electricity and water for {count:,} AI video clip{'s' if count != 1 else ''}\n"
+        + describe_scenario(catalog, scenario),
+        caption="each cell: [bold]mid[/bold], with low – high beneath; "
+        "'soracost explain ID' shows every step",
         show_lines=True,
         expand=False,
     )
@@ -149,34 +195,51 @@ def clip_view(rows: Sequence[ResultRow], count: int, units: Units) -> Renderable
     table.add_column(f"Energy × {count:,}\n{units.energy}", justify="right")
     table.add_column(f"Water per clip\n{units.water}", justify="right")
     table.add_column(f"Water × {count:,}\n{units.water}", justify="right")
-    for row in rows:
-        doubt = _doubt(row.estimate, "published")
-        per_clip = _range_cell(*row.per_clip) + doubt
-        batch = _range_cell(*row.batch) + doubt
-        if row.quantity == "energy":
-            cells = (per_clip, batch, _MISSING, _MISSING)
-        else:
-            cells = (_MISSING, _MISSING, per_clip, batch)
+    by_estimate: dict[str, dict[Quantity, ResultRow]] = {}
+    for row in results.rows:
+        by_estimate.setdefault(row.estimate.id, {})[row.quantity] = row
+    for quantities in by_estimate.values():
+        first = next(iter(quantities.values()))
+        cells: list[Text] = []
+        quantity: Quantity
+        for quantity in ("energy", "water"):
+            found = quantities.get(quantity)
+            if found is None:
+                reason = results.missing.get((first.estimate.id, quantity))
+                gap = _MISSING if reason is None or quantity == "energy" else _NOT_DERIVED
+                cells += [gap, gap]
+            else:
+                cells += [_figure_cell(found, "per_clip"), _figure_cell(found, "batch")]
+        energy = quantities.get("energy")
         table.add_row(
-            _source_cell(row, footnotes),
-            _applies_cell(row.estimate),
-            _basis_cell(row.estimate),
+            _source_cell(first, footnotes),
+            _applies_cell(first.estimate),
+            _basis_cell(first.estimate, energy.derivation.boundary if energy else None),
             *cells,
         )
-    notes = _notes(rows, explain_none=True)
+    notes = _notes_for(results)
+    notes.append_text(_notes(results.rows, explain_none=True))
     return Group(table, notes, Text("\nSources", style="bold"), footnotes.legend())
 
 
 def compare_view(
-    rows: Sequence[ResultRow], quantity: str, unit: str, spread: Spread | None, bar_width: int = 26
+    rows: Sequence[ResultRow],
+    quantity: str,
+    scenario: Scenario,
+    spread: Spread | None,
+    bar_width: int = 26,
+    catalog: Catalog | None = None,
 ) -> RenderableType:
     """The ``compare`` table: one quantity's estimates sorted, with log-scale range bars."""
     footnotes = _Footnotes()
+    unit = scenario.units.of(quantity)  # type: ignore[arg-type]
     axis = log_axis([value for row in rows for value in row.per_clip])
-    table = Table(
-        title=f"{quantity.capitalize()} per clip, every source side by side ({unit})",
-        show_lines=True,
-    )
+    shown = {row.derivation.boundary for row in rows}
+    mixed = len(shown) > 1
+    title = f"{quantity.capitalize()} per clip, every source side by side ({unit})"
+    if catalog is not None:
+        title += "\n" + describe_scenario(catalog, scenario)
+    table = Table(title=title, show_lines=True)
     table.add_column("Source")
     table.add_column("Applies to")
     table.add_column("Boundary\nmethod")
@@ -188,10 +251,17 @@ def compare_view(
     for row in rows:
         low, mid, high = format_range(*row.per_clip)
         mid += _doubt(row.estimate, "published")
+        if row.derivation.scale_factor is not None:
+            mid += " s"
+        if row.derived:
+            mid += " d"
+        basis = _basis_cell(row.estimate, row.derivation.boundary)
+        if mixed and row.derivation.boundary != "facility":
+            basis.append(" ≠", style="bold red")
         table.add_row(
             _source_cell(row, footnotes),
             _applies_cell(row.estimate),
-            _basis_cell(row.estimate),
+            basis,
             low,
             mid,
             high,
@@ -203,8 +273,110 @@ def compare_view(
     parts: list[RenderableType] = [table]
     if spread is not None:
         parts.append(Text(_spread_sentence(spread, unit), style="bold"))
-    parts += [_notes(rows), Text("\nSources", style="bold"), footnotes.legend()]
+    legend = Text()
+    if mixed:
+        legend.append(
+            "≠: these figures were measured within different boundaries ("
+            + ", ".join(sorted(BOUNDARY_LABELS[b] for b in shown))  # type: ignore[index]
+            + "); they are not like for like"
+            + (
+                ". Use --boundary facility to convert them.\n"
+                if scenario.boundary == "as-published"
+                else ": some could not be converted (see 'soracost explain ID').\n"
+            ),
+            style="bold red",
+        )
+    if any(row.derivation.scale_factor is not None for row in rows):
+        legend.append("s: scaled from the source's clip to yours.\n", style="yellow")
+    if any(row.derived for row in rows):
+        legend.append("d: water derived from energy with the site's factors.\n", style="cyan")
+    parts += [legend, _notes(rows), Text("\nSources", style="bold"), footnotes.legend()]
     return Group(*parts)
+
+
+def _step_text(step: Step, position: int, factor_sources: dict[str, Source]) -> Text:
+    low, mid, high = format_range(*step.value)
+    value = mid if step.value.low == step.value.high else f"{mid} ({low} – {high})"
+    text = Text(f"{position}. {step.label}: ", style="bold" if step.role else "")
+    text.append(f"{value} {step.unit}", style="bold green" if step.role else "green")
+    if step.op in ("×", "÷") and step.factor_text:
+        shown = (
+            step.factor_text
+            if step.factor_text.startswith("×")
+            else f"{step.op} {step.factor_text}"
+        )
+        text.append(f"  [{shown}]", style="yellow")
+    elif step.op == "+":
+        text.append(f"  [steps {' + '.join(str(i + 1) for i in step.inputs)}]", style="yellow")
+    if step.source_id and step.source_id in factor_sources:
+        text.append(f"\n   source: {factor_sources[step.source_id].citation}", style="dim")
+        if factor_sources[step.source_id].url:
+            text.append(f"\n   {factor_sources[step.source_id].url}", style="cyan")
+    return text
+
+
+def explain_view(
+    catalog: Catalog,
+    rows: Sequence[ResultRow],
+    missing: dict[Quantity, str],
+    scenario: Scenario,
+) -> RenderableType:
+    """The derivation of one estimate as a tree: one branch per quantity, one leaf per step."""
+    if rows:
+        estimate = rows[0].estimate
+    else:  # every quantity missing; still say what the estimate is
+        estimate = next(e for e in catalog.estimates if e.id in {k for k in missing})
+    tree = Tree(
+        Text.assemble(
+            (estimate.id, "bold"),
+            f" — {estimate.claim}\n",
+            (describe_scenario(catalog, scenario), "dim"),
+        )
+    )
+    for row in rows:
+        derivation = row.derivation
+        what = "water, derived from energy" if row.derived else row.quantity
+        branch = tree.add(Text(f"{what} ({row.unit})", style="bold magenta"))
+        for position, step in enumerate(derivation.steps, start=1):
+            branch.add(_step_text(step, position, catalog.sources))
+        for reason in (*derivation.not_scaled, *derivation.notes):
+            branch.add(Text(reason, style="red"))
+        split = derivation.water_split
+        if split is not None:
+            on_site, off_site = split
+            branch.add(
+                Text(
+                    f"per clip: on-site {format_number(on_site.mid)} + off-site "
+                    f"{format_number(off_site.mid)} = {format_number(row.per_clip.mid)} {row.unit}"
+                    " (mid)",
+                    style="cyan",
+                )
+            )
+    for quantity, reason in missing.items():
+        tree.add(Text(f"{quantity}: {reason}", style="dim"))
+    return tree
+
+
+def sites_view(catalog: Catalog) -> RenderableType:
+    """The ``sites`` table: each site's PUE, on-site WUE and off-site EWIF with sources."""
+    footnotes = _Footnotes()
+    table = Table(title="Sites for --site: PUE and water factors", show_lines=True)
+    table.add_column("Site", style="bold", no_wrap=True)
+    table.add_column("Name")
+    for label in ("PUE", "WUE on-site\nL/kWh", "EWIF off-site\nL/kWh"):
+        table.add_column(label, justify="right")
+    for site in catalog.sites.values():
+        cells = []
+        for kind in SITE_FACTORS:
+            factor = catalog.site_factor(site, kind)
+            cell = _range_cell(*factor.values)
+            cell.append(f"\n{footnotes.mark(catalog.sources[factor.source])}", style="dim")
+            cells.append(cell)
+        name = Text(site.name + (" (default)" if site.default else ""), overflow="fold")
+        if site.note:
+            name.append(f"\n{site.note}", style="dim")
+        table.add_row(site.id, name, *cells)
+    return Group(table, Text("\nSources", style="bold"), footnotes.legend())
 
 
 def _spread_sentence(spread: Spread, unit: str) -> str:

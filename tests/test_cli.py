@@ -125,6 +125,25 @@ WATER_C = {
 }
 
 
+MODEL_KEYS = {
+    "derived", "water_split", "scaled", "scale_factor", "not_scaled", "boundary_shown", "notes",
+    "steps",
+}  # fmt: skip
+"""Row keys of the footprint model, checked exactly in test_footprint.py."""
+
+
+def without_model_keys(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{key: value for key, value in row.items() if key not in MODEL_KEYS} for row in rows]
+
+
+MINI_SCENARIO = {
+    "clip": {"duration_s": None, "width": None, "height": None, "fps": None},
+    "boundary": "facility",
+    "site": None,
+    "model": None,
+}
+
+
 def run(runner: CliRunner, *args: str) -> Any:
     result = runner.invoke(app, list(args))
     assert "Traceback" not in result.output
@@ -134,12 +153,27 @@ def run(runner: CliRunner, *args: str) -> Any:
 def test_clip_json_is_exact(runner: CliRunner, mini: Path) -> None:
     result = run(runner, "clip", "--count", "3", "--format", "json", "--sources", str(mini))
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout) == {
+    document = json.loads(result.stdout)
+    document["rows"] = without_model_keys(document["rows"])
+    assert document == {
         "soracost_version": __version__,
         "command": "clip",
         "sources_file": {"path": str(mini), "sha256": MINI_SHA},
         "count": 3,
         "units": {"energy": "Wh", "water": "mL"},
+        "scenario": MINI_SCENARIO,
+        "not_derived": [
+            {
+                "estimate_id": "model-a",
+                "quantity": "water",
+                "reason": "no water derived: the data file has no sites",
+            },
+            {
+                "estimate_id": "model-b",
+                "quantity": "water",
+                "reason": "no water derived: the data file has no sites",
+            },
+        ],
         "rows": [
             expected_row("model-a", "energy", "Wh", (80.0, 90.0, 100.0), 3, **MODEL_A),
             expected_row("model-b", "energy", "Wh", (2.0, 2.0, 2.0), 3, **MODEL_B),
@@ -174,10 +208,10 @@ def test_clip_json_in_other_units(runner: CliRunner, mini: Path) -> None:
 
 
 CLIP_CSV = """\
-estimate_id,quantity,unit,count,per_clip_low,per_clip_mid,per_clip_high,batch_low,batch_mid,batch_high,published_low,published_mid,published_high,fill,model,sora_proxy,clip,boundary,method,confidence,unconfirmed,source_id,publisher,date,title,authors,source_url,chain
-model-a,energy,Wh,3,80.0,90.0,100.0,240.0,270.0,300.0,80 Wh,90 Wh,100 Wh,,Model A,true,"1280×720, 81 frames, 16 fps, 50 steps",gpu+cpu+ram,measured,confirmed,,paper,Example Press,2025-09-23,Energy of video models,Ada Lovelace; Alan Turing,https://example.org/paper,paper
-model-b,energy,Wh,3,2.0,2.0,2.0,6.0,6.0,6.0,,"7,200 J",,single-figure,Model B,false,,gpu,measured,partial,,news,Daily News,2025-10,"'=HYPERLINK(""http://evil.example"")",,https://example.org/news,news > paper
-water-c,water,mL,3,250.0,500.0,1000.0,750.0,1500.0,3000.0,0.25 L,,1 L,geometric-mean,Model C,false,,unknown,back-of-envelope,unconfirmed,published: the units are inferred from context,news,Daily News,2025-10,"'=HYPERLINK(""http://evil.example"")",,https://example.org/news,news
+estimate_id,quantity,unit,count,per_clip_low,per_clip_mid,per_clip_high,batch_low,batch_mid,batch_high,scaled,scale_factor_low,scale_factor_mid,scale_factor_high,derived,on_site_low,on_site_mid,on_site_high,off_site_low,off_site_mid,off_site_high,published_low,published_mid,published_high,fill,model,sora_proxy,clip,boundary,boundary_shown,method,confidence,unconfirmed,source_id,publisher,date,title,authors,source_url,chain
+model-a,energy,Wh,3,80.0,90.0,100.0,240.0,270.0,300.0,false,,,,false,,,,,,,80 Wh,90 Wh,100 Wh,,Model A,true,"1280×720, 81 frames, 16 fps, 50 steps",gpu+cpu+ram,gpu+cpu+ram,measured,confirmed,,paper,Example Press,2025-09-23,Energy of video models,Ada Lovelace; Alan Turing,https://example.org/paper,paper
+model-b,energy,Wh,3,2.0,2.0,2.0,6.0,6.0,6.0,false,,,,false,,,,,,,,"7,200 J",,single-figure,Model B,false,,gpu,gpu,measured,partial,,news,Daily News,2025-10,"'=HYPERLINK(""http://evil.example"")",,https://example.org/news,news > paper
+water-c,water,mL,3,250.0,500.0,1000.0,750.0,1500.0,3000.0,false,,,,false,,,,,,,0.25 L,,1 L,geometric-mean,Model C,false,,unknown,unknown,back-of-envelope,unconfirmed,published: the units are inferred from context,news,Daily News,2025-10,"'=HYPERLINK(""http://evil.example"")",,https://example.org/news,news
 """
 
 
@@ -211,13 +245,15 @@ def test_compare_json_is_exact(runner: CliRunner, mini: Path) -> None:
         "quantity": "energy",
         "unit": "Wh",
         "count": 1,
+        "scenario": MINI_SCENARIO,
+        "boundaries_differ": True,
         "spread": {
             "ratio": 50.0,
             "lowest": {"estimate_id": "model-b", "low": 2.0},
             "highest": {"estimate_id": "model-a", "high": 100.0},
         },
     }
-    assert document["rows"] == [
+    assert without_model_keys(document["rows"]) == [
         expected_row("model-b", "energy", "Wh", (2.0, 2.0, 2.0), 1, **MODEL_B),
         expected_row("model-a", "energy", "Wh", (80.0, 90.0, 100.0), 1, **MODEL_A),
     ]
@@ -242,7 +278,8 @@ def test_clip_table_shows_sources_cases_and_empty_water(runner: CliRunner, mini:
     assert "250 – 1,000" in out and "750 – 3,000" in out and "1,500" in out
     assert "none: the source published no figure for this quantity" in out
     model_a_line = next(line for line in out.splitlines() if "Model A" in line)
-    assert model_a_line.count("none") == 2  # energy-only: both water cells say so
+    assert model_a_line.count("n/a") == 2  # energy-only, no sites: water not derived
+    assert "model-a (water): no water derived: the data file has no sites" in out
     assert "[1] Example Press" in out and "2025-09-23" in out
     assert "https://example.org/paper" in out and "“Energy of video models”" in out
     assert "geometric-mean*: the source gives a range" in out

@@ -62,7 +62,7 @@ def test_scenario_refuses_a_count_below_one() -> None:
 
 
 def test_compare_sorts_by_mid_and_reports_the_spread(catalog) -> None:  # type: ignore[no-untyped-def]
-    rows = compare_rows(catalog, "energy", "Wh")
+    rows = compare_rows(catalog, Scenario(), "energy")
     assert [r.estimate.id for r in rows] == ["model-b", "model-a"]
     widest = spread(rows)
     assert widest is not None
