@@ -84,7 +84,7 @@ def _factor(item: Fields, sources: dict[str, Source]) -> Factor:
         )
     if kind in ("pue", "server-overhead") and values.low < 1:
         item.fail("published", f"a {kind} below 1 would make energy vanish, got {values.low:g}")
-    if kind.endswith("-exponent") and not values.low > 0 and values.high <= 4:
+    if kind.endswith("-exponent") and not (values.low > 0 and values.high <= 4):
         item.fail(
             "published",
             f"a scaling exponent must lie in (0, 4], got {values.low:g}–{values.high:g}",

@@ -1,0 +1,429 @@
+"""The footprint model: scaling, boundaries, derived water and the steps behind each figure.
+
+Hand-made cases use tests/data/model.yaml, whose factors are chosen so that every value
+can be checked by hand (and to the last digit, by repeating the same float operations).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from soracost.catalog import default_sources_path, load_catalog
+from soracost.cli import app
+from soracost.errors import DataError, UsageProblem
+from soracost.footprint import (
+    ClipRequest,
+    Model,
+    check_steps,
+    exponent_factor,
+    parse_resolution,
+)
+from soracost.model import Scenario, Units, clip_results, select_estimates
+from soracost.ranges import Range
+from soracost.records import Catalog, Clip
+
+from .conftest import DATA
+
+MODEL_YAML = DATA / "model.yaml"
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog(MODEL_YAML)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Catalog:
+    return load_catalog(default_sources_path())
+
+
+def model(catalog: Catalog, **options: Any) -> Model:
+    site = catalog.sites[options.pop("site")] if "site" in options else None
+    return Model(catalog, energy_unit="Wh", water_unit="mL", site=site, **options)
+
+
+def estimate(catalog: Catalog, estimate_id: str) -> Any:
+    return next(e for e in catalog.estimates if e.id == estimate_id)
+
+
+# --- boundaries, checked to the last digit --------------------------------------------
+
+
+def test_gpu_cpu_ram_to_facility_multiplies_overhead_then_pue(catalog: Catalog) -> None:
+    derivation = model(catalog, count=3).energy(estimate(catalog, "model-a"))
+    overhead = math.sqrt(1 * 1.21)  # geometric-mean fill of 1 and 1.21
+    assert derivation.per_clip == Range(80 * 1.0 * 1.25, 90 * overhead * 1.25, 100 * 1.21 * 1.25)
+    assert derivation.per_clip == Range(100.0, 123.75000000000001, 151.25)
+    assert derivation.batch == Range(300.0, 90 * overhead * 1.25 * 3, 453.75)
+    kinds = [step.kind for step in derivation.steps]
+    assert kinds == ["claim", "boundary", "boundary", "batch"]
+    assert [step.factor_id for step in derivation.steps] == [None, "oh-host", "test-pue", None]
+    assert derivation.boundary == "facility"
+
+
+def test_gpu_only_to_server_uses_the_gpu_overhead(catalog: Catalog) -> None:
+    derivation = model(catalog, boundary="server").energy(estimate(catalog, "model-b"))
+    # 7,200 J is 2 Wh; the server uses 1.5× its GPU; no PUE at the server boundary.
+    assert derivation.per_clip == Range.single(7200 * (1 / 3600) * 1.5)
+    assert [step.kind for step in derivation.steps] == ["claim", "unit", "boundary", "batch"]
+    assert derivation.steps[1].factor == Range.single(1 / 3600)
+
+
+def test_as_published_changes_nothing(catalog: Catalog) -> None:
+    derivation = model(catalog, boundary="as-published").energy(estimate(catalog, "model-a"))
+    assert derivation.per_clip == Range(80.0, 90.0, 100.0)
+    assert derivation.boundary == "gpu+cpu+ram"
+
+
+def test_facility_figure_to_server_divides_by_pue_swapping_ends(catalog: Catalog) -> None:
+    derivation = model(catalog, boundary="server", site="drytown").energy(
+        estimate(catalog, "model-d")
+    )
+    # Interval division: the lowest IT energy comes from the highest PUE.
+    assert derivation.per_clip == Range(10 / 1.5, 10 / 1.2, 10 / 1.1)
+    assert derivation.steps[1].op == "÷"
+
+
+def test_unknown_boundary_is_shown_as_published_and_says_why(catalog: Catalog) -> None:
+    derivation = model(catalog).energy(estimate(catalog, "model-e"))
+    assert derivation.per_clip == Range.single(50.0)
+    assert derivation.boundary == "unknown"
+    assert "boundary unknown" in derivation.notes[0]
+    reason = model(catalog).water(estimate(catalog, "model-e"))
+    assert isinstance(reason, str) and reason.startswith("no water derived")
+
+
+# --- derived water ----------------------------------------------------------------------
+
+
+def test_water_is_it_energy_times_wue_plus_facility_energy_times_ewif(catalog: Catalog) -> None:
+    water = model(catalog, count=2).water(estimate(catalog, "model-a"))
+    assert not isinstance(water, str) and water.derived_water
+    it = Range(80 * 1.0, 90 * math.sqrt(1.21), 100 * 1.21)
+    on_site, off_site = water.water_split  # type: ignore[misc]
+    assert on_site == it * 0.5  # 0.5 L/kWh = 0.5 mL/Wh
+    assert off_site == it * 1.25 * 2.0
+    assert water.per_clip == on_site + off_site == Range(240.0, 297.00000000000006, 363.0)
+    assert water.batch == water.per_clip * 2
+
+
+def test_pue_is_never_applied_twice_to_a_facility_figure(catalog: Catalog) -> None:
+    for site, pue in (("testland", Range.single(1.25)), ("drytown", Range(1.1, 1.2, 1.5))):
+        water = model(catalog, site=site).water(estimate(catalog, "model-d"))
+        assert not isinstance(water, str)
+        on_site, off_site = water.water_split  # type: ignore[misc]
+        wue = 0.5 if site == "testland" else 2.0
+        ewif = 2.0 if site == "testland" else 4.0
+        # Off-site: the published facility energy × EWIF, with no PUE on top.
+        assert off_site == Range.single(10 * ewif)
+        # On-site: IT energy = facility ÷ PUE, × WUE.
+        assert on_site == Range.single(10.0) / pue * wue
+        pue_steps = [step for step in water.steps if step.factor_id in ("test-pue", "dry-pue")]
+        assert len(pue_steps) == 1 and pue_steps[0].op == "÷"
+    water = model(catalog).water(estimate(catalog, "model-d"))
+    assert not isinstance(water, str)
+    assert water.per_clip == Range.single(24.0)  # 10/1.25 × 0.5 + 10 × 2
+
+
+def test_pue_appears_once_on_each_path_of_a_gpu_figure(catalog: Catalog) -> None:
+    water = model(catalog).water(estimate(catalog, "model-b"))
+    assert not isinstance(water, str)
+    assert [step.factor_id for step in water.steps].count("test-pue") == 1
+    assert water.per_clip == Range.single(2 * 1.5 * 0.5 + 2 * 1.5 * 1.25 * 2)  # 9 mL
+
+
+def test_water_factors_are_converted_to_the_display_units(catalog: Catalog) -> None:
+    in_litres = Model(
+        catalog, energy_unit="kWh", water_unit="L", site=catalog.sites["drytown"]
+    ).water(estimate(catalog, "model-b"))
+    in_ml = model(catalog, site="drytown").water(estimate(catalog, "model-b"))
+    assert not isinstance(in_litres, str) and not isinstance(in_ml, str)
+    for litres, millilitres in zip(in_litres.per_clip, in_ml.per_clip, strict=True):
+        assert math.isclose(litres * 1000, millilitres, rel_tol=1e-12)
+
+
+def test_a_published_water_figure_stays_as_published(catalog: Catalog) -> None:
+    water = model(catalog, request=ClipRequest(duration_s=20)).water(estimate(catalog, "water-c"))
+    assert not isinstance(water, str)
+    assert water.per_clip == Range(250.0, math.sqrt(0.25 * 1) * 1000, 1000.0)
+    assert not water.derived_water and water.water_split is None
+    assert water.not_scaled  # its clip is unknown: it says so rather than inventing one
+
+
+# --- scaling ------------------------------------------------------------------------------
+
+
+def test_resolution_and_duration_scale_by_their_exponents(catalog: Catalog) -> None:
+    request = ClipRequest(duration_s=81 / 16 * 2, width=2560, height=1440)
+    derivation = model(catalog, boundary="as-published", request=request).energy(
+        estimate(catalog, "model-a")
+    )
+    pixels = Range(4**1.5, 4**1.75, 4**2)
+    frames = Range(2**1, 2**1.5, 2**2)
+    assert derivation.scale_factor == pixels * frames
+    assert derivation.per_clip == Range(80.0, 90.0, 100.0) * pixels * frames
+    assert [step.kind for step in derivation.steps] == ["claim", "scale", "scale", "batch"]
+
+
+def test_scaling_down_puts_the_high_exponent_in_the_low_case() -> None:
+    assert exponent_factor(0.25, Range(1.5, 1.75, 2.0)) == Range(0.25**2, 0.25**1.75, 0.25**1.5)
+
+
+def test_fps_changes_the_frame_count(catalog: Catalog) -> None:
+    derivation = model(catalog, boundary="as-published", request=ClipRequest(fps=32)).energy(
+        estimate(catalog, "model-a")
+    )
+    assert derivation.scale_factor == Range(2.0, 2**1.5, 4.0)  # 81 → 162 frames
+
+
+def test_an_unknown_reference_clip_is_not_scaled_and_says_so(catalog: Catalog) -> None:
+    request = ClipRequest(duration_s=10, width=1920, height=1080)
+    derivation = model(catalog, boundary="as-published", request=request).energy(
+        estimate(catalog, "model-b")
+    )
+    assert derivation.per_clip == Range.single(2.0)
+    assert derivation.scale_factor is None
+    assert len(derivation.not_scaled) == 2
+    assert all("unknown" in reason for reason in derivation.not_scaled)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    width=st.integers(1, 4096),
+    height=st.integers(1, 4096),
+    frames=st.integers(1, 1000),
+    fps=st.floats(1, 120),
+)
+def test_the_reference_clip_itself_scales_by_exactly_one(
+    width: int, height: int, frames: int, fps: float
+) -> None:
+    catalog = load_catalog(MODEL_YAML)
+    base = estimate(catalog, "model-a")
+    clip = Clip(width=width, height=height, frames=frames, fps=fps)
+    moved = type(base)(**{**base.__dict__, "applies_to": type(base.applies_to)(
+        model=base.applies_to.model, sora_proxy=True, clip=clip)})  # fmt: skip
+    request = ClipRequest(duration_s=frames / fps, width=width, height=height, fps=fps)
+    derivation = model(catalog, boundary="as-published", request=request).energy(moved)
+    assert derivation.scale_factor is not None
+    for case in derivation.scale_factor:
+        assert math.isclose(case, 1.0, rel_tol=1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    duration=st.one_of(st.none(), st.floats(0.5, 60)),
+    side=st.one_of(st.none(), st.sampled_from(["480p", "720p", "1080p", "640x360"])),
+    fps=st.one_of(st.none(), st.floats(8, 60)),
+    boundary=st.sampled_from(["as-published", "server", "facility"]),
+    site=st.sampled_from(
+        ["us-average", "virginia", "texas", "iowa", "arizona", "ireland", "azure", "aws", "google"]
+    ),
+    count=st.integers(1, 10_000),
+)
+def test_every_steps_list_recomputes_to_the_printed_figures(
+    duration: float | None,
+    side: str | None,
+    fps: float | None,
+    boundary: str,
+    site: str,
+    count: int,
+) -> None:
+    shipped = load_catalog(default_sources_path())
+    width, height = parse_resolution(side) if side else (None, None)
+    scenario = Scenario(
+        count=count,
+        request=ClipRequest(duration_s=duration, width=width, height=height, fps=fps),
+        boundary=boundary,  # type: ignore[arg-type]
+        site=site,
+    )
+    for row in clip_results(shipped, scenario).rows:
+        steps = row.derivation.steps
+        check_steps(steps)
+        assert steps[-1].role == "batch" and steps[-1].value == row.batch
+        assert [s.value for s in steps if s.role == "per_clip"] == [row.per_clip]
+        for value in (*row.per_clip, *row.batch):
+            assert value >= 0 and math.isfinite(value)
+        split = row.derivation.water_split
+        if split is not None:
+            assert row.per_clip == split[0] + split[1]
+
+
+# --- choices and filters ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("480p", (854, 480)), ("720p", (1280, 720)), ("1080P", (1920, 1080)), ("640x360", (640, 360)),
+     ("640×360", (640, 360))],
+)  # fmt: skip
+def test_resolutions(text: str, expected: tuple[int, int]) -> None:
+    assert parse_resolution(text) == expected
+
+
+@pytest.mark.parametrize("text", ["4k", "720", "0x10", "x", "99999x10", "-1x5"])
+def test_bad_resolutions_name_the_choices(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_resolution(text)
+
+
+def test_model_filter_keeps_a_model_or_the_sora_proxies(catalog: Catalog) -> None:
+    assert [e.id for e in select_estimates(catalog, "model a")] == ["model-a"]
+    assert [e.id for e in select_estimates(catalog, "SORA")] == ["model-a", "model-e"]
+    with pytest.raises(UsageProblem, match="Model A"):
+        select_estimates(catalog, "veo")
+
+
+# --- the command line -------------------------------------------------------------------
+
+
+def invoke(*args: str) -> Any:
+    result = CliRunner().invoke(app, list(args))
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.mark.parametrize(
+    ("args", "names"),
+    [
+        (["--site", "mars"], ["us-average", "arizona", "azure", "google"]),
+        (["--resolution", "4k"], ["480p", "720p", "1080p", "WxH"]),
+        (["--model", "veo"], ["sora", "WAN2.1-T2V-1.3B"]),
+    ],
+)
+@pytest.mark.parametrize("command", ["clip", "compare"])
+def test_unknown_choices_are_one_line_usage_errors(
+    command: str, args: list[str], names: list[str]
+) -> None:
+    result = invoke(command, *args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    line = result.stderr.strip()
+    assert "\n" not in line and line.startswith("soracost: usage error: ")
+    for name in names:
+        assert name in line
+
+
+def test_issue_example_water_is_on_site_plus_off_site_with_steps() -> None:
+    result = invoke(
+        "clip", "--duration", "12", "--resolution", "1080p", "--site", "arizona", "--format", "json"
+    )
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["scenario"]["site"]["id"] == "arizona"
+    energy_only = {row["estimate_id"] for row in document["rows"] if row["quantity"] == "energy"}
+    derived = {row["estimate_id"]: row for row in document["rows"] if row["derived"]}
+    not_derived = {entry["estimate_id"] for entry in document["not_derived"]}
+    assert energy_only == set(derived) | not_derived and derived
+    for row in derived.values():
+        split = row["water_split"]
+        for case in ("low", "mid", "high"):
+            assert row["per_clip"][case] == split["on_site"][case] + split["off_site"][case]
+        steps = row["steps"]
+        assert steps[-1]["role"] == "batch" and steps[-1]["value"] == row["batch"]
+        per_clip = [step["value"] for step in steps if step["role"] == "per_clip"]
+        assert per_clip == [row["per_clip"]]
+    for row in document["rows"]:
+        assert row["steps"][0]["kind"] == "claim"
+
+
+def test_explain_an_mlenergy_figure_shows_each_boundary_step_with_its_source() -> None:
+    result = invoke("explain", "mlenergy-wan21-1.3b", "--boundary", "facility")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "as published" in out
+    assert "gpu → whole server (server overhead)" in out
+    assert "whole server → facility (× PUE, us-average)" in out
+    assert "Elsworth" in out and "Li, Jianyi Yang" in out  # each factor cites its source
+    as_json = json.loads(invoke("explain", "mlenergy-wan21-1.3b", "-f", "json").stdout)
+    energy = as_json["derivations"][0]
+    assert [step["kind"] for step in energy["steps"]] == [
+        "claim", "unit", "boundary", "boundary", "batch"
+    ]  # fmt: skip
+    assert [step["source_id"] for step in energy["steps"][2:4]] == ["elsworth2025", "li2023"]
+    assert energy["steps"][0]["unit"] == "J" and energy["steps"][1]["unit"] == "Wh"
+
+
+def test_explain_unknown_id_lists_the_ids() -> None:
+    result = invoke("explain", "nope")
+    assert result.exit_code == 2 and "hf-wan21-1.3b-720p" in result.stderr
+
+
+def test_compare_marks_mixed_boundaries_as_published() -> None:
+    result = invoke("compare", "--boundary", "as-published")
+    assert result.exit_code == 0
+    assert "≠: these figures were measured within different boundaries" in result.stdout
+    document = json.loads(invoke("compare", "--boundary", "as-published", "-f", "json").stdout)
+    assert document["boundaries_differ"] is True
+
+
+def test_compare_water_includes_derived_and_published_figures() -> None:
+    document = json.loads(invoke("compare", "-q", "water", "-f", "json").stdout)
+    ids = {row["estimate_id"]: row["derived"] for row in document["rows"]}
+    assert ids["sora-650ml-ratio"] is False
+    assert ids["hf-wan21-1.3b-720p"] is True
+
+
+def test_steps_csv_and_sites_exports(tmp_path: Path) -> None:
+    steps = invoke("explain", "hf-wan21-1.3b-720p", "-f", "csv").stdout.splitlines()
+    assert steps[0].startswith("estimate_id,quantity,index,kind,label,op,inputs")
+    assert len(steps) > 8
+    sites = json.loads(invoke("sites", "-f", "json").stdout)["sites"]
+    assert [site["id"] for site in sites if site["default"]] == ["us-average"]
+    arizona = next(site for site in sites if site["id"] == "arizona")
+    assert arizona["factors"]["wue-onsite"]["values"]["mid"] == 1.63
+    assert arizona["factors"]["ewif-offsite"]["source"]["id"] == "li2023"
+    table = invoke("sites").stdout
+    assert "us-average" in table and "(default)" in table
+    assert invoke("sites", "-f", "csv").stdout.startswith("site_id,name,kind,default,pue_low")
+
+
+# --- the data file's factors and sites are validated ----------------------------------
+
+BASE = MODEL_YAML.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('kind: resolution-exponent', 'kind: speed', "'speed' is not one of"),
+        ('published: {mid: "0.5 L/kWh"}', 'published: {mid: "0.5 L"}', "not a volume per energy"),
+        ('published: {mid: "0.5 L/kWh"}', "published: {mid: 0.5}", "has no unit"),
+        ('published: {mid: "1.25"}', 'published: {mid: "0.9"}', "below 1"),
+        ('published: {mid: "1.25"}', "published: {mid: 1.25}", "bare number"),
+        ('published: {low: "1", mid: "1.5", high: "2"}', 'published: {low: "1", mid: "1.5", high: "9"}',
+         "scaling exponent"),
+        ("    converts_from: gpu\n", "", "converts_from: missing"),
+        ("    pue: dry-pue\n", "    pue: dry-wue\n", "is a wue-onsite factor, not pue"),
+        ("    pue: dry-pue\n", "    pue: nothing\n", "no factor has id 'nothing'"),
+        ("    kind: provider\n", "    kind: provider\n    default: true\n", "exactly one site"),
+        ("  - id: frames-exp\n    kind: frames-exponent", "  - id: frames-exp\n    kind: resolution-exponent",
+         "a second resolution-exponent factor"),
+        ("    source: news\n    method: disclosed\n    claim: PUE 1.25.",
+         "    source: nobody\n    method: disclosed\n    claim: PUE 1.25.", "no source has id 'nobody'"),
+    ],
+)  # fmt: skip
+def test_bad_factors_and_sites_name_the_field(old: str, new: str, message: str) -> None:
+    from soracost.catalog import parse_catalog
+
+    assert old in BASE, old
+    with pytest.raises(DataError, match=message) as caught:
+        parse_catalog(BASE.replace(old, new, 1), "model.yaml")
+    assert caught.value.line is not None
+
+
+def test_a_catalogue_without_factors_still_works(mini: Path) -> None:
+    results = clip_results(load_catalog(mini), Scenario(units=Units()))
+    assert {row.quantity for row in results.rows} == {"energy", "water"}
+    assert results.missing == {
+        ("model-a", "water"): "no water derived: the data file has no sites",
+        ("model-b", "water"): "no water derived: the data file has no sites",
+        ("water-c", "energy"): "the source published no energy figure",
+    }
