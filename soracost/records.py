@@ -62,6 +62,17 @@ class Source:
     note: str | None = None
 
     @property
+    def short_citation(self) -> str:
+        """Publisher, first author (et al.), date and title: a citation for one line."""
+        parts = [self.publisher]
+        if self.authors:
+            parts.append(self.authors[0] + (" et al" if len(self.authors) > 1 else ""))
+        parts.append(self.date or "undated")
+        if self.title:
+            parts.append(f"“{self.title}”")
+        return ". ".join(parts)
+
+    @property
     def citation(self) -> str:
         """A one-line human citation: publisher, authors, date, title."""
         parts = [self.publisher]

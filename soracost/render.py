@@ -297,7 +297,10 @@ def compare_view(
 def _step_text(step: Step, position: int, factor_sources: dict[str, Source]) -> Text:
     low, mid, high = format_range(*step.value)
     value = mid if step.value.low == step.value.high else f"{mid} ({low} – {high})"
-    text = Text(f"{position}. {step.label}: ", style="bold" if step.role else "")
+    text = Text(f"{position}. {step.label}", style="bold" if step.role else "")
+    if step.op in ("×", "÷") and step.inputs and step.inputs[0] != position - 2:
+        text.append(f" (of step {step.inputs[0] + 1})")
+    text.append(": ")
     text.append(f"{value} {step.unit}", style="bold green" if step.role else "green")
     if step.op in ("×", "÷") and step.factor_text:
         shown = (
@@ -309,10 +312,20 @@ def _step_text(step: Step, position: int, factor_sources: dict[str, Source]) -> 
     elif step.op == "+":
         text.append(f"  [steps {' + '.join(str(i + 1) for i in step.inputs)}]", style="yellow")
     if step.source_id and step.source_id in factor_sources:
-        text.append(f"\n   source: {factor_sources[step.source_id].citation}", style="dim")
+        text.append(f"\n   source: {factor_sources[step.source_id].short_citation}", style="dim")
         if factor_sources[step.source_id].url:
             text.append(f"\n   {factor_sources[step.source_id].url}", style="cyan")
     return text
+
+
+def _shared_prefix(first: Sequence[Step], second: Sequence[Step]) -> int:
+    """How many leading steps two derivations share (roles aside)."""
+    count = 0
+    for a, b in zip(first, second, strict=False):
+        if (a.label, a.value, a.unit, a.inputs) != (b.label, b.value, b.unit, b.inputs):
+            break
+        count += 1
+    return count
 
 
 def explain_view(
@@ -333,12 +346,19 @@ def explain_view(
             (describe_scenario(catalog, scenario), "dim"),
         )
     )
+    energy_steps: tuple[Step, ...] = ()
     for row in rows:
         derivation = row.derivation
         what = "water, derived from energy" if row.derived else row.quantity
         branch = tree.add(Text(f"{what} ({row.unit})", style="bold magenta"))
+        shared = _shared_prefix(energy_steps, derivation.steps)
+        if shared > 1:
+            branch.add(Text(f"1–{shared}. as in the energy branch above", style="dim"))
         for position, step in enumerate(derivation.steps, start=1):
-            branch.add(_step_text(step, position, catalog.sources))
+            if position > shared:
+                branch.add(_step_text(step, position, catalog.sources))
+        if row.quantity == "energy":
+            energy_steps = derivation.steps
         for reason in (*derivation.not_scaled, *derivation.notes):
             branch.add(Text(reason, style="red"))
         split = derivation.water_split
