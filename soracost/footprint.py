@@ -257,8 +257,8 @@ class Model:
     def energy(self, estimate: Estimate) -> Derivation:
         """The energy per clip and per batch of an energy estimate, in ``energy_unit``."""
         build = _Builder()
-        notes: list[str] = []
         scaled_index, scale, not_scaled = self._claim_and_scale(build, estimate, self.energy_unit)
+        notes = _extrapolation(scale)
         shown, boundary = self._energy_at_boundary(build, estimate, scaled_index, notes)
         self._finish(build, shown)
         return Derivation(
@@ -287,6 +287,7 @@ class Model:
                 scale_factor=scale,
                 not_scaled=not_scaled,
                 boundary=estimate.boundary,
+                notes=tuple(_extrapolation(scale)),
             )
         return self._derived_water(estimate)
 
@@ -521,8 +522,22 @@ class Model:
             scale_factor=scale,
             not_scaled=not_scaled,
             boundary="facility",
+            notes=tuple(_extrapolation(scale)),
             derived_water=True,
         )
+
+
+FAR_SCALE = 10.0
+"""A scaling beyond this factor (either way) is flagged: far outside what was measured."""
+
+
+def _extrapolation(scale: Range | None) -> list[str]:
+    if scale is None or 1 / FAR_SCALE <= scale.mid <= FAR_SCALE:
+        return []
+    return [
+        f"scaled ×{scale.mid:.3g} from the source's own clip, far outside what it measured: "
+        "read it as an order of magnitude"
+    ]
 
 
 def _factor_text(factor: Factor) -> str:

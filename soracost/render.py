@@ -15,7 +15,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from soracost.display import format_number, format_range, log_axis, range_bar
-from soracost.footprint import Step
+from soracost.footprint import FAR_SCALE, Step
 from soracost.model import ResultRow, Results, Scenario, Spread, describe_scenario
 from soracost.records import BOUNDARY_LABELS, FILLS, SITE_FACTORS, Catalog, Estimate, Source
 from soracost.units import Quantity
@@ -166,13 +166,31 @@ def _figure_cell(row: ResultRow, value_of: str) -> Text:
 
 
 def _notes_for(results: Results) -> Text:
-    text = Text()
+    """One line per distinct reason, naming the estimates it applies to."""
+    far: list[str] = []
+    reasons: dict[str, list[str]] = {}
     for row in results.rows:
-        for reason in (*row.derivation.not_scaled, *row.derivation.notes):
-            text.append(f"{row.estimate.id} ({row.quantity}): {reason}.\n", style="red")
+        derivation = row.derivation
+        if any(note.startswith("scaled ×") for note in derivation.notes):
+            far.append(row.estimate.id)
+        for reason in (*derivation.not_scaled, *derivation.notes):
+            if not reason.startswith("scaled ×"):
+                reasons.setdefault(reason, []).append(row.estimate.id)
     for (estimate_id, quantity), reason in results.missing.items():
         if quantity == "water":
-            text.append(f"{estimate_id} (water): {reason}.\n", style="dim")
+            reasons.setdefault(reason, []).append(estimate_id)
+    text = Text()
+    if far:
+        ids = ", ".join(dict.fromkeys(far))
+        text.append(
+            f"Scaled more than {FAR_SCALE:g}× from the source's own clip (read as an order of "
+            f"magnitude): {ids}.\n",
+            style="yellow",
+        )
+    for reason, ids in reasons.items():
+        text.append(
+            f"{reason[0].upper()}{reason[1:]}: {', '.join(dict.fromkeys(ids))}.\n", style="red"
+        )
     return text
 
 
