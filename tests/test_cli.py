@@ -279,7 +279,7 @@ def test_clip_table_shows_sources_cases_and_empty_water(runner: CliRunner, mini:
     assert "none: the source published no figure for this quantity" in out
     model_a_line = next(line for line in out.splitlines() if "Model A" in line)
     assert model_a_line.count("n/a") == 2  # energy-only, no sites: water not derived
-    assert "model-a (water): no water derived: the data file has no sites" in out
+    assert "No water derived: the data file has no sites: model-a, model-b." in out
     assert "[1] Example Press" in out and "2025-09-23" in out
     assert "https://example.org/paper" in out and "“Energy of video models”" in out
     assert "geometric-mean*: the source gives a range" in out
