@@ -341,7 +341,9 @@ def test_explain_an_mlenergy_figure_shows_each_boundary_step_with_its_source() -
     assert "as published" in out
     assert "gpu → whole server (server overhead)" in out
     assert "whole server → facility (× PUE, us-average)" in out
-    assert "Cooper Elsworth et al" in out and "Pengfei Li et al" in out  # each factor cites its source
+    assert (
+        "Cooper Elsworth et al" in out and "Pengfei Li et al" in out
+    )  # each factor cites its source
     as_json = json.loads(invoke("explain", "mlenergy-wan21-1.3b", "-f", "json").stdout)
     energy = as_json["derivations"][0]
     assert [step["kind"] for step in energy["steps"]] == [
