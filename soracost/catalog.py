@@ -215,6 +215,14 @@ def _applies_to(block: Fields) -> AppliesTo:
             fps=fields.positive("fps", float),
             steps=fields.positive("steps", int),
         )
+        if clip.frames and clip.fps and clip.duration_s:
+            implied = clip.frames / clip.fps
+            if abs(implied - clip.duration_s) > 0.001 * implied + 0.0005:
+                fields.fail(
+                    "duration_s",
+                    f"{clip.duration_s:g} s disagrees with {clip.frames} frames at "
+                    f"{clip.fps:g} fps ({implied:.3f} s)",
+                )
     return AppliesTo(
         model=block.text("model"),  # type: ignore[arg-type]  # required=True
         sora_proxy=block.boolean("sora_proxy"),

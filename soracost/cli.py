@@ -243,13 +243,25 @@ class BoundaryOption(str, Enum):
     facility = "facility"
 
 
+def _bounded(name: str, low: float, high: float) -> Any:
+    """A callback refusing non-finite values (nan, inf) and values outside [low, high]."""
+
+    def check(value: float | None) -> float | None:
+        import math
+
+        if value is not None and not (math.isfinite(value) and low <= value <= high):
+            raise typer.BadParameter(f"{name} must be a number from {low:g} to {high:g}")
+        return value
+
+    return check
+
+
 DurationOption = Annotated[
     float | None,
     typer.Option(
         "--duration",
         "-d",
-        min=0.1,
-        max=3600,
+        callback=_bounded("a duration in seconds", 0.1, 3600),
         help="Clip length in seconds; figures are scaled from each source's clip.",
         metavar="SECONDS",
         show_default=False,
@@ -269,8 +281,7 @@ FpsOption = Annotated[
     float | None,
     typer.Option(
         "--fps",
-        min=1,
-        max=240,
+        callback=_bounded("a frame rate", 1, 240),
         help="Frames per second (default: each source's own); frames = duration × fps.",
         show_default=False,
     ),
@@ -290,8 +301,8 @@ SiteOption = Annotated[
     typer.Option(
         "--site",
         "-s",
-        help="Where clips are made, for PUE and water: us-average (default), virginia, texas, "
-        "iowa, arizona, ireland, azure, aws, google (see 'soracost sites').",
+        help="Where clips are made, for PUE and water factors: e.g. us-average (the shipped "
+        "default), arizona, ireland, azure, aws, google; 'soracost sites' lists them all.",
         metavar="SITE",
         show_default=False,
     ),
@@ -301,7 +312,8 @@ BoundaryChoiceOption = Annotated[
     typer.Option(
         "--boundary",
         "-b",
-        help="Energy as-published, or converted to whole-server or facility (incl. PUE) energy.",
+        help="Energy as-published, or converted to whole-server or facility (incl. PUE) energy. "
+        "Derived water always uses server and facility energy, whatever this says.",
     ),
 ]
 
@@ -549,7 +561,7 @@ def compare(
 
       soracost compare --format csv --output compare.csv
     """
-    from soracost.model import compare_rows, spread
+    from soracost.model import compare_results, spread
 
     catalog = _load(sources)
     units = _units(energy_unit, water_unit)
@@ -565,7 +577,8 @@ def compare(
         boundary=boundary,
     )
     chosen = quantity.value
-    rows = compare_rows(catalog, scenario, chosen)  # type: ignore[arg-type]
+    results = compare_results(catalog, scenario, chosen)  # type: ignore[arg-type]
+    rows = results.rows
     widest = spread(rows)
     if format is OutputFormat.table:
         from soracost.render import compare_view
@@ -573,7 +586,7 @@ def compare(
         # The range bar takes what the other columns leave: narrow terminals get a short bar.
         width = _console().width if output is None else 120
         bar_width = max(10, min(30, width - 100))
-        view = compare_view(rows, chosen, scenario, widest, bar_width=bar_width, catalog=catalog)
+        view = compare_view(results, chosen, scenario, widest, bar_width=bar_width, catalog=catalog)
         _emit(None, view, output, force, "the table")
     elif format is OutputFormat.csv:
         from soracost.export import rows_csv
@@ -582,7 +595,7 @@ def compare(
     else:
         from soracost.export import compare_json
 
-        text = compare_json(catalog, rows, chosen, scenario, widest)
+        text = compare_json(catalog, results, chosen, scenario, widest)
         _emit(text, None, output, force, f"{len(rows)} rows")
 
 
@@ -638,8 +651,8 @@ def explain(
         site=site,
         boundary=boundary,
     )
-    results = clip_results(catalog, scenario)
-    rows = [row for row in results.rows if row.estimate.id == estimate_id]
+    results = clip_results(catalog, scenario, only=estimate_id)
+    rows = results.rows
     missing = {
         quantity: reason
         for (estimate, quantity), reason in results.missing.items()
@@ -677,6 +690,10 @@ def sites(
       soracost sites --format json
     """
     catalog = _load(sources)
+    if not catalog.sites:
+        from soracost.errors import DataError
+
+        raise DataError("the data file defines no sites", file=catalog.path)
     if format is OutputFormat.table:
         from soracost.render import sites_view
 

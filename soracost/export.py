@@ -49,6 +49,10 @@ ROW_COLUMNS: tuple[str, ...] = (
     "clip",
     "boundary",
     "boundary_shown",
+    "site",
+    "factor_ids",
+    "not_scaled",
+    "notes",
     "method",
     "confidence",
     "unconfirmed",
@@ -156,6 +160,11 @@ def row_record(row: ResultRow) -> dict[str, Any]:
         "clip": estimate.applies_to.clip.describe() or None,
         "boundary": estimate.boundary,
         "boundary_shown": derivation.boundary,
+        "site": row.site,
+        "factor_ids": "; ".join(dict.fromkeys(s.factor_id for s in derivation.steps if s.factor_id))
+        or None,
+        "not_scaled": "; ".join(derivation.not_scaled) or None,
+        "notes": "; ".join(derivation.notes) or None,
         "method": estimate.method,
         "confidence": estimate.confidence,
         "unconfirmed": "; ".join(f"{name}: {why}" for name, why in estimate.unconfirmed.items())
@@ -285,12 +294,13 @@ def clip_json(catalog: Catalog, results: Results, scenario: Scenario) -> str:
 
 def compare_json(
     catalog: Catalog,
-    rows: Sequence[ResultRow],
+    results: Results,
     quantity: str,
     scenario: Scenario,
     spread: Spread | None,
 ) -> str:
     """``compare`` as a JSON document, sorted rows plus the spread between sources."""
+    rows = results.rows
     document = _header(catalog, "compare")
     document.update(
         quantity=quantity,
@@ -309,6 +319,10 @@ def compare_json(
             },
         },
         rows=[row_json(row) for row in rows],
+        not_given=[
+            {"estimate_id": estimate_id, "reason": reason}
+            for (estimate_id, _quantity), reason in results.missing.items()
+        ],
     )
     return _json(document)
 
@@ -447,7 +461,10 @@ def sites_json(catalog: Catalog) -> str:
 
 
 def _covers(catalog: Catalog, source: Source) -> list[str]:
-    return [estimate.id for estimate in catalog.estimates_citing(source.id)]
+    """The estimates and factors that cite a source."""
+    return [estimate.id for estimate in catalog.estimates_citing(source.id)] + [
+        factor.id for factor in catalog.factors_citing(source.id)
+    ]
 
 
 def sources_csv(catalog: Catalog) -> str:

@@ -31,6 +31,17 @@ _OVERHEAD_FROM = ("gpu", "gpu+cpu+ram")
 
 _WATER_KINDS = ("wue-onsite", "ewif-offsite")
 
+_CEILINGS: dict[str, float] = {
+    "resolution-exponent": 4,
+    "frames-exponent": 4,
+    "server-overhead": 10,
+    "pue": 5,
+    "wue-onsite": 100,
+    "ewif-offsite": 100,
+}
+"""Upper bounds far above any published value (PUE ≈ 1.1–2, water < 10 L/kWh): a figure
+beyond them is a typo, and would otherwise overflow later, far from its line."""
+
 
 def read_factors(top: Fields, sources: dict[str, Source]) -> dict[str, Factor]:
     """Every entry under ``factors``; ids unique, one scaling rule and overhead of each kind."""
@@ -82,6 +93,10 @@ def _factor(item: Fields, sources: dict[str, Source]) -> Factor:
         values, unit, published, fill = read_cases(
             item, parse_number, "is a bare number; write it as text, as printed, e.g. '1.14'"
         )
+    ceiling = _CEILINGS[kind]
+    if values.high > ceiling:
+        limit = f"{ceiling:g} {unit}".strip()
+        item.fail("published", f"a {kind} above {limit} is not plausible, got {values.high:g}")
     if kind in ("pue", "server-overhead") and values.low < 1:
         item.fail("published", f"a {kind} below 1 would make energy vanish, got {values.low:g}")
     if kind.endswith("-exponent") and not (values.low > 0 and values.high <= 4):

@@ -17,6 +17,7 @@ EcoLogits bug this design avoids).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -28,7 +29,8 @@ BoundaryChoice = Literal["as-published", "server", "facility"]
 BOUNDARY_CHOICES: tuple[BoundaryChoice, ...] = ("as-published", "server", "facility")
 DEFAULT_BOUNDARY: BoundaryChoice = "facility"
 
-Operation = Literal["start", "×", "÷", "+"]
+Operation = Literal["start", "multiply", "divide", "add"]
+OPERATION_SYMBOLS: dict[str, str] = {"start": "", "multiply": "×", "divide": "÷", "add": "+"}
 
 RESOLUTION_PRESETS: dict[str, tuple[int, int]] = {
     "480p": (854, 480),
@@ -37,7 +39,9 @@ RESOLUTION_PRESETS: dict[str, tuple[int, int]] = {
 }
 """Named resolutions (16:9, width × height in pixels); any WxH is accepted as well."""
 
+MIN_PIXELS_PER_SIDE = 16
 MAX_PIXELS_PER_SIDE = 16384
+_WIDTH_BY_HEIGHT = re.compile(r"([0-9]{1,6}) *[x×] *([0-9]{1,6})", re.ASCII)
 
 
 def parse_resolution(text: str) -> tuple[int, int]:
@@ -48,12 +52,14 @@ def parse_resolution(text: str) -> tuple[int, int]:
     name = text.strip().lower()
     if name in RESOLUTION_PRESETS:
         return RESOLUTION_PRESETS[name]
-    parts = name.replace("×", "x").split("x")
-    if len(parts) == 2 and all(part.strip().isdigit() for part in parts):
-        width, height = (int(part) for part in parts)
-        if 0 < width <= MAX_PIXELS_PER_SIDE and 0 < height <= MAX_PIXELS_PER_SIDE:
+    match = _WIDTH_BY_HEIGHT.fullmatch(name)
+    if match:
+        width, height = int(match.group(1)), int(match.group(2))
+        if min(width, height) >= MIN_PIXELS_PER_SIDE and max(width, height) <= MAX_PIXELS_PER_SIDE:
             return width, height
-        raise ValueError(f"{text!r}: each side must be 1 to {MAX_PIXELS_PER_SIDE:,} pixels")
+        raise ValueError(
+            f"{text!r}: each side must be {MIN_PIXELS_PER_SIDE} to {MAX_PIXELS_PER_SIDE:,} pixels"
+        )
     choices = ", ".join(RESOLUTION_PRESETS)
     raise ValueError(
         f"unknown resolution {text!r}; choose one of: {choices}, or WxH (e.g. 1280x720)"
@@ -94,8 +100,8 @@ class Step:
     """One step of a derivation.
 
     ``value`` (in ``unit``) is ``inputs``' values combined by ``op`` with ``factor``:
-    ``start`` has no input, ``×`` and ``÷`` take one input and a factor, ``+`` adds its
-    inputs. ``role`` names the results other code reads: ``per_clip``, ``batch``,
+    ``start`` has no input, ``multiply`` and ``divide`` take one input and a factor,
+    ``add`` adds its inputs. ``role`` names the results other code reads: ``per_clip``, ``batch``,
     ``on_site`` and ``off_site`` (per clip), ``it_energy`` and ``facility_energy``.
     """
 
@@ -189,7 +195,7 @@ class _Builder:
             Step(
                 kind=kind,
                 label=label,
-                op="×",
+                op="multiply",
                 inputs=(index,),
                 value=self.value(index) * factor,
                 unit=unit or self.unit(index),
@@ -225,7 +231,7 @@ def reference_frames(clip: Clip) -> tuple[float | None, float | None]:
     duration, fps = clip.duration_s, clip.fps
     if frames is None and duration and fps:
         frames = duration * fps
-    if duration is None and frames and fps:
+    if frames and fps:  # exact, where a stored duration is rounded (121 / 24 s)
         duration = frames / fps
     return frames, duration
 
@@ -367,11 +373,18 @@ class Model:
                 return "frames-exponent", reason, "duration"
             label = f"duration {duration:g} s → {request.duration_s:g} s at the same frame rate"
             return "frames-exponent", request.duration_s / duration, label
-        wanted_duration = request.duration_s if request.duration_s is not None else duration
-        if frames is None or wanted_duration is None:
-            reason = "not scaled to the frame count: the source's frame count is unknown"
+        if frames is None or duration is None:
+            reason = (
+                "not scaled to the frame rate: the source's clip duration or frame rate is unknown"
+            )
             return "frames-exponent", reason, "frames"
+        wanted_duration = request.duration_s if request.duration_s is not None else duration
         wanted = wanted_duration * request.fps
+        if wanted < 1:
+            reason = (
+                f"not scaled: {wanted_duration:g} s at {request.fps:g} fps is less than a frame"
+            )
+            return "frames-exponent", reason, "frames"
         label = f"frames {frames:g} → {wanted:g} ({wanted_duration:g} s at {request.fps:g} fps)"
         return "frames-exponent", wanted / frames, label
 
@@ -419,7 +432,7 @@ class Model:
                 Step(
                     kind="boundary",
                     label=f"facility → whole server (÷ PUE, {self.site.id})",
-                    op="÷",
+                    op="divide",
                     inputs=(index,),
                     value=build.value(index) / pue.values,
                     unit=build.unit(index),
@@ -436,6 +449,8 @@ class Model:
         """The step of facility energy (IT × PUE), or why it cannot be had."""
         if estimate.boundary == "facility":
             return index
+        if self._site_factor("pue") is None:
+            return "the data file has no site with a PUE"
         it = self._it_energy(build, estimate, index)
         return it if isinstance(it, str) else self._facility_from_it(build, it)
 
@@ -509,7 +524,7 @@ class Model:
             Step(
                 kind="water",
                 label="water: on-site + off-site",
-                op="+",
+                op="add",
                 inputs=(on_site, off_site),
                 value=build.value(on_site) + build.value(off_site),
                 unit=self.water_unit,
@@ -556,12 +571,12 @@ def check_steps(steps: tuple[Step, ...], rel: float = 1e-12) -> None:
             continue
         inputs = [steps[i].value for i in step.inputs]
         assert all(i < position for i in step.inputs), f"step {position} uses a later step"
-        if step.op == "+":
+        if step.op == "add":
             expected = inputs[0]
             for extra in inputs[1:]:
                 expected = expected + extra
         else:
             assert step.factor is not None and len(inputs) == 1
-            expected = inputs[0] * step.factor if step.op == "×" else inputs[0] / step.factor
+            expected = inputs[0] * step.factor if step.op == "multiply" else inputs[0] / step.factor
         for got, want in zip(step.value, expected, strict=True):
             assert math.isclose(got, want, rel_tol=rel), f"step {position}: {got} != {want}"

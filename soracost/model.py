@@ -68,6 +68,8 @@ class ResultRow:
     unit: str
     count: int
     derivation: Derivation
+    site: str | None = None
+    """The site whose factors the figure used (``None`` when it used none)."""
 
     @property
     def per_clip(self) -> Range:
@@ -103,8 +105,8 @@ def resolve_site(catalog: Catalog, name: str | None) -> Site | None:
     """
     if name is None:
         return catalog.default_site
-    if name in catalog.sites:
-        return catalog.sites[name]
+    if name.strip().lower() in catalog.sites:
+        return catalog.sites[name.strip().lower()]
     choices = ", ".join(catalog.sites) or "none (the data file defines no sites)"
     raise UsageProblem(f"--site: unknown site {name!r}; choose one of: {choices}")
 
@@ -118,6 +120,8 @@ def select_estimates(catalog: Catalog, model: str | None) -> list[Estimate]:
     if model is None:
         return list(catalog.estimates)
     wanted = _normalised(model)
+    if not wanted:
+        raise UsageProblem(f"--model: {model!r} names no model (give part of a model's name)")
     chosen = [
         estimate
         for estimate in catalog.estimates
@@ -162,7 +166,12 @@ def _model(catalog: Catalog, scenario: Scenario, count: int) -> Model:
 
 
 def _row(
-    catalog: Catalog, estimate: Estimate, quantity: Quantity, derivation: Derivation, count: int
+    catalog: Catalog,
+    estimate: Estimate,
+    quantity: Quantity,
+    derivation: Derivation,
+    count: int,
+    site: Site | None,
 ) -> ResultRow:
     chain = tuple(catalog.sources[link] for link in estimate.chain) or (
         catalog.source_of(estimate),
@@ -176,6 +185,13 @@ def _row(
         unit=derivation.unit,
         count=count,
         derivation=derivation,
+        site=site.id
+        if site
+        and any(
+            step.kind in ("boundary", "water") and step.factor_id in site.factors.values()
+            for step in derivation.steps
+        )
+        else None,
     )
 
 
@@ -207,19 +223,23 @@ class Results:
     missing: dict[tuple[str, Quantity], str]
 
 
-def clip_results(catalog: Catalog, scenario: Scenario) -> Results:
+def clip_results(catalog: Catalog, scenario: Scenario, only: str | None = None) -> Results:
     """Each chosen estimate's rows, in catalogue order: energy, then water (published, or
-    derived from energy with the site's factors)."""
+    derived from energy with the site's factors). ``only`` keeps one estimate id."""
     model = _model(catalog, scenario, scenario.count)
     rows: list[ResultRow] = []
     missing: dict[tuple[str, Quantity], str] = {}
-    for estimate in select_estimates(catalog, scenario.model):
+    chosen = select_estimates(catalog, scenario.model)
+    if only is not None:
+        chosen = [estimate for estimate in chosen if estimate.id == only]
+    for estimate in chosen:
         for quantity in scenario.quantities:
             derivation = _derive(catalog, model, estimate, quantity)
             if isinstance(derivation, str):
                 missing[(estimate.id, quantity)] = derivation
             else:
-                rows.append(_row(catalog, estimate, quantity, derivation, scenario.count))
+                row = _row(catalog, estimate, quantity, derivation, scenario.count, model.site)
+                rows.append(row)
     return Results(rows=rows, missing=missing)
 
 
@@ -228,8 +248,9 @@ def clip_rows(catalog: Catalog, scenario: Scenario) -> list[ResultRow]:
     return clip_results(catalog, scenario).rows
 
 
-def compare_rows(catalog: Catalog, scenario: Scenario, quantity: Quantity) -> list[ResultRow]:
-    """Every figure of one quantity per clip, sorted by mid, then low, high and id."""
+def compare_results(catalog: Catalog, scenario: Scenario, quantity: Quantity) -> Results:
+    """Every figure of one quantity per clip, sorted by mid, then low, high and id, and why
+    the others could not be given."""
     one_clip = Scenario(
         count=1,
         units=scenario.units,
@@ -239,8 +260,17 @@ def compare_rows(catalog: Catalog, scenario: Scenario, quantity: Quantity) -> li
         site=scenario.site,
         model=scenario.model,
     )
-    rows = clip_rows(catalog, one_clip)
-    return sorted(rows, key=lambda row: (*row.per_clip, row.estimate.id))
+    results = clip_results(catalog, one_clip)
+    rows = sorted(
+        results.rows,
+        key=lambda row: (row.per_clip.mid, row.per_clip.low, row.per_clip.high, row.estimate.id),
+    )
+    return Results(rows=rows, missing=results.missing)
+
+
+def compare_rows(catalog: Catalog, scenario: Scenario, quantity: Quantity) -> list[ResultRow]:
+    """The rows of :func:`compare_results`."""
+    return compare_results(catalog, scenario, quantity).rows
 
 
 def spread(rows: list[ResultRow]) -> Spread | None:

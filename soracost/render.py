@@ -15,7 +15,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from soracost.display import format_number, format_range, log_axis, range_bar
-from soracost.footprint import FAR_SCALE, Step
+from soracost.footprint import FAR_SCALE, OPERATION_SYMBOLS, Step
 from soracost.model import ResultRow, Results, Scenario, Spread, describe_scenario
 from soracost.records import BOUNDARY_LABELS, FILLS, SITE_FACTORS, Catalog, Estimate, Source
 from soracost.units import Quantity
@@ -154,15 +154,33 @@ def _figure_cell(row: ResultRow, value_of: str) -> Text:
     cell = _range_cell(*values) + _doubt(row.estimate, "published")
     derivation = row.derivation
     if value_of == "per_clip":
-        if derivation.scale_factor is not None:
-            cell.append(f"\nscaled ×{format_number(derivation.scale_factor.mid)}", style="yellow")
-        elif derivation.not_scaled:
-            cell.append("\nnot scaled", style="red")
+        status = _scaling_status(row)
+        if status is not None:
+            cell.append("\n").append_text(status)
         split = derivation.water_split
         if split is not None:
             on_site, off_site = (format_number(part.mid) for part in split)
             cell.append(f"\nderived: {on_site} on + {off_site} off-site", style="cyan")
     return cell
+
+
+def _factors_used(catalog: Catalog, rows: Sequence[ResultRow], footnotes: _Footnotes) -> Text:
+    """The factors the rows used, each with its source's footnote ('?': partly unconfirmed)."""
+    used: dict[str, str] = {}
+    for row in rows:
+        for step in row.derivation.steps:
+            factor = catalog.factors.get(step.factor_id or "")
+            if factor is not None and factor.id not in used:
+                doubt = "?" if factor.unconfirmed else ""
+                used[factor.id] = (
+                    f"{factor.id}{doubt} {footnotes.mark(catalog.sources[factor.source])}"
+                )
+    if not used:
+        return Text()
+    return Text(
+        "Factors used (every step: 'soracost explain ID'): " + ", ".join(used.values()) + ".\n",
+        style="dim",
+    )
 
 
 def _notes_for(results: Results) -> Text:
@@ -181,10 +199,10 @@ def _notes_for(results: Results) -> Text:
             reasons.setdefault(reason, []).append(estimate_id)
     text = Text()
     if far:
-        ids = ", ".join(dict.fromkeys(far))
+        far_ids = ", ".join(dict.fromkeys(far))
         text.append(
             f"Scaled more than {FAR_SCALE:g}× from the source's own clip (read as an order of "
-            f"magnitude): {ids}.\n",
+            f"magnitude): {far_ids}.\n",
             style="yellow",
         )
     for reason, ids in reasons.items():
@@ -209,10 +227,13 @@ def clip_view(catalog: Catalog, results: Results, scenario: Scenario) -> Rendera
     table.add_column("Source")
     table.add_column("Applies to")
     table.add_column("Boundary\nmethod")
-    table.add_column(f"Energy per clip\n{units.energy}", justify="right")
-    table.add_column(f"Energy × {count:,}\n{units.energy}", justify="right")
-    table.add_column(f"Water per clip\n{units.water}", justify="right")
-    table.add_column(f"Water × {count:,}\n{units.water}", justify="right")
+    for label in (
+        f"Energy per clip\n{units.energy}",
+        f"Energy × {count:,}\n{units.energy}",
+        f"Water per clip\n{units.water}",
+        f"Water × {count:,}\n{units.water}",
+    ):
+        table.add_column(label, justify="right", overflow="fold")
     by_estimate: dict[str, dict[Quantity, ResultRow]] = {}
     for row in results.rows:
         by_estimate.setdefault(row.estimate.id, {})[row.quantity] = row
@@ -235,13 +256,26 @@ def clip_view(catalog: Catalog, results: Results, scenario: Scenario) -> Rendera
             _basis_cell(first.estimate, energy.derivation.boundary if energy else None),
             *cells,
         )
-    notes = _notes_for(results)
+    notes = _factors_used(catalog, results.rows, footnotes)
+    notes.append_text(_notes_for(results))
     notes.append_text(_notes(results.rows, explain_none=True))
     return Group(table, notes, Text("\nSources", style="bold"), footnotes.legend())
 
 
+def _scaling_status(row: ResultRow) -> Text | None:
+    """'scaled ×N', 'partly scaled ×N' or 'not scaled', when scaling was asked for."""
+    derivation = row.derivation
+    factor = derivation.scale_factor
+    if factor is None and not derivation.not_scaled:
+        return None
+    if factor is None:
+        return Text("not scaled", style="red")
+    partly = "partly " if derivation.not_scaled else ""
+    return Text(f"{partly}scaled ×{format_number(factor.mid)}", style="yellow")
+
+
 def compare_view(
-    rows: Sequence[ResultRow],
+    results: Results,
     quantity: str,
     scenario: Scenario,
     spread: Spread | None,
@@ -249,33 +283,38 @@ def compare_view(
     catalog: Catalog | None = None,
 ) -> RenderableType:
     """The ``compare`` table: one quantity's estimates sorted, with log-scale range bars."""
+    rows = results.rows
     footnotes = _Footnotes()
     unit = scenario.units.of(quantity)  # type: ignore[arg-type]
-    axis = log_axis([value for row in rows for value in row.per_clip])
-    shown = {row.derivation.boundary for row in rows}
-    mixed = len(shown) > 1
     title = f"{quantity.capitalize()} per clip, every source side by side ({unit})"
     if catalog is not None:
         title += "\n" + describe_scenario(catalog, scenario)
+    if not rows:
+        message = Text(f"{title}\nNo {quantity} figure can be given for these options.\n")
+        return Group(message, _notes_for(results))
+    axis = log_axis([value for row in rows for value in row.per_clip])
+    shown = {row.derivation.boundary for row in rows}
+    mixed = len(shown) > 1
     table = Table(title=title, show_lines=True)
     table.add_column("Source")
     table.add_column("Applies to")
-    table.add_column("Boundary\nmethod")
-    table.add_column("Low", justify="right")
-    table.add_column("Mid", justify="right", style="bold")
-    table.add_column("High", justify="right")
+    table.add_column("Boundary\nmethod\nfigure")
+    table.add_column("Low", justify="right", overflow="fold")
+    table.add_column("Mid", justify="right", style="bold", overflow="fold")
+    table.add_column("High", justify="right", overflow="fold")
     axis_label = f"log scale\n{format_number(axis[0])} … {format_number(axis[1])} {unit}"
     table.add_column(axis_label, no_wrap=True, min_width=bar_width)
     for row in rows:
         low, mid, high = format_range(*row.per_clip)
         mid += _doubt(row.estimate, "published")
-        if row.derivation.scale_factor is not None:
-            mid += " s"
-        if row.derived:
-            mid += " d"
         basis = _basis_cell(row.estimate, row.derivation.boundary)
         if mixed and row.derivation.boundary != "facility":
             basis.append(" ≠", style="bold red")
+        status = _scaling_status(row)
+        if status is not None:
+            basis.append("\n").append_text(status)
+        if row.derived:
+            basis.append("\nderived water", style="cyan")
         table.add_row(
             _source_cell(row, footnotes),
             _applies_cell(row.estimate),
@@ -290,7 +329,10 @@ def compare_view(
         )
     parts: list[RenderableType] = [table]
     if spread is not None:
-        parts.append(Text(_spread_sentence(spread, unit), style="bold"))
+        sentence = _spread_sentence(spread, unit)
+        if any(row.derivation.not_scaled for row in rows):
+            sentence += " (includes figures not scaled to your clip)"
+        parts.append(Text(sentence, style="bold"))
     legend = Text()
     if mixed:
         legend.append(
@@ -304,35 +346,50 @@ def compare_view(
             ),
             style="bold red",
         )
-    if any(row.derivation.scale_factor is not None for row in rows):
-        legend.append("s: scaled from the source's clip to yours.\n", style="yellow")
     if any(row.derived for row in rows):
-        legend.append("d: water derived from energy with the site's factors.\n", style="cyan")
-    parts += [legend, _notes(rows), Text("\nSources", style="bold"), footnotes.legend()]
+        legend.append(
+            "derived water: computed from energy with the site's factors; "
+            "no source published it.\n",
+            style="cyan",
+        )
+    parts += [
+        legend,
+        _factors_used(catalog, rows, footnotes) if catalog is not None else Text(),
+        _notes_for(results),
+        _notes(rows),
+        Text("\nSources", style="bold"),
+        footnotes.legend(),
+    ]
     return Group(*parts)
 
 
-def _step_text(step: Step, position: int, factor_sources: dict[str, Source]) -> Text:
+def _step_text(step: Step, position: int, catalog: Catalog) -> Text:
+    factor_sources = catalog.sources
     low, mid, high = format_range(*step.value)
     value = mid if step.value.low == step.value.high else f"{mid} ({low} – {high})"
     text = Text(f"{position}. {step.label}", style="bold" if step.role else "")
-    if step.op in ("×", "÷") and step.inputs and step.inputs[0] != position - 2:
+    symbol = OPERATION_SYMBOLS[step.op]
+    if step.op in ("multiply", "divide") and step.inputs and step.inputs[0] != position - 2:
         text.append(f" (of step {step.inputs[0] + 1})")
     text.append(": ")
     text.append(f"{value} {step.unit}", style="bold green" if step.role else "green")
-    if step.op in ("×", "÷") and step.factor_text:
+    if step.op in ("multiply", "divide") and step.factor_text:
         shown = (
-            step.factor_text
-            if step.factor_text.startswith("×")
-            else f"{step.op} {step.factor_text}"
+            step.factor_text if step.factor_text.startswith("×") else f"{symbol} {step.factor_text}"
         )
         text.append(f"  [{shown}]", style="yellow")
-    elif step.op == "+":
+    elif step.op == "add":
         text.append(f"  [steps {' + '.join(str(i + 1) for i in step.inputs)}]", style="yellow")
     if step.source_id and step.source_id in factor_sources:
         text.append(f"\n   source: {factor_sources[step.source_id].short_citation}", style="dim")
         if factor_sources[step.source_id].url:
             text.append(f"\n   {factor_sources[step.source_id].url}", style="cyan")
+        factor = catalog.factors.get(step.factor_id or "")
+        if factor is not None:
+            doubt = (
+                "; not confirmed: " + "; ".join(factor.unconfirmed) if factor.unconfirmed else ""
+            )
+            text.append(f"\n   confidence: {factor.confidence}{doubt}", style="dim")
     return text
 
 
@@ -374,7 +431,7 @@ def explain_view(
             branch.add(Text(f"1–{shared}. as in the energy branch above", style="dim"))
         for position, step in enumerate(derivation.steps, start=1):
             if position > shared:
-                branch.add(_step_text(step, position, catalog.sources))
+                branch.add(_step_text(step, position, catalog))
         if row.quantity == "energy":
             energy_steps = derivation.steps
         for reason in (*derivation.not_scaled, *derivation.notes):
@@ -449,6 +506,8 @@ def sources_view(catalog: Catalog) -> RenderableType:
                 style="dim",
             )
         covered = catalog.estimates_citing(source.id)
-        covers = Text("\n".join(f"{estimate.id}{_role(estimate, source)}" for estimate in covered))
+        lines = [f"{estimate.id}{_role(estimate, source)}" for estimate in covered]
+        lines += [f"{factor.id} (factor)" for factor in catalog.factors_citing(source.id)]
+        covers = Text("\n".join(lines))
         table.add_row(source.id, citation, source.confidence, covers)
     return table

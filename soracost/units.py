@@ -144,6 +144,8 @@ def parse_number(text: str) -> tuple[float, str]:
 
     Raises :class:`UnitProblem` for anything but one finite, non-negative plain number.
     """
+    if text.strip().startswith("-"):
+        raise UnitProblem(f"{text!r} is negative; this factor cannot be")
     if not _PLAIN_NUMBER.match(text):
         raise UnitProblem(f"{text!r} is not a plain number (e.g. '1.14')")
     value = float(text)

@@ -89,7 +89,7 @@ def test_facility_figure_to_server_divides_by_pue_swapping_ends(catalog: Catalog
     )
     # Interval division: the lowest IT energy comes from the highest PUE.
     assert derivation.per_clip == Range(10 / 1.5, 10 / 1.2, 10 / 1.1)
-    assert derivation.steps[1].op == "÷"
+    assert derivation.steps[1].op == "divide"
 
 
 def test_unknown_boundary_is_shown_as_published_and_says_why(catalog: Catalog) -> None:
@@ -127,7 +127,7 @@ def test_pue_is_never_applied_twice_to_a_facility_figure(catalog: Catalog) -> No
         # On-site: IT energy = facility ÷ PUE, × WUE.
         assert on_site == Range.single(10.0) / pue * wue
         pue_steps = [step for step in water.steps if step.factor_id in ("test-pue", "dry-pue")]
-        assert len(pue_steps) == 1 and pue_steps[0].op == "÷"
+        assert len(pue_steps) == 1 and pue_steps[0].op == "divide"
     water = model(catalog).water(estimate(catalog, "model-d"))
     assert not isinstance(water, str)
     assert water.per_clip == Range.single(24.0)  # 10/1.25 × 0.5 + 10 × 2
@@ -353,6 +353,91 @@ def test_explain_an_mlenergy_figure_shows_each_boundary_step_with_its_source() -
     assert energy["steps"][0]["unit"] == "J" and energy["steps"][1]["unit"] == "Wh"
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["clip", "--model", "!!!"], "names no model"),
+        (["clip", "--model", ""], "names no model"),
+        (["clip", "--duration", "nan"], "a duration in seconds must be a number from 0.1 to 3600"),
+        (["compare", "--duration", "inf"], "must be a number from 0.1 to 3600"),
+        (["clip", "--fps", "nan"], "a frame rate must be a number from 1 to 240"),
+        (["clip", "--resolution", "²x2"], "choose one of: 480p, 720p, 1080p"),
+        (["clip", "--resolution", "1x1"], "each side must be 16 to 16,384 pixels"),
+        (["clip", "--resolution", "9" * 5000 + "x1"], "choose one of"),
+    ],
+)
+def test_odd_values_get_plain_messages(args: list[str], message: str) -> None:
+    result = invoke(*args)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_site_names_ignore_case() -> None:
+    document = json.loads(invoke("clip", "--site", "ARIZONA", "-f", "json").stdout)
+    assert document["scenario"]["site"]["id"] == "arizona"
+
+
+def test_fps_alone_scales_by_frame_rate_and_says_what_is_missing(catalog: Catalog) -> None:
+    ltx = load_catalog(default_sources_path())
+    derivation = model(ltx, boundary="as-published", request=ClipRequest(fps=24)).energy(
+        estimate(ltx, "hf-ltx-video-0.9.7")
+    )
+    assert derivation.scale_factor == Range.single(1.0)  # 121 frames at 24 fps already
+    hfblog = model(ltx, boundary="as-published", request=ClipRequest(fps=24)).energy(
+        estimate(ltx, "hfblog-wan21-1.3b-480p")
+    )
+    assert hfblog.not_scaled == (
+        "not scaled to the frame rate: the source's clip duration or frame rate is unknown",
+    )
+
+
+def test_less_than_a_frame_is_not_scaled(catalog: Catalog) -> None:
+    derivation = model(
+        catalog, boundary="as-published", request=ClipRequest(duration_s=0.1, fps=1)
+    ).energy(estimate(catalog, "model-a"))
+    assert derivation.scale_factor is None
+    assert "less than a frame" in derivation.not_scaled[0]
+
+
+def test_no_site_means_no_unused_server_step(mini: Path) -> None:
+    catalog = load_catalog(mini)
+    derivation = Model(catalog, energy_unit="Wh", water_unit="mL").energy(
+        estimate(catalog, "model-a")
+    )
+    assert [step.kind for step in derivation.steps] == ["claim", "batch"]
+
+
+def test_explain_computes_only_the_estimate_it_explains(tmp_path: Path) -> None:
+    text = BASE.replace('published: {mid: "1.5"}', 'published: {mid: "9.9"}')
+    data = tmp_path / "data.yaml"
+    data.write_text(text, encoding="utf-8")
+    result = invoke("explain", "model-a", "--sources", str(data), "-n", "1000000000000000")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_sites_without_sites_is_a_data_error(mini: Path) -> None:
+    result = invoke("sites", "--sources", str(mini))
+    assert result.exit_code == 1 and "defines no sites" in result.stderr
+
+
+def test_csv_rows_name_the_site_and_factors_and_sources_list_what_factors_cite() -> None:
+    import csv
+    import io
+
+    rows = list(
+        csv.DictReader(io.StringIO(invoke("clip", "--site", "ireland", "-f", "csv").stdout))
+    )
+    derived = next(row for row in rows if row["derived"] == "true")
+    assert derived["site"] == "ireland"
+    assert "li-ireland-wue" in derived["factor_ids"] and "li-ireland-ewif" in derived["factor_ids"]
+    published = next(row for row in rows if row["estimate_id"] == "sora-650ml-ratio")
+    assert published["site"] == "" and published["factor_ids"] == ""
+    sources = json.loads(invoke("sources", "-f", "json").stdout)["sources"]
+    li = next(source for source in sources if source["id"] == "li2023")
+    assert "li-arizona-pue" in li["estimates"]
+    assert "li-arizona-pue (factor)" in invoke("sources").stdout
+
+
 def test_explain_unknown_id_lists_the_ids() -> None:
     result = invoke("explain", "nope")
     assert result.exit_code == 2 and "hf-wan21-1.3b-720p" in result.stderr
@@ -401,7 +486,10 @@ BASE = MODEL_YAML.read_text(encoding="utf-8")
         ('published: {mid: "1.25"}', 'published: {mid: "0.9"}', "below 1"),
         ('published: {mid: "1.25"}', "published: {mid: 1.25}", "bare number"),
         ('published: {low: "1", mid: "1.5", high: "2"}', 'published: {low: "1", mid: "1.5", high: "9"}',
-         "scaling exponent"),
+         "a frames-exponent above 4 is not plausible, got 9"),
+        ('published: {mid: "1.25"}', 'published: {mid: "1e308"}', "a pue above 5 is not plausible"),
+        ('published: {mid: "2 L/kWh"}', 'published: {mid: "2e300 L/kWh"}', "above 100 L/kWh"),
+        ('published: {mid: "1.25"}', 'published: {mid: "-1.25"}', "negative"),
         ("    converts_from: gpu\n", "", "converts_from: missing"),
         ("    pue: dry-pue\n", "    pue: dry-wue\n", "is a wue-onsite factor, not pue"),
         ("    pue: dry-pue\n", "    pue: nothing\n", "no factor has id 'nothing'"),
@@ -419,6 +507,14 @@ def test_bad_factors_and_sites_name_the_field(old: str, new: str, message: str) 
     with pytest.raises(DataError, match=message) as caught:
         parse_catalog(BASE.replace(old, new, 1), "model.yaml")
     assert caught.value.line is not None
+
+
+def test_a_clip_whose_duration_disagrees_with_its_frames_is_refused() -> None:
+    from soracost.catalog import parse_catalog
+
+    text = BASE.replace("frames: 81, fps: 16, steps: 50}", "frames: 81, fps: 16, duration_s: 50}")
+    with pytest.raises(DataError, match=r"disagrees with 81 frames at 16 fps \(5.062 s\)"):
+        parse_catalog(text, "model.yaml")
 
 
 def test_a_catalogue_without_factors_still_works(mini: Path) -> None:
