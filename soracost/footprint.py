@@ -22,7 +22,15 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from soracost.ranges import Range
-from soracost.records import Catalog, Clip, Estimate, Factor, FactorKind, Site
+from soracost.records import (
+    BOUNDARY_LABELS,
+    Catalog,
+    Clip,
+    Estimate,
+    Factor,
+    FactorKind,
+    Site,
+)
 from soracost.units import WATER_INTENSITY_UNIT, conversion_factor
 
 BoundaryChoice = Literal["as-published", "server", "facility"]
@@ -306,7 +314,7 @@ class Model:
         index = build.add(
             Step(
                 kind="claim",
-                label=f"as published ({published})",
+                label=f"as published, {BOUNDARY_LABELS[estimate.boundary]} ({published})",
                 op="start",
                 inputs=(),
                 value=estimate.values,

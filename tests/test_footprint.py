@@ -338,7 +338,7 @@ def test_explain_an_mlenergy_figure_shows_each_boundary_step_with_its_source() -
     result = invoke("explain", "mlenergy-wan21-1.3b", "--boundary", "facility")
     assert result.exit_code == 0, result.stderr
     out = result.stdout
-    assert "as published" in out
+    assert "as published, GPU only" in out
     assert "gpu → whole server (server overhead)" in out
     assert "whole server → facility (× PUE, us-average)" in out
     assert (
