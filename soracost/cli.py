@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -30,6 +30,7 @@ from soracost.model import DEFAULT_ENERGY_UNIT, DEFAULT_WATER_UNIT
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from types import ModuleType
 
     from rich.console import Console, RenderableType
 
@@ -444,6 +445,35 @@ def _emit(
     sys.stderr.write(f"soracost: wrote {what} to {output}\n")
 
 
+def _bar_width(output: Path | None) -> int:
+    """The range bar takes what the other columns leave: narrow terminals get a short bar."""
+    return max(10, min(30, (_console().width if output is None else 120) - 100))
+
+
+def _deliver(
+    format: OutputFormat,
+    output: Path | None,
+    force: bool,
+    what: str,
+    *,
+    table: Callable[[ModuleType], RenderableType],
+    csv: Callable[[ModuleType], str],
+    json: Callable[[ModuleType], str],
+) -> None:
+    """Build the output in the chosen format and write it. Each builder gets the module it
+    needs (``soracost.render`` for tables, ``soracost.export`` otherwise), imported here
+    only when that format is asked for: Rich is never loaded for CSV or JSON."""
+    if format is OutputFormat.table:
+        from soracost import render
+
+        _emit(None, table(render), output, force, "the table")
+        return
+    from soracost import export
+
+    text = csv(export) if format is OutputFormat.csv else json(export)
+    _emit(text, None, output, force, what)
+
+
 @contextmanager
 def _stdout_errors() -> Iterator[None]:
     """Turn a failed write to standard output (a full disk, a closed stream) into one line."""
@@ -513,18 +543,15 @@ def clip(
     )
     results = clip_results(catalog, scenario)
     rows = results.rows
-    if format is OutputFormat.table:
-        from soracost.render import clip_view
-
-        _emit(None, clip_view(catalog, results, scenario), output, force, "the table")
-    elif format is OutputFormat.csv:
-        from soracost.export import rows_csv
-
-        _emit(rows_csv(rows), None, output, force, f"{len(rows)} rows")
-    else:
-        from soracost.export import clip_json
-
-        _emit(clip_json(catalog, results, scenario), None, output, force, f"{len(rows)} rows")
+    _deliver(
+        format,
+        output,
+        force,
+        f"{len(rows)} rows",
+        table=lambda render: render.clip_view(catalog, results, scenario),
+        csv=lambda export: export.rows_csv(rows),
+        json=lambda export: export.clip_json(catalog, results, scenario),
+    )
 
 
 @app.command()
@@ -580,23 +607,17 @@ def compare(
     results = compare_results(catalog, scenario, chosen)  # type: ignore[arg-type]
     rows = results.rows
     widest = spread(rows)
-    if format is OutputFormat.table:
-        from soracost.render import compare_view
-
-        # The range bar takes what the other columns leave: narrow terminals get a short bar.
-        width = _console().width if output is None else 120
-        bar_width = max(10, min(30, width - 100))
-        view = compare_view(results, chosen, scenario, widest, bar_width=bar_width, catalog=catalog)
-        _emit(None, view, output, force, "the table")
-    elif format is OutputFormat.csv:
-        from soracost.export import rows_csv
-
-        _emit(rows_csv(rows), None, output, force, f"{len(rows)} rows")
-    else:
-        from soracost.export import compare_json
-
-        text = compare_json(catalog, results, chosen, scenario, widest)
-        _emit(text, None, output, force, f"{len(rows)} rows")
+    _deliver(
+        format,
+        output,
+        force,
+        f"{len(rows)} rows",
+        table=lambda render: render.compare_view(
+            results, chosen, scenario, widest, bar_width=_bar_width(output), catalog=catalog
+        ),
+        csv=lambda export: export.rows_csv(rows),
+        json=lambda export: export.compare_json(catalog, results, chosen, scenario, widest),
+    )
 
 
 @app.command()
@@ -658,20 +679,15 @@ def explain(
         for (estimate, quantity), reason in results.missing.items()
         if estimate == estimate_id
     }
-    if format is OutputFormat.table:
-        from soracost.render import explain_view
-
-        view = explain_view(catalog, rows, missing, scenario)
-        _emit(None, view, output, force, "the explanation")
-    elif format is OutputFormat.csv:
-        from soracost.export import steps_csv
-
-        _emit(steps_csv(catalog, rows), None, output, force, "the steps")
-    else:
-        from soracost.export import explain_json
-
-        text = explain_json(catalog, estimate_id, rows, missing, scenario)
-        _emit(text, None, output, force, "the steps")
+    _deliver(
+        format,
+        output,
+        force,
+        "the steps",
+        table=lambda render: render.explain_view(catalog, rows, missing, scenario),
+        csv=lambda export: export.steps_csv(catalog, rows),
+        json=lambda export: export.explain_json(catalog, estimate_id, rows, missing, scenario),
+    )
 
 
 @app.command()
@@ -694,18 +710,15 @@ def sites(
         from soracost.errors import DataError
 
         raise DataError("the data file defines no sites", file=catalog.path)
-    if format is OutputFormat.table:
-        from soracost.render import sites_view
-
-        _emit(None, sites_view(catalog), output, force, "the table")
-    elif format is OutputFormat.csv:
-        from soracost.export import sites_csv
-
-        _emit(sites_csv(catalog), None, output, force, f"{len(catalog.sites)} sites")
-    else:
-        from soracost.export import sites_json
-
-        _emit(sites_json(catalog), None, output, force, f"{len(catalog.sites)} sites")
+    _deliver(
+        format,
+        output,
+        force,
+        f"{len(catalog.sites)} sites",
+        table=lambda render: render.sites_view(catalog),
+        csv=lambda export: export.sites_csv(catalog),
+        json=lambda export: export.sites_json(catalog),
+    )
 
 
 @sources_app.callback(invoke_without_command=True)
@@ -748,18 +761,15 @@ def sources_list(
         ctx.obj = sources  # 'soracost sources --sources FILE check' checks FILE
         return
     catalog = _load(sources)
-    if format is OutputFormat.table:
-        from soracost.render import sources_view
-
-        _emit(None, sources_view(catalog), output, force, "the table")
-    elif format is OutputFormat.csv:
-        from soracost.export import sources_csv
-
-        _emit(sources_csv(catalog), None, output, force, f"{len(catalog.sources)} sources")
-    else:
-        from soracost.export import sources_json
-
-        _emit(sources_json(catalog), None, output, force, f"{len(catalog.sources)} sources")
+    _deliver(
+        format,
+        output,
+        force,
+        f"{len(catalog.sources)} sources",
+        table=lambda render: render.sources_view(catalog),
+        csv=lambda export: export.sources_csv(catalog),
+        json=lambda export: export.sources_json(catalog),
+    )
 
 
 @sources_app.command("check")

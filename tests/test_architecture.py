@@ -20,7 +20,8 @@ def modules_after(statement: str) -> set[str]:
 def test_the_core_never_imports_typer_or_rich() -> None:
     loaded = modules_after(
         "import soracost.catalog, soracost.model, soracost.export, soracost.units, "
-        "soracost.ranges, soracost.records, soracost.display, soracost.output\n"
+        "soracost.ranges, soracost.records, soracost.display, soracost.output, "
+        "soracost.footprint, soracost.factor_loader, soracost.cases, soracost.fields\n"
         "from soracost.catalog import load_catalog, default_sources_path\n"
         "from soracost.model import Scenario, clip_rows\n"
         "clip_rows(load_catalog(default_sources_path()), Scenario(count=10))"
@@ -31,6 +32,21 @@ def test_the_core_never_imports_typer_or_rich() -> None:
 def test_importing_the_cli_loads_nothing_heavy() -> None:
     loaded = modules_after("import soracost.cli")
     assert not loaded & {"pint", "yaml", "rich"}
+
+
+def test_machine_formats_never_load_rich() -> None:
+    for args in (
+        "['compare', '-f', 'json']",
+        "['clip', '-f', 'csv']",
+        "['explain', 'cnet-90wh', '-f', 'json']",
+    ):
+        loaded = modules_after(
+            "import contextlib, io\n"
+            "from soracost.cli import app\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    app({args}, standalone_mode=False)"
+        )
+        assert "rich" not in loaded, args
 
 
 def test_python_dash_m_runs_the_same_app() -> None:
