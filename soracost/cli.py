@@ -575,8 +575,8 @@ def compare(
     """Every figure of one quantity side by side, sorted, with the spread between them.
 
     Each row has a range bar on a log scale (├ low, ● mid, high ┤). The spread is the
-    highest high divided by the lowest low: how far apart the figures are. With
-    --boundary as-published, rows measured within different boundaries are marked ≠.
+    highest high divided by the lowest low: how far apart the figures are. Rows shown at
+    another boundary than the one asked for (as published: than most rows) are marked ≠.
 
     [b]Examples[/b]
 

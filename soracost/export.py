@@ -49,6 +49,7 @@ ROW_COLUMNS: tuple[str, ...] = (
     "clip",
     "boundary",
     "boundary_shown",
+    "boundary_differs",
     "site",
     "factor_ids",
     "not_scaled",
@@ -160,6 +161,7 @@ def row_record(row: ResultRow) -> dict[str, Any]:
         "clip": estimate.applies_to.clip.describe() or None,
         "boundary": estimate.boundary,
         "boundary_shown": derivation.boundary,
+        "boundary_differs": row.boundary_differs,
         "site": row.site,
         "factor_ids": "; ".join(dict.fromkeys(s.factor_id for s in derivation.steps if s.factor_id))
         or None,
@@ -188,12 +190,13 @@ def step_json(position: int, step: Step) -> dict[str, Any]:
         "op": step.op,
         "inputs": list(step.inputs),
         "factor": step.factor.as_dict() if step.factor else None,
+        "factor_unit": step.factor_unit if step.factor else None,
         "factor_text": step.factor_text,
         "factor_id": step.factor_id,
         "source_id": step.source_id,
         "value": step.value.as_dict(),
         "unit": step.unit,
-        "role": step.role,
+        "roles": list(step.roles),
     }
 
 
@@ -215,6 +218,7 @@ def row_json(row: ResultRow) -> dict[str, Any]:
         "scale_factor": derivation.scale_factor.as_dict() if derivation.scale_factor else None,
         "not_scaled": list(derivation.not_scaled),
         "boundary_shown": derivation.boundary,
+        "boundary_differs": row.boundary_differs,
         "notes": list(derivation.notes),
         "steps": [step_json(position, step) for position, step in enumerate(derivation.steps)],
         "published": dict(estimate.published),
@@ -270,12 +274,22 @@ def scenario_json(catalog: Catalog, scenario: Scenario) -> dict[str, Any]:
     }
 
 
-def _missing_json(missing: dict[tuple[str, str], str]) -> list[dict[str, str]]:
+def _not_given_json(missing: dict[Any, str]) -> list[dict[str, str]]:
+    """Each figure that could not be given: ``{estimate_id, quantity, reason}``."""
     return [
         {"estimate_id": estimate_id, "quantity": quantity, "reason": reason}
         for (estimate_id, quantity), reason in missing.items()
-        if quantity == "water"
     ]
+
+
+def _step_sources_json(catalog: Catalog, rows: Sequence[ResultRow]) -> dict[str, Any]:
+    """The citation of every source a step names (claims and factors), by source id."""
+    return {
+        step.source_id: _source_json(catalog.sources[step.source_id])
+        for row in rows
+        for step in row.derivation.steps
+        if step.source_id
+    }
 
 
 def clip_json(catalog: Catalog, results: Results, scenario: Scenario) -> str:
@@ -287,7 +301,8 @@ def clip_json(catalog: Catalog, results: Results, scenario: Scenario) -> str:
         units={"energy": units.energy, "water": units.water},
         scenario=scenario_json(catalog, scenario),
         rows=[row_json(row) for row in results.rows],
-        not_derived=_missing_json(results.missing),  # type: ignore[arg-type]
+        not_given=_not_given_json(results.missing),
+        step_sources=_step_sources_json(catalog, results.rows),
     )
     return _json(document)
 
@@ -319,10 +334,8 @@ def compare_json(
             },
         },
         rows=[row_json(row) for row in rows],
-        not_given=[
-            {"estimate_id": estimate_id, "reason": reason}
-            for (estimate_id, _quantity), reason in results.missing.items()
-        ],
+        not_given=_not_given_json(results.missing),
+        step_sources=_step_sources_json(catalog, rows),
     )
     return _json(document)
 
@@ -334,40 +347,30 @@ def explain_json(
     missing: dict[Any, str],
     scenario: Scenario,
 ) -> str:
-    """``explain`` as a JSON document: each quantity's steps, and what could not be done."""
+    """``explain`` as a JSON document: one derivation per quantity (a ``clip`` row, with its
+    ``steps``), what could not be given, and the sources the steps cite."""
+    estimate = next(e for e in catalog.estimates if e.id == estimate_id)
     document = _header(catalog, "explain")
     document.update(
         estimate_id=estimate_id,
+        confidence=estimate.confidence,
+        unconfirmed=dict(estimate.unconfirmed),
         count=scenario.count,
         scenario=scenario_json(catalog, scenario),
-        derivations=[
-            {
-                "quantity": row.quantity,
-                "derived": row.derived,
-                "unit": row.unit,
-                "per_clip": row.per_clip.as_dict(),
-                "batch": row.batch.as_dict(),
-                "steps": row_json(row)["steps"],
-                "not_scaled": list(row.derivation.not_scaled),
-                "notes": list(row.derivation.notes),
-            }
-            for row in rows
+        derivations=[row_json(row) for row in rows],
+        not_given=[
+            {"estimate_id": estimate_id, "quantity": quantity, "reason": reason}
+            for quantity, reason in missing.items()
         ],
-        missing=[{"quantity": quantity, "reason": reason} for quantity, reason in missing.items()],
-        factor_sources={
-            step.source_id: _source_json(catalog.sources[step.source_id])
-            for row in rows
-            for step in row.derivation.steps
-            if step.source_id
-        },
+        step_sources=_step_sources_json(catalog, rows),
     )
     return _json(document)
 
 
 STEP_COLUMNS: tuple[str, ...] = (
     "estimate_id", "quantity", "index", "kind", "label", "op", "inputs", "factor_low",
-    "factor_mid", "factor_high", "factor_id", "source_id", "value_low", "value_mid",
-    "value_high", "unit", "role",
+    "factor_mid", "factor_high", "factor_unit", "factor_text", "factor_id", "source_id",
+    "value_low", "value_mid", "value_high", "unit", "roles",
 )  # fmt: skip
 
 
@@ -385,11 +388,13 @@ def steps_csv(catalog: Catalog, rows: Sequence[ResultRow]) -> str:
                 "op": step.op,
                 "inputs": " ".join(str(i) for i in step.inputs) or None,
                 **_cases("factor", step.factor),
+                "factor_unit": step.factor_unit if step.factor else None,
+                "factor_text": step.factor_text,
                 "factor_id": step.factor_id,
                 "source_id": step.source_id,
                 **_cases("value", step.value),
                 "unit": step.unit,
-                "role": step.role,
+                "roles": " ".join(step.roles) or None,
             }
             for row in rows
             for position, step in enumerate(row.derivation.steps)

@@ -87,10 +87,6 @@ class ClipRequest:
     height: int | None = None
     fps: float | None = None
 
-    @property
-    def is_empty(self) -> bool:
-        return self.duration_s is None and self.width is None and self.fps is None
-
     def describe(self) -> str:
         """``1920×1080, 12 s, 24 fps`` (only what was asked); '' when nothing was."""
         parts = []
@@ -109,7 +105,11 @@ class Step:
 
     ``value`` (in ``unit``) is ``inputs``' values combined by ``op`` with ``factor``:
     ``start`` has no input, ``multiply`` and ``divide`` take one input and a factor,
-    ``add`` adds its inputs. ``role`` names the results other code reads: ``per_clip``, ``batch``,
+    ``add`` adds its inputs. Ranges combine case by case (low with low), except that
+    ``divide`` is interval division: the low result divides by the factor's high case.
+    ``factor`` is in ``factor_unit`` (the step's unit over its input's; '' for pure
+    numbers); ``factor_text`` shows the factor as its source published it.
+    ``roles`` name the results a step holds: ``per_clip``, ``batch``,
     ``on_site`` and ``off_site`` (per clip), ``it_energy`` and ``facility_energy``.
     """
 
@@ -123,7 +123,8 @@ class Step:
     factor_text: str | None = None
     factor_id: str | None = None
     source_id: str | None = None
-    role: str | None = None
+    roles: tuple[str, ...] = ()
+    factor_unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ class Derivation:
 
     def value_of(self, role: str) -> Range | None:
         """The value of the step with ``role``, or ``None`` if there is none."""
-        return next((step.value for step in self.steps if step.role == role), None)
+        return next((step.value for step in self.steps if role in step.roles), None)
 
     @property
     def per_clip(self) -> Range:
@@ -198,6 +199,7 @@ class _Builder:
         source: Factor | None = None,
         factor_text: str | None = None,
         role: str | None = None,
+        factor_unit: str = "",
     ) -> int:
         return self.add(
             Step(
@@ -211,7 +213,8 @@ class _Builder:
                 factor_text=factor_text,
                 factor_id=source.id if source else None,
                 source_id=source.source if source else None,
-                role=role,
+                roles=(role,) if role else (),
+                factor_unit=factor_unit,
             )
         )
 
@@ -314,7 +317,7 @@ class Model:
         index = build.add(
             Step(
                 kind="claim",
-                label=f"as published, {BOUNDARY_LABELS[estimate.boundary]} ({published})",
+                label=f"as published, {_boundary_words(estimate)} ({published})",
                 op="start",
                 inputs=(),
                 value=estimate.values,
@@ -331,6 +334,7 @@ class Model:
                 label=f"convert {estimate.unit} to {unit}",
                 unit=unit,
                 factor_text=f"1 {estimate.unit} = {to_unit:.10g} {unit}",
+                factor_unit=f"{unit}/{estimate.unit}",
             )
         scale: Range | None = None
         not_scaled: list[str] = []
@@ -342,6 +346,8 @@ class Model:
             if rule is None:
                 not_scaled.append(f"{label}: the data file has no {kind} rule")
                 continue
+            if math.isclose(ratio_or_reason, 1.0, rel_tol=SAME_CLIP):
+                continue  # the source's own clip (up to its rounding): nothing to scale
             factor = exponent_factor(ratio_or_reason, rule.values)
             exponents = "–".join(f"{case:g}" for case in sorted(set(rule.values)))
             index = build.multiply(
@@ -382,13 +388,12 @@ class Model:
             label = f"duration {duration:g} s → {request.duration_s:g} s at the same frame rate"
             return "frames-exponent", request.duration_s / duration, label
         if frames is None or duration is None:
-            reason = (
-                "not scaled to the frame rate: the source's clip duration or frame rate is unknown"
-            )
+            missing = "duration" if duration is None else "frame count"
+            reason = f"not scaled to the frame rate: the source's clip {missing} is unknown"
             return "frames-exponent", reason, "frames"
         wanted_duration = request.duration_s if request.duration_s is not None else duration
         wanted = wanted_duration * request.fps
-        if wanted < 1:
+        if wanted < 1 - SAME_CLIP:  # less than one frame, rounding aside
             reason = (
                 f"not scaled: {wanted_duration:g} s at {request.fps:g} fps is less than a frame"
             )
@@ -399,7 +404,7 @@ class Model:
     def _finish(self, build: _Builder, index: int) -> None:
         """Mark ``index`` as the per-clip figure and add the batch step."""
         last = build.steps[index]
-        build.steps[index] = Step(**{**last.__dict__, "role": "per_clip"})
+        build.steps[index] = Step(**{**last.__dict__, "roles": (*last.roles, "per_clip")})
         build.multiply(
             index,
             Range.single(float(self.count)),
@@ -448,7 +453,7 @@ class Model:
                     factor_text=_factor_text(pue),
                     factor_id=pue.id,
                     source_id=pue.source,
-                    role="it_energy",
+                    roles=("it_energy",),
                 )
             )
         return "the source does not say what its figure covers (boundary unknown)"
@@ -457,7 +462,7 @@ class Model:
         """The step of facility energy (IT × PUE), or why it cannot be had."""
         if estimate.boundary == "facility":
             return index
-        if self._site_factor("pue") is None:
+        if self.site is None:  # checked first, so that no unused IT step is built
             return "the data file has no site with a PUE"
         it = self._it_energy(build, estimate, index)
         return it if isinstance(it, str) else self._facility_from_it(build, it)
@@ -484,7 +489,7 @@ class Model:
         target = self._it_energy if self.boundary == "server" else self._facility_energy
         result = target(build, estimate, index)
         if isinstance(result, str):
-            notes.append(f"shown as published, not at the {self.boundary} boundary: {result}")
+            notes.append(f"shown at its published boundary, not the {self.boundary} one: {result}")
             return index, estimate.boundary
         return result, self.boundary
 
@@ -517,6 +522,7 @@ class Model:
             source=wue,
             factor_text=_factor_text(wue),
             role="on_site",
+            factor_unit=f"{self.water_unit}/{self.energy_unit}",
         )
         off_site = build.multiply(
             facility,
@@ -527,6 +533,7 @@ class Model:
             source=ewif,
             factor_text=_factor_text(ewif),
             role="off_site",
+            factor_unit=f"{self.water_unit}/{self.energy_unit}",
         )
         total = build.add(
             Step(
@@ -548,6 +555,18 @@ class Model:
             notes=tuple(_extrapolation(scale)),
             derived_water=True,
         )
+
+
+SAME_CLIP = 5e-4
+"""Relative tolerance within which a requested clip counts as the source's own: stored
+durations are rounded to the millisecond (121 frames at 24 fps is "5.042 s")."""
+
+
+def _boundary_words(estimate: Estimate) -> str:
+    doubt = "?" if "boundary" in estimate.unconfirmed else ""
+    if estimate.boundary == "unknown":
+        return "boundary unknown"
+    return BOUNDARY_LABELS[estimate.boundary] + doubt
 
 
 FAR_SCALE = 10.0
@@ -572,7 +591,7 @@ def _factor_text(factor: Factor) -> str:
 def check_steps(steps: tuple[Step, ...], rel: float = 1e-12) -> None:
     """Recompute every step from its inputs and factor; raise AssertionError on a mismatch.
 
-    Used by tests (and available to anyone auditing a JSON export's ``steps``).
+    Used by the tests; it documents how a JSON export's ``steps`` recompute.
     """
     for position, step in enumerate(steps):
         if step.op == "start":

@@ -8,7 +8,7 @@ rendered from the same rows, so they can never disagree.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from soracost.errors import DataError, UsageProblem
 from soracost.footprint import DEFAULT_BOUNDARY, BoundaryChoice, ClipRequest, Derivation, Model
@@ -70,6 +70,9 @@ class ResultRow:
     derivation: Derivation
     site: str | None = None
     """The site whose factors the figure used (``None`` when it used none)."""
+    boundary_differs: bool = False
+    """Shown at another boundary than the other rows: not the one asked for (server,
+    facility), or, as published, not the boundary most of the rows share."""
 
     @property
     def per_clip(self) -> Range:
@@ -205,7 +208,9 @@ def _derive(
                 return "the source published no energy figure"
             return model.energy(estimate)
         return model.water(estimate)
-    except (ValueError, ArithmeticError):  # a figure or batch too large for a float here
+    except (ValueError, ArithmeticError) as exc:  # a figure or batch too large for a float
+        if isinstance(exc, ValueError) and "finite" not in str(exc):
+            raise  # a bug, not an overflow: let it show
         raise DataError(
             f"{quantity} in {model.energy_unit if quantity == 'energy' else model.water_unit} "
             f"for {model.count:,} clip(s) is too large to compute",
@@ -240,7 +245,19 @@ def clip_results(catalog: Catalog, scenario: Scenario, only: str | None = None) 
             else:
                 row = _row(catalog, estimate, quantity, derivation, scenario.count, model.site)
                 rows.append(row)
-    return Results(rows=rows, missing=missing)
+    return Results(rows=_mark_boundaries(rows, scenario.boundary), missing=missing)
+
+
+def _mark_boundaries(rows: list[ResultRow], asked: BoundaryChoice) -> list[ResultRow]:
+    """Set ``boundary_differs`` on each quantity's rows (see :class:`ResultRow`)."""
+    marked = []
+    for row in rows:
+        peers = [other.derivation.boundary for other in rows if other.quantity == row.quantity]
+        common = max(sorted(set(peers)), key=peers.count)  # the boundary most rows share
+        expected = common if asked == "as-published" else asked
+        differs = len(set(peers)) > 1 and row.derivation.boundary != expected
+        marked.append(replace(row, boundary_differs=differs))
+    return marked
 
 
 def clip_rows(catalog: Catalog, scenario: Scenario) -> list[ResultRow]:

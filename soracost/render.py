@@ -294,7 +294,6 @@ def compare_view(
         return Group(message, _notes_for(results))
     axis = log_axis([value for row in rows for value in row.per_clip])
     shown = {row.derivation.boundary for row in rows}
-    mixed = len(shown) > 1
     table = Table(title=title, show_lines=True)
     table.add_column("Source")
     table.add_column("Applies to")
@@ -308,7 +307,7 @@ def compare_view(
         low, mid, high = format_range(*row.per_clip)
         mid += _doubt(row.estimate, "published")
         basis = _basis_cell(row.estimate, row.derivation.boundary)
-        if mixed and row.derivation.boundary != "facility":
+        if row.boundary_differs:
             basis.append(" ≠", style="bold red")
         status = _scaling_status(row)
         if status is not None:
@@ -334,18 +333,20 @@ def compare_view(
             sentence += " (includes figures not scaled to your clip)"
         parts.append(Text(sentence, style="bold"))
     legend = Text()
-    if mixed:
-        legend.append(
-            "≠: these figures were measured within different boundaries ("
-            + ", ".join(sorted(BOUNDARY_LABELS[b] for b in shown))  # type: ignore[index]
-            + "); they are not like for like"
-            + (
-                ". Use --boundary facility to convert them.\n"
-                if scenario.boundary == "as-published"
-                else ": some could not be converted (see 'soracost explain ID').\n"
-            ),
-            style="bold red",
-        )
+    if any(row.boundary_differs for row in rows):
+        if scenario.boundary == "as-published":
+            common = max(sorted(shown), key=[row.derivation.boundary for row in rows].count)
+            why = (
+                f"measured within another boundary than most rows "
+                f"({BOUNDARY_LABELS[common]}); not like for like. "  # type: ignore[index]
+                "--boundary facility converts what can be converted.\n"
+            )
+        else:
+            why = (
+                f"could not be converted to the {scenario.boundary} boundary and is shown as "
+                "published; not like for like (see 'soracost explain ID').\n"
+            )
+        legend.append("≠: " + why, style="bold red")
     if any(row.derived for row in rows):
         legend.append(
             "derived water: computed from energy with the site's factors; "
@@ -367,12 +368,12 @@ def _step_text(step: Step, position: int, catalog: Catalog) -> Text:
     factor_sources = catalog.sources
     low, mid, high = format_range(*step.value)
     value = mid if step.value.low == step.value.high else f"{mid} ({low} – {high})"
-    text = Text(f"{position}. {step.label}", style="bold" if step.role else "")
+    text = Text(f"{position}. {step.label}", style="bold" if step.roles else "")
     symbol = OPERATION_SYMBOLS[step.op]
     if step.op in ("multiply", "divide") and step.inputs and step.inputs[0] != position - 2:
         text.append(f" (of step {step.inputs[0] + 1})")
     text.append(": ")
-    text.append(f"{value} {step.unit}", style="bold green" if step.role else "green")
+    text.append(f"{value} {step.unit}", style="bold green" if step.roles else "green")
     if step.op in ("multiply", "divide") and step.factor_text:
         shown = (
             step.factor_text if step.factor_text.startswith("×") else f"{symbol} {step.factor_text}"
@@ -414,10 +415,14 @@ def explain_view(
         estimate = rows[0].estimate
     else:  # every quantity missing; still say what the estimate is
         estimate = next(e for e in catalog.estimates if e.id in {k for k in missing})
+    doubts = "; ".join(f"{name}: {why}" for name, why in estimate.unconfirmed.items())
     tree = Tree(
         Text.assemble(
             (estimate.id, "bold"),
             f" — {estimate.claim}\n",
+            (f"confidence: {estimate.confidence}", "dim"),
+            (f"; not confirmed: {doubts}" if doubts else "", "dim"),
+            "\n",
             (describe_scenario(catalog, scenario), "dim"),
         )
     )
@@ -455,7 +460,11 @@ def explain_view(
 def sites_view(catalog: Catalog) -> RenderableType:
     """The ``sites`` table: each site's PUE, on-site WUE and off-site EWIF with sources."""
     footnotes = _Footnotes()
-    table = Table(title="Sites for --site: PUE and water factors", show_lines=True)
+    table = Table(
+        title="Sites for --site: PUE and water factors",
+        caption="rounded to 3 significant figures; --format json keeps them as published",
+        show_lines=True,
+    )
     table.add_column("Site", style="bold", no_wrap=True)
     table.add_column("Name")
     for label in ("PUE", "WUE on-site\nL/kWh", "EWIF off-site\nL/kWh"):

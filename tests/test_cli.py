@@ -127,7 +127,7 @@ WATER_C = {
 
 MODEL_KEYS = {
     "derived", "water_split", "scaled", "scale_factor", "not_scaled", "boundary_shown", "notes",
-    "steps",
+    "steps", "boundary_differs",
 }  # fmt: skip
 """Row keys of the footprint model, checked exactly in test_footprint.py."""
 
@@ -162,7 +162,7 @@ def test_clip_json_is_exact(runner: CliRunner, mini: Path) -> None:
         "count": 3,
         "units": {"energy": "Wh", "water": "mL"},
         "scenario": MINI_SCENARIO,
-        "not_derived": [
+        "not_given": [
             {
                 "estimate_id": "model-a",
                 "quantity": "water",
@@ -173,7 +173,13 @@ def test_clip_json_is_exact(runner: CliRunner, mini: Path) -> None:
                 "quantity": "water",
                 "reason": "no water derived: the data file has no sites",
             },
+            {
+                "estimate_id": "water-c",
+                "quantity": "energy",
+                "reason": "the source published no energy figure",
+            },
         ],
+        "step_sources": {"paper": PAPER, "news": NEWS},
         "rows": [
             expected_row("model-a", "energy", "Wh", (80.0, 90.0, 100.0), 3, **MODEL_A),
             expected_row("model-b", "energy", "Wh", (2.0, 2.0, 2.0), 3, **MODEL_B),
@@ -208,10 +214,10 @@ def test_clip_json_in_other_units(runner: CliRunner, mini: Path) -> None:
 
 
 CLIP_CSV = """\
-estimate_id,quantity,unit,count,per_clip_low,per_clip_mid,per_clip_high,batch_low,batch_mid,batch_high,scaled,scale_factor_low,scale_factor_mid,scale_factor_high,derived,on_site_low,on_site_mid,on_site_high,off_site_low,off_site_mid,off_site_high,published_low,published_mid,published_high,fill,model,sora_proxy,clip,boundary,boundary_shown,site,factor_ids,not_scaled,notes,method,confidence,unconfirmed,source_id,publisher,date,title,authors,source_url,chain
-model-a,energy,Wh,3,80.0,90.0,100.0,240.0,270.0,300.0,false,,,,false,,,,,,,80 Wh,90 Wh,100 Wh,,Model A,true,"1280×720, 81 frames, 16 fps, 50 steps",gpu+cpu+ram,gpu+cpu+ram,,,,"shown as published, not at the facility boundary: the data file has no site with a PUE",measured,confirmed,,paper,Example Press,2025-09-23,Energy of video models,Ada Lovelace; Alan Turing,https://example.org/paper,paper
-model-b,energy,Wh,3,2.0,2.0,2.0,6.0,6.0,6.0,false,,,,false,,,,,,,,"7,200 J",,single-figure,Model B,false,,gpu,gpu,,,,"shown as published, not at the facility boundary: the data file has no site with a PUE",measured,partial,,news,Daily News,2025-10,"'=HYPERLINK(""http://evil.example"")",,https://example.org/news,news > paper
-water-c,water,mL,3,250.0,500.0,1000.0,750.0,1500.0,3000.0,false,,,,false,,,,,,,0.25 L,,1 L,geometric-mean,Model C,false,,unknown,unknown,,,,,back-of-envelope,unconfirmed,published: the units are inferred from context,news,Daily News,2025-10,"'=HYPERLINK(""http://evil.example"")",,https://example.org/news,news
+estimate_id,quantity,unit,count,per_clip_low,per_clip_mid,per_clip_high,batch_low,batch_mid,batch_high,scaled,scale_factor_low,scale_factor_mid,scale_factor_high,derived,on_site_low,on_site_mid,on_site_high,off_site_low,off_site_mid,off_site_high,published_low,published_mid,published_high,fill,model,sora_proxy,clip,boundary,boundary_shown,boundary_differs,site,factor_ids,not_scaled,notes,method,confidence,unconfirmed,source_id,publisher,date,title,authors,source_url,chain
+model-a,energy,Wh,3,80.0,90.0,100.0,240.0,270.0,300.0,false,,,,false,,,,,,,80 Wh,90 Wh,100 Wh,,Model A,true,"1280×720, 81 frames, 16 fps, 50 steps",gpu+cpu+ram,gpu+cpu+ram,true,,,,"shown at its published boundary, not the facility one: the data file has no site with a PUE",measured,confirmed,,paper,Example Press,2025-09-23,Energy of video models,Ada Lovelace; Alan Turing,https://example.org/paper,paper
+model-b,energy,Wh,3,2.0,2.0,2.0,6.0,6.0,6.0,false,,,,false,,,,,,,,"7,200 J",,single-figure,Model B,false,,gpu,gpu,true,,,,"shown at its published boundary, not the facility one: the data file has no site with a PUE",measured,partial,,news,Daily News,2025-10,"'=HYPERLINK(""http://evil.example"")",,https://example.org/news,news > paper
+water-c,water,mL,3,250.0,500.0,1000.0,750.0,1500.0,3000.0,false,,,,false,,,,,,,0.25 L,,1 L,geometric-mean,Model C,false,,unknown,unknown,false,,,,,back-of-envelope,unconfirmed,published: the units are inferred from context,news,Daily News,2025-10,"'=HYPERLINK(""http://evil.example"")",,https://example.org/news,news
 """
 
 
@@ -248,8 +254,13 @@ def test_compare_json_is_exact(runner: CliRunner, mini: Path) -> None:
         "scenario": MINI_SCENARIO,
         "boundaries_differ": True,
         "not_given": [
-            {"estimate_id": "water-c", "reason": "the source published no energy figure"}
+            {
+                "estimate_id": "water-c",
+                "quantity": "energy",
+                "reason": "the source published no energy figure",
+            }
         ],
+        "step_sources": {"news": NEWS, "paper": PAPER},
         "spread": {
             "ratio": 50.0,
             "lowest": {"estimate_id": "model-b", "low": 2.0},

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -210,11 +211,26 @@ def test_the_reference_clip_itself_scales_by_exactly_one(
     clip = Clip(width=width, height=height, frames=frames, fps=fps)
     moved = type(base)(**{**base.__dict__, "applies_to": type(base.applies_to)(
         model=base.applies_to.model, sora_proxy=True, clip=clip)})  # fmt: skip
-    request = ClipRequest(duration_s=frames / fps, width=width, height=height, fps=fps)
-    derivation = model(catalog, boundary="as-published", request=request).energy(moved)
-    assert derivation.scale_factor is not None
-    for case in derivation.scale_factor:
-        assert math.isclose(case, 1.0, rel_tol=1e-9)
+    for request in (
+        ClipRequest(duration_s=frames / fps, width=width, height=height, fps=fps),
+        ClipRequest(duration_s=frames / fps, width=width, height=height),  # at its own fps
+    ):
+        derivation = model(catalog, boundary="as-published", request=request).energy(moved)
+        # Factor 1: no scaling step, no "scaled" flag, the figure exactly as published.
+        assert derivation.scale_factor is None and not derivation.not_scaled
+        assert derivation.per_clip == moved.values
+        assert "scale" not in [step.kind for step in derivation.steps]
+
+
+def test_a_ratio_of_one_is_a_factor_of_exactly_one() -> None:
+    assert exponent_factor(1.0, Range(1.5, 1.74, 2.0)) == Range(1.0, 1.0, 1.0)
+
+
+def test_a_stored_duration_rounded_to_the_millisecond_is_the_same_clip() -> None:
+    shipped = load_catalog(default_sources_path())
+    ltx = estimate(shipped, "hf-ltx-video-0.9.7")  # 121 frames at 24 fps, stored as 5.042 s
+    derivation = model(shipped, boundary="as-published", request=ClipRequest(duration_s=5.042))
+    assert derivation.energy(ltx).per_clip == ltx.values
 
 
 @settings(max_examples=40, deadline=None)
@@ -247,8 +263,8 @@ def test_every_steps_list_recomputes_to_the_printed_figures(
     for row in clip_results(shipped, scenario).rows:
         steps = row.derivation.steps
         check_steps(steps)
-        assert steps[-1].role == "batch" and steps[-1].value == row.batch
-        assert [s.value for s in steps if s.role == "per_clip"] == [row.per_clip]
+        assert "batch" in steps[-1].roles and steps[-1].value == row.batch
+        assert [s.value for s in steps if "per_clip" in s.roles] == [row.per_clip]
         for value in (*row.per_clip, *row.batch):
             assert value >= 0 and math.isfinite(value)
         split = row.derivation.water_split
@@ -268,9 +284,19 @@ def test_resolutions(text: str, expected: tuple[int, int]) -> None:
     assert parse_resolution(text) == expected
 
 
-@pytest.mark.parametrize("text", ["4k", "720", "0x10", "x", "99999x10", "-1x5"])
-def test_bad_resolutions_name_the_choices(text: str) -> None:
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("4k", "choose one of: 480p, 720p, 1080p, or WxH (e.g. 1280x720)"),
+        ("720", "choose one of: 480p, 720p, 1080p"),
+        ("x", "choose one of"),
+        ("-1x5", "choose one of"),
+        ("0x10", "each side must be 16 to 16,384 pixels"),
+        ("99999x10", "each side must be 16 to 16,384 pixels"),
+    ],
+)
+def test_bad_resolutions_name_the_choices(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
         parse_resolution(text)
 
 
@@ -320,15 +346,17 @@ def test_issue_example_water_is_on_site_plus_off_site_with_steps() -> None:
     assert document["scenario"]["site"]["id"] == "arizona"
     energy_only = {row["estimate_id"] for row in document["rows"] if row["quantity"] == "energy"}
     derived = {row["estimate_id"]: row for row in document["rows"] if row["derived"]}
-    not_derived = {entry["estimate_id"] for entry in document["not_derived"]}
+    not_derived = {
+        entry["estimate_id"] for entry in document["not_given"] if entry["quantity"] == "water"
+    }
     assert energy_only == set(derived) | not_derived and derived
     for row in derived.values():
         split = row["water_split"]
         for case in ("low", "mid", "high"):
             assert row["per_clip"][case] == split["on_site"][case] + split["off_site"][case]
         steps = row["steps"]
-        assert steps[-1]["role"] == "batch" and steps[-1]["value"] == row["batch"]
-        per_clip = [step["value"] for step in steps if step["role"] == "per_clip"]
+        assert "batch" in steps[-1]["roles"] and steps[-1]["value"] == row["batch"]
+        per_clip = [step["value"] for step in steps if "per_clip" in step["roles"]]
         assert per_clip == [row["per_clip"]]
     for row in document["rows"]:
         assert row["steps"][0]["kind"] == "claim"
@@ -377,17 +405,18 @@ def test_site_names_ignore_case() -> None:
     assert document["scenario"]["site"]["id"] == "arizona"
 
 
-def test_fps_alone_scales_by_frame_rate_and_says_what_is_missing(catalog: Catalog) -> None:
+def test_fps_alone_scales_by_frame_rate_and_says_what_is_missing() -> None:
     ltx = load_catalog(default_sources_path())
     derivation = model(ltx, boundary="as-published", request=ClipRequest(fps=24)).energy(
         estimate(ltx, "hf-ltx-video-0.9.7")
     )
-    assert derivation.scale_factor == Range.single(1.0)  # 121 frames at 24 fps already
+    assert derivation.scale_factor is None  # 121 frames at 24 fps already: nothing to scale
+    assert derivation.per_clip == estimate(ltx, "hf-ltx-video-0.9.7").values
     hfblog = model(ltx, boundary="as-published", request=ClipRequest(fps=24)).energy(
         estimate(ltx, "hfblog-wan21-1.3b-480p")
     )
     assert hfblog.not_scaled == (
-        "not scaled to the frame rate: the source's clip duration or frame rate is unknown",
+        "not scaled to the frame rate: the source's clip duration is unknown",
     )
 
 
@@ -438,17 +467,62 @@ def test_csv_rows_name_the_site_and_factors_and_sources_list_what_factors_cite()
     assert "li-arizona-pue (factor)" in invoke("sources").stdout
 
 
+def test_explain_tree_shows_shared_steps_once_and_names_branch_inputs() -> None:
+    out = invoke("explain", "mlenergy-wan21-1.3b", "--site", "arizona").stdout
+    assert "1–4. as in the energy branch above" in out
+    assert "on-site water: whole-server energy × WUE (arizona) (of step 3)" in out
+    assert "off-site water: facility energy × EWIF (arizona) (of step 4)" in out
+    assert "water: on-site + off-site" in out and "[steps 5 + 6]" in out
+    assert "confidence: confirmed" in out
+
+
+def test_explain_shows_the_estimates_own_doubts() -> None:
+    out = invoke("explain", "cnet-90wh").stdout
+    assert "as published, GPU+CPU+RAM?" in out and "not confirmed: " in out
+    document = json.loads(invoke("explain", "sora-650ml-ratio", "-f", "json").stdout)
+    assert document["confidence"] == "unconfirmed" and document["unconfirmed"]
+    assert document["derivations"][0]["steps"][0]["label"].startswith(
+        "as published, boundary unknown"
+    )
+    assert "techdrops-sora" in document["step_sources"]
+
+
+def test_water_steps_state_the_unit_of_their_factor() -> None:
+    document = json.loads(
+        invoke(
+            "explain",
+            "hf-wan21-1.3b-720p",
+            "--energy-unit",
+            "J",
+            "--water-unit",
+            "gal",
+            "-f",
+            "json",
+        ).stdout
+    )
+    water = next(d for d in document["derivations"] if d["derived"])
+    on_site = next(step for step in water["steps"] if "on_site" in step["roles"])
+    assert on_site["factor_unit"] == "gal/J"
+    assert on_site["factor_text"].startswith("0.55 L/kWh")
+    assert math.isclose(on_site["factor"]["mid"], 0.55 / 3.785411784 / 3.6e6, rel_tol=1e-12)
+
+
 def test_explain_unknown_id_lists_the_ids() -> None:
     result = invoke("explain", "nope")
     assert result.exit_code == 2 and "hf-wan21-1.3b-720p" in result.stderr
 
 
-def test_compare_marks_mixed_boundaries_as_published() -> None:
+def test_compare_marks_the_rows_whose_boundary_differs() -> None:
     result = invoke("compare", "--boundary", "as-published")
     assert result.exit_code == 0
-    assert "≠: these figures were measured within different boundaries" in result.stdout
+    assert "≠: measured within another boundary than most rows (GPU+CPU+RAM)" in result.stdout
     document = json.loads(invoke("compare", "--boundary", "as-published", "-f", "json").stdout)
     assert document["boundaries_differ"] is True
+    for row in document["rows"]:
+        assert row["boundary_differs"] == (row["boundary_shown"] != "gpu+cpu+ram")
+    converted = json.loads(invoke("compare", "--boundary", "server", "-f", "json").stdout)
+    marked = {row["estimate_id"] for row in converted["rows"] if row["boundary_differs"]}
+    assert marked == {"wsj-20-110wh", "lebigdata-wsj-20-100wh"}  # unknown: not converted
 
 
 def test_compare_water_includes_derived_and_published_figures() -> None:
