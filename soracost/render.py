@@ -504,7 +504,7 @@ def sources_view(catalog: Catalog) -> RenderableType:
     table.add_column("ID", style="bold", no_wrap=True)
     table.add_column("Citation")
     table.add_column("Confidence")
-    table.add_column("Covers")
+    table.add_column("Covers", overflow="fold")
     for source in catalog.sources.values():
         citation = Text(source.citation, overflow="fold")
         if source.url:
