@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from fractions import Fraction
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -43,6 +44,44 @@ class UnitProblem(ValueError):
     """A unit or quantity text is unusable; the message says why in one line."""
 
 
+# The units soracost meets on every run, by their exact definitions in SI base units
+# (joules, cubic metres). Checking and converting these needs no pint: importing pint
+# and building its registry is most of a run's start-up. Anything else goes to pint, and a
+# test checks this table against pint for every pair.
+_EXACT: dict[str, tuple[Quantity, Fraction]] = {
+    "J": ("energy", Fraction(1)),
+    "kJ": ("energy", Fraction(10**3)),
+    "MJ": ("energy", Fraction(10**6)),
+    "GJ": ("energy", Fraction(10**9)),
+    "Wh": ("energy", Fraction(3600)),
+    "kWh": ("energy", Fraction(3600 * 10**3)),
+    "MWh": ("energy", Fraction(3600 * 10**6)),
+    "GWh": ("energy", Fraction(3600 * 10**9)),
+    "TWh": ("energy", Fraction(3600 * 10**12)),
+    "mL": ("water", Fraction(1, 10**6)),
+    "L": ("water", Fraction(1, 10**3)),
+    "kL": ("water", Fraction(1)),
+    "gal": ("water", Fraction(3785411784, 10**12)),  # the US gallon, 231 cubic inches
+}
+
+
+def _exact_ratio(from_unit: str, to_unit: str) -> float | None:
+    """``from_unit`` in ``to_unit`` from the exact table (also ``A/B`` in ``C/D``, names
+    possibly parenthesised), rounded once; ``None`` if a unit is not in the table."""
+
+    def scale(name: str) -> Fraction | None:
+        parts = [part.strip() for part in name.replace("(", "").replace(")", "").split("/")]
+        if not all(part in _EXACT for part in parts) or len(parts) > 2:
+            return None
+        value = _EXACT[parts[0]][1]
+        return value / _EXACT[parts[1]][1] if len(parts) == 2 else value
+
+    source, target = scale(from_unit), scale(to_unit)
+    if source is None or target is None:
+        return None
+    return float(source / target)
+
+
 @cache
 def registry() -> pint.UnitRegistry[Any]:
     """The application's single pint registry, built on first use."""
@@ -59,11 +98,18 @@ def check_unit(text: str, quantity: Quantity) -> str:
     Raises :class:`UnitProblem` for an unknown unit, an offset unit (degC) or a unit
     of another dimension.
     """
-    import pint
-
     name = text.strip()
+    if name in _EXACT:
+        if _EXACT[name][0] == quantity:
+            return name
+        raise UnitProblem(
+            f"{name!r} is not a unit of {quantity}: {quantity} needs {_NOUN[quantity]} "
+            f"unit such as {_EXAMPLES[quantity]}"
+        )
     if "#" in name:  # pint would silently drop everything after it
         raise UnitProblem(f"unreadable unit {name!r}")
+    import pint
+
     if not name:
         raise UnitProblem(f"no unit given (expected a unit of {quantity}: {_EXAMPLES[quantity]})")
     ureg = registry()
@@ -126,6 +172,9 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
     """
     if from_unit == to_unit:
         return 1.0
+    exact = _exact_ratio(from_unit, to_unit)
+    if exact is not None:
+        return exact
     ureg = registry()
     factor = float(ureg.Quantity(1.0, from_unit).to(to_unit).magnitude)  # may overflow
     if not math.isfinite(factor):
@@ -160,8 +209,6 @@ def parse_water_intensity(text: str) -> tuple[float, str]:
     The unit must be a volume per energy (L/kWh, gal/kWh, mL/Wh…). Raises
     :class:`UnitProblem` otherwise.
     """
-    import pint
-
     match = _NUMBER_THEN_UNIT.match(text)
     if match is None or match.group("unit") is None:
         raise UnitProblem(f"{text!r} is not a number followed by a unit (e.g. '0.14 L/kWh')")
@@ -169,6 +216,16 @@ def parse_water_intensity(text: str) -> tuple[float, str]:
         raise UnitProblem(f"{text!r} is negative; a water factor cannot be")
     value = float(match.group("number").replace(",", "") + (match.group("exponent") or ""))
     name = match.group("unit").strip()
+    parts = [part.strip() for part in name.split("/")]
+    if (
+        len(parts) == 2
+        and parts[0] in _EXACT
+        and parts[1] in _EXACT
+        and (_EXACT[parts[0]][0], _EXACT[parts[1]][0]) == ("water", "energy")
+    ):
+        return value, name
+    import pint
+
     ureg = registry()
     try:
         unit = ureg.Unit(name)

@@ -49,6 +49,19 @@ def test_machine_formats_never_load_rich() -> None:
         assert "rich" not in loaded, args
 
 
+def test_the_default_run_needs_no_pint() -> None:
+    # pint's import and registry are most of a run's start-up: the units of every day
+    # (Wh, J, mL, gal, L/kWh…) are checked and converted from an exact table instead.
+    for args in ("['clip', '--count', '10']", "['compare']", "['explain', 'mlenergy-wan21-1.3b']"):
+        loaded = modules_after(
+            "import contextlib, io\n"
+            "from soracost.cli import app\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    app({args}, standalone_mode=False)"
+        )
+        assert "pint" not in loaded, args
+
+
 def test_python_dash_m_runs_the_same_app() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "soracost", "--version"],

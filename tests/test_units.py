@@ -76,3 +76,25 @@ def test_conversion_factors_match_exact_definitions(
     source: str, target: str, factor: float
 ) -> None:
     assert conversion_factor(source, target) == pytest.approx(factor, rel=1e-12)
+
+
+def test_the_exact_unit_table_agrees_with_pint() -> None:
+    import pint
+
+    from soracost.units import _EXACT
+
+    ureg = pint.UnitRegistry()
+    names = list(_EXACT)
+    for a in names:
+        assert check_unit(a, _EXACT[a][0]) == a
+        for b in names:
+            if _EXACT[a][0] != _EXACT[b][0]:
+                with pytest.raises(UnitProblem):
+                    check_unit(a, _EXACT[b][0])
+                continue
+            expected = float(ureg.Quantity(1.0, a).to(b).magnitude)
+            assert conversion_factor(a, b) == pytest.approx(expected, rel=1e-15), (a, b)
+    assert conversion_factor("L/kWh", "(mL)/(Wh)") == 1.0
+    assert conversion_factor("gal/MWh", "L/kWh") == pytest.approx(
+        float(ureg.Quantity(1.0, "gal/MWh").to("L/kWh").magnitude), rel=1e-15
+    )
