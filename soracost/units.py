@@ -2,8 +2,10 @@
 
 Units live in the data as their sources wrote them ("90 Wh", "0.17 gal", "3.4 MJ").
 They are parsed and checked for dimension when data loads, and converted to the
-user's chosen unit only when results are computed. pint is imported on first use,
-never at import time: building its registry is the single most expensive step of a run.
+user's chosen unit only when results are computed. The units met on every run are
+checked and converted from a table of their exact definitions; pint, whose import and
+registry were most of a run's start-up, is imported only for other units, never at
+import time.
 """
 
 from __future__ import annotations
