@@ -236,6 +236,12 @@ ForceOption = Annotated[
 ]
 
 
+CountOption = Annotated[
+    int,
+    typer.Option("--count", "-n", min=1, max=10**15, help="Number of clips in the batch."),
+]
+
+
 class BoundaryOption(str, Enum):
     """How energy is shown: as each source published it, or lifted to one boundary."""
 
@@ -362,7 +368,6 @@ def _units(energy_unit: str, water_unit: str) -> Units:
 
 
 def _scenario(
-    catalog: Catalog,
     *,
     count: int,
     units: Units,
@@ -373,9 +378,10 @@ def _scenario(
     site: str | None,
     boundary: BoundaryOption,
 ) -> Scenario:
-    """The user's scenario, with --resolution, --site and --model checked (exit 2 if bad)."""
+    """The user's scenario, with --resolution checked (exit 2 if bad); --site and --model
+    are checked by the model when it uses them."""
     from soracost.footprint import ClipRequest, parse_resolution
-    from soracost.model import Scenario, resolve_site, select_estimates
+    from soracost.model import Scenario
 
     width = height = None
     if resolution is not None:
@@ -383,8 +389,6 @@ def _scenario(
             width, height = parse_resolution(resolution)
         except ValueError as exc:
             raise UsageProblem(f"--resolution: {exc}") from None
-    resolve_site(catalog, site)
-    select_estimates(catalog, model)
     return Scenario(
         count=count,
         units=units,
@@ -487,16 +491,7 @@ def _stdout_errors() -> Iterator[None]:
 
 @app.command()
 def clip(
-    count: Annotated[
-        int,
-        typer.Option(
-            "--count",
-            "-n",
-            min=1,
-            max=10**15,
-            help="Number of clips in the batch.",
-        ),
-    ] = 1,
+    count: CountOption = 1,
     duration: DurationOption = None,
     resolution: ResolutionOption = None,
     fps: FpsOption = None,
@@ -531,7 +526,6 @@ def clip(
     catalog = _load(sources)
     units = _units(energy_unit, water_unit)
     scenario = _scenario(
-        catalog,
         count=count,
         units=units,
         duration=duration,
@@ -593,7 +587,6 @@ def compare(
     catalog = _load(sources)
     units = _units(energy_unit, water_unit)
     scenario = _scenario(
-        catalog,
         count=1,
         units=units,
         duration=duration,
@@ -613,7 +606,7 @@ def compare(
         force,
         f"{len(rows)} rows",
         table=lambda render: render.compare_view(
-            results, chosen, scenario, widest, bar_width=_bar_width(output), catalog=catalog
+            results, chosen, scenario, widest, catalog, bar_width=_bar_width(output)
         ),
         csv=lambda export: export.rows_csv(rows),
         json=lambda export: export.compare_json(catalog, results, chosen, scenario, widest),
@@ -625,9 +618,7 @@ def explain(
     estimate_id: Annotated[
         str, typer.Argument(metavar="ID", help="The estimate to explain (see 'soracost clip').")
     ],
-    count: Annotated[
-        int, typer.Option("--count", "-n", min=1, max=10**15, help="Number of clips.")
-    ] = 1,
+    count: CountOption = 1,
     duration: DurationOption = None,
     resolution: ResolutionOption = None,
     fps: FpsOption = None,
@@ -662,7 +653,6 @@ def explain(
         raise UsageProblem(f"no estimate has id {estimate_id!r}; ids: {known}")
     units = _units(energy_unit, water_unit)
     scenario = _scenario(
-        catalog,
         count=count,
         units=units,
         duration=duration,

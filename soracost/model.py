@@ -189,11 +189,7 @@ def _row(
         count=count,
         derivation=derivation,
         site=site.id
-        if site
-        and any(
-            step.kind in ("boundary", "water") and step.factor_id in site.factors.values()
-            for step in derivation.steps
-        )
+        if site and any(step.factor_id in site.factors.values() for step in derivation.steps)
         else None,
     )
 
@@ -250,14 +246,19 @@ def clip_results(catalog: Catalog, scenario: Scenario, only: str | None = None) 
 
 def _mark_boundaries(rows: list[ResultRow], asked: BoundaryChoice) -> list[ResultRow]:
     """Set ``boundary_differs`` on each quantity's rows (see :class:`ResultRow`)."""
-    marked = []
-    for row in rows:
-        peers = [other.derivation.boundary for other in rows if other.quantity == row.quantity]
-        common = max(sorted(set(peers)), key=peers.count)  # the boundary most rows share
-        expected = common if asked == "as-published" else asked
-        differs = len(set(peers)) > 1 and row.derivation.boundary != expected
-        marked.append(replace(row, boundary_differs=differs))
-    return marked
+    expected: dict[Quantity, str | None] = {}
+    for quantity in {row.quantity for row in rows}:
+        shown = [row.derivation.boundary for row in rows if row.quantity == quantity]
+        common = max(sorted(set(shown)), key=shown.count)  # the boundary most rows share
+        mixed = len(set(shown)) > 1
+        expected[quantity] = (common if asked == "as-published" else asked) if mixed else None
+    return [
+        replace(
+            row,
+            boundary_differs=expected[row.quantity] not in (None, row.derivation.boundary),
+        )
+        for row in rows
+    ]
 
 
 def clip_rows(catalog: Catalog, scenario: Scenario) -> list[ResultRow]:

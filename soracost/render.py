@@ -279,21 +279,21 @@ def compare_view(
     quantity: str,
     scenario: Scenario,
     spread: Spread | None,
+    catalog: Catalog,
     bar_width: int = 26,
-    catalog: Catalog | None = None,
 ) -> RenderableType:
     """The ``compare`` table: one quantity's estimates sorted, with log-scale range bars."""
     rows = results.rows
     footnotes = _Footnotes()
     unit = scenario.units.of(quantity)  # type: ignore[arg-type]
-    title = f"{quantity.capitalize()} per clip, every source side by side ({unit})"
-    if catalog is not None:
-        title += "\n" + describe_scenario(catalog, scenario)
+    title = (
+        f"{quantity.capitalize()} per clip, every source side by side ({unit})\n"
+        + describe_scenario(catalog, scenario)
+    )
     if not rows:
         message = Text(f"{title}\nNo {quantity} figure can be given for these options.\n")
         return Group(message, _notes_for(results))
     axis = log_axis([value for row in rows for value in row.per_clip])
-    shown = {row.derivation.boundary for row in rows}
     table = Table(title=title, show_lines=True)
     table.add_column("Source")
     table.add_column("Applies to")
@@ -335,7 +335,7 @@ def compare_view(
     legend = Text()
     if any(row.boundary_differs for row in rows):
         if scenario.boundary == "as-published":
-            common = max(sorted(shown), key=[row.derivation.boundary for row in rows].count)
+            common = next(row.derivation.boundary for row in rows if not row.boundary_differs)
             why = (
                 f"measured within another boundary than most rows "
                 f"({BOUNDARY_LABELS[common]}); not like for like. "  # type: ignore[index]
@@ -355,7 +355,7 @@ def compare_view(
         )
     parts += [
         legend,
-        _factors_used(catalog, rows, footnotes) if catalog is not None else Text(),
+        _factors_used(catalog, rows, footnotes),
         _notes_for(results),
         _notes(rows),
         Text("\nSources", style="bold"),

@@ -67,6 +67,7 @@ _EXACT: dict[str, tuple[Quantity, Fraction]] = {
 }
 
 
+@cache
 def _exact_ratio(from_unit: str, to_unit: str) -> float | None:
     """``from_unit`` in ``to_unit`` from the exact table (also ``A/B`` in ``C/D``, names
     possibly parenthesised), rounded once; ``None`` if a unit is not in the table."""
