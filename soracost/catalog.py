@@ -30,7 +30,7 @@ from soracost.records import (
     Estimate,
     Source,
 )
-from soracost.units import QUANTITIES, Quantity, parse_amount
+from soracost.units import PUBLISHED_QUANTITIES, Quantity, parse_amount
 from soracost.yamldoc import LocatedDict, decode, parse, read_bytes
 
 SCHEMA_VERSION = 1
@@ -160,7 +160,7 @@ def _estimate(item: Fields, sources: dict[str, Source]) -> Estimate:
     }  # fmt: skip
     item.reject_unknown(allowed)
     estimate_id = item.identifier()
-    quantity: Quantity = item.choice("quantity", QUANTITIES)  # type: ignore[assignment]
+    quantity: Quantity = item.choice("quantity", PUBLISHED_QUANTITIES)  # type: ignore[assignment]
     filled, unit, published, fill = read_cases(
         item,
         lambda text: parse_amount(text, quantity),

@@ -26,7 +26,7 @@ from soracost.errors import (
     SoracostError,
     UsageProblem,
 )
-from soracost.model import DEFAULT_ENERGY_UNIT, DEFAULT_WATER_UNIT
+from soracost.model import DEFAULT_CARBON_UNIT, DEFAULT_ENERGY_UNIT, DEFAULT_WATER_UNIT
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -171,6 +171,7 @@ class QuantityChoice(str, Enum):
 
     energy = "energy"
     water = "water"
+    carbon = "carbon"
 
 
 def _unit_callback(quantity: str) -> Any:
@@ -213,6 +214,23 @@ WaterUnitOption = Annotated[
         help="Unit for water: any volume unit pint knows (mL, L, gal, tsp, cup…).",
         callback=_unit_callback("water"),
         metavar="UNIT",
+    ),
+]
+CarbonUnitOption = Annotated[
+    str,
+    typer.Option(
+        "--carbon-unit",
+        help="Unit for carbon (CO2-equivalent mass): gCO2e, kgCO2e, tCO2e, or any mass unit.",
+        callback=_unit_callback("carbon"),
+        metavar="UNIT",
+    ),
+]
+CarbonOption = Annotated[
+    bool,
+    typer.Option(
+        "--carbon",
+        help="Add carbon (gCO2e, location-based): facility energy × the --site's grid "
+        "carbon intensity.",
     ),
 ]
 FormatOption = Annotated[
@@ -361,10 +379,10 @@ def _load(sources: Path | None) -> Catalog:
         raise
 
 
-def _units(energy_unit: str, water_unit: str) -> Units:
+def _units(energy_unit: str, water_unit: str, carbon_unit: str = DEFAULT_CARBON_UNIT) -> Units:
     from soracost.model import Units
 
-    return Units(energy=energy_unit, water=water_unit)
+    return Units(energy=energy_unit, water=water_unit, carbon=carbon_unit)
 
 
 def _scenario(
@@ -377,6 +395,7 @@ def _scenario(
     model: str | None,
     site: str | None,
     boundary: BoundaryOption,
+    carbon: bool = False,
 ) -> Scenario:
     """The user's scenario, with --resolution checked (exit 2 if bad); --site and --model
     are checked by the model when it uses them."""
@@ -392,6 +411,7 @@ def _scenario(
     return Scenario(
         count=count,
         units=units,
+        quantities=("energy", "water", "carbon") if carbon else ("energy", "water"),
         request=ClipRequest(duration_s=duration, width=width, height=height, fps=fps),
         boundary=boundary.value,
         site=site,
@@ -498,12 +518,14 @@ def clip(
     model: ModelOption = None,
     site: SiteOption = None,
     boundary: BoundaryChoiceOption = BoundaryOption.facility,
+    carbon: CarbonOption = False,
     format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     force: ForceOption = False,
     sources: SourcesOption = None,
     energy_unit: EnergyUnitOption = DEFAULT_ENERGY_UNIT,
     water_unit: WaterUnitOption = DEFAULT_WATER_UNIT,
+    carbon_unit: CarbonUnitOption = DEFAULT_CARBON_UNIT,
 ) -> None:
     """Electricity and water per clip and for a batch of COUNT clips, source by source.
 
@@ -524,7 +546,7 @@ def clip(
     from soracost.model import clip_results
 
     catalog = _load(sources)
-    units = _units(energy_unit, water_unit)
+    units = _units(energy_unit, water_unit, carbon_unit)
     scenario = _scenario(
         count=count,
         units=units,
@@ -534,6 +556,7 @@ def clip(
         model=model,
         site=site,
         boundary=boundary,
+        carbon=carbon,
     )
     results = clip_results(catalog, scenario)
     rows = results.rows
@@ -565,6 +588,7 @@ def compare(
     sources: SourcesOption = None,
     energy_unit: EnergyUnitOption = DEFAULT_ENERGY_UNIT,
     water_unit: WaterUnitOption = DEFAULT_WATER_UNIT,
+    carbon_unit: CarbonUnitOption = DEFAULT_CARBON_UNIT,
 ) -> None:
     """Every figure of one quantity side by side, sorted, with the spread between them.
 
@@ -582,10 +606,12 @@ def compare(
 
       soracost compare --format csv --output compare.csv
     """
+    from dataclasses import replace
+
     from soracost.model import compare_results, spread
 
     catalog = _load(sources)
-    units = _units(energy_unit, water_unit)
+    units = _units(energy_unit, water_unit, carbon_unit)
     scenario = _scenario(
         count=1,
         units=units,
@@ -597,6 +623,7 @@ def compare(
         boundary=boundary,
     )
     chosen = quantity.value
+    scenario = replace(scenario, quantities=(chosen,))  # type: ignore[arg-type]
     results = compare_results(catalog, scenario, chosen)  # type: ignore[arg-type]
     rows = results.rows
     widest = spread(rows)
@@ -624,12 +651,14 @@ def explain(
     fps: FpsOption = None,
     site: SiteOption = None,
     boundary: BoundaryChoiceOption = BoundaryOption.facility,
+    carbon: CarbonOption = False,
     format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     force: ForceOption = False,
     sources: SourcesOption = None,
     energy_unit: EnergyUnitOption = DEFAULT_ENERGY_UNIT,
     water_unit: WaterUnitOption = DEFAULT_WATER_UNIT,
+    carbon_unit: CarbonUnitOption = DEFAULT_CARBON_UNIT,
 ) -> None:
     """Every step behind one estimate's figures, for the current options.
 
@@ -651,7 +680,7 @@ def explain(
     if estimate_id not in {estimate.id for estimate in catalog.estimates}:
         known = ", ".join(estimate.id for estimate in catalog.estimates)
         raise UsageProblem(f"no estimate has id {estimate_id!r}; ids: {known}")
-    units = _units(energy_unit, water_unit)
+    units = _units(energy_unit, water_unit, carbon_unit)
     scenario = _scenario(
         count=count,
         units=units,
@@ -661,6 +690,7 @@ def explain(
         model=None,
         site=site,
         boundary=boundary,
+        carbon=carbon,
     )
     results = clip_results(catalog, scenario, only=estimate_id)
     rows = results.rows

@@ -14,9 +14,18 @@ from typing import Any
 
 from soracost import __version__
 from soracost.footprint import Step
-from soracost.model import ResultRow, Results, Scenario, Spread, resolve_site
+from soracost.model import CARBON_NOTE, ResultRow, Results, Scenario, Spread, resolve_site
 from soracost.ranges import Range
-from soracost.records import CASES, FILLS, SITE_FACTORS, Catalog, Clip, Factor, Source
+from soracost.records import (
+    CASES,
+    FILLS,
+    OPTIONAL_SITE_FACTORS,
+    SITE_FACTORS,
+    Catalog,
+    Clip,
+    Factor,
+    Source,
+)
 
 ROW_COLUMNS: tuple[str, ...] = (
     "estimate_id",
@@ -255,6 +264,9 @@ def rows_csv(rows: Sequence[ResultRow]) -> str:
     return _csv(ROW_COLUMNS, (row_record(row) for row in rows))
 
 
+CARBON_BASIS = {"accounting": "location-based", "note": CARBON_NOTE}
+
+
 def scenario_json(catalog: Catalog, scenario: Scenario) -> dict[str, Any]:
     """What the figures are for: the requested clip, boundary, site and model."""
     site = resolve_site(catalog, scenario.site)
@@ -271,6 +283,8 @@ def scenario_json(catalog: Catalog, scenario: Scenario) -> dict[str, Any]:
         if site is None
         else {"id": site.id, "name": site.name, "kind": site.kind, "default": site.default},
         "model": scenario.model,
+        "quantities": list(scenario.quantities),
+        "carbon_basis": CARBON_BASIS if "carbon" in scenario.quantities else None,
     }
 
 
@@ -298,7 +312,7 @@ def clip_json(catalog: Catalog, results: Results, scenario: Scenario) -> str:
     units = scenario.units
     document.update(
         count=scenario.count,
-        units={"energy": units.energy, "water": units.water},
+        units={quantity: units.of(quantity) for quantity in scenario.quantities},
         scenario=scenario_json(catalog, scenario),
         rows=[row_json(row) for row in results.rows],
         not_given=_not_given_json(results.missing),
@@ -419,15 +433,18 @@ def _factor_json(catalog: Catalog, factor: Factor) -> dict[str, Any]:
     }
 
 
+_SITE_KINDS = ("pue", "wue_onsite", "ewif_offsite", "carbon_intensity")
 SITE_COLUMNS: tuple[str, ...] = (
     "site_id", "name", "kind", "default",
-    *(f"{kind}_{case}" for kind in ("pue", "wue_onsite", "ewif_offsite") for case in CASES),
-    "pue_source", "wue_onsite_source", "ewif_offsite_source",
+    *(f"{kind}_{case}" for kind in _SITE_KINDS for case in CASES),
+    *(f"{kind}_source" for kind in _SITE_KINDS),
 )  # fmt: skip
+"""Columns of ``sites`` CSV: water factors in L/kWh, carbon intensity in gCO2e/kWh."""
 
 
 def sites_csv(catalog: Catalog) -> str:
-    """``sites`` as CSV text, one line per site (water factors in L/kWh)."""
+    """``sites`` as CSV text, one line per site (water factors in L/kWh, carbon intensity
+    in gCO2e/kWh; empty where a site has none)."""
     records = []
     for site in catalog.sites.values():
         record: dict[str, Any] = {
@@ -436,11 +453,11 @@ def sites_csv(catalog: Catalog) -> str:
             "kind": site.kind,
             "default": site.default,
         }
-        for kind in SITE_FACTORS:
-            factor = catalog.site_factor(site, kind)
+        for kind in (*SITE_FACTORS, *OPTIONAL_SITE_FACTORS):
+            factor = catalog.optional_site_factor(site, kind)
             key = kind.replace("-", "_")
-            record.update(_cases(key, factor.values))
-            record[f"{key}_source"] = factor.source
+            record.update(_cases(key, factor.values if factor else None))
+            record[f"{key}_source"] = factor.source if factor else None
         records.append(record)
     return _csv(SITE_COLUMNS, records)
 
@@ -456,8 +473,8 @@ def sites_json(catalog: Catalog) -> str:
             "default": site.default,
             "note": site.note,
             "factors": {
-                kind: _factor_json(catalog, catalog.site_factor(site, kind))
-                for kind in SITE_FACTORS
+                kind: _factor_json(catalog, catalog.factors[factor_id])
+                for kind, factor_id in site.factors.items()
             },
         }
         for site in catalog.sites.values()

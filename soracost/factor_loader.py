@@ -9,9 +9,11 @@ from __future__ import annotations
 from soracost.cases import read_cases, read_references
 from soracost.fields import Fields
 from soracost.records import (
+    ACCOUNTINGS,
     CONFIDENCES,
     FACTOR_KINDS,
     METHODS,
+    OPTIONAL_SITE_FACTORS,
     SITE_FACTORS,
     SITE_KINDS,
     Factor,
@@ -20,8 +22,10 @@ from soracost.records import (
     Source,
 )
 from soracost.units import (
+    CARBON_INTENSITY_UNIT,
     WATER_INTENSITY_UNIT,
     conversion_factor,
+    parse_carbon_intensity,
     parse_number,
     parse_water_intensity,
 )
@@ -38,9 +42,14 @@ _CEILINGS: dict[str, float] = {
     "pue": 5,
     "wue-onsite": 100,
     "ewif-offsite": 100,
+    "carbon-intensity": 2000,
 }
-"""Upper bounds far above any published value (PUE ≈ 1.1–2, water < 10 L/kWh): a figure
-beyond them is a typo, and would otherwise overflow later, far from its line."""
+"""Upper bounds far above any published value (PUE ≈ 1.1–2, water < 10 L/kWh, a coal
+grid ≈ 1,000 gCO2e/kWh): a figure beyond them is a typo, and would otherwise overflow
+later, far from its line."""
+
+_PER_SITE_KINDS = ("pue", *_WATER_KINDS, "carbon-intensity")
+"""Kinds a catalogue holds one of per site, not one in all."""
 
 
 def read_factors(top: Fields, sources: dict[str, Source]) -> dict[str, Factor]:
@@ -52,7 +61,7 @@ def read_factors(top: Fields, sources: dict[str, Source]) -> dict[str, Factor]:
         if factor.id in factors:
             item.fail("id", f"duplicate id {factor.id!r} (first on line {factors[factor.id].line})")
         factors[factor.id] = factor
-        if factor.kind not in ("pue", *_WATER_KINDS):
+        if factor.kind not in _PER_SITE_KINDS:
             key = (factor.kind, factor.converts_from)
             if key in singletons:
                 what = factor.kind + (
@@ -68,8 +77,8 @@ def read_factors(top: Fields, sources: dict[str, Source]) -> dict[str, Factor]:
 def _factor(item: Fields, sources: dict[str, Source]) -> Factor:
     item.reject_unknown(
         {
-            "id", "kind", "converts_from", "published", "fill", "cases_note", "source", "chain",
-            "see_also", "claim", "method", "confidence", "unconfirmed", "note",
+            "id", "kind", "converts_from", "accounting", "published", "fill", "cases_note",
+            "source", "chain", "see_also", "claim", "method", "confidence", "unconfirmed", "note",
         }
     )  # fmt: skip
     factor_id = item.identifier()
@@ -81,6 +90,9 @@ def _factor(item: Fields, sources: dict[str, Source]) -> Factor:
         )
     if kind != "server-overhead" and converts_from is not None:
         item.fail("converts_from", "only a server-overhead factor converts from a boundary")
+    accounting = item.choice("accounting", ACCOUNTINGS, required=kind == "carbon-intensity")
+    if kind != "carbon-intensity" and accounting is not None:
+        item.fail("accounting", "only a carbon-intensity factor has an accounting basis")
     if kind in _WATER_KINDS:
         values, unit, published, fill = read_cases(
             item,
@@ -89,6 +101,14 @@ def _factor(item: Fields, sources: dict[str, Source]) -> Factor:
         )
         values = values * conversion_factor(unit, WATER_INTENSITY_UNIT)
         unit = WATER_INTENSITY_UNIT
+    elif kind == "carbon-intensity":
+        values, unit, published, fill = read_cases(
+            item,
+            parse_carbon_intensity,
+            "has no unit; write it as the source did, e.g. '0.35 kgCO2e/kWh'",
+        )
+        values = values * conversion_factor(unit, CARBON_INTENSITY_UNIT)
+        unit = CARBON_INTENSITY_UNIT
     else:
         values, unit, published, fill = read_cases(
             item, parse_number, "is a bare number; write it as text, as printed, e.g. '1.14'"
@@ -118,6 +138,7 @@ def _factor(item: Fields, sources: dict[str, Source]) -> Factor:
         confidence=item.choice("confidence", CONFIDENCES),  # type: ignore[arg-type]
         line=item.line,
         converts_from=converts_from,  # type: ignore[arg-type]
+        accounting=accounting,  # type: ignore[arg-type]
         unconfirmed=item.reasons("unconfirmed", allowed=_FACTOR_FIELD_PATHS),
         note=item.text("note", required=False),
     )
@@ -125,7 +146,7 @@ def _factor(item: Fields, sources: dict[str, Source]) -> Factor:
 
 _FACTOR_FIELD_PATHS = (
     "published", "published.low", "published.mid", "published.high", "fill", "cases_note",
-    "source", "chain", "see_also", "claim", "method", "note",
+    "source", "chain", "see_also", "claim", "method", "note", "accounting",
 )  # fmt: skip
 
 
@@ -147,17 +168,24 @@ def read_sites(top: Fields, factors: dict[str, Factor]) -> dict[str, Site]:
 _SITE_KEYS: dict[str, FactorKind] = {key.replace("-", "_"): key for key in SITE_FACTORS}
 """A site's keys for its factors (``wue_onsite``) and the factor kind each must name."""
 
+_OPTIONAL_SITE_KEYS: dict[str, FactorKind] = {"carbon": OPTIONAL_SITE_FACTORS[0]}
+
 
 def _site(item: Fields, factors: dict[str, Factor]) -> Site:
-    item.reject_unknown({"id", "name", "kind", "default", *_SITE_KEYS, "note"})
+    item.reject_unknown(
+        {"id", "name", "kind", "default", *_SITE_KEYS, *_OPTIONAL_SITE_KEYS, "note"}
+    )
     chosen: dict[FactorKind, str] = {}
-    for key, kind in _SITE_KEYS.items():
-        factor_id = item.text(key)
-        assert factor_id is not None
+    for key, kind in (*_SITE_KEYS.items(), *_OPTIONAL_SITE_KEYS.items()):
+        factor_id = item.text(key, required=key in _SITE_KEYS)
+        if factor_id is None:
+            continue
         if factor_id not in factors:
             item.fail(key, f"no factor has id {factor_id!r}")
         if factors[factor_id].kind != kind:
             item.fail(key, f"{factor_id!r} is a {factors[factor_id].kind} factor, not {kind}")
+        if kind == "carbon-intensity" and factors[factor_id].accounting != "location-based":
+            item.fail(key, f"{factor_id!r} is market-based; a site's grid intensity is location-based")
         chosen[kind] = factor_id
     return Site(
         id=item.identifier(),

@@ -12,6 +12,9 @@ Water follows Li et al. ("Making AI Less Thirsty"):
 branch once: a figure published at the facility boundary is divided by PUE for the IT
 branch and used as it is for the off-site branch, never multiplied by PUE again (the
 EcoLogits bug this design avoids).
+
+Carbon is location-based: facility energy × the site's grid carbon intensity (the average
+emissions of the grid where the clips are made, not what the operator bought).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from soracost.records import (
     FactorKind,
     Site,
 )
-from soracost.units import WATER_INTENSITY_UNIT, conversion_factor
+from soracost.units import CARBON_INTENSITY_UNIT, WATER_INTENSITY_UNIT, conversion_factor
 
 BoundaryChoice = Literal["as-published", "server", "facility"]
 BOUNDARY_CHOICES: tuple[BoundaryChoice, ...] = ("as-published", "server", "facility")
@@ -256,6 +259,7 @@ class Model:
         *,
         energy_unit: str,
         water_unit: str,
+        carbon_unit: str = "gCO2e",
         count: int = 1,
         request: ClipRequest | None = None,
         boundary: BoundaryChoice = DEFAULT_BOUNDARY,
@@ -264,6 +268,7 @@ class Model:
         self.catalog = catalog
         self.energy_unit = energy_unit
         self.water_unit = water_unit
+        self.carbon_unit = carbon_unit
         self.count = count
         self.request = request or ClipRequest()
         self.boundary = boundary
@@ -307,6 +312,46 @@ class Model:
                 notes=tuple(_extrapolation(scale)),
             )
         return self._derived_water(estimate)
+
+    def carbon(self, estimate: Estimate) -> Derivation | str:
+        """Location-based emissions per clip and per batch, in ``carbon_unit``: facility
+        energy × the site's grid carbon intensity; or a one-line reason there are none."""
+        if estimate.quantity != "energy":
+            return "the source published no energy figure"
+        if self.site is None:
+            return "no carbon derived: the data file has no sites"
+        intensity = self.catalog.optional_site_factor(self.site, "carbon-intensity")
+        if intensity is None:
+            return f"no carbon derived: site {self.site.id!r} has no grid carbon intensity"
+        build = _Builder()
+        scaled, scale, not_scaled = self._claim_and_scale(build, estimate, self.energy_unit)
+        facility = self._facility_energy(build, estimate, scaled)
+        if isinstance(facility, str):
+            return f"no carbon derived: {facility}"
+        per_energy = conversion_factor(
+            CARBON_INTENSITY_UNIT, f"({self.carbon_unit})/({self.energy_unit})"
+        )
+        total = build.multiply(
+            facility,
+            intensity.values * per_energy,
+            kind="carbon",
+            label=f"carbon: facility energy × grid carbon intensity ({self.site.id}, "
+            "location-based)",
+            unit=self.carbon_unit,
+            source=intensity,
+            factor_text=_factor_text(intensity),
+            factor_unit=f"{self.carbon_unit}/{self.energy_unit}",
+        )
+        self._finish(build, total)
+        return Derivation(
+            steps=tuple(build.steps),
+            unit=self.carbon_unit,
+            scale_factor=scale,
+            not_scaled=not_scaled,
+            boundary="facility",
+            notes=tuple(_extrapolation(scale)),
+            derived_water=False,
+        )
 
     # --- steps shared by energy and water -------------------------------------------
 

@@ -14,10 +14,20 @@ from soracost.errors import DataError, UsageProblem
 from soracost.footprint import DEFAULT_BOUNDARY, BoundaryChoice, ClipRequest, Derivation, Model
 from soracost.ranges import Range
 from soracost.records import Catalog, Estimate, Site, Source
-from soracost.units import QUANTITIES, Quantity
+from soracost.units import PUBLISHED_QUANTITIES, Quantity
 
 DEFAULT_ENERGY_UNIT = "Wh"
 DEFAULT_WATER_UNIT = "mL"
+DEFAULT_CARBON_UNIT = "gCO2e"
+
+CARBON_NOTE = (
+    "carbon: location-based, facility energy × the average grid carbon intensity where the "
+    "clips are made (the site's). Not comparable with market-based figures, which subtract "
+    "the clean energy an operator buys: Google's 0.03 gCO2e per Gemini text prompt is "
+    "reported to be one."
+)
+"""Said wherever carbon figures are shown: what they count, and what they cannot be
+compared with."""
 
 
 @dataclass(frozen=True)
@@ -26,10 +36,11 @@ class Units:
 
     energy: str = DEFAULT_ENERGY_UNIT
     water: str = DEFAULT_WATER_UNIT
+    carbon: str = DEFAULT_CARBON_UNIT
 
     def of(self, quantity: Quantity) -> str:
         """The unit in which ``quantity`` is reported."""
-        return self.energy if quantity == "energy" else self.water
+        return {"energy": self.energy, "water": self.water, "carbon": self.carbon}[quantity]
 
 
 @dataclass(frozen=True)
@@ -39,7 +50,7 @@ class Scenario:
 
     count: int = 1
     units: Units = Units()
-    quantities: tuple[Quantity, ...] = QUANTITIES
+    quantities: tuple[Quantity, ...] = PUBLISHED_QUANTITIES
     request: ClipRequest = field(default_factory=ClipRequest)
     boundary: BoundaryChoice = DEFAULT_BOUNDARY
     site: str | None = None
@@ -84,8 +95,9 @@ class ResultRow:
 
     @property
     def derived(self) -> bool:
-        """Water computed from the estimate's energy, not published by its source."""
-        return self.derivation.derived_water
+        """Water or carbon computed from the estimate's energy, not published by its
+        source (carbon always is)."""
+        return self.derivation.derived_water or self.quantity == "carbon"
 
 
 @dataclass(frozen=True)
@@ -161,6 +173,7 @@ def _model(catalog: Catalog, scenario: Scenario, count: int) -> Model:
         catalog,
         energy_unit=scenario.units.energy,
         water_unit=scenario.units.water,
+        carbon_unit=scenario.units.carbon,
         count=count,
         request=scenario.request,
         boundary=scenario.boundary,
@@ -203,17 +216,25 @@ def _derive(
             if estimate.quantity != "energy":
                 return "the source published no energy figure"
             return model.energy(estimate)
+        if quantity == "carbon":
+            return model.carbon(estimate)
         return model.water(estimate)
     except (ValueError, ArithmeticError) as exc:  # a figure or batch too large for a float
         if isinstance(exc, ValueError) and "finite" not in str(exc):
             raise  # a bug, not an overflow: let it show
         raise DataError(
-            f"{quantity} in {model.energy_unit if quantity == 'energy' else model.water_unit} "
+            f"{quantity} in {_unit_of(model, quantity)} "
             f"for {model.count:,} clip(s) is too large to compute",
             file=catalog.path,
             line=estimate.line,
             entry=f"estimate {estimate.id!r}",
         ) from None
+
+
+def _unit_of(model: Model, quantity: Quantity) -> str:
+    return {"energy": model.energy_unit, "water": model.water_unit, "carbon": model.carbon_unit}[
+        quantity
+    ]
 
 
 @dataclass(frozen=True)

@@ -157,7 +157,7 @@ class Estimate:
 
 FactorKind = Literal[
     "resolution-exponent", "frames-exponent", "server-overhead", "pue", "wue-onsite",
-    "ewif-offsite",
+    "ewif-offsite", "carbon-intensity",
 ]  # fmt: skip
 FACTOR_KINDS: dict[FactorKind, str] = {
     "resolution-exponent": "energy grows as (pixels per frame ratio) to this power",
@@ -166,11 +166,16 @@ FACTOR_KINDS: dict[FactorKind, str] = {
     "pue": "power usage effectiveness: facility energy over IT (server) energy",
     "wue-onsite": "on-site water consumed per unit of IT energy (cooling), L/kWh",
     "ewif-offsite": "off-site water consumed per unit of electricity generated, L/kWh",
+    "carbon-intensity": "location-based grid emissions per unit of electricity, gCO2e/kWh",
 }
-"""What each kind of factor means; a factor's ``unit`` is '' (a pure number) or L/kWh."""
+"""What each kind of factor means; a factor's ``unit`` is '' (a pure number), L/kWh or
+gCO2e/kWh."""
 
 SITE_FACTORS: tuple[FactorKind, ...] = ("pue", "wue-onsite", "ewif-offsite")
 """The three factors every site names, in the order the water formula uses them."""
+
+OPTIONAL_SITE_FACTORS: tuple[FactorKind, ...] = ("carbon-intensity",)
+"""Factors a site may name: without a grid carbon intensity it gives no carbon figure."""
 
 
 @dataclass(frozen=True)
@@ -197,8 +202,16 @@ class Factor:
     confidence: Confidence
     line: int
     converts_from: Boundary | None = None
+    accounting: Accounting | None = None
+    """Set for carbon intensities only."""
     unconfirmed: dict[str, str] = field(default_factory=dict)
     note: str | None = None
+
+
+Accounting = Literal["location-based", "market-based"]
+ACCOUNTINGS: tuple[Accounting, ...] = ("location-based", "market-based")
+"""How a carbon intensity counts emissions: the grid's average where the electricity is
+used (location-based), or net of the clean energy an operator buys (market-based)."""
 
 
 SiteKind = Literal["location", "provider"]
@@ -208,7 +221,7 @@ SITE_KINDS: tuple[SiteKind, ...] = ("location", "provider")
 @dataclass(frozen=True)
 class Site:
     """Where clips are generated: a location or a provider profile, with its PUE, on-site
-    WUE and off-site EWIF factors (by id)."""
+    WUE and off-site EWIF factors, and optionally its grid carbon intensity (by id)."""
 
     id: str
     name: str
@@ -250,6 +263,11 @@ class Catalog:
     def site_factor(self, site: Site, kind: FactorKind) -> Factor:
         """One of a site's three factors (guaranteed to exist by validation)."""
         return self.factors[site.factors[kind]]
+
+    def optional_site_factor(self, site: Site, kind: FactorKind) -> Factor | None:
+        """A factor a site may name (its carbon intensity), or ``None``."""
+        factor_id = site.factors.get(kind)
+        return self.factors[factor_id] if factor_id is not None else None
 
     def source_of(self, estimate: Estimate) -> Source:
         """The source an estimate cites (guaranteed to exist by validation)."""

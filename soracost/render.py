@@ -16,8 +16,23 @@ from rich.tree import Tree
 
 from soracost.display import format_number, format_range, log_axis, range_bar
 from soracost.footprint import FAR_SCALE, OPERATION_SYMBOLS, Step
-from soracost.model import ResultRow, Results, Scenario, Spread, describe_scenario
-from soracost.records import BOUNDARY_LABELS, FILLS, SITE_FACTORS, Catalog, Estimate, Source
+from soracost.model import (
+    CARBON_NOTE,
+    ResultRow,
+    Results,
+    Scenario,
+    Spread,
+    describe_scenario,
+)
+from soracost.records import (
+    BOUNDARY_LABELS,
+    FILLS,
+    OPTIONAL_SITE_FACTORS,
+    SITE_FACTORS,
+    Catalog,
+    Estimate,
+    Source,
+)
 from soracost.units import Quantity
 
 _MISSING = Text("none", style="dim italic")
@@ -129,16 +144,18 @@ def _notes(rows: Sequence[ResultRow], *, explain_none: bool = False) -> Text:
         )
     if explain_none:
         text.append(
-            "none: the source published no figure for this quantity; n/a: water could not be "
-            "derived (reason above).\n",
+            "none: the source published no figure for this quantity; "
+            "n/a: it could not be derived (reason above).\n",
             style="dim",
         )
-    if any(row.derived for row in rows):
+    if any(row.derivation.derived_water for row in rows):
         text.append(
             "derived: water = whole-server energy × on-site WUE + facility energy × off-site "
             "EWIF (Li et al.), with the site's factors; no source published these.\n",
             style="cyan",
         )
+    if any(row.quantity == "carbon" for row in rows):
+        text.append(CARBON_NOTE + "\n", style="cyan")
     text.append(
         "Nobody has published a measurement of Sora itself: 'Sora proxy' rows are other models "
         "standing in for it. Boundaries differ (GPU only < GPU+CPU+RAM < whole server < "
@@ -195,7 +212,7 @@ def _notes_for(results: Results) -> Text:
             if not reason.startswith("scaled ×"):
                 reasons.setdefault(reason, []).append(row.estimate.id)
     for (estimate_id, quantity), reason in results.missing.items():
-        if quantity == "water":
+        if quantity != "energy" and reason != "the source published no energy figure":
             reasons.setdefault(reason, []).append(estimate_id)
     text = Text()
     if far:
@@ -212,13 +229,24 @@ def _notes_for(results: Results) -> Text:
     return text
 
 
+_QUANTITY_TITLES: dict[str, str] = {"energy": "Energy", "water": "Water", "carbon": "Carbon"}
+
+
+def _clip_title(count: int, quantities: Sequence[Quantity]) -> str:
+    names = {"energy": "electricity", "water": "water", "carbon": "carbon"}
+    listed = [names[quantity] for quantity in quantities]
+    what = " and ".join([", ".join(listed[:-1]), listed[-1]] if len(listed) > 1 else listed)
+    return f"{what[0].upper()}{what[1:]} for {count:,} AI video clip{'s' if count != 1 else ''}"
+
+
 def clip_view(catalog: Catalog, results: Results, scenario: Scenario) -> RenderableType:
-    """The ``clip`` table: each estimate's energy and water, per clip and for the batch."""
+    """The ``clip`` table: each estimate's energy and water (and carbon, if asked), per
+    clip and for the batch."""
     footnotes = _Footnotes()
     count, units = scenario.count, scenario.units
+    quantities = scenario.quantities
     table = Table(
-        title=f"Electricity and water for {count:,} AI video clip{'s' if count != 1 else ''}\n"
-        + describe_scenario(catalog, scenario),
+        title=_clip_title(count, quantities) + "\n" + describe_scenario(catalog, scenario),
         caption="each cell: [bold]mid[/bold], with low – high beneath; "
         "'soracost explain ID' shows every step",
         show_lines=True,
@@ -227,29 +255,27 @@ def clip_view(catalog: Catalog, results: Results, scenario: Scenario) -> Rendera
     table.add_column("Source")
     table.add_column("Applies to")
     table.add_column("Boundary\nmethod")
-    for label in (
-        f"Energy per clip\n{units.energy}",
-        f"Energy × {count:,}\n{units.energy}",
-        f"Water per clip\n{units.water}",
-        f"Water × {count:,}\n{units.water}",
-    ):
-        table.add_column(label, justify="right", overflow="fold")
+    for quantity in quantities:
+        title, unit = _QUANTITY_TITLES[quantity], units.of(quantity)
+        table.add_column(f"{title} per clip\n{unit}", justify="right", overflow="fold")
+        table.add_column(f"{title} × {count:,}\n{unit}", justify="right", overflow="fold")
     by_estimate: dict[str, dict[Quantity, ResultRow]] = {}
     for row in results.rows:
         by_estimate.setdefault(row.estimate.id, {})[row.quantity] = row
-    for quantities in by_estimate.values():
-        first = next(iter(quantities.values()))
+    for quantities_found in by_estimate.values():
+        first = next(iter(quantities_found.values()))
         cells: list[Text] = []
-        quantity: Quantity
-        for quantity in ("energy", "water"):
-            found = quantities.get(quantity)
+        for quantity in quantities:
+            found = quantities_found.get(quantity)
             if found is None:
                 reason = results.missing.get((first.estimate.id, quantity))
-                gap = _MISSING if reason is None or quantity == "energy" else _NOT_DERIVED
+                published = quantity == "energy" or (quantity == "water" and reason is None)
+                no_energy = reason == "the source published no energy figure"
+                gap = _MISSING if published or no_energy else _NOT_DERIVED
                 cells += [gap, gap]
             else:
                 cells += [_figure_cell(found, "per_clip"), _figure_cell(found, "batch")]
-        energy = quantities.get("energy")
+        energy = quantities_found.get("energy")
         table.add_row(
             _source_cell(first, footnotes),
             _applies_cell(first.estimate),
@@ -312,7 +338,7 @@ def compare_view(
         status = _scaling_status(row)
         if status is not None:
             basis.append("\n").append_text(status)
-        if row.derived:
+        if row.derivation.derived_water:
             basis.append("\nderived water", style="cyan")
         table.add_row(
             _source_cell(row, footnotes),
@@ -347,7 +373,7 @@ def compare_view(
                 "published; not like for like (see 'soracost explain ID').\n"
             )
         legend.append("≠: " + why, style="bold red")
-    if any(row.derived for row in rows):
+    if any(row.derivation.derived_water for row in rows):
         legend.append(
             "derived water: computed from energy with the site's factors; "
             "no source published it.\n",
@@ -429,7 +455,10 @@ def explain_view(
     energy_steps: tuple[Step, ...] = ()
     for row in rows:
         derivation = row.derivation
-        what = "water, derived from energy" if row.derived else row.quantity
+        what = {
+            "water": "water, derived from energy" if row.derived else "water",
+            "carbon": "carbon, location-based, derived from energy",
+        }.get(row.quantity, row.quantity)
         branch = tree.add(Text(f"{what} ({row.unit})", style="bold magenta"))
         shared = _shared_prefix(energy_steps, derivation.steps)
         if shared > 1:
@@ -458,21 +487,26 @@ def explain_view(
 
 
 def sites_view(catalog: Catalog) -> RenderableType:
-    """The ``sites`` table: each site's PUE, on-site WUE and off-site EWIF with sources."""
+    """The ``sites`` table: each site's PUE, on-site WUE, off-site EWIF and grid carbon
+    intensity, with sources."""
     footnotes = _Footnotes()
     table = Table(
-        title="Sites for --site: PUE and water factors",
-        caption="rounded to 3 significant figures; --format json keeps them as published",
+        title="Sites for --site: PUE, water factors and grid carbon intensity",
+        caption="rounded to 3 significant figures; --format json keeps them as published; "
+        "carbon is location-based",
         show_lines=True,
     )
     table.add_column("Site", style="bold", no_wrap=True)
     table.add_column("Name")
-    for label in ("PUE", "WUE on-site\nL/kWh", "EWIF off-site\nL/kWh"):
+    for label in ("PUE", "WUE on-site\nL/kWh", "EWIF off-site\nL/kWh", "Grid carbon\ngCO2e/kWh"):
         table.add_column(label, justify="right")
     for site in catalog.sites.values():
         cells = []
-        for kind in SITE_FACTORS:
-            factor = catalog.site_factor(site, kind)
+        for kind in (*SITE_FACTORS, *OPTIONAL_SITE_FACTORS):
+            factor = catalog.optional_site_factor(site, kind)
+            if factor is None:
+                cells.append(_MISSING)
+                continue
             cell = _range_cell(*factor.values)
             cell.append(f"\n{footnotes.mark(catalog.sources[factor.source])}", style="dim")
             cells.append(cell)

@@ -19,19 +19,53 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     import pint
 
-Quantity = Literal["energy", "water"]
-"""The physical quantities soracost reports: energy per clip and water per clip."""
+Quantity = Literal["energy", "water", "carbon"]
+"""The quantities soracost reports per clip: energy, water, and carbon (CO2-equivalent
+mass). Sources publish energy or water; carbon is always derived from energy."""
 
-QUANTITIES: tuple[Quantity, ...] = ("energy", "water")
+QUANTITIES: tuple[Quantity, ...] = ("energy", "water", "carbon")
+PUBLISHED_QUANTITIES: tuple[Quantity, ...] = ("energy", "water")
+"""The quantities an estimate can publish."""
+
+Dimension = Literal["energy", "water", "carbon", "power", "time", "length"]
+"""What a unit measures: a reported quantity, or a power, duration or distance (used by
+everyday equivalents such as watts of a TV, minutes, kilometres)."""
 
 # pint's names for the dimension each quantity must have, and examples for error messages.
-_DIMENSION: dict[Quantity, str] = {"energy": "[energy]", "water": "[volume]"}
-_EXAMPLES: dict[Quantity, str] = {
+_DIMENSION: dict[Dimension, str] = {
+    "energy": "[energy]",
+    "water": "[volume]",
+    "carbon": "[mass]",
+    "power": "[power]",
+    "time": "[time]",
+    "length": "[length]",
+}
+_EXAMPLES: dict[Dimension, str] = {
     "energy": "Wh, kWh, J, MJ",
     "water": "mL, L, gal, tsp",
+    "carbon": "gCO2e, kgCO2e, tCO2e",
+    "power": "W, kW",
+    "time": "s, min, h, day",
+    "length": "m, km, mi",
 }
-_NOUN: dict[Quantity, str] = {"energy": "an energy", "water": "a volume"}
-_REFERENCE: dict[Quantity, str] = {"energy": "Wh", "water": "L"}
+_NOUN: dict[Dimension, str] = {
+    "energy": "an energy",
+    "water": "a volume",
+    "carbon": "a mass of CO2e",
+    "power": "a power",
+    "time": "a duration",
+    "length": "a distance",
+}
+_REFERENCE: dict[Dimension, str] = {
+    "energy": "Wh",
+    "water": "L",
+    "carbon": "g",
+    "power": "W",
+    "time": "s",
+    "length": "m",
+}
+CO2E_SUFFIX = "CO2e"
+"""Carbon units may name what the mass is of (``kgCO2e``); the mass is what converts."""
 
 # A published value is one plain number (commas may group thousands: "109,000 J") followed
 # by a unit. Parsing it with this pattern, rather than pint's expression evaluator, keeps
@@ -47,10 +81,10 @@ class UnitProblem(ValueError):
 
 
 # The units soracost meets on every run, by their exact definitions in SI base units
-# (joules, cubic metres). Checking and converting these needs no pint: importing pint
-# and building its registry is most of a run's start-up. Anything else goes to pint, and a
-# test checks this table against pint for every pair.
-_EXACT: dict[str, tuple[Quantity, Fraction]] = {
+# (joules, cubic metres, kilograms, watts, seconds, metres). Checking and converting these
+# needs no pint: importing pint and building its registry is most of a run's start-up.
+# Anything else goes to pint, and a test checks this table against pint for every pair.
+_EXACT: dict[str, tuple[Dimension, Fraction]] = {
     "J": ("energy", Fraction(1)),
     "kJ": ("energy", Fraction(10**3)),
     "MJ": ("energy", Fraction(10**6)),
@@ -64,7 +98,23 @@ _EXACT: dict[str, tuple[Quantity, Fraction]] = {
     "L": ("water", Fraction(1, 10**3)),
     "kL": ("water", Fraction(1)),
     "gal": ("water", Fraction(3785411784, 10**12)),  # the US gallon, 231 cubic inches
+    "g": ("carbon", Fraction(1, 10**3)),
+    "kg": ("carbon", Fraction(1)),
+    "t": ("carbon", Fraction(10**3)),  # the tonne
+    "lb": ("carbon", Fraction(45359237, 10**8)),  # the avoirdupois pound, exactly
+    "W": ("power", Fraction(1)),
+    "kW": ("power", Fraction(10**3)),
+    "s": ("time", Fraction(1)),
+    "min": ("time", Fraction(60)),
+    "h": ("time", Fraction(3600)),
+    "day": ("time", Fraction(86400)),
+    "m": ("length", Fraction(1)),
+    "km": ("length", Fraction(10**3)),
+    "mi": ("length", Fraction(1609344, 10**3)),  # the international mile, exactly
 }
+_EXACT.update(
+    {f"{name}{CO2E_SUFFIX}": ("carbon", _EXACT[name][1]) for name in ("g", "kg", "t", "lb")}
+)
 
 
 @cache
@@ -95,7 +145,12 @@ def registry() -> pint.UnitRegistry[Any]:
     return ureg
 
 
-def check_unit(text: str, quantity: Quantity) -> str:
+def _pint_name(name: str) -> str:
+    """The name pint knows: ``kgCO2e/kWh`` is ``kg/kWh`` (CO2e says what the mass is of)."""
+    return name.replace(CO2E_SUFFIX, "")
+
+
+def check_unit(text: str, quantity: Dimension) -> str:
     """Return ``text`` stripped if it names a unit of ``quantity``'s dimension.
 
     Raises :class:`UnitProblem` for an unknown unit, an offset unit (degC) or a unit
@@ -116,8 +171,10 @@ def check_unit(text: str, quantity: Quantity) -> str:
     if not name:
         raise UnitProblem(f"no unit given (expected a unit of {quantity}: {_EXAMPLES[quantity]})")
     ureg = registry()
+    if quantity != "carbon" and CO2E_SUFFIX in name:
+        raise UnitProblem(f"{name!r} is not a unit of {quantity}: only carbon is in {CO2E_SUFFIX}")
     try:
-        unit = ureg.Unit(name)
+        unit = ureg.Unit(_pint_name(name))
     except (pint.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError) as exc:
         raise UnitProblem(
             f"unknown unit {name!r} (expected a unit of {quantity}: {_EXAMPLES[quantity]})"
@@ -142,7 +199,7 @@ def check_unit(text: str, quantity: Quantity) -> str:
     return name
 
 
-def parse_amount(text: str, quantity: Quantity) -> tuple[float, str]:
+def parse_amount(text: str, quantity: Dimension) -> tuple[float, str]:
     """Split a published amount such as ``"0.17 gal"`` into ``(0.17, "gal")``.
 
     The number must be finite and non-negative, and the unit must be of the quantity's
@@ -179,7 +236,8 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
     if exact is not None:
         return exact
     ureg = registry()
-    factor = float(ureg.Quantity(1.0, from_unit).to(to_unit).magnitude)  # may overflow
+    quantity = ureg.Quantity(1.0, _pint_name(from_unit))
+    factor = float(quantity.to(_pint_name(to_unit)).magnitude)  # may overflow
     if not math.isfinite(factor):
         raise OverflowError(f"converting {from_unit} to {to_unit} overflows")
     return factor
@@ -212,32 +270,49 @@ def parse_water_intensity(text: str) -> tuple[float, str]:
     The unit must be a volume per energy (L/kWh, gal/kWh, mL/Wh…). Raises
     :class:`UnitProblem` otherwise.
     """
+    return _parse_per_energy(text, "water", WATER_INTENSITY_UNIT, "a water factor")
+
+
+CARBON_INTENSITY_UNIT = "gCO2e/kWh"
+"""The unit grid carbon intensities are held in: grams of CO2-equivalent per kWh."""
+
+
+def parse_carbon_intensity(text: str) -> tuple[float, str]:
+    """Read a grid carbon intensity such as ``"0.35 kgCO2e/kWh"`` or ``"823.1 lb/MWh"`` as
+    ``(value, unit)``. The unit must be a mass per energy. Raises :class:`UnitProblem`."""
+    return _parse_per_energy(text, "carbon", CARBON_INTENSITY_UNIT, "a carbon intensity")
+
+
+def _parse_per_energy(
+    text: str, top: Dimension, reference: str, what: str
+) -> tuple[float, str]:
+    """A number followed by a ``top`` unit per energy unit, e.g. ``0.14 L/kWh``."""
     match = _NUMBER_THEN_UNIT.match(text)
     if match is None or match.group("unit") is None:
-        raise UnitProblem(f"{text!r} is not a number followed by a unit (e.g. '0.14 L/kWh')")
+        raise UnitProblem(f"{text!r} is not a number followed by a unit (e.g. '1 {reference}')")
     if match.group("sign") == "-":
-        raise UnitProblem(f"{text!r} is negative; a water factor cannot be")
+        raise UnitProblem(f"{text!r} is negative; {what} cannot be")
     value = float(match.group("number").replace(",", "") + (match.group("exponent") or ""))
     name = match.group("unit").strip()
+    expected = f"{_NOUN[top]} per energy (expected e.g. {reference})"
     parts = [part.strip() for part in name.split("/")]
-    if (
-        len(parts) == 2
-        and parts[0] in _EXACT
-        and parts[1] in _EXACT
-        and (_EXACT[parts[0]][0], _EXACT[parts[1]][0]) == ("water", "energy")
-    ):
-        return value, name
+    if len(parts) == 2 and parts[0] in _EXACT and parts[1] in _EXACT:
+        if (_EXACT[parts[0]][0], _EXACT[parts[1]][0]) == (top, "energy"):
+            return value, name
+        raise UnitProblem(f"{name!r} is not {expected}")
+    if "#" in name or (top != "carbon" and CO2E_SUFFIX in name):
+        raise UnitProblem(f"unreadable unit {name!r} (expected {reference})")
     import pint
 
     ureg = registry()
     try:
-        unit = ureg.Unit(name)
+        unit = ureg.Unit(_pint_name(name))
     except (pint.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError) as exc:
-        raise UnitProblem(f"unknown unit {name!r} (expected a volume per energy: L/kWh)") from exc
+        raise UnitProblem(f"unknown unit {name!r} (expected {expected})") from exc
     except Exception as exc:  # pint's parser raises assorted errors on malformed text
         raise UnitProblem(f"unreadable unit {name!r}") from exc
-    if unit.dimensionality != ureg.get_dimensionality("[volume] / [energy]"):
-        raise UnitProblem(f"{name!r} is not a volume per energy (expected e.g. L/kWh)")
-    if not math.isfinite(value) or not math.isfinite(conversion_factor(name, WATER_INTENSITY_UNIT)):
+    if unit.dimensionality != ureg.get_dimensionality(f"{_DIMENSION[top]} / [energy]"):
+        raise UnitProblem(f"{name!r} is not {expected}")
+    if not math.isfinite(value) or not math.isfinite(conversion_factor(name, reference)):
         raise UnitProblem(f"{text!r} is too large to compute with")
     return value, name

@@ -128,7 +128,7 @@ CASES.update(
         "usage: non-integer count": (arguments("clip", "--count", "ten"), USAGE, "--count"),
         "usage: unknown format": (arguments("clip", "--format", "xlsx"), USAGE, "--format"),
         "usage: unknown quantity": (
-            arguments("compare", "--quantity", "carbon"),
+            arguments("compare", "--quantity", "noise"),
             USAGE,
             "--quantity",
         ),

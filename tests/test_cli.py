@@ -141,6 +141,8 @@ MINI_SCENARIO = {
     "boundary": "facility",
     "site": None,
     "model": None,
+    "quantities": ["energy", "water"],
+    "carbon_basis": None,
 }
 
 
@@ -251,7 +253,7 @@ def test_compare_json_is_exact(runner: CliRunner, mini: Path) -> None:
         "quantity": "energy",
         "unit": "Wh",
         "count": 1,
-        "scenario": MINI_SCENARIO,
+        "scenario": {**MINI_SCENARIO, "quantities": ["energy"]},
         "boundaries_differ": True,
         "not_given": [
             {
@@ -390,7 +392,7 @@ USAGE_ERRORS = {
     "unknown energy unit": ["compare", "--energy-unit", "furlongs"],
     "water unit of the wrong dimension": ["clip", "--water-unit", "kWh"],
     "unknown format": ["clip", "--format", "xml"],
-    "unknown quantity": ["compare", "--quantity", "carbon"],
+    "unknown quantity": ["compare", "--quantity", "noise"],
     "unknown command": ["frobnicate"],
     "unknown option": ["clip", "--colour"],
 }

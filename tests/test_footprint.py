@@ -599,3 +599,82 @@ def test_a_catalogue_without_factors_still_works(mini: Path) -> None:
         ("model-b", "water"): "no water derived: the data file has no sites",
         ("water-c", "energy"): "the source published no energy figure",
     }
+
+
+# --- carbon (location-based) -------------------------------------------------------------
+
+
+def test_carbon_is_facility_energy_times_the_grid_intensity(catalog: Catalog) -> None:
+    carbon = model(catalog, count=3).carbon(estimate(catalog, "model-a"))
+    assert not isinstance(carbon, str)
+    facility = Range(80 * 1.0, 90 * math.sqrt(1.21), 100 * 1.21) * 1.25
+    assert carbon.per_clip == facility * 0.4  # 0.4 kgCO2e/kWh = 0.4 gCO2e/Wh
+    assert carbon.per_clip == Range(40.0, 49.50000000000001, 60.5)
+    assert carbon.batch == carbon.per_clip * 3.0
+    assert carbon.unit == "gCO2e" and carbon.boundary == "facility"
+    last = carbon.steps[-2]
+    assert (last.kind, last.factor_id, last.factor_unit) == ("carbon", "test-carbon", "gCO2e/Wh")
+    assert "location-based" in last.label
+    check_steps(carbon.steps)
+
+
+def test_carbon_of_a_facility_figure_takes_it_as_published(catalog: Catalog) -> None:
+    carbon = model(catalog).carbon(estimate(catalog, "model-d"))
+    assert not isinstance(carbon, str)
+    assert carbon.per_clip == Range.single(10 * 0.4)  # no PUE on top of a facility figure
+    assert not any(step.factor_id == "test-pue" for step in carbon.steps)
+
+
+def test_carbon_is_converted_to_the_chosen_unit(catalog: Catalog) -> None:
+    in_kg = Model(catalog, energy_unit="kWh", water_unit="L", carbon_unit="kgCO2e").carbon(
+        estimate(catalog, "model-b")
+    )
+    in_g = model(catalog).carbon(estimate(catalog, "model-b"))
+    assert not isinstance(in_kg, str) and not isinstance(in_g, str)
+    assert in_g.per_clip == Range.single(2 * 1.5 * 1.25 * 0.4)
+    for kilograms, grams in zip(in_kg.per_clip, in_g.per_clip, strict=True):
+        assert math.isclose(kilograms * 1000, grams, rel_tol=1e-12)
+
+
+def test_carbon_is_not_given_without_energy_or_a_grid_intensity(catalog: Catalog) -> None:
+    assert model(catalog).carbon(estimate(catalog, "water-c")) == (
+        "the source published no energy figure"
+    )
+    assert model(catalog, site="drytown").carbon(estimate(catalog, "model-a")) == (
+        "no carbon derived: site 'drytown' has no grid carbon intensity"
+    )
+    reason = model(catalog).carbon(estimate(catalog, "model-e"))
+    assert isinstance(reason, str) and "boundary unknown" in reason
+
+
+def test_a_site_cannot_use_a_market_based_intensity(tmp_path: Path) -> None:
+    text = MODEL_YAML.read_text().replace("carbon: test-carbon", "carbon: market-carbon")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text)
+    with pytest.raises(DataError, match="market-based; a site's grid intensity is location-based"):
+        load_catalog(bad)
+
+
+def test_carbon_intensity_needs_its_accounting(tmp_path: Path) -> None:
+    text = MODEL_YAML.read_text().replace("    accounting: location-based\n", "", 1)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text)
+    with pytest.raises(DataError, match="accounting"):
+        load_catalog(bad)
+
+
+def test_clip_carbon_json_rows_cite_the_grid_intensity(runner: CliRunner) -> None:
+    result = runner.invoke(
+        app, ["clip", "--carbon", "--count", "2", "--format", "json", "--sources", str(MODEL_YAML)]
+    )
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    carbon = [row for row in document["rows"] if row["quantity"] == "carbon"]
+    assert {row["estimate_id"] for row in carbon} == {"model-a", "model-b", "model-d"}
+    for row in carbon:
+        assert row["unit"] == "gCO2e" and row["derived"]
+        assert any(step["factor_id"] == "test-carbon" for step in row["steps"])
+    assert document["units"]["carbon"] == "gCO2e"
+    assert document["scenario"]["carbon_basis"]["accounting"] == "location-based"
+    assert "market-based" in document["scenario"]["carbon_basis"]["note"]
+    assert "news" in document["step_sources"]

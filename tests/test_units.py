@@ -92,9 +92,57 @@ def test_the_exact_unit_table_agrees_with_pint() -> None:
                 with pytest.raises(UnitProblem):
                     check_unit(a, _EXACT[b][0])
                 continue
-            expected = float(ureg.Quantity(1.0, a).to(b).magnitude)
+            # pint has no CO2e: "kgCO2e" is a mass in kilograms of CO2-equivalent
+            mass_a, mass_b = a.replace("CO2e", ""), b.replace("CO2e", "")
+            expected = float(ureg.Quantity(1.0, mass_a).to(mass_b).magnitude)
             assert conversion_factor(a, b) == pytest.approx(expected, rel=1e-15), (a, b)
     assert conversion_factor("L/kWh", "(mL)/(Wh)") == 1.0
+    assert conversion_factor("kgCO2e/kWh", "gCO2e/kWh") == 1000.0
+    assert conversion_factor("lb/MWh", "gCO2e/kWh") == pytest.approx(0.45359237, rel=1e-15)
     assert conversion_factor("gal/MWh", "L/kWh") == pytest.approx(
         float(ureg.Quantity(1.0, "gal/MWh").to("L/kWh").magnitude), rel=1e-15
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("0.35 kgCO2e/kWh", (0.35, "kgCO2e/kWh")),
+        ("823.1 lb/MWh", (823.1, "lb/MWh")),
+        ("384 g/kWh", (384.0, "g/kWh")),
+        ("0.4 mgCO2e/Wh", (0.4, "mgCO2e/Wh")),
+    ],
+)
+def test_carbon_intensities_are_read_as_mass_per_energy(
+    text: str, expected: tuple[float, str]
+) -> None:
+    from soracost.units import parse_carbon_intensity
+
+    assert parse_carbon_intensity(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("0.35 L/kWh", "not a mass of CO2e per energy"),
+        ("0.35 kg", "not a mass of CO2e per energy"),
+        ("-1 g/kWh", "negative"),
+        ("0.35", "not a number followed by a unit"),
+        ("3 gCO2e/parsec", "not a mass of CO2e per energy|unknown unit"),
+    ],
+)
+def test_bad_carbon_intensities_say_why(text: str, message: str) -> None:
+    from soracost.units import parse_carbon_intensity
+
+    with pytest.raises(UnitProblem, match=message):
+        parse_carbon_intensity(text)
+
+
+def test_co2e_only_qualifies_carbon_units() -> None:
+    assert check_unit("kgCO2e", "carbon") == "kgCO2e"
+    assert check_unit("mgCO2e", "carbon") == "mgCO2e"
+    assert conversion_factor("mgCO2e", "gCO2e") == pytest.approx(1e-3)
+    with pytest.raises(UnitProblem):
+        check_unit("WhCO2e", "energy")
+    with pytest.raises(UnitProblem, match="not a unit of carbon"):
+        check_unit("Wh", "carbon")
