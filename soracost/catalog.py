@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from soracost.cases import read_cases, read_references
+from soracost.equivalent_loader import read_equivalents, read_training
 from soracost.errors import DataError
 from soracost.factor_loader import read_factors, read_sites
 from soracost.fields import Fields
@@ -37,7 +38,10 @@ SCHEMA_VERSION = 1
 SOURCES_ENV = "SORACOST_SOURCES"
 
 _URL = re.compile(r"^https?://\S+$")
-_SOURCE_KINDS = ("paper", "preprint", "news", "blog", "dataset", "leaderboard", "library", "report")
+_SOURCE_KINDS = (
+    "paper", "preprint", "news", "blog", "dataset", "leaderboard", "library", "report",
+    "web-page", "standard", "definition",
+)  # fmt: skip
 
 
 def default_sources_path() -> Path:
@@ -79,7 +83,12 @@ def parse_catalog(text: str, label: str, sha256: str | None = None) -> Catalog:
             line=getattr(data, "line", 1),
         )
     top = Fields(data, label, entry=None)
-    top.reject_unknown({"schema_version", "title", "sources", "estimates", "factors", "sites"})
+    top.reject_unknown(
+        {
+            "schema_version", "title", "sources", "estimates", "factors", "sites",
+            "equivalents", "training",
+        }
+    )  # fmt: skip
     version = top.integer("schema_version")
     if version != SCHEMA_VERSION:
         top.fail(
@@ -106,6 +115,8 @@ def parse_catalog(text: str, label: str, sha256: str | None = None) -> Catalog:
         top.fail("estimates", "the catalogue has no estimates")
     factors = read_factors(top, sources) if top.has_key("factors") else {}
     sites = read_sites(top, factors) if top.has_key("sites") else {}
+    equivalents = read_equivalents(top, sources) if top.has_key("equivalents") else {}
+    training = read_training(top, sources) if top.has_key("training") else {}
     return Catalog(
         path=label,
         sha256=sha256,
@@ -114,6 +125,8 @@ def parse_catalog(text: str, label: str, sha256: str | None = None) -> Catalog:
         title=title,
         factors=factors,
         sites=sites,
+        equivalents=equivalents,
+        training=training,
     )
 
 

@@ -140,6 +140,8 @@ app = typer.Typer(
         "Examples:  soracost clip --count 10  ·  "
         "soracost clip --duration 12 --resolution 1080p --site arizona  ·  "
         "soracost explain mlenergy-wan21-1.3b  ·  soracost compare --quantity water  ·  "
+        "soracost clip --count 10 --equivalents --carbon  ·  "
+        'soracost equivalents --of "90 Wh"  ·  '
         "soracost compare --format csv --output compare.csv  ·  soracost sources check my.yaml"
         "\n\nExit codes: 0 ok, 1 bad data or input/output problem, 2 misused command line."
     ),
@@ -231,6 +233,37 @@ CarbonOption = Annotated[
         "--carbon",
         help="Add carbon (gCO2e, location-based): facility energy × the --site's grid "
         "carbon intensity.",
+    ),
+]
+EquivalentsOption = Annotated[
+    bool,
+    typer.Option(
+        "--equivalents",
+        "-e",
+        help="Add everyday equivalents (minutes of TV, bottles, km…) of each figure, of the "
+        "same basis, each with its source ('soracost equivalents' lists them).",
+    ),
+]
+TrainingEnergyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--training-energy",
+        help="A training energy to share per clip: an energy ('50 GWh') or a training "
+        "record (gpt4-training: GPT-4's, not Sora's, which is unknown). Needs --lifetime-clips.",
+        metavar="ENERGY|ID",
+        show_default=False,
+    ),
+]
+LifetimeClipsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--lifetime-clips",
+        min=1,
+        max=10**15,
+        help="How many clips the model makes in its life: the training energy is shared "
+        "over them, and shown on its own row.",
+        metavar="N",
+        show_default=False,
     ),
 ]
 FormatOption = Annotated[
@@ -519,6 +552,9 @@ def clip(
     site: SiteOption = None,
     boundary: BoundaryChoiceOption = BoundaryOption.facility,
     carbon: CarbonOption = False,
+    equivalents: EquivalentsOption = False,
+    training_energy: TrainingEnergyOption = None,
+    lifetime_clips: LifetimeClipsOption = None,
     format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     force: ForceOption = False,
@@ -532,8 +568,9 @@ def clip(
     One row per published estimate, with its low, mid and high cases, scaled to your clip
     (--duration, --resolution, --fps) where the source's own clip is known, and shown at
     the --boundary you choose. Water is as published, or derived from energy with the
-    --site's PUE and water factors (on-site + off-site). 'soracost explain ID' shows
-    every step behind a row.
+    --site's PUE and water factors (on-site + off-site). --carbon adds location-based
+    gCO2e; --equivalents, everyday comparisons; --training-energy with --lifetime-clips,
+    a share of training on its own row. 'soracost explain ID' shows every step behind a row.
 
     [b]Examples[/b]
 
@@ -541,11 +578,19 @@ def clip(
 
       soracost clip --duration 12 --resolution 1080p --site arizona
 
+      soracost clip --count 10 --equivalents --carbon
+
+      soracost clip --training-energy gpt4-training --lifetime-clips 1000000000
+
       soracost clip --model sora --boundary as-published --format json --output clips.json
     """
+    from dataclasses import replace
+
     from soracost.model import clip_results
+    from soracost.training import resolve_training
 
     catalog = _load(sources)
+    training = resolve_training(catalog, training_energy, lifetime_clips)
     units = _units(energy_unit, water_unit, carbon_unit)
     scenario = _scenario(
         count=count,
@@ -558,6 +603,7 @@ def clip(
         boundary=boundary,
         carbon=carbon,
     )
+    scenario = replace(scenario, equivalents=equivalents, training=training)
     results = clip_results(catalog, scenario)
     rows = results.rows
     _deliver(
@@ -566,7 +612,7 @@ def clip(
         force,
         f"{len(rows)} rows",
         table=lambda render: render.clip_view(catalog, results, scenario),
-        csv=lambda export: export.rows_csv(rows),
+        csv=lambda export: export.rows_csv(rows, catalog, scenario),
         json=lambda export: export.clip_json(catalog, results, scenario),
     )
 
@@ -707,6 +753,61 @@ def explain(
         table=lambda render: render.explain_view(catalog, rows, missing, scenario),
         csv=lambda export: export.steps_csv(catalog, rows),
         json=lambda export: export.explain_json(catalog, estimate_id, rows, missing, scenario),
+    )
+
+
+@app.command("equivalents")
+def equivalents_command(
+    of: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--of",
+            help="An amount to express: an energy ('90 Wh'), a volume ('650 mL') or a mass "
+            "of CO2e ('40 gCO2e'). Repeat it for several.",
+            metavar="AMOUNT",
+            show_default=False,
+        ),
+    ] = None,
+    format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    force: ForceOption = False,
+    sources: SourcesOption = None,
+) -> None:
+    """The everyday equivalents --equivalents uses, each with its basis and source; or
+    --of AMOUNT expressed in them.
+
+    Each comparison states its basis (energy, water or carbon): an amount is compared only
+    with equivalents of the same basis.
+
+    [b]Examples[/b]
+
+      soracost equivalents
+
+      soracost equivalents --of "90 Wh" --of "650 mL" --of "50 GWh"
+
+      soracost equivalents --format json
+    """
+    from soracost.equivalents import parse_any_amount
+
+    catalog = _load(sources)
+    if not catalog.equivalents:
+        from soracost.errors import DataError
+
+        raise DataError("the data file defines no equivalents", file=catalog.path)
+    amounts = []
+    for text in of or []:
+        try:
+            amounts.append(parse_any_amount(text))
+        except ValueError as exc:
+            raise UsageProblem(f"--of: {exc}") from None
+    _deliver(
+        format,
+        output,
+        force,
+        f"{len(catalog.equivalents)} equivalents",
+        table=lambda render: render.equivalents_view(catalog, amounts),
+        csv=lambda export: export.equivalents_csv(catalog, amounts),
+        json=lambda export: export.equivalents_json(catalog, amounts),
     )
 
 

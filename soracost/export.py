@@ -13,8 +13,17 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from soracost import __version__
+from soracost.equivalents import Amount, Expressed, count_of, express, express_amount, of_basis
 from soracost.footprint import Step
-from soracost.model import CARBON_NOTE, ResultRow, Results, Scenario, Spread, resolve_site
+from soracost.model import (
+    CARBON_NOTE,
+    ResultRow,
+    Results,
+    Scenario,
+    Spread,
+    resolve_site,
+    training_share_of,
+)
 from soracost.ranges import Range
 from soracost.records import (
     CASES,
@@ -23,9 +32,11 @@ from soracost.records import (
     SITE_FACTORS,
     Catalog,
     Clip,
+    Equivalent,
     Factor,
     Source,
 )
+from soracost.training import SORA_TRAINING_UNKNOWN
 
 ROW_COLUMNS: tuple[str, ...] = (
     "estimate_id",
@@ -259,9 +270,114 @@ def _header(catalog: Catalog, command: str) -> dict[str, Any]:
     }
 
 
-def rows_csv(rows: Sequence[ResultRow]) -> str:
-    """``clip`` or ``compare`` rows as CSV text (``compare`` rows have a count of 1)."""
-    return _csv(ROW_COLUMNS, (row_record(row) for row in rows))
+TRAINING_COLUMNS: tuple[str, ...] = (
+    "training_share_low", "training_share_mid", "training_share_high",
+    "training_share_batch_low", "training_share_batch_mid", "training_share_batch_high",
+    "training_id", "training_lifetime_clips",
+)  # fmt: skip
+"""Added to ``clip`` CSV with --training-energy: the per-clip (and batch) share of training
+energy, in the row's energy unit, on energy rows only; never added to ``per_clip_*``."""
+
+
+def rows_csv(
+    rows: Sequence[ResultRow], catalog: Catalog | None = None, scenario: Scenario | None = None
+) -> str:
+    """``clip`` or ``compare`` rows as CSV text (``compare`` rows have a count of 1).
+
+    With ``scenario.equivalents``, each row gains ``equivalent_<id>_{low,mid,high}``
+    columns (per clip, counts of that equivalent; empty for another basis); with a
+    training share, the :data:`TRAINING_COLUMNS`.
+    """
+    columns = list(ROW_COLUMNS)
+    equivalents = list(catalog.equivalents.values()) if catalog and scenario else []
+    if not (scenario and scenario.equivalents):
+        equivalents = []
+    share = training_share_of(scenario) if scenario else None
+    for item in equivalents:
+        columns += [f"equivalent_{item.id}_{case}" for case in CASES]
+    if share is not None:
+        columns += TRAINING_COLUMNS
+
+    def record(row: ResultRow) -> dict[str, Any]:
+        flat = row_record(row)
+        for item in equivalents:
+            counts = count_of(row.per_clip, row.unit, item) if item.basis == row.quantity else None
+            flat.update(_cases(f"equivalent_{item.id}", counts))
+        if share is not None:
+            energy = row.quantity == "energy"
+            flat.update(_cases("training_share", share.per_clip if energy else None))
+            flat.update(_cases("training_share_batch", share.batch if energy else None))
+            flat["training_id"] = (share.request.record.id if share.request.record else
+                                   share.request.text) if energy else None  # fmt: skip
+            flat["training_lifetime_clips"] = share.request.lifetime_clips if energy else None
+        return flat
+
+    return _csv(columns, (record(row) for row in rows))
+
+
+def _equivalent_json(catalog: Catalog, item: Equivalent) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "name": item.name,
+        "basis": item.basis,
+        "counts": item.counts,
+        "amount_per_unit": {**item.amount.as_dict(), "unit": item.amount_unit},
+        "published": dict(item.published),
+        "per": item.per,
+        "fill": item.fill,
+        "cases_note": item.cases_note,
+        "claim": item.claim,
+        "confidence": item.confidence,
+        "unconfirmed": dict(item.unconfirmed),
+        "note": item.note,
+        "source": _source_json(catalog.sources[item.source]),
+        "chain": [_source_json(catalog.sources[link]) for link in item.chain],
+    }
+
+
+def _expressed_json(entry: Expressed) -> dict[str, Any]:
+    """One equivalent of a figure: ``low``/``mid``/``high`` per clip, ``batch`` likewise."""
+    item = entry.equivalent
+    return {
+        "id": item.id,
+        "name": item.name,
+        "basis": item.basis,
+        "counts": item.counts,
+        **entry.per_clip.as_dict(),
+        "batch": entry.batch.as_dict(),
+        "source": item.source,
+    }
+
+
+def _row_equivalents(catalog: Catalog, row: ResultRow) -> list[dict[str, Any]]:
+    items = of_basis(catalog, row.quantity)
+    return [_expressed_json(entry) for entry in express(row.per_clip, row.batch, row.unit, items)]
+
+
+def training_json(catalog: Catalog, scenario: Scenario) -> dict[str, Any] | None:
+    """The training share, apart from every row: what was shared, over how many clips."""
+    share = training_share_of(scenario)
+    if share is None:
+        return None
+    record = share.request.record
+    return {
+        "label": share.request.label,
+        "record_id": record.id if record else None,
+        "model": record.model if record else None,
+        "given": share.request.text,
+        "unit": share.unit,
+        "training": share.training.as_dict(),
+        "lifetime_clips": share.request.lifetime_clips,
+        "per_clip": share.per_clip.as_dict(),
+        "batch": share.batch.as_dict(),
+        "published": dict(record.published) if record else None,
+        "claim": record.claim if record else None,
+        "confidence": record.confidence if record else None,
+        "unconfirmed": dict(record.unconfirmed) if record else {},
+        "source": _source_json(catalog.sources[record.source]) if record else None,
+        "chain": [_source_json(catalog.sources[link]) for link in record.chain] if record else [],
+        "note": SORA_TRAINING_UNKNOWN,
+    }
 
 
 CARBON_BASIS = {"accounting": "location-based", "note": CARBON_NOTE}
@@ -296,27 +412,42 @@ def _not_given_json(missing: dict[Any, str]) -> list[dict[str, str]]:
     ]
 
 
-def _step_sources_json(catalog: Catalog, rows: Sequence[ResultRow]) -> dict[str, Any]:
-    """The citation of every source a step names (claims and factors), by source id."""
-    return {
+def _step_sources_json(
+    catalog: Catalog, rows: Sequence[ResultRow], scenario: Scenario | None = None
+) -> dict[str, Any]:
+    """The citation of every source a step names (claims and factors), by source id, and
+    of every equivalent shown (by the ``source`` id its entries give)."""
+    cited = {
         step.source_id: _source_json(catalog.sources[step.source_id])
         for row in rows
         for step in row.derivation.steps
         if step.source_id
     }
+    if scenario is not None and scenario.equivalents:
+        for quantity in {row.quantity for row in rows}:
+            for item in of_basis(catalog, quantity):
+                cited[item.source] = _source_json(catalog.sources[item.source])
+    return cited
 
 
 def clip_json(catalog: Catalog, results: Results, scenario: Scenario) -> str:
     """``clip`` as a JSON document: count, sources file, units, scenario and rows."""
     document = _header(catalog, "clip")
     units = scenario.units
+    rows = []
+    for row in results.rows:
+        record = row_json(row)
+        if scenario.equivalents:
+            record["equivalents"] = _row_equivalents(catalog, row)
+        rows.append(record)
     document.update(
         count=scenario.count,
         units={quantity: units.of(quantity) for quantity in scenario.quantities},
         scenario=scenario_json(catalog, scenario),
-        rows=[row_json(row) for row in results.rows],
+        rows=rows,
+        training_share=training_json(catalog, scenario),
         not_given=_not_given_json(results.missing),
-        step_sources=_step_sources_json(catalog, results.rows),
+        step_sources=_step_sources_json(catalog, results.rows, scenario),
     )
     return _json(document)
 
@@ -484,9 +615,11 @@ def sites_json(catalog: Catalog) -> str:
 
 def _covers(catalog: Catalog, source: Source) -> list[str]:
     """The estimates and factors that cite a source."""
-    return [estimate.id for estimate in catalog.estimates_citing(source.id)] + [
-        factor.id for factor in catalog.factors_citing(source.id)
-    ]
+    return (
+        [estimate.id for estimate in catalog.estimates_citing(source.id)]
+        + [factor.id for factor in catalog.factors_citing(source.id)]
+        + [record.id for record in catalog.others_citing(source.id)]
+    )
 
 
 def sources_csv(catalog: Catalog) -> str:
@@ -525,5 +658,82 @@ def sources_json(catalog: Catalog) -> str:
             "estimates": _covers(catalog, source),
         }
         for source in catalog.sources.values()
+    ]
+    return _json(document)
+
+
+EQUIVALENT_COLUMNS: tuple[str, ...] = (
+    "equivalent_id", "name", "basis", "counts", "amount_low", "amount_mid", "amount_high",
+    "amount_unit", "published_low", "published_mid", "published_high", "per", "confidence",
+    "source_id", "publisher", "date", "title", "source_url",
+)  # fmt: skip
+EXPRESSED_COLUMNS: tuple[str, ...] = (
+    "amount", "amount_value", "amount_unit", "basis", "equivalent_id", "name", "counts",
+    "low", "mid", "high", "source_id",
+)  # fmt: skip
+
+
+def equivalents_csv(catalog: Catalog, amounts: Sequence[Amount]) -> str:
+    """``equivalents`` as CSV: the records (``amount_*`` per counted unit), or with
+    ``--of``, one line per amount and equivalent of its basis."""
+    if amounts:
+        return _csv(
+            EXPRESSED_COLUMNS,
+            (
+                {
+                    "amount": amount.text,
+                    "amount_value": amount.value,
+                    "amount_unit": amount.unit,
+                    "basis": amount.basis,
+                    "equivalent_id": entry.equivalent.id,
+                    "name": entry.equivalent.name,
+                    "counts": entry.equivalent.counts,
+                    **entry.per_clip.as_dict(),
+                    "source_id": entry.equivalent.source,
+                }
+                for amount in amounts
+                for entry in express_amount(catalog, amount)
+            ),
+        )
+    records = []
+    for item in catalog.equivalents.values():
+        source = catalog.sources[item.source]
+        records.append(
+            {
+                "equivalent_id": item.id,
+                "name": item.name,
+                "basis": item.basis,
+                "counts": item.counts,
+                **_cases("amount", item.amount),
+                "amount_unit": item.amount_unit,
+                **{f"published_{case}": item.published.get(case) for case in CASES},
+                "per": item.per,
+                "confidence": item.confidence,
+                "source_id": source.id,
+                "publisher": source.publisher,
+                "date": source.date,
+                "title": source.title,
+                "source_url": source.url,
+            }
+        )
+    return _csv(EQUIVALENT_COLUMNS, records)
+
+
+def equivalents_json(catalog: Catalog, amounts: Sequence[Amount]) -> str:
+    """``equivalents`` as a JSON document: every record with its source, and each
+    ``--of`` amount expressed in the equivalents of its basis."""
+    document = _header(catalog, "equivalents")
+    document["equivalents"] = [
+        _equivalent_json(catalog, item) for item in catalog.equivalents.values()
+    ]
+    document["amounts"] = [
+        {
+            "amount": amount.text,
+            "value": amount.value,
+            "unit": amount.unit,
+            "basis": amount.basis,
+            "equivalents": [_expressed_json(entry) for entry in express_amount(catalog, amount)],
+        }
+        for amount in amounts
     ]
     return _json(document)

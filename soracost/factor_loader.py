@@ -185,7 +185,9 @@ def _site(item: Fields, factors: dict[str, Factor]) -> Site:
         if factors[factor_id].kind != kind:
             item.fail(key, f"{factor_id!r} is a {factors[factor_id].kind} factor, not {kind}")
         if kind == "carbon-intensity" and factors[factor_id].accounting != "location-based":
-            item.fail(key, f"{factor_id!r} is market-based; a site's grid intensity is location-based")
+            item.fail(
+                key, f"{factor_id!r} is market-based; a site's grid intensity is location-based"
+            )
         chosen[kind] = factor_id
     return Site(
         id=item.identifier(),

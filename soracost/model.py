@@ -14,6 +14,7 @@ from soracost.errors import DataError, UsageProblem
 from soracost.footprint import DEFAULT_BOUNDARY, BoundaryChoice, ClipRequest, Derivation, Model
 from soracost.ranges import Range
 from soracost.records import Catalog, Estimate, Site, Source
+from soracost.training import TrainingRequest, TrainingShare, training_share
 from soracost.units import PUBLISHED_QUANTITIES, Quantity
 
 DEFAULT_ENERGY_UNIT = "Wh"
@@ -55,6 +56,10 @@ class Scenario:
     boundary: BoundaryChoice = DEFAULT_BOUNDARY
     site: str | None = None
     model: str | None = None
+    equivalents: bool = False
+    """Express each figure as everyday equivalents of its basis."""
+    training: TrainingRequest | None = None
+    """A training energy to share per clip, reported apart from inference."""
 
     def __post_init__(self) -> None:
         if self.count < 1:
@@ -323,3 +328,10 @@ def spread(rows: list[ResultRow]) -> Spread | None:
     if ratio is not None and not math.isfinite(ratio):
         ratio = None  # wider than a float can say
     return Spread(ratio=ratio, lowest=lowest, highest=highest)
+
+
+def training_share_of(scenario: Scenario) -> TrainingShare | None:
+    """The scenario's training share (per clip and per batch), or ``None`` if not asked."""
+    if scenario.training is None:
+        return None
+    return training_share(scenario.training, scenario.units.energy, scenario.count)

@@ -243,6 +243,8 @@ class Catalog:
     title: str | None = None
     factors: dict[str, Factor] = field(default_factory=dict)
     sites: dict[str, Site] = field(default_factory=dict)
+    equivalents: dict[str, Equivalent] = field(default_factory=dict)
+    training: dict[str, TrainingRecord] = field(default_factory=dict)
 
     @property
     def default_site(self) -> Site | None:
@@ -283,6 +285,18 @@ class Catalog:
             or source_id in estimate.see_also
         ]
 
+    def others_citing(self, source_id: str) -> list[Equivalent | TrainingRecord]:
+        """Equivalents and training records that cite ``source_id`` anywhere."""
+        records: list[Equivalent | TrainingRecord] = [
+            *self.equivalents.values(),
+            *self.training.values(),
+        ]
+        return [
+            record
+            for record in records
+            if source_id in (record.source, *record.chain, *record.see_also)
+        ]
+
     def factors_citing(self, source_id: str) -> list[Factor]:
         """Factors that cite ``source_id`` directly or anywhere in their chain."""
         return [
@@ -292,3 +306,59 @@ class Catalog:
             or source_id in factor.chain
             or source_id in factor.see_also
         ]
+
+
+@dataclass(frozen=True)
+class Equivalent:
+    """An everyday comparison: how much energy, water or carbon (``basis``) one of
+    something takes, such as a minute of a large TV or a 500 mL bottle.
+
+    ``amount`` is per one ``counts`` (a unit such as ``min`` or ``km``, or a noun such as
+    ``charges``), in ``amount_unit`` (Wh, L or gCO2e). ``published`` keeps the source's
+    figures as written; ``per`` says how much of ``counts`` they are for, when not one
+    (CNET's "90 Wh" for "37 min" of TV).
+    """
+
+    id: str
+    name: str
+    counts: str
+    basis: Quantity
+    amount: Range
+    amount_unit: str
+    published: dict[str, str]
+    per: str | None
+    fill: Fill | None
+    cases_note: str | None
+    source: str
+    chain: tuple[str, ...]
+    see_also: tuple[str, ...]
+    claim: str
+    confidence: Confidence
+    line: int
+    unconfirmed: dict[str, str] = field(default_factory=dict)
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class TrainingRecord:
+    """A published figure of the energy used to train a model (never Sora's: unknown).
+
+    ``values`` is in ``unit``; ``published`` keeps each case as the source wrote it.
+    """
+
+    id: str
+    model: str
+    values: Range
+    unit: str
+    published: dict[str, str]
+    fill: Fill | None
+    cases_note: str | None
+    method: Method
+    source: str
+    chain: tuple[str, ...]
+    see_also: tuple[str, ...]
+    claim: str
+    confidence: Confidence
+    line: int
+    unconfirmed: dict[str, str] = field(default_factory=dict)
+    note: str | None = None

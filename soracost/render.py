@@ -15,6 +15,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from soracost.display import format_number, format_range, log_axis, range_bar
+from soracost.equivalents import Amount, count_of, express_amount, of_basis
 from soracost.footprint import FAR_SCALE, OPERATION_SYMBOLS, Step
 from soracost.model import (
     CARBON_NOTE,
@@ -23,6 +24,7 @@ from soracost.model import (
     Scenario,
     Spread,
     describe_scenario,
+    training_share_of,
 )
 from soracost.records import (
     BOUNDARY_LABELS,
@@ -30,9 +32,11 @@ from soracost.records import (
     OPTIONAL_SITE_FACTORS,
     SITE_FACTORS,
     Catalog,
+    Equivalent,
     Estimate,
     Source,
 )
+from soracost.training import SORA_TRAINING_UNKNOWN, TrainingShare
 from soracost.units import Quantity
 
 _MISSING = Text("none", style="dim italic")
@@ -282,10 +286,171 @@ def clip_view(catalog: Catalog, results: Results, scenario: Scenario) -> Rendera
             _basis_cell(first.estimate, energy.derivation.boundary if energy else None),
             *cells,
         )
+    share = training_share_of(scenario)
+    if share is not None:
+        _add_training_row(table, share, catalog, quantities, footnotes)
     notes = _factors_used(catalog, results.rows, footnotes)
     notes.append_text(_notes_for(results))
     notes.append_text(_notes(results.rows, explain_none=True))
-    return Group(table, notes, Text("\nSources", style="bold"), footnotes.legend())
+    if share is not None:
+        notes.append_text(_training_note(share))
+    parts: list[RenderableType] = [table, notes]
+    if scenario.equivalents:
+        parts += _equivalents_tables(catalog, results.rows, count, footnotes, share)
+    parts += [Text("\nSources", style="bold"), footnotes.legend()]
+    return Group(*parts)
+
+
+def _add_training_row(
+    table: Table,
+    share: TrainingShare,
+    catalog: Catalog,
+    quantities: Sequence[Quantity],
+    footnotes: _Footnotes,
+) -> None:
+    """The training share: its own row, in its own section, never summed with inference."""
+    if table.rows:
+        table.rows[-1].end_section = True
+    record = share.request.record
+    if record is not None:
+        source = catalog.sources[record.source]
+        source_cell = Text(f"{footnotes.mark(source)} ", style="bold", overflow="fold")
+        source_cell.append(source.publisher, style="")
+        source_cell.append(f"\n{source.date or 'undated'}", style="dim")
+        applies = Text(f"{record.model} training", overflow="fold")
+        applies.append("\nnot Sora (unknown)", style="yellow")
+    else:
+        source_cell = Text("your figure", style="bold")
+        applies = Text(f"training: {share.request.text}", overflow="fold")
+    basis = Text("training share", style="magenta")
+    basis.append(f"\n÷ {share.request.lifetime_clips:,} lifetime clips", style="dim")
+    cells: list[Text] = []
+    for quantity in quantities:
+        if quantity == "energy":
+            cells += [_range_cell(*share.per_clip), _range_cell(*share.batch)]
+        else:
+            cells += [_NOT_DERIVED, _NOT_DERIVED]
+    table.add_row(source_cell, applies, basis, *cells, style="magenta")
+
+
+def _training_note(share: TrainingShare) -> Text:
+    request = share.request
+    total = format_number(share.training.mid)
+    return Text(
+        f"\ntraining share: {request.label}, {total} {share.unit} ÷ {request.lifetime_clips:,} "
+        f"clips = {format_number(share.per_clip.mid)} {share.unit} per clip, on its own row. "
+        + SORA_TRAINING_UNKNOWN
+        + "\n",
+        style="magenta",
+    )
+
+
+TOO_FEW = 1e-3
+"""An equivalent whose count stays below this for every figure (7e-08 days of a city's
+electricity) says nothing to a reader: its column is left out, and the note names it."""
+
+
+def _equivalents_tables(
+    catalog: Catalog,
+    rows: Sequence[ResultRow],
+    count: int,
+    footnotes: _Footnotes,
+    share: TrainingShare | None = None,
+) -> list[RenderableType]:
+    """One table per quantity shown: each figure as counts of the equivalents of its basis
+    (the batch's, as the main table's right-hand column); the training share and the
+    whole training energy as rows of their own."""
+    parts: list[RenderableType] = []
+    left_out: list[str] = []
+    clips = f"{count:,} clip{'s' if count != 1 else ''}"
+    for quantity in ("energy", "water", "carbon"):
+        labelled = [
+            (row.estimate.id, row.batch, row.unit) for row in rows if row.quantity == quantity
+        ]
+        if quantity == "energy" and share is not None:
+            labelled.append(("training share (own row)", share.batch, share.unit))
+            labelled.append((f"whole training: {share.request.label}", share.training, share.unit))
+        items = of_basis(catalog, quantity)
+        if not labelled or not items:
+            continue
+        counts = {
+            item.id: [count_of(value, unit, item) for _, value, unit in labelled] for item in items
+        }
+        shown = [item for item in items if max(c.mid for c in counts[item.id]) >= TOO_FEW]
+        left_out += [item.name for item in items if item not in shown]
+        if not shown:
+            continue
+        table = Table(
+            title=f"\nEveryday equivalents of the {quantity} of {clips} "
+            f"(basis: {quantity}; mid, with low – high beneath)",
+            show_lines=True,
+        )
+        table.add_column("Figure", overflow="fold")
+        for item in shown:
+            mark = footnotes.mark(catalog.sources[item.source])
+            doubt = "?" if item.unconfirmed or item.confidence == "unconfirmed" else ""
+            table.add_column(
+                f"{item.name}\n{item.counts}{doubt} {mark}", justify="right", overflow="fold"
+            )
+        for position, (label, _, _) in enumerate(labelled):
+            table.add_row(
+                Text(label, overflow="fold"),
+                *(_range_cell(*counts[item.id][position]) for item in shown),
+            )
+        parts.append(table)
+    if parts or left_out:
+        note = (
+            "Each comparison divides the figure by the equivalent's own amount per unit, of "
+            "the same basis (source in brackets; ?: not confirmed); 'soracost equivalents' "
+            "lists them."
+        )
+        if left_out:
+            note += f" Too small to show here (under {TOO_FEW:g}): {', '.join(left_out)}."
+        parts.append(Text(note, style="dim"))
+    return parts
+
+
+def equivalents_view(catalog: Catalog, amounts: Sequence[Amount]) -> RenderableType:
+    """``soracost equivalents``: the records, or typed amounts expressed in them."""
+    footnotes = _Footnotes()
+    if amounts:
+        table = Table(title="Amounts as everyday equivalents (each of its own basis)",
+                      show_lines=True)  # fmt: skip
+        table.add_column("Amount", style="bold", no_wrap=True)
+        table.add_column("Basis")
+        table.add_column("Equivalent")
+        table.add_column("How many", justify="right")
+        for amount in amounts:
+            for entry in express_amount(catalog, amount):
+                item = entry.equivalent
+                table.add_row(
+                    amount.text,
+                    amount.basis,
+                    Text(f"{item.name} {footnotes.mark(catalog.sources[item.source])}"),
+                    Text.assemble(_range_cell(*entry.per_clip), f" {item.counts}"),
+                )
+            if not of_basis(catalog, amount.basis):
+                table.add_row(amount.text, amount.basis, "none in this data file", "")
+        return Group(table, Text("\nSources", style="bold"), footnotes.legend())
+    table = Table(title="Everyday equivalents for --equivalents", show_lines=True)
+    table.add_column("ID", style="bold", no_wrap=True)
+    table.add_column("Equivalent")
+    table.add_column("Basis")
+    table.add_column("Amount per unit", justify="right")
+    table.add_column("As published", overflow="fold")
+    for item in catalog.equivalents.values():
+        published = ", ".join(f"{case} {text}" for case, text in item.published.items())
+        if item.per:
+            published += f" per {item.per}"
+        detail = Text(published)
+        detail.append(f"\n{footnotes.mark(catalog.sources[item.source])} {item.confidence}",
+                      style="dim")  # fmt: skip
+        if item.cases_note:
+            detail.append(f"\n{item.cases_note}", style="dim")
+        per_unit = _range_cell(*item.amount)
+        per_unit.append(f"\n{item.amount_unit} per {item.counts}", style="dim")
+        table.add_row(item.id, item.name, item.basis, per_unit, detail)
+    return Group(table, Text("\nSources", style="bold"), footnotes.legend())
 
 
 def _scaling_status(row: ResultRow) -> Text | None:
@@ -551,6 +716,10 @@ def sources_view(catalog: Catalog) -> RenderableType:
         covered = catalog.estimates_citing(source.id)
         lines = [f"{estimate.id}{_role(estimate, source)}" for estimate in covered]
         lines += [f"{factor.id} (factor)" for factor in catalog.factors_citing(source.id)]
+        lines += [
+            f"{record.id} ({'equivalent' if isinstance(record, Equivalent) else 'training'})"
+            for record in catalog.others_citing(source.id)
+        ]
         covers = Text("\n".join(lines))
         table.add_row(source.id, citation, source.confidence, covers)
     return table

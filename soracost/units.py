@@ -135,6 +135,13 @@ def _exact_ratio(from_unit: str, to_unit: str) -> float | None:
     return float(source / target)
 
 
+def unit_dimension(name: str) -> Dimension | None:
+    """What a unit of the exact table measures (``min`` → time), or ``None`` for any other
+    text: a unit only pint knows, or a plain noun such as ``charges``."""
+    entry = _EXACT.get(name.strip())
+    return entry[0] if entry else None
+
+
 @cache
 def registry() -> pint.UnitRegistry[Any]:
     """The application's single pint registry, built on first use."""
@@ -283,9 +290,7 @@ def parse_carbon_intensity(text: str) -> tuple[float, str]:
     return _parse_per_energy(text, "carbon", CARBON_INTENSITY_UNIT, "a carbon intensity")
 
 
-def _parse_per_energy(
-    text: str, top: Dimension, reference: str, what: str
-) -> tuple[float, str]:
+def _parse_per_energy(text: str, top: Dimension, reference: str, what: str) -> tuple[float, str]:
     """A number followed by a ``top`` unit per energy unit, e.g. ``0.14 L/kWh``."""
     match = _NUMBER_THEN_UNIT.match(text)
     if match is None or match.group("unit") is None:

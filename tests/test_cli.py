@@ -164,6 +164,7 @@ def test_clip_json_is_exact(runner: CliRunner, mini: Path) -> None:
         "count": 3,
         "units": {"energy": "Wh", "water": "mL"},
         "scenario": MINI_SCENARIO,
+        "training_share": None,
         "not_given": [
             {
                 "estimate_id": "model-a",

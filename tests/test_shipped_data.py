@@ -7,6 +7,7 @@ import math
 import pytest
 
 from soracost.catalog import default_sources_path, load_catalog
+from soracost.ranges import Range
 from soracost.records import Catalog
 from soracost.units import conversion_factor
 
@@ -40,7 +41,11 @@ def test_every_source_is_citable_or_says_what_is_missing(shipped: Catalog) -> No
         for field in ("title", "authors", "date"):
             assert getattr(source, field) or field in source.gaps, (source.id, field)
         # A source that is cited by nothing would be clutter.
-        assert shipped.estimates_citing(source.id) or shipped.factors_citing(source.id), source.id
+        assert (
+            shipped.estimates_citing(source.id)
+            or shipped.factors_citing(source.id)
+            or shipped.others_citing(source.id)
+        ), source.id
 
 
 def test_headline_figures_are_present_with_their_chains(shipped: Catalog) -> None:
@@ -103,3 +108,51 @@ def test_published_span_matches_the_story(shipped: Catalog) -> None:
     highest = max(high for _, _, high in energies)
     assert lowest == pytest.approx(0.1362)
     assert highest == pytest.approx(944.44, rel=1e-4)
+
+
+# --- the articles' three comparisons, from the data ------------------------------------
+
+
+def test_a_90_wh_video_is_about_half_an_hour_of_a_big_tv(shipped: Catalog) -> None:
+    from soracost.equivalents import count_of
+
+    cnet = next(e for e in shipped.estimates if e.id == "cnet-90wh")
+    minutes = count_of(cnet.values, cnet.unit, shipped.equivalents["large-tv"])
+    # "un téléviseur géant allumé pendant une bonne demi-heure": 90 Wh ≈ 37 minutes
+    assert minutes == Range.single(37.0)
+
+
+def test_650_ml_is_about_a_small_bottle(shipped: Catalog) -> None:
+    from soracost.equivalents import count_of
+
+    water = next(e for e in shipped.estimates if e.id == "sora-650ml-ratio")
+    bottles = count_of(water.values, water.unit, shipped.equivalents["bottle-500ml"])
+    # 0.17 US gal = 643.5 mL: 1.29 bottles of 500 mL, "a small soda bottle"
+    assert bottles.mid == pytest.approx(0.17 * 3785.411784 / 500)
+    assert 1 < bottles.mid < 1.5
+
+
+def test_gpt4_training_is_about_three_days_of_san_francisco(shipped: Catalog) -> None:
+    from soracost.equivalents import count_of
+
+    training = shipped.training["gpt4-training"]
+    days = count_of(training.values, training.unit, shipped.equivalents["san-francisco"])
+    # 50 GWh over 5,640.794886 GWh a year (365 days): 3.24 days, in the articles' 3–3.6
+    assert days.mid == pytest.approx(50 * 365 / 5640.794886)
+    assert 3 <= days.low <= days.high <= 3.6
+
+
+def test_every_equivalent_states_its_basis_and_a_positive_amount(shipped: Catalog) -> None:
+    assert {item.basis for item in shipped.equivalents.values()} == {"energy", "water"}
+    for item in shipped.equivalents.values():
+        assert item.amount.low > 0 and item.amount_unit in ("Wh", "L", "gCO2e")
+        assert item.source in shipped.sources
+
+
+def test_every_site_has_a_location_based_grid_intensity(shipped: Catalog) -> None:
+    for site in shipped.sites.values():
+        factor = shipped.optional_site_factor(site, "carbon-intensity")
+        assert factor is not None and factor.accounting == "location-based", site.id
+        assert 200 <= factor.values.mid <= 500, site.id  # gCO2e/kWh, every shipped grid
+    us = shipped.factors["egrid-us-carbon"]
+    assert us.values.mid == pytest.approx(827.5 * 0.45359237)  # lb/MWh to g/kWh

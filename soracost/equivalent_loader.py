@@ -1,0 +1,202 @@
+"""Load everyday equivalents and training-energy records from a catalogue.
+
+Called by :func:`soracost.catalog.parse_catalog`; errors name file, line, entry and field.
+An equivalent is kept as its source published it ("90 Wh" for "37 min" of TV, "750 W"
+for a microwave, "15.8 gal" for a shower) and reduced here, once, to an amount per one
+counted unit (Wh per minute, L per shower).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from soracost.cases import read_cases, read_references
+from soracost.fields import Fields
+from soracost.records import (
+    CASES,
+    CONFIDENCES,
+    METHODS,
+    Equivalent,
+    Source,
+    TrainingRecord,
+)
+from soracost.units import (
+    PUBLISHED_QUANTITIES,
+    QUANTITIES,
+    Dimension,
+    Quantity,
+    UnitProblem,
+    conversion_factor,
+    parse_amount,
+    unit_dimension,
+)
+
+REFERENCE_UNITS: dict[Quantity, str] = {"energy": "Wh", "water": "L", "carbon": "gCO2e"}
+"""The unit an equivalent's amount per counted unit is held in, by basis."""
+
+_COUNTABLE: tuple[Dimension, ...] = ("time", "length")
+"""Dimensions a ``counts`` unit may have; any other ``counts`` is a noun (charges)."""
+
+
+_Record = TypeVar("_Record", Equivalent, TrainingRecord)
+
+
+def _unique(
+    top: Fields,
+    key: str,
+    sources: dict[str, Source],
+    build: Callable[[Fields, dict[str, Source]], _Record],
+) -> dict[str, _Record]:
+    """Every entry under ``key``, built by ``build``, refusing a repeated id."""
+    records: dict[str, _Record] = {}
+    for item in top.entries(key):
+        record = build(item, sources)
+        if record.id in records:
+            first = records[record.id].line
+            item.fail("id", f"duplicate id {record.id!r} (first on line {first})")
+        records[record.id] = record
+    return records
+
+
+def read_equivalents(top: Fields, sources: dict[str, Source]) -> dict[str, Equivalent]:
+    """Every entry under ``equivalents``, with unique ids."""
+    return _unique(top, "equivalents", sources, _equivalent)
+
+
+_EQUIVALENT_FIELD_PATHS = (
+    "name", "counts", "published", *(f"published.{case}" for case in CASES), "per", "fill",
+    "cases_note", "source", "chain", "see_also", "claim", "note",
+)  # fmt: skip
+
+
+def _equivalent(item: Fields, sources: dict[str, Source]) -> Equivalent:
+    item.reject_unknown(
+        {
+            "id", "name", "counts", "basis", "published", "per", "fill", "cases_note", "source",
+            "chain", "see_also", "claim", "confidence", "unconfirmed", "note",
+        }
+    )  # fmt: skip
+    equivalent_id = item.identifier()
+    basis: Quantity = item.choice("basis", QUANTITIES)  # type: ignore[assignment]
+    counts = item.text("counts")
+    assert counts is not None
+    counts_dimension = unit_dimension(counts)
+    if counts_dimension is not None and counts_dimension not in _COUNTABLE:
+        item.fail("counts", f"{counts!r} is a unit of {counts_dimension}; count time, distance "
+                  "(min, km) or things (charges)")  # fmt: skip
+
+    def parse(text: str) -> tuple[float, str]:
+        try:
+            return parse_amount(text, basis)
+        except UnitProblem:
+            if basis != "energy":
+                raise
+        try:  # a power (a TV's watts): energy per unit of time
+            return parse_amount(text, "power")
+        except UnitProblem:
+            pass
+        return parse_amount(text, basis)  # raise the message about the basis
+
+    values, unit, published, fill = read_cases(
+        item, parse, f"has no unit; write it as the source did, e.g. '90 {REFERENCE_UNITS[basis]}'"
+    )
+    reference = REFERENCE_UNITS[basis]
+    per = item.text("per", required=False)
+    if unit_dimension(unit) == "power":
+        if counts_dimension != "time":
+            item.fail("published", f"a power ({unit}) needs 'counts' to be a duration (min, h)")
+        if per is not None:
+            item.fail("per", "a power is already per unit of time; remove 'per'")
+        # watts × one counted unit of time, in watt-hours
+        hours = conversion_factor(counts, "s") / 3600
+        watt_hours = conversion_factor(unit, "W") * hours
+        amount = values * watt_hours * conversion_factor("Wh", reference)
+    else:
+        amount = values * conversion_factor(unit, reference)
+        if per is not None:
+            amount = amount / _per_in_counts(item, per, counts, counts_dimension)
+    if amount.low <= 0:
+        item.fail("published", "an equivalent of zero cannot be compared with")
+    source_id, chain, see_also = read_references(item, sources)
+    return Equivalent(
+        id=equivalent_id,
+        name=item.text("name"),  # type: ignore[arg-type]  # required=True
+        counts=counts,
+        basis=basis,
+        amount=amount,
+        amount_unit=reference,
+        published=published,
+        per=per,
+        fill=fill,
+        cases_note=item.text("cases_note", required=False),
+        source=source_id,
+        chain=chain,
+        see_also=see_also,
+        claim=item.text("claim"),  # type: ignore[arg-type]
+        confidence=item.choice("confidence", CONFIDENCES),  # type: ignore[arg-type]
+        line=item.line,
+        unconfirmed=item.reasons("unconfirmed", allowed=_EQUIVALENT_FIELD_PATHS),
+        note=item.text("note", required=False),
+    )
+
+
+def _per_in_counts(item: Fields, per: str, counts: str, dimension: Dimension | None) -> float:
+    """``per`` ("37 min", "140 mi") expressed in ``counts`` (min, km)."""
+    if dimension is None:
+        item.fail("per", f"'per' needs 'counts' to be a unit of time or distance, not {counts!r}")
+    try:
+        value, unit = parse_amount(per, dimension)
+    except UnitProblem as exc:
+        item.fail("per", str(exc))
+    if value <= 0:
+        item.fail("per", f"{per!r} must be more than zero")
+    return value * conversion_factor(unit, counts)
+
+
+def read_training(top: Fields, sources: dict[str, Source]) -> dict[str, TrainingRecord]:
+    """Every entry under ``training``: published training energies, unique ids."""
+    return _unique(top, "training", sources, _training)
+
+
+_TRAINING_FIELD_PATHS = (
+    "model", "published", *(f"published.{case}" for case in CASES), "fill", "cases_note",
+    "method", "source", "chain", "see_also", "claim", "note",
+)  # fmt: skip
+
+
+def _training(item: Fields, sources: dict[str, Source]) -> TrainingRecord:
+    item.reject_unknown(
+        {
+            "id", "model", "published", "fill", "cases_note", "method", "source", "chain",
+            "see_also", "claim", "confidence", "unconfirmed", "note",
+        }
+    )  # fmt: skip
+    record_id = item.identifier()
+    energy: Quantity = PUBLISHED_QUANTITIES[0]
+    values, unit, published, fill = read_cases(
+        item,
+        lambda text: parse_amount(text, energy),
+        "has no unit; write it as the source did, e.g. '50 GWh'",
+    )
+    if values.low <= 0:
+        item.fail("published", "a training energy must be more than zero")
+    source_id, chain, see_also = read_references(item, sources)
+    return TrainingRecord(
+        id=record_id,
+        model=item.text("model"),  # type: ignore[arg-type]
+        values=values,
+        unit=unit,
+        published=published,
+        fill=fill,
+        cases_note=item.text("cases_note", required=False),
+        method=item.choice("method", METHODS),  # type: ignore[arg-type]
+        source=source_id,
+        chain=chain,
+        see_also=see_also,
+        claim=item.text("claim"),  # type: ignore[arg-type]
+        confidence=item.choice("confidence", CONFIDENCES),  # type: ignore[arg-type]
+        line=item.line,
+        unconfirmed=item.reasons("unconfirmed", allowed=_TRAINING_FIELD_PATHS),
+        note=item.text("note", required=False),
+    )

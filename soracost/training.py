@@ -1,0 +1,113 @@
+"""A per-clip share of a model's training energy, kept apart from inference.
+
+Sora's training energy has not been published. A user can spread a published figure of
+another model (GPT-4's ~50 GWh, labelled as such) or their own figure over the number of
+clips the model will make in its life; the share is always reported on its own, never
+added to the energy of generating a clip.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from soracost.errors import UsageProblem
+from soracost.ranges import Range
+from soracost.records import Catalog, TrainingRecord
+from soracost.units import UnitProblem, conversion_factor, parse_amount
+
+SORA_TRAINING_UNKNOWN = (
+    "Sora's training energy has not been published: a training share uses another "
+    "model's figure or yours, and is never added to the energy of generating a clip."
+)
+
+
+@dataclass(frozen=True)
+class TrainingRequest:
+    """The training energy to share (``energy`` in ``unit``) and over how many clips.
+
+    ``record`` is the catalogue's training record when one was named, else ``None``
+    (a figure the user typed).
+    """
+
+    energy: Range
+    unit: str
+    lifetime_clips: int
+    record: TrainingRecord | None = None
+    text: str = ""
+
+    @property
+    def label(self) -> str:
+        """What the energy is: ``GPT-4 training (gpt4-training)`` or ``your figure``."""
+        if self.record is None:
+            return f"training energy you gave ({self.text})"
+        return f"{self.record.model} training ({self.record.id}), not Sora's"
+
+
+@dataclass(frozen=True)
+class TrainingShare:
+    """``per_clip`` = training energy ÷ lifetime clips; ``batch`` = per_clip × count; both
+    in ``unit`` (the energy display unit)."""
+
+    request: TrainingRequest
+    training: Range
+    per_clip: Range
+    batch: Range
+    unit: str
+    count: int
+
+
+def resolve_training(
+    catalog: Catalog, text: str | None, lifetime_clips: int | None
+) -> TrainingRequest | None:
+    """``--training-energy`` (a record id or an energy such as ``50 GWh``) with
+    ``--lifetime-clips``; ``None`` when neither is given.
+
+    Raises :class:`UsageProblem` when only one is given or the energy is unreadable.
+    """
+    if text is None and lifetime_clips is None:
+        return None
+    if text is None:
+        raise UsageProblem(
+            "--lifetime-clips needs --training-energy (an energy such as '50 GWh', or a "
+            f"training record: {_record_ids(catalog)})"
+        )
+    if lifetime_clips is None:
+        raise UsageProblem(
+            "--training-energy needs --lifetime-clips N: the number of clips the model "
+            "makes in its life, over which its training energy is shared"
+        )
+    record = catalog.training.get(text.strip().lower())
+    if record is not None:
+        return TrainingRequest(
+            energy=record.values, unit=record.unit, lifetime_clips=lifetime_clips,
+            record=record, text=text,
+        )  # fmt: skip
+    try:
+        value, unit = parse_amount(text, "energy")
+    except UnitProblem as exc:
+        raise UsageProblem(
+            f"--training-energy: {exc}; or name a training record: {_record_ids(catalog)}"
+        ) from None
+    if value <= 0:
+        raise UsageProblem(f"--training-energy: {text!r} must be more than zero")
+    return TrainingRequest(
+        energy=Range.single(value), unit=unit, lifetime_clips=lifetime_clips, text=text
+    )
+
+
+def _record_ids(catalog: Catalog) -> str:
+    return ", ".join(catalog.training) or "none in this data file"
+
+
+def training_share(request: TrainingRequest, energy_unit: str, count: int) -> TrainingShare:
+    """The per-clip and batch share of ``request``'s training energy, in ``energy_unit``."""
+    training = request.energy * conversion_factor(request.unit, energy_unit)
+    per_clip = training / float(request.lifetime_clips)
+    return TrainingShare(
+        request=request,
+        training=training,
+        per_clip=per_clip,
+        batch=per_clip * float(count),
+        unit=energy_unit,
+        count=count,
+    )
