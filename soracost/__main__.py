@@ -27,6 +27,10 @@ def main() -> None:
     except KeyboardInterrupt:  # pressed outside a command, e.g. during the imports
         sys.stderr.write("soracost: interrupted\n")
         sys.exit(INTERRUPTED)
+    finally:
+        # The work is done (or abandoned): a SIGTERM from here on ends the process the
+        # default way, rather than as a KeyboardInterrupt escaping interpreter shutdown.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 if __name__ == "__main__":
