@@ -130,7 +130,7 @@ app = typer.Typer(
     cls=SoracostGroup,
     name="soracost",
     help=(
-        "Electricity and water footprints of AI video generation (Sora and its peers), "
+        "Electricity, water and carbon footprints of AI video generation (Sora and its peers), "
         "with every figure tied to its published source.\n\n"
         "Nobody has measured Sora itself: the figures are published measurements of open "
         "models, modelled estimates and back-of-envelope figures, each shown with its "
@@ -359,7 +359,8 @@ SiteOption = Annotated[
     typer.Option(
         "--site",
         "-s",
-        help="Where clips are made, for PUE and water factors: e.g. us-average (the shipped "
+        help="Where clips are made, for PUE, water factors and grid carbon intensity: e.g. "
+        "us-average (the shipped "
         "default), arizona, ireland, azure, aws, google; 'soracost sites' lists them all.",
         metavar="SITE",
         show_default=False,
@@ -590,7 +591,7 @@ def clip(
     from soracost.training import resolve_training
 
     catalog = _load(sources)
-    training = resolve_training(catalog, training_energy, lifetime_clips)
+    training = resolve_training(catalog, training_energy, lifetime_clips, count)
     units = _units(energy_unit, water_unit, carbon_unit)
     scenario = _scenario(
         count=count,
@@ -773,8 +774,7 @@ def equivalents_command(
     force: ForceOption = False,
     sources: SourcesOption = None,
 ) -> None:
-    """The everyday equivalents --equivalents uses, each with its basis and source; or
-    --of AMOUNT expressed in them.
+    """The everyday equivalents --equivalents uses, with basis and source; or amounts in them.
 
     Each comparison states its basis (energy, water or carbon): an amount is compared only
     with equivalents of the same basis.
@@ -787,6 +787,8 @@ def equivalents_command(
 
       soracost equivalents --format json
     """
+    import math
+
     from soracost.equivalents import parse_any_amount
 
     catalog = _load(sources)
@@ -800,6 +802,8 @@ def equivalents_command(
             amounts.append(parse_any_amount(text))
         except ValueError as exc:
             raise UsageProblem(f"--of: {exc}") from None
+        if not math.isfinite(amounts[-1].value * 1e18):
+            raise UsageProblem(f"--of: {text!r} is too large to compare")
     _deliver(
         format,
         output,

@@ -35,6 +35,10 @@ from soracost.units import (
 REFERENCE_UNITS: dict[Quantity, str] = {"energy": "Wh", "water": "L", "carbon": "gCO2e"}
 """The unit an equivalent's amount per counted unit is held in, by basis."""
 
+_SMALLEST, _LARGEST = 1e-9, 1e15
+"""Bounds on an equivalent's amount per counted unit (Wh, L or gCO2e): far beyond any
+everyday thing, and far from where a division by it would overflow."""
+
 _COUNTABLE: tuple[Dimension, ...] = ("time", "length")
 """Dimensions a ``counts`` unit may have; any other ``counts`` is a noun (charges)."""
 
@@ -116,8 +120,12 @@ def _equivalent(item: Fields, sources: dict[str, Source]) -> Equivalent:
         amount = values * conversion_factor(unit, reference)
         if per is not None:
             amount = amount / _per_in_counts(item, per, counts, counts_dimension)
-    if amount.low <= 0:
-        item.fail("published", "an equivalent of zero cannot be compared with")
+    if not (amount.low >= _SMALLEST and amount.high <= _LARGEST):
+        item.fail(
+            "published",
+            f"{amount.mid:g} {reference} per {counts} is outside what can be compared with "
+            f"({_SMALLEST:g} to {_LARGEST:g} {reference})",
+        )
     source_id, chain, see_also = read_references(item, sources)
     return Equivalent(
         id=equivalent_id,
@@ -154,6 +162,10 @@ def _per_in_counts(item: Fields, per: str, counts: str, dimension: Dimension | N
     return value * conversion_factor(unit, counts)
 
 
+_LARGEST_TRAINING_WH = 1e18
+"""A training energy ceiling (an exawatt-hour, far above the world's yearly electricity)."""
+
+
 def read_training(top: Fields, sources: dict[str, Source]) -> dict[str, TrainingRecord]:
     """Every entry under ``training``: published training energies, unique ids."""
     return _unique(top, "training", sources, _training)
@@ -181,6 +193,8 @@ def _training(item: Fields, sources: dict[str, Source]) -> TrainingRecord:
     )
     if values.low <= 0:
         item.fail("published", "a training energy must be more than zero")
+    if values.high * conversion_factor(unit, "Wh") > _LARGEST_TRAINING_WH:
+        item.fail("published", f"a training energy above {_LARGEST_TRAINING_WH:g} Wh is a typo")
     source_id, chain, see_also = read_references(item, sources)
     return TrainingRecord(
         id=record_id,

@@ -284,7 +284,7 @@ def rows_csv(
 ) -> str:
     """``clip`` or ``compare`` rows as CSV text (``compare`` rows have a count of 1).
 
-    With ``scenario.equivalents``, each row gains ``equivalent_<id>_{low,mid,high}``
+    With ``scenario.equivalents``, each row gains ``equivalent_<id>_per_clip_{low,mid,high}``
     columns (per clip, counts of that equivalent; empty for another basis); with a
     training share, the :data:`TRAINING_COLUMNS`.
     """
@@ -294,7 +294,7 @@ def rows_csv(
         equivalents = []
     share = training_share_of(scenario) if scenario else None
     for item in equivalents:
-        columns += [f"equivalent_{item.id}_{case}" for case in CASES]
+        columns += [f"equivalent_{item.id}_per_clip_{case}" for case in CASES]
     if share is not None:
         columns += TRAINING_COLUMNS
 
@@ -302,7 +302,7 @@ def rows_csv(
         flat = row_record(row)
         for item in equivalents:
             counts = count_of(row.per_clip, row.unit, item) if item.basis == row.quantity else None
-            flat.update(_cases(f"equivalent_{item.id}", counts))
+            flat.update(_cases(f"equivalent_{item.id}_per_clip", counts))
         if share is not None:
             energy = row.quantity == "energy"
             flat.update(_cases("training_share", share.per_clip if energy else None))

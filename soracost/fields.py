@@ -183,7 +183,7 @@ class Fields:
         value = self._get(name, required=True)
         if not isinstance(value, LocatedList):
             self.fail(name, f"expected a list, got {describe(value)}")
-        kind = name[:-1]  # "sources" -> "source", "estimates" -> "estimate"
+        kind = {"training": "training record"}.get(name, name[:-1])  # "sources" -> "source"
         for position, item in enumerate(value):
             if not isinstance(item, LocatedDict):
                 raise DataError(

@@ -41,6 +41,7 @@ from soracost.units import Quantity
 
 _MISSING = Text("none", style="dim italic")
 _NOT_DERIVED = Text("n/a", style="dim italic")
+_ENERGY_ONLY = Text("energy only", style="dim italic")
 
 
 class _Footnotes:
@@ -322,25 +323,25 @@ def _add_training_row(
     else:
         source_cell = Text("your figure", style="bold")
         applies = Text(f"training: {share.request.text}", overflow="fold")
-    basis = Text("training share", style="magenta")
+    basis = Text("training share", style="magenta", overflow="fold")
     basis.append(f"\n÷ {share.request.lifetime_clips:,} lifetime clips", style="dim")
     cells: list[Text] = []
     for quantity in quantities:
         if quantity == "energy":
             cells += [_range_cell(*share.per_clip), _range_cell(*share.batch)]
         else:
-            cells += [_NOT_DERIVED, _NOT_DERIVED]
+            cells += [_ENERGY_ONLY, _ENERGY_ONLY]
     table.add_row(source_cell, applies, basis, *cells, style="magenta")
 
 
 def _training_note(share: TrainingShare) -> Text:
     request = share.request
     total = format_number(share.training.mid)
+    clips = f"{request.lifetime_clips:,} clip{'s' if request.lifetime_clips != 1 else ''}"
+    per_clip = format_number(share.per_clip.mid)
     return Text(
-        f"\ntraining share: {request.label}, {total} {share.unit} ÷ {request.lifetime_clips:,} "
-        f"clips = {format_number(share.per_clip.mid)} {share.unit} per clip, on its own row. "
-        + SORA_TRAINING_UNKNOWN
-        + "\n",
+        f"\ntraining share: {request.label}, {total} {share.unit} ÷ {clips} = {per_clip} "
+        f"{share.unit} per clip, on its own row. {SORA_TRAINING_UNKNOWN}\n",
         style="magenta",
     )
 
@@ -362,6 +363,7 @@ def _equivalents_tables(
     whole training energy as rows of their own."""
     parts: list[RenderableType] = []
     left_out: list[str] = []
+    no_equivalents: list[str] = []
     clips = f"{count:,} clip{'s' if count != 1 else ''}"
     for quantity in ("energy", "water", "carbon"):
         labelled = [
@@ -371,6 +373,8 @@ def _equivalents_tables(
             labelled.append(("training share (own row)", share.batch, share.unit))
             labelled.append((f"whole training: {share.request.label}", share.training, share.unit))
         items = of_basis(catalog, quantity)
+        if labelled and not items:
+            no_equivalents.append(quantity)
         if not labelled or not items:
             continue
         counts = {
@@ -398,7 +402,7 @@ def _equivalents_tables(
                 *(_range_cell(*counts[item.id][position]) for item in shown),
             )
         parts.append(table)
-    if parts or left_out:
+    if parts or left_out or no_equivalents:
         note = (
             "Each comparison divides the figure by the equivalent's own amount per unit, of "
             "the same basis (source in brackets; ?: not confirmed); 'soracost equivalents' "
@@ -406,6 +410,11 @@ def _equivalents_tables(
         )
         if left_out:
             note += f" Too small to show here (under {TOO_FEW:g}): {', '.join(left_out)}."
+        if no_equivalents:
+            note += (
+                f" The data file has no equivalents of basis {' or '.join(no_equivalents)}: "
+                "those figures are not compared with anything."
+            )
         parts.append(Text(note, style="dim"))
     return parts
 

@@ -8,6 +8,7 @@ added to the energy of generating a clip.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from soracost.errors import UsageProblem
@@ -57,7 +58,7 @@ class TrainingShare:
 
 
 def resolve_training(
-    catalog: Catalog, text: str | None, lifetime_clips: int | None
+    catalog: Catalog, text: str | None, lifetime_clips: int | None, count: int | None = None
 ) -> TrainingRequest | None:
     """``--training-energy`` (a record id or an energy such as ``50 GWh``) with
     ``--lifetime-clips``; ``None`` when neither is given.
@@ -70,6 +71,11 @@ def resolve_training(
         raise UsageProblem(
             "--lifetime-clips needs --training-energy (an energy such as '50 GWh', or a "
             f"training record: {_record_ids(catalog)})"
+        )
+    if lifetime_clips is not None and count is not None and count > lifetime_clips:
+        raise UsageProblem(
+            f"--count {count:,} is more than --lifetime-clips {lifetime_clips:,}: a batch "
+            "cannot share more than the whole training energy"
         )
     if lifetime_clips is None:
         raise UsageProblem(
@@ -90,6 +96,8 @@ def resolve_training(
         ) from None
     if value <= 0:
         raise UsageProblem(f"--training-energy: {text!r} must be more than zero")
+    if not math.isfinite(value * conversion_factor(unit, "Wh") * 1e15):
+        raise UsageProblem(f"--training-energy: {text!r} is too large to compute with")
     return TrainingRequest(
         energy=Range.single(value), unit=unit, lifetime_clips=lifetime_clips, text=text
     )

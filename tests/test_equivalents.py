@@ -151,10 +151,12 @@ def test_clip_csv_has_a_column_per_equivalent_empty_for_another_basis(
     assert code == 0, err
     rows = list(csv.DictReader(io.StringIO(out)))
     b_energy = next(r for r in rows if (r["estimate_id"], r["quantity"]) == ("model-b", "energy"))
-    assert float(b_energy["equivalent_tv_mid"]) == pytest.approx(3.75 / 2)
-    assert b_energy["equivalent_bottle_mid"] == ""
+    assert float(b_energy["equivalent_tv_per_clip_mid"]) == pytest.approx(3.75 / 2)
+    assert b_energy["equivalent_bottle_per_clip_mid"] == ""
     water = next(r for r in rows if r["quantity"] == "water")
-    assert water["equivalent_tv_mid"] == "" and water["equivalent_bottle_mid"] != ""
+    assert (
+        water["equivalent_tv_per_clip_mid"] == "" and water["equivalent_bottle_per_clip_mid"] != ""
+    )
 
 
 def test_clip_table_shows_equivalents_with_their_sources(runner: CliRunner) -> None:
@@ -286,3 +288,55 @@ def test_training_share_has_its_own_row_and_columns(runner: CliRunner) -> None:
     assert energy["training_id"] == "2 MWh" and energy["training_lifetime_clips"] == "500"
     water = next(r for r in rows if r["quantity"] == "water")
     assert water["training_share_mid"] == ""
+
+
+def test_a_batch_cannot_share_more_than_the_whole_training(catalog: Catalog) -> None:
+    with pytest.raises(UsageProblem, match="--count 10 is more than --lifetime-clips 3"):
+        resolve_training(catalog, "big-model", 3, count=10)
+    assert resolve_training(catalog, "big-model", 3, count=3) is not None
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ("clip", "--training-energy", "1e300 GWh", "--lifetime-clips", "1"),
+        ("equivalents", "--of", "1e308 GWh"),
+    ],
+)
+def test_huge_amounts_are_usage_errors_not_tracebacks(
+    runner: CliRunner, arguments: tuple[str, ...]
+) -> None:
+    code, _, err = invoke(runner, *arguments)
+    assert code == 2 and "too large" in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('published: {mid: "0.5 L"}', 'published: {mid: "1e-320 mL"}', "outside what can be"),
+        ('published: {low: "1 MWh", high: "4 MWh"}', 'published: {low: "1 MWh", high: "1e300 GWh"}',
+         "is a typo"),
+    ],
+)  # fmt: skip
+def test_absurd_amounts_in_the_data_are_refused_at_load(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MODEL_YAML.read_text().replace(old, new, 1))
+    with pytest.raises(DataError, match=message):
+        load_catalog(bad)
+
+
+def test_figures_without_equivalents_of_their_basis_say_so(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    text = MODEL_YAML.read_text()
+    start = text.index("  - id: car\n")
+    end = text.index("training:")
+    without_car = tmp_path / "no_car.yaml"
+    without_car.write_text(text[:start] + text[end:])
+    result = runner.invoke(
+        app, ["clip", "--carbon", "--equivalents", "--sources", str(without_car)]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "no equivalents of basis carbon" in " ".join(result.stdout.split())
