@@ -266,6 +266,17 @@ LifetimeClipsOption = Annotated[
         show_default=False,
     ),
 ]
+EcoLogitsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--ecologits",
+        help="Add EcoLogits' model of a closed video API for your --duration and "
+        "--resolution (repeatable; e.g. openai/sora-2-pro, google/veo-3.1; "
+        "'soracost ecologits-models' lists them). Needs pip install 'soracost[ecologits]'.",
+        metavar="MODEL",
+        show_default=False,
+    ),
+]
 FormatOption = Annotated[
     OutputFormat,
     typer.Option(
@@ -453,6 +464,18 @@ def _scenario(
     )
 
 
+def _with_ecologits(catalog: Catalog, models: list[str] | None, scenario: Scenario) -> Catalog:
+    """The catalogue with EcoLogits' estimates for ``models`` added (unchanged if none);
+    EcoLogits is imported only here."""
+    if not models:
+        return catalog
+    from soracost.ecologits_source import live_estimates
+    from soracost.model import resolve_site
+
+    site = resolve_site(catalog, scenario.site)
+    return live_estimates(catalog, models, scenario.request, site, scenario.site is not None)
+
+
 def _console(file: Any = None, *, plain: bool = False) -> Console:
     from rich.console import Console
 
@@ -556,6 +579,7 @@ def clip(
     equivalents: EquivalentsOption = False,
     training_energy: TrainingEnergyOption = None,
     lifetime_clips: LifetimeClipsOption = None,
+    ecologits: EcoLogitsOption = None,
     format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     force: ForceOption = False,
@@ -605,6 +629,7 @@ def clip(
         carbon=carbon,
     )
     scenario = replace(scenario, equivalents=equivalents, training=training)
+    catalog = _with_ecologits(catalog, ecologits, scenario)
     results = clip_results(catalog, scenario)
     rows = results.rows
     _deliver(
@@ -629,6 +654,7 @@ def compare(
     model: ModelOption = None,
     site: SiteOption = None,
     boundary: BoundaryChoiceOption = BoundaryOption.facility,
+    ecologits: EcoLogitsOption = None,
     format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     force: ForceOption = False,
@@ -652,6 +678,8 @@ def compare(
       soracost compare --boundary as-published --duration 10 --resolution 720p
 
       soracost compare --format csv --output compare.csv
+
+      soracost compare --ecologits openai/sora-2-pro --duration 10 --resolution 720p
     """
     from dataclasses import replace
 
@@ -671,6 +699,7 @@ def compare(
     )
     chosen = quantity.value
     scenario = replace(scenario, quantities=(chosen,))  # type: ignore[arg-type]
+    catalog = _with_ecologits(catalog, ecologits, scenario)
     results = compare_results(catalog, scenario, chosen)  # type: ignore[arg-type]
     rows = results.rows
     widest = spread(rows)
@@ -813,6 +842,23 @@ def equivalents_command(
         csv=lambda export: export.equivalents_csv(catalog, amounts),
         json=lambda export: export.equivalents_json(catalog, amounts),
     )
+
+
+@app.command("ecologits-models")
+def ecologits_models() -> None:
+    """The video models the installed EcoLogits knows, for --ecologits.
+
+    [b]Examples[/b]
+
+      soracost ecologits-models
+
+      soracost compare --ecologits openai/sora-2-pro --duration 10 --resolution 720p
+    """
+    from soracost.ecologits_source import installed_version, known_models
+
+    models = known_models()
+    text = f"EcoLogits {installed_version()} knows {len(models)} video models:\n"
+    _emit(text + "".join(f"{model}\n" for model in models), None, None, False, "")
 
 
 @app.command()

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from soracost.ranges import Range
@@ -34,7 +34,12 @@ from soracost.records import (
     FactorKind,
     Site,
 )
-from soracost.units import CARBON_INTENSITY_UNIT, WATER_INTENSITY_UNIT, conversion_factor
+from soracost.units import (
+    CARBON_INTENSITY_UNIT,
+    WATER_INTENSITY_UNIT,
+    Quantity,
+    conversion_factor,
+)
 
 BoundaryChoice = Literal["as-published", "server", "facility"]
 BOUNDARY_CHOICES: tuple[BoundaryChoice, ...] = ("as-published", "server", "facility")
@@ -280,7 +285,7 @@ class Model:
         """The energy per clip and per batch of an energy estimate, in ``energy_unit``."""
         build = _Builder()
         scaled_index, scale, not_scaled = self._claim_and_scale(build, estimate, self.energy_unit)
-        notes = _extrapolation(scale)
+        notes = [*estimate.notes, *_extrapolation(scale)]
         shown, boundary = self._energy_at_boundary(build, estimate, scaled_index, notes)
         self._finish(build, shown)
         return Derivation(
@@ -299,6 +304,8 @@ class Model:
         gives derived water with on-site and off-site parts, or, when that cannot be
         done, a one-line reason (a string) instead of a derivation.
         """
+        if "water" in estimate.side:
+            return self._side_figure(estimate, "water", self.water_unit)
         if estimate.quantity == "water":
             build = _Builder()
             index, scale, not_scaled = self._claim_and_scale(build, estimate, self.water_unit)
@@ -316,6 +323,8 @@ class Model:
     def carbon(self, estimate: Estimate) -> Derivation | str:
         """Location-based emissions per clip and per batch, in ``carbon_unit``: facility
         energy × the site's grid carbon intensity; or a one-line reason there are none."""
+        if "carbon" in estimate.side:
+            return self._side_figure(estimate, "carbon", self.carbon_unit)
         if estimate.quantity != "energy":
             return "the source published no energy figure"
         if self.site is None:
@@ -351,6 +360,26 @@ class Model:
             boundary="facility",
             notes=tuple(_extrapolation(scale)),
             derived_water=False,
+        )
+
+    def _side_figure(self, estimate: Estimate, quantity: Quantity, unit: str) -> Derivation:
+        """A figure the source computed itself for this quantity: as published, batched."""
+        side = estimate.side[quantity]
+        shown = replace(
+            estimate, quantity=quantity, values=side.values, unit=side.unit,
+            published=side.published,
+        )  # fmt: skip
+        build = _Builder()
+        index, scale, not_scaled = self._claim_and_scale(build, shown, unit)
+        self._finish(build, index)
+        notes = (*estimate.notes, *_extrapolation(scale), *((side.note,) if side.note else ()))
+        return Derivation(
+            steps=tuple(build.steps),
+            unit=unit,
+            scale_factor=scale,
+            not_scaled=not_scaled,
+            boundary=estimate.boundary,
+            notes=notes,
         )
 
     # --- steps shared by energy and water -------------------------------------------

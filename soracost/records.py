@@ -126,6 +126,20 @@ class AppliesTo:
 
 
 @dataclass(frozen=True)
+class SideFigure:
+    """Another quantity the same source computed for the same clip (EcoLogits gives
+    energy, water and carbon at once): shown as published, not derived by soracost.
+
+    ``values`` is in ``unit``; ``published`` keeps the cases as the source gave them.
+    """
+
+    values: Range
+    unit: str
+    published: dict[str, str]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Estimate:
     """One published figure of energy or water per clip, with its origin and limits.
 
@@ -153,6 +167,10 @@ class Estimate:
     line: int
     unconfirmed: dict[str, str] = field(default_factory=dict)
     note: str | None = None
+    side: dict[str, SideFigure] = field(default_factory=dict)
+    """Water or carbon the source computed alongside its energy (live sources only)."""
+    notes: tuple[str, ...] = ()
+    """Remarks to show on every row of the estimate (a live source's warnings)."""
 
 
 FactorKind = Literal[

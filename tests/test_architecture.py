@@ -60,6 +60,7 @@ def test_the_default_run_needs_no_pint() -> None:
             f"    app({args}, standalone_mode=False)"
         )
         assert "pint" not in loaded, args
+        assert "ecologits" not in loaded, args  # the optional extra, only for --ecologits
 
 
 def test_python_dash_m_runs_the_same_app() -> None:

@@ -1,0 +1,262 @@
+"""EcoLogits as a live source: its model of closed video APIs, computed for the user's clip.
+
+EcoLogits (PyPI ``ecologits``, by the GenAI Impact / mlco2 community) estimates the
+energy, water and carbon of one video from Sora 2 Pro, Veo, Kling, Runway and others. This
+module turns one ``video_impacts`` call into an estimate like any published one: its
+source is the installed library (with its version), its method "modelled", its boundary
+"facility", its low and high EcoLogits' min and max, exactly.
+
+EcoLogits is an optional extra, imported only here and only when ``--ecologits`` is used
+(importing it costs about a quarter of a second).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, replace
+from importlib import metadata, resources
+from typing import Any
+
+from soracost.errors import SoracostError, UsageProblem
+from soracost.footprint import ClipRequest
+from soracost.ranges import Range
+from soracost.records import AppliesTo, Catalog, Clip, Estimate, SideFigure, Site, Source
+
+METHODOLOGY_URL = "https://ecologits.ai/latest/methodology/video_generation/"
+INSTALL_HINT = "pip install 'soracost[ecologits]'"
+FRAMES_PER_SECOND = 24
+"""EcoLogits turns a duration into int(24 × duration + 1) frames."""
+
+SITE_ZONES: dict[str, str] = {
+    "us-average": "USA", "virginia": "USA", "texas": "USA", "iowa": "USA", "arizona": "USA",
+    "ireland": "IRL", "google": "USA",
+}  # fmt: skip
+"""EcoLogits' electricity-mix zone for a soracost site, where the site is in one country."""
+
+
+class MissingExtra(SoracostError):
+    """An optional extra is not installed (exit code 1); the message says how to get it."""
+
+
+def _ecologits() -> Any:
+    """The ``video_impacts`` function, imported on first use; its logger made quiet."""
+    try:
+        from ecologits.estimations import video_impacts
+    except ImportError:
+        raise MissingExtra(
+            f"--ecologits needs EcoLogits, which is not installed: {INSTALL_HINT}"
+        ) from None
+    import logging
+
+    # EcoLogits also logs each warning and error; they reach the user as row notes and
+    # one-line errors instead. (Its logger class must exist first: hence after the import.)
+    logging.getLogger("ecologits").addHandler(logging.NullHandler())
+    logging.getLogger("ecologits").propagate = False
+    return video_impacts
+
+
+def installed_version() -> str:
+    """The installed EcoLogits' version. Raises :class:`MissingExtra` if absent."""
+    try:
+        return metadata.version("ecologits")
+    except metadata.PackageNotFoundError:
+        raise MissingExtra(f"EcoLogits is not installed: {INSTALL_HINT}") from None
+
+
+def known_models() -> list[str]:
+    """The video models the installed EcoLogits knows, in its own order."""
+    installed_version()
+    data = resources.files("ecologits") / "data" / "video_models.json"
+    return [entry["model_name"] for entry in json.loads(data.read_text("utf-8"))["models"]]
+
+
+@dataclass(frozen=True)
+class EcoLogitsCall:
+    """The arguments of one ``video_impacts`` call, as soracost made it."""
+
+    model: str
+    resolution: str
+    duration_s: float
+    datacenter_location: str | None
+    datacenter_pue: Range | None
+    datacenter_wue: Range | None
+
+    def keyword_arguments(self) -> dict[str, Any]:
+        from ecologits.utils.range_value import RangeValue
+
+        def value(case: Range | None) -> float | Any:
+            if case is None or case.low == case.high:
+                return None if case is None else case.low
+            return RangeValue(min=case.low, max=case.high)
+
+        arguments: dict[str, Any] = {}
+        if self.datacenter_location is not None:
+            arguments["datacenter_location"] = self.datacenter_location
+        if self.datacenter_pue is not None:
+            arguments["datacenter_pue"] = value(self.datacenter_pue)
+        if self.datacenter_wue is not None:
+            arguments["datacenter_wue"] = value(self.datacenter_wue)
+        return arguments
+
+    def describe(self) -> str:
+        extra = "".join(f", {key}={value!r}" for key, value in self.keyword_arguments().items())
+        return f"video_impacts({self.model!r}, {self.resolution!r}, {self.duration_s:g}{extra})"
+
+
+def plan_call(
+    model: str, request: ClipRequest, site: Site | None, site_given: bool, catalog: Catalog
+) -> EcoLogitsCall:
+    """The call for ``model`` and the user's clip: EcoLogits' own defaults, unless the user
+    chose a ``--site`` (then its PUE and on-site WUE, and its country's mix where known)."""
+    if request.duration_s is None or request.width is None or request.height is None:
+        raise UsageProblem(
+            "--ecologits computes for one clip: give its --duration and --resolution "
+            "(e.g. --duration 10 --resolution 720p)"
+        )
+    resolution = f"{request.width}x{request.height}"
+    if not site_given or site is None:
+        return EcoLogitsCall(model, resolution, request.duration_s, None, None, None)
+    return EcoLogitsCall(
+        model,
+        resolution,
+        request.duration_s,
+        SITE_ZONES.get(site.id),
+        catalog.site_factor(site, "pue").values,
+        catalog.site_factor(site, "wue-onsite").values,
+    )
+
+
+def _range(value: Any, scale: float = 1.0) -> Range:
+    """EcoLogits' RangeValue (or plain number) as a Range; mid is its arithmetic mean."""
+    low, high = (value.min, value.max) if hasattr(value, "min") else (value, value)
+    return Range(low * scale, (low * scale + high * scale) / 2, high * scale)
+
+
+def _published(value: Any, unit: str) -> dict[str, str]:
+    if hasattr(value, "min"):
+        return {"low": f"{value.min!r} {unit}", "high": f"{value.max!r} {unit}"}
+    return {"mid": f"{value!r} {unit}"}
+
+
+def _slug(model: str) -> str:
+    return "ecologits-" + re.sub(r"[^a-z0-9.]+", "-", model.lower()).strip("-")
+
+
+def live_estimates(
+    catalog: Catalog,
+    models: list[str],
+    request: ClipRequest,
+    site: Site | None,
+    site_given: bool,
+) -> Catalog:
+    """``catalog`` with one EcoLogits estimate (and its source) per model in ``models``.
+
+    Raises :class:`MissingExtra` without EcoLogits, :class:`UsageProblem` for a model it
+    does not know (listing those it does) or a clip it cannot compute.
+    """
+    video_impacts = _ecologits()
+    version = installed_version()
+    known = known_models()
+    source = Source(
+        id=f"ecologits-{version}",
+        publisher=f"EcoLogits {version} (GenAI Impact, mlco2)",
+        title=f"EcoLogits {version}: video generation impacts (video_impacts)",
+        authors=("Samuel Rincé", "Adrien Banse"),
+        date=None,
+        url=METHODOLOGY_URL,
+        kind="library",
+        confidence="confirmed",
+        line=0,
+        gaps={"date": "computed now by the installed library, not a dated publication"},
+        note="A model of closed video APIs, computed by the installed library for your clip.",
+    )
+    estimates = []
+    for model in dict.fromkeys(models):
+        if model not in known:
+            raise UsageProblem(
+                f"--ecologits: EcoLogits {version} knows no video model {model!r}; "
+                f"known: {', '.join(known)}"
+            )
+        call = plan_call(model, request, site, site_given, catalog)
+        try:
+            impacts = video_impacts(model, call.resolution, call.duration_s,
+                                    **call.keyword_arguments())  # fmt: skip
+        except ValueError as exc:  # an unsupported resolution, a bad duration
+            raise UsageProblem(f"--ecologits {model}: {' '.join(str(exc).split())}") from None
+        if impacts.errors:
+            raise UsageProblem(f"--ecologits {model}: {impacts.errors[0].message}")
+        estimates.append(_estimate(model, call, impacts, source, site if site_given else None))
+    return replace(
+        catalog,
+        sources={**catalog.sources, source.id: source},
+        estimates=(*catalog.estimates, *estimates),
+    )
+
+
+def _estimate(
+    model: str, call: EcoLogitsCall, impacts: Any, source: Source, site: Site | None
+) -> Estimate:
+    energy = impacts.energy.value
+    width, height = (int(side) for side in call.resolution.split("x"))
+    if site is None:
+        factors = "EcoLogits' own defaults (the provider's PUE and WUE, the world electricity mix)"
+    else:
+        zone = call.datacenter_location or "EcoLogits' world mix (WOR)"
+        factors = (
+            f"site {site.id}'s PUE and on-site WUE (soracost's), electricity mix {zone} "
+            "(EcoLogits')"
+        )
+    notes = [f"EcoLogits computed {call.describe()} with {factors}"]
+    notes += [f"EcoLogits warns: {warning.message}" for warning in impacts.warnings or []]
+    embodied = impacts.embodied.gwp.value * 1000
+    side = {
+        "water": SideFigure(
+            values=_range(impacts.wcf.value),
+            unit="L",
+            published=_published(impacts.wcf.value, "L"),
+            note="water as EcoLogits computes it (its off-site term includes PUE)",
+        ),
+        "carbon": SideFigure(
+            values=_range(impacts.gwp.value),
+            unit="kgCO2e",
+            published=_published(impacts.gwp.value, "kgCO2e"),
+            note=f"EcoLogits' gwp: usage + embodied ({embodied:.3g} gCO2e of manufacturing)",
+        ),
+    }
+    return Estimate(
+        id=_slug(model),
+        quantity="energy",
+        values=_range(energy),
+        unit="kWh",
+        published=_published(energy, "kWh"),
+        fill="midpoint" if hasattr(energy, "min") else "single-figure",
+        cases_note=(
+            "low and high: EcoLogits' min and max (the server's 2.5th and 97.5th percentile "
+            "power); mid: their mean, as EcoLogits' RangeValue.mean gives it"
+        ),
+        applies_to=AppliesTo(
+            model=model,
+            sora_proxy=model.startswith("openai/sora"),
+            # No frame count: EcoLogits' int(24 × d + 1) frames would make the clip
+            # 1/24 s longer than asked, and soracost would scale it back.
+            clip=Clip(
+                duration_s=call.duration_s, width=width, height=height, fps=FRAMES_PER_SECOND
+            ),
+            hardware=None,
+        ),
+        boundary="facility",
+        method="modelled",
+        source=source.id,
+        chain=(),
+        see_also=(),
+        claim=f"{call.describe()}: energy {energy.min!r}–{energy.max!r} kWh"
+        if hasattr(energy, "min")
+        else f"{call.describe()}: energy {energy!r} kWh",
+        confidence="confirmed",
+        line=0,
+        side=side,
+        notes=tuple(notes),
+        note="A model, not a measurement: EcoLogits fits generation time to width × height "
+        "× frames and multiplies by the whole server's power and PUE.",
+    )

@@ -1,0 +1,151 @@
+"""EcoLogits as a live source, checked against the installed library (no mock).
+
+Skipped where the ``ecologits`` extra is not installed, unless SORACOST_REQUIRE_ECOLOGITS
+is set (CI sets it after installing the extra, so there the tests cannot be skipped).
+The test that the extra is missing needs no library and always runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from soracost.cli import app
+
+try:
+    from ecologits.estimations import video_impacts
+except ImportError:  # pragma: no cover - depends on the extra
+    video_impacts = None
+
+if video_impacts is None and os.environ.get("SORACOST_REQUIRE_ECOLOGITS"):
+    raise RuntimeError("SORACOST_REQUIRE_ECOLOGITS is set but EcoLogits cannot be imported")
+
+needs_ecologits = pytest.mark.skipif(
+    video_impacts is None, reason="the ecologits extra is not installed"
+)
+
+SORA = "openai/sora-2-pro"
+CLIP = ("--duration", "10", "--resolution", "720p")
+
+
+def run_json(runner: CliRunner, *arguments: str) -> dict[str, Any]:
+    result = runner.invoke(app, [*arguments, "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    document: dict[str, Any] = json.loads(result.stdout)
+    return document
+
+
+def ecologits_row(document: dict[str, Any], model: str, quantity: str) -> dict[str, Any]:
+    return next(
+        row
+        for row in document["rows"]
+        if row["applies_to"]["model"] == model and row["quantity"] == quantity
+    )
+
+
+@needs_ecologits
+def test_compare_row_equals_video_impacts_to_full_precision(runner: CliRunner) -> None:
+    document = run_json(runner, "compare", "--ecologits", SORA, *CLIP)
+    expected = video_impacts(SORA, "720p", 10).energy.value
+    row = ecologits_row(document, SORA, "energy")
+    assert row["published"] == {"low": f"{expected.min!r} kWh", "high": f"{expected.max!r} kWh"}
+    assert row["per_clip"]["low"] == expected.min * 1000.0  # kWh to Wh, one multiplication
+    assert row["per_clip"]["high"] == expected.max * 1000.0
+    assert row["per_clip"]["mid"] == (expected.min * 1000.0 + expected.max * 1000.0) / 2
+    in_kwh = run_json(runner, "compare", "--ecologits", SORA, *CLIP, "--energy-unit", "kWh")
+    exact = ecologits_row(in_kwh, SORA, "energy")["per_clip"]
+    assert (exact["low"], exact["high"]) == (expected.min, expected.max)
+    # a source like any other: the library's version, method, boundary, methodology link
+    from importlib.metadata import version
+
+    assert row["source"]["publisher"].startswith(f"EcoLogits {version('ecologits')}")
+    assert row["source"]["url"] == "https://ecologits.ai/latest/methodology/video_generation/"
+    assert (row["method"], row["boundary"], row["boundary_shown"]) == (
+        "modelled", "facility", "facility",
+    )  # fmt: skip
+    assert not row["scaled"] and not row["not_scaled"]  # computed for this very clip
+    assert "own defaults" in row["notes"][0]
+
+
+@needs_ecologits
+def test_water_and_carbon_are_ecologits_own(runner: CliRunner) -> None:
+    document = run_json(runner, "clip", "--ecologits", "google/veo-3.1", *CLIP, "--carbon")
+    impacts = video_impacts("google/veo-3.1", "720p", 10)
+    water = ecologits_row(document, "google/veo-3.1", "water")["per_clip"]
+    assert (water["low"], water["high"]) == (
+        impacts.wcf.value.min * 1000,
+        impacts.wcf.value.max * 1000,
+    )
+    carbon = ecologits_row(document, "google/veo-3.1", "carbon")
+    assert carbon["per_clip"]["low"] == impacts.gwp.value.min * 1000  # kgCO2e to gCO2e
+    assert carbon["per_clip"]["high"] == impacts.gwp.value.max * 1000
+    assert any("embodied" in note for note in carbon["notes"])
+
+
+@needs_ecologits
+def test_a_chosen_site_passes_its_factors_and_says_so(runner: CliRunner) -> None:
+    document = run_json(runner, "clip", "--ecologits", SORA, *CLIP, "--site", "ireland")
+    from soracost.catalog import default_sources_path, load_catalog
+
+    catalog = load_catalog(default_sources_path())
+    site = catalog.sites["ireland"]
+    pue = catalog.site_factor(site, "pue").values.mid
+    wue = catalog.site_factor(site, "wue-onsite").values.mid
+    impacts = video_impacts(
+        SORA, "1280x720", 10, datacenter_location="IRL", datacenter_pue=pue, datacenter_wue=wue
+    )
+    row = ecologits_row(document, SORA, "energy")
+    assert row["per_clip"]["low"] == impacts.energy.value.min * 1000
+    assert "site ireland's PUE and on-site WUE" in row["notes"][0]
+    water = ecologits_row(document, SORA, "water")["per_clip"]
+    assert water["high"] == impacts.wcf.value.max * 1000
+
+
+@needs_ecologits
+def test_the_table_places_the_row_among_the_published_figures(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["compare", "--ecologits", SORA, *CLIP])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    row = next(i for i, line in enumerate(lines) if "openai/sora-2-pro" in line)
+    others = [i for i, line in enumerate(lines) if line.startswith("│ [")]
+    assert min(others) < row < max(others)  # sorted by mid among the others
+    assert "EcoLogits" in result.stdout
+
+
+@needs_ecologits
+def test_an_unknown_model_lists_the_known_ones(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["compare", "--ecologits", "openai/sora-9", *CLIP])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("soracost: usage error: --ecologits: EcoLogits ")
+    assert "knows no video model 'openai/sora-9'" in result.stderr
+    assert "openai/sora-2-pro" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+@needs_ecologits
+def test_ecologits_needs_a_clip(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["compare", "--ecologits", SORA])
+    assert result.exit_code == 2 and "--duration and --resolution" in result.stderr
+
+
+@needs_ecologits
+def test_ecologits_models_lists_the_installed_models(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["ecologits-models"])
+    assert result.exit_code == 0
+    assert SORA in result.stdout.splitlines() and "google/veo-3.1" in result.stdout
+
+
+def test_without_the_extra_it_says_how_to_install(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "ecologits.estimations", None)  # import fails
+    result = runner.invoke(app, ["compare", "--ecologits", SORA, *CLIP])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "soracost: error: --ecologits needs EcoLogits, which is not installed: "
+        "pip install 'soracost[ecologits]'\n"
+    )
