@@ -277,6 +277,39 @@ EcoLogitsOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+class MethodChoice(str, Enum):
+    """How ranges propagate: as bounds, or as Monte Carlo samples."""
+
+    bounds = "bounds"
+    montecarlo = "montecarlo"
+
+
+MethodOption = Annotated[
+    MethodChoice,
+    typer.Option(
+        "--method",
+        help="bounds: low × low … high × high (the corners no source contradicts); "
+        "montecarlo: each range a distribution (median mid, P5 low, P95 high), sampled "
+        "through every step, with P5/P50/P95 beside the published cases.",
+    ),
+]
+SamplesOption = Annotated[
+    int,
+    typer.Option("--samples", min=100, max=10_000_000, help="Monte Carlo samples per figure."),
+]
+SeedOption = Annotated[
+    int | None,
+    typer.Option(
+        "--seed",
+        min=0,
+        max=2**63 - 1,
+        help="Monte Carlo seed: the same seed gives the same output (default: a random one, "
+        "which the output reports).",
+        show_default=False,
+    ),
+]
 FormatOption = Annotated[
     OutputFormat,
     typer.Option(
@@ -464,6 +497,44 @@ def _scenario(
     )
 
 
+def _method(
+    method: MethodChoice, samples: int, seed: int | None, format: OutputFormat
+) -> dict[str, Any]:
+    """The scenario's propagation settings; a Monte Carlo seed is picked if none was given
+    (and reported, so that the run can be repeated)."""
+    if method is MethodChoice.bounds:
+        return {"method": "bounds"}
+    if seed is None:
+        import secrets
+
+        seed = secrets.randbelow(2**32)
+    return {"method": "montecarlo", "samples": samples, "seed": seed}
+
+
+def _weights(text: str | None, pooled: bool) -> dict[str, float]:
+    """``measured=3,modelled=2`` as weights by method; checked (exit 2 if bad)."""
+    from soracost.records import METHODS
+
+    if text is None:
+        return {}
+    if not pooled:
+        raise UsageProblem("--weights: only with --pooled, which it weighs")
+    weights: dict[str, float] = {}
+    for part in text.split(","):
+        name, _, value = part.partition("=")
+        name = name.strip()
+        if name not in METHODS:
+            raise UsageProblem(f"--weights: unknown method {name!r}; methods: {', '.join(METHODS)}")
+        try:
+            weight = float(value)
+        except ValueError:
+            weight = -1.0
+        if not (0 <= weight < float("inf")):
+            raise UsageProblem(f"--weights: {part.strip()!r} needs a weight of 0 or more")
+        weights[name] = weight
+    return weights
+
+
 def _with_ecologits(catalog: Catalog, models: list[str] | None, scenario: Scenario) -> Catalog:
     """The catalogue with EcoLogits' estimates for ``models`` added (unchanged if none);
     EcoLogits is imported only here."""
@@ -580,6 +651,9 @@ def clip(
     training_energy: TrainingEnergyOption = None,
     lifetime_clips: LifetimeClipsOption = None,
     ecologits: EcoLogitsOption = None,
+    method: MethodOption = MethodChoice.bounds,
+    samples: SamplesOption = 100_000,
+    seed: SeedOption = None,
     format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     force: ForceOption = False,
@@ -628,7 +702,12 @@ def clip(
         boundary=boundary,
         carbon=carbon,
     )
-    scenario = replace(scenario, equivalents=equivalents, training=training)
+    scenario = replace(
+        scenario,
+        equivalents=equivalents,
+        training=training,
+        **_method(method, samples, seed, format),
+    )
     catalog = _with_ecologits(catalog, ecologits, scenario)
     results = clip_results(catalog, scenario)
     rows = results.rows
@@ -638,7 +717,7 @@ def clip(
         force,
         f"{len(rows)} rows",
         table=lambda render: render.clip_view(catalog, results, scenario),
-        csv=lambda export: export.rows_csv(rows, catalog, scenario),
+        csv=lambda export: export.rows_csv(rows, catalog, scenario, results),
         json=lambda export: export.clip_json(catalog, results, scenario),
     )
 
@@ -655,6 +734,37 @@ def compare(
     site: SiteOption = None,
     boundary: BoundaryChoiceOption = BoundaryOption.facility,
     ecologits: EcoLogitsOption = None,
+    method: MethodOption = MethodChoice.bounds,
+    samples: SamplesOption = 100_000,
+    seed: SeedOption = None,
+    pooled: Annotated[
+        bool,
+        typer.Option(
+            "--pooled",
+            help="Add a pooled line: every shown estimate's Monte Carlo samples mixed, each "
+            "estimate weighing the same (or by method, --weights). Implies --method montecarlo.",
+        ),
+    ] = False,
+    weights: Annotated[
+        str | None,
+        typer.Option(
+            "--weights",
+            help="Pooling weights by method, e.g. measured=3,modelled=2,disclosed=1,"
+            "back-of-envelope=0.5 (a method not named weighs 1).",
+            metavar="METHOD=W,...",
+            show_default=False,
+        ),
+    ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option(
+            "--plot",
+            help="Also draw the comparison as a chart: PNG, or SVG when FILE ends in .svg "
+            "(needs pip install 'soracost[plot]').",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ] = None,
     format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     force: ForceOption = False,
@@ -698,21 +808,44 @@ def compare(
         boundary=boundary,
     )
     chosen = quantity.value
-    scenario = replace(scenario, quantities=(chosen,))  # type: ignore[arg-type]
+    parsed_weights = _weights(weights, pooled)
+    if pooled:
+        method = MethodChoice.montecarlo
+    scenario = replace(
+        scenario,
+        quantities=(chosen,),  # type: ignore[arg-type]
+        **_method(method, samples, seed, format),
+    )
     catalog = _with_ecologits(catalog, ecologits, scenario)
     results = compare_results(catalog, scenario, chosen)  # type: ignore[arg-type]
     rows = results.rows
     widest = spread(rows)
+    pool = None
+    if pooled:
+        from soracost.uncertainty import pool_samples
+
+        pool = pool_samples(results, parsed_weights, scenario)
+    if plot is not None:
+        from soracost.chart import draw_comparison
+
+        image_format = "svg" if plot.suffix.lower() == ".svg" else "png"
+        image = draw_comparison(catalog, results, chosen, scenario, pool, image_format)
+        from soracost.output import write_atomically
+
+        write_atomically(plot, image, force=force)
+        sys.stderr.write(f"soracost: wrote the chart to {plot}\n")
     _deliver(
         format,
         output,
         force,
         f"{len(rows)} rows",
         table=lambda render: render.compare_view(
-            results, chosen, scenario, widest, catalog, bar_width=_bar_width(output)
+            results, chosen, scenario, widest, catalog, bar_width=_bar_width(output), pool=pool
         ),
-        csv=lambda export: export.rows_csv(rows),
-        json=lambda export: export.compare_json(catalog, results, chosen, scenario, widest),
+        csv=lambda export: export.rows_csv(rows, catalog, scenario, results),
+        json=lambda export: export.compare_json(
+            catalog, results, chosen, scenario, widest, pool=pool
+        ),
     )
 
 

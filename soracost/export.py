@@ -37,6 +37,7 @@ from soracost.records import (
     Source,
 )
 from soracost.training import SORA_TRAINING_UNKNOWN
+from soracost.uncertainty import DISTRIBUTION, Pool
 
 ROW_COLUMNS: tuple[str, ...] = (
     "estimate_id",
@@ -279,8 +280,15 @@ TRAINING_COLUMNS: tuple[str, ...] = (
 energy, in the row's energy unit, on energy rows only; never added to ``per_clip_*``."""
 
 
+MC_COLUMNS: tuple[str, ...] = ("p5", "p50", "p95", "batch_p5", "batch_p50", "batch_p95")
+"""Added to CSV with --method montecarlo: percentiles per clip and for the batch."""
+
+
 def rows_csv(
-    rows: Sequence[ResultRow], catalog: Catalog | None = None, scenario: Scenario | None = None
+    rows: Sequence[ResultRow],
+    catalog: Catalog | None = None,
+    scenario: Scenario | None = None,
+    results: Results | None = None,
 ) -> str:
     """``clip`` or ``compare`` rows as CSV text (``compare`` rows have a count of 1).
 
@@ -297,9 +305,16 @@ def rows_csv(
         columns += [f"equivalent_{item.id}_per_clip_{case}" for case in CASES]
     if share is not None:
         columns += TRAINING_COLUMNS
+    sampled = results.percentiles if results is not None else {}
+    if sampled:
+        columns += MC_COLUMNS
 
     def record(row: ResultRow) -> dict[str, Any]:
         flat = row_record(row)
+        if sampled:
+            per_clip, batch = sampled[(row.estimate.id, row.quantity)]
+            flat.update(per_clip.as_dict())
+            flat.update({f"batch_{key}": value for key, value in batch.as_dict().items()})
         for item in equivalents:
             counts = count_of(row.per_clip, row.unit, item) if item.basis == row.quantity else None
             flat.update(_cases(f"equivalent_{item.id}_per_clip", counts))
@@ -400,6 +415,14 @@ def scenario_json(catalog: Catalog, scenario: Scenario) -> dict[str, Any]:
         else {"id": site.id, "name": site.name, "kind": site.kind, "default": site.default},
         "model": scenario.model,
         "quantities": list(scenario.quantities),
+        "method": {"name": "bounds"}
+        if scenario.method == "bounds"
+        else {
+            "name": "montecarlo",
+            "samples": scenario.samples,
+            "seed": scenario.seed,
+            "distribution": DISTRIBUTION,
+        },
         "carbon_basis": CARBON_BASIS if "carbon" in scenario.quantities else None,
     }
 
@@ -436,7 +459,7 @@ def clip_json(catalog: Catalog, results: Results, scenario: Scenario) -> str:
     units = scenario.units
     rows = []
     for row in results.rows:
-        record = row_json(row)
+        record = _with_percentiles(row_json(row), row, results, scenario)
         if scenario.equivalents:
             record["equivalents"] = _row_equivalents(catalog, row)
         rows.append(record)
@@ -458,8 +481,10 @@ def compare_json(
     quantity: str,
     scenario: Scenario,
     spread: Spread | None,
+    pool: Pool | None = None,
 ) -> str:
-    """``compare`` as a JSON document, sorted rows plus the spread between sources."""
+    """``compare`` as a JSON document, sorted rows plus the spread between sources (and,
+    with ``--pooled``, the pooled distribution)."""
     rows = results.rows
     document = _header(catalog, "compare")
     document.update(
@@ -478,11 +503,32 @@ def compare_json(
                 "high": spread.highest.per_clip.high,
             },
         },
-        rows=[row_json(row) for row in rows],
+        rows=[_with_percentiles(row_json(row), row, results, scenario) for row in rows],
+        pooled=None
+        if pool is None
+        else {
+            "percentiles": pool.percentiles.as_dict(),
+            "weights": pool.weights,
+            "weights_by_method": pool.by_method,
+            "description": pool.description,
+            "samples": scenario.samples,
+        },
         not_given=_not_given_json(results.missing),
         step_sources=_step_sources_json(catalog, rows),
     )
     return _json(document)
+
+
+def _with_percentiles(
+    record: dict[str, Any], row: ResultRow, results: Results, scenario: Scenario
+) -> dict[str, Any]:
+    """A row's JSON with its Monte Carlo percentiles (per clip and batch) and sample count."""
+    found = results.percentiles.get((row.estimate.id, row.quantity))
+    if found is not None:
+        record["percentiles"] = found[0].as_dict()
+        record["batch_percentiles"] = found[1].as_dict()
+        record["samples"] = scenario.samples
+    return record
 
 
 def explain_json(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from soracost.errors import DataError, UsageProblem
 from soracost.footprint import DEFAULT_BOUNDARY, BoundaryChoice, ClipRequest, Derivation, Model
@@ -16,6 +17,9 @@ from soracost.ranges import Range
 from soracost.records import Catalog, Estimate, Site, Source
 from soracost.training import TrainingRequest, TrainingShare, training_share
 from soracost.units import PUBLISHED_QUANTITIES, Quantity
+
+if TYPE_CHECKING:
+    from soracost.uncertainty import Percentiles
 
 DEFAULT_ENERGY_UNIT = "Wh"
 DEFAULT_WATER_UNIT = "mL"
@@ -60,6 +64,11 @@ class Scenario:
     """Express each figure as everyday equivalents of its basis."""
     training: TrainingRequest | None = None
     """A training energy to share per clip, reported apart from inference."""
+    method: str = "bounds"
+    """``bounds`` (low × low … high × high) or ``montecarlo`` (percentiles of samples)."""
+    samples: int = 100_000
+    seed: int | None = None
+    """The Monte Carlo seed; ``None`` until the CLI picks one (and reports it)."""
 
     def __post_init__(self) -> None:
         if self.count < 1:
@@ -244,10 +253,18 @@ def _unit_of(model: Model, quantity: Quantity) -> str:
 
 @dataclass(frozen=True)
 class Results:
-    """Rows in order, and, by estimate id, why a quantity could not be given."""
+    """Rows in order, and, by estimate id, why a quantity could not be given.
+
+    With Monte Carlo, ``percentiles`` holds each row's (per clip, batch) percentiles and
+    ``samples`` its per-clip samples, both by ``(estimate id, quantity)``.
+    """
 
     rows: list[ResultRow]
     missing: dict[tuple[str, Quantity], str]
+    percentiles: dict[tuple[str, Quantity], tuple[Percentiles, Percentiles]] = field(
+        default_factory=dict
+    )
+    samples: dict[tuple[str, Quantity], Any] = field(default_factory=dict)
 
 
 def clip_results(catalog: Catalog, scenario: Scenario, only: str | None = None) -> Results:
@@ -267,7 +284,29 @@ def clip_results(catalog: Catalog, scenario: Scenario, only: str | None = None) 
             else:
                 row = _row(catalog, estimate, quantity, derivation, scenario.count, model.site)
                 rows.append(row)
-    return Results(rows=_mark_boundaries(rows, scenario.boundary), missing=missing)
+    results = Results(rows=_mark_boundaries(rows, scenario.boundary), missing=missing)
+    if scenario.method == "montecarlo":
+        results = _monte_carlo(results, scenario)
+    return results
+
+
+def _monte_carlo(results: Results, scenario: Scenario) -> Results:
+    """Each row's steps sampled (see :mod:`soracost.uncertainty`), in row order."""
+    from soracost.uncertainty import Sampler, claim_key, percentiles, sample_steps
+
+    assert scenario.seed is not None  # chosen by the caller, so it can be reported
+    sampler = Sampler(scenario.samples, scenario.seed)
+    found: dict[tuple[str, Quantity], tuple[Percentiles, Percentiles]] = {}
+    samples: dict[tuple[str, Quantity], Any] = {}
+    for row in results.rows:
+        steps = row.derivation.steps
+        values = sample_steps(steps, claim_key(row.estimate.id), sampler)
+        per_clip = next(v for s, v in zip(steps, values, strict=True) if "per_clip" in s.roles)
+        batch = next(v for s, v in zip(steps, values, strict=True) if "batch" in s.roles)
+        key = (row.estimate.id, row.quantity)
+        found[key] = (percentiles(per_clip), percentiles(batch))
+        samples[key] = per_clip
+    return replace(results, percentiles=found, samples=samples)
 
 
 def _mark_boundaries(rows: list[ResultRow], asked: BoundaryChoice) -> list[ResultRow]:
@@ -295,21 +334,13 @@ def clip_rows(catalog: Catalog, scenario: Scenario) -> list[ResultRow]:
 def compare_results(catalog: Catalog, scenario: Scenario, quantity: Quantity) -> Results:
     """Every figure of one quantity per clip, sorted by mid, then low, high and id, and why
     the others could not be given."""
-    one_clip = Scenario(
-        count=1,
-        units=scenario.units,
-        quantities=(quantity,),
-        request=scenario.request,
-        boundary=scenario.boundary,
-        site=scenario.site,
-        model=scenario.model,
-    )
+    one_clip = replace(scenario, count=1, quantities=(quantity,), equivalents=False, training=None)
     results = clip_results(catalog, one_clip)
     rows = sorted(
         results.rows,
         key=lambda row: (row.per_clip.mid, row.per_clip.low, row.per_clip.high, row.estimate.id),
     )
-    return Results(rows=rows, missing=results.missing)
+    return replace(results, rows=rows)
 
 
 def compare_rows(catalog: Catalog, scenario: Scenario, quantity: Quantity) -> list[ResultRow]:

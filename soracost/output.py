@@ -18,8 +18,8 @@ from pathlib import Path
 from soracost.errors import OutputError
 
 
-def write_atomically(path: Path, text: str, *, force: bool = False) -> None:
-    """Write ``text`` (UTF-8) to ``path`` all at once, or not at all.
+def write_atomically(path: Path, text: str | bytes, *, force: bool = False) -> None:
+    """Write ``text`` (UTF-8, or bytes as they are) to ``path`` all at once, or not at all.
 
     A symbolic link is written through, to the file it points at. A replaced file keeps
     its permissions. Without ``force`` the final step is a hard link, which fails if the
@@ -47,8 +47,9 @@ def write_atomically(path: Path, text: str, *, force: bool = False) -> None:
     try:
         # A short temporary name, so that any name the target may have still fits.
         descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".soracost-", suffix=".partial")
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, mode)

@@ -37,6 +37,7 @@ from soracost.records import (
     Source,
 )
 from soracost.training import SORA_TRAINING_UNKNOWN, TrainingShare
+from soracost.uncertainty import DISTRIBUTION, Percentiles, Pool
 from soracost.units import Quantity
 
 _MISSING = Text("none", style="dim italic")
@@ -170,10 +171,14 @@ def _notes(rows: Sequence[ResultRow], *, explain_none: bool = False) -> Text:
     return text
 
 
-def _figure_cell(row: ResultRow, value_of: str) -> Text:
-    """A range cell, with what was done to the figure: scaled, derived, converted."""
+def _figure_cell(row: ResultRow, value_of: str, sampled: Percentiles | None = None) -> Text:
+    """A range cell, with what was done to the figure: scaled, derived, converted; with
+    Monte Carlo, its P50 (P5 – P95) beneath."""
     values = row.per_clip if value_of == "per_clip" else row.batch
     cell = _range_cell(*values) + _doubt(row.estimate, "published")
+    if sampled is not None:
+        p5, p50, p95 = format_range(sampled.p5, sampled.p50, sampled.p95)
+        cell.append(f"\nP50 {p50}\nP5–95 {p5} – {p95}", style="blue")
     derivation = row.derivation
     if value_of == "per_clip":
         status = _scaling_status(row)
@@ -279,7 +284,11 @@ def clip_view(catalog: Catalog, results: Results, scenario: Scenario) -> Rendera
                 gap = _MISSING if published or no_energy else _NOT_DERIVED
                 cells += [gap, gap]
             else:
-                cells += [_figure_cell(found, "per_clip"), _figure_cell(found, "batch")]
+                sampled = results.percentiles.get((found.estimate.id, quantity))
+                cells += [
+                    _figure_cell(found, "per_clip", sampled[0] if sampled else None),
+                    _figure_cell(found, "batch", sampled[1] if sampled else None),
+                ]
         energy = quantities_found.get("energy")
         table.add_row(
             _source_cell(first, footnotes),
@@ -293,6 +302,7 @@ def clip_view(catalog: Catalog, results: Results, scenario: Scenario) -> Rendera
     notes = _factors_used(catalog, results.rows, footnotes)
     notes.append_text(_notes_for(results))
     notes.append_text(_notes(results.rows, explain_none=True))
+    notes.append_text(_method_note(scenario))
     if share is not None:
         notes.append_text(_training_note(share))
     parts: list[RenderableType] = [table, notes]
@@ -300,6 +310,18 @@ def clip_view(catalog: Catalog, results: Results, scenario: Scenario) -> Rendera
         parts += _equivalents_tables(catalog, results.rows, count, footnotes, share)
     parts += [Text("\nSources", style="bold"), footnotes.legend()]
     return Group(*parts)
+
+
+def _method_note(scenario: Scenario) -> Text:
+    """What the P5/P50/P95 lines are, with the seed that repeats them."""
+    if scenario.method != "montecarlo":
+        return Text()
+    return Text(
+        f"\nMonte Carlo: {scenario.samples:,} samples, seed {scenario.seed} (--seed "
+        f"{scenario.seed} repeats it). P50 and P5–95 are percentiles of the samples; "
+        f"low – high stay the bounds. Distributions: {DISTRIBUTION}.\n",
+        style="blue",
+    )
 
 
 def _add_training_row(
@@ -481,6 +503,7 @@ def compare_view(
     spread: Spread | None,
     catalog: Catalog,
     bar_width: int = 26,
+    pool: Pool | None = None,
 ) -> RenderableType:
     """The ``compare`` table: one quantity's estimates sorted, with log-scale range bars."""
     rows = results.rows
@@ -501,6 +524,11 @@ def compare_view(
     table.add_column("Low", justify="right", overflow="fold")
     table.add_column("Mid", justify="right", style="bold", overflow="fold")
     table.add_column("High", justify="right", overflow="fold")
+    sampled = results.percentiles
+    if sampled:
+        table.add_column("P5", justify="right", overflow="fold", style="blue")
+        table.add_column("P50", justify="right", overflow="fold", style="bold blue")
+        table.add_column("P95", justify="right", overflow="fold", style="blue")
     axis_label = f"log scale\n{format_number(axis[0])} … {format_number(axis[1])} {unit}"
     table.add_column(axis_label, no_wrap=True, min_width=bar_width)
     for row in rows:
@@ -514,6 +542,7 @@ def compare_view(
             basis.append("\n").append_text(status)
         if row.derivation.derived_water:
             basis.append("\nderived water", style="cyan")
+        percentiles = sampled.get((row.estimate.id, row.quantity))
         table.add_row(
             _source_cell(row, footnotes),
             _applies_cell(row.estimate),
@@ -521,6 +550,11 @@ def compare_view(
             low,
             mid,
             high,
+            *(
+                format_range(percentiles[0].p5, percentiles[0].p50, percentiles[0].p95)
+                if percentiles
+                else ()
+            ),
             Text(
                 range_bar(row.per_clip.low, row.per_clip.mid, row.per_clip.high, axis, bar_width),
                 style="cyan",
@@ -532,6 +566,15 @@ def compare_view(
         if any(row.derivation.not_scaled for row in rows):
             sentence += " (includes figures not scaled to your clip)"
         parts.append(Text(sentence, style="bold"))
+    if pool is not None:
+        p5, p50, p95 = format_range(*pool.percentiles.as_dict().values())
+        parts.append(
+            Text(
+                f"Pooled over the {len(rows)} estimates shown ({pool.description}): "
+                f"P50 {p50} {unit}, P5–95 {p5} – {p95} {unit}.",
+                style="bold blue",
+            )
+        )
     legend = Text()
     if any(row.boundary_differs for row in rows):
         if scenario.boundary == "as-published":
@@ -558,6 +601,7 @@ def compare_view(
         _factors_used(catalog, rows, footnotes),
         _notes_for(results),
         _notes(rows),
+        _method_note(scenario),
         Text("\nSources", style="bold"),
         footnotes.legend(),
     ]

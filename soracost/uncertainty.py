@@ -1,0 +1,214 @@
+"""Monte Carlo propagation: each low/mid/high range as a distribution, sampled through the
+same steps as ``explain`` shows.
+
+The distribution of a range is a **split log-normal with its median at mid and its 5th
+and 95th percentiles at low and high**: ``ln X = ln mid + σ·Z``, with ``σ = ln(mid/low) /
+1.645`` below the median and ``ln(high/mid) / 1.645`` above it, ``Z`` standard normal.
+Why: the figures are positive and multiply, their ranges span factors rather than fixed
+amounts, and many are skewed (mid closer to low); a log scale treats "2× lower" and "2×
+higher" alike, and the three published cases are reproduced exactly as P5, P50 and P95.
+A range with a low of zero is split-normal in linear terms, clipped at zero; a single
+figure is a constant.
+
+Every use of one factor shares its draws (the same ``Z`` per factor id; the same per
+estimate for its claim), so correlated uses stay correlated: an estimate's energy, water
+and carbon move together, and one site's PUE is one draw for every estimate. NumPy is
+imported only here, and only when Monte Carlo is asked for.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from soracost.footprint import Step
+from soracost.ranges import Range
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Samples = npt.NDArray[np.float64]
+
+Z_95 = 1.6448536269514722
+"""The standard normal's 95th percentile: low and high sit at ±Z_95."""
+
+DEFAULT_SAMPLES = 100_000
+PERCENTILES = (5, 50, 95)
+
+DISTRIBUTION = (
+    "split log-normal per range: median = mid, P5 = low, P95 = high (split normal, clipped "
+    "at 0, where low is 0); every use of one factor or claim shares its draws"
+)
+
+
+@dataclass(frozen=True)
+class Percentiles:
+    """P5, P50 and P95 of a sampled figure, in its unit."""
+
+    p5: float
+    p50: float
+    p95: float
+
+    def as_dict(self) -> dict[str, float]:
+        return {"p5": self.p5, "p50": self.p50, "p95": self.p95}
+
+
+def quantile(values: Range, z: Samples) -> Samples:
+    """The values of ``values``' distribution at standard-normal draws ``z``."""
+    import numpy as np
+
+    low, mid, high = values
+    if low == mid == high:
+        return np.full(z.shape, mid)
+    if low > 0:
+        below = math.log(mid / low) / Z_95
+        above = math.log(high / mid) / Z_95
+        result: Samples = mid * np.exp(np.where(z < 0, below, above) * z)
+        return result
+    below, above = (mid - low) / Z_95, (high - mid) / Z_95  # a low of zero: linear
+    clipped: Samples = np.maximum(0.0, mid + np.where(z < 0, below, above) * z)
+    return clipped
+
+
+class Sampler:
+    """Standard-normal draws by key (a factor id, an estimate's claim), made once each, in
+    the order first asked for, from one seeded generator: the same seed and the same
+    request give the same numbers."""
+
+    def __init__(self, samples: int, seed: int) -> None:
+        import numpy as np
+
+        self.samples = samples
+        self.seed = seed
+        self._rng = np.random.default_rng(seed)
+        self._draws: dict[str, Samples] = {}
+
+    def draws(self, key: str) -> Samples:
+        if key not in self._draws:
+            self._draws[key] = self._rng.standard_normal(self.samples)
+        return self._draws[key]
+
+
+def claim_key(estimate_id: str) -> str:
+    """The draw key of an estimate's published claim: shared by its energy, water and
+    carbon derivations, which all start from it (or, for a live source, come from one
+    computation)."""
+    return f"claim:{estimate_id}"
+
+
+def sample_steps(steps: Sequence[Step], claim: str, sampler: Sampler) -> list[Samples]:
+    """Each step's samples: the claim and every sourced factor drawn from their ranges,
+    then combined by each step's operation, sample by sample."""
+    values: list[Samples] = []
+    for step in steps:
+        if step.op == "start":
+            values.append(quantile(step.value, sampler.draws(claim)))
+            continue
+        inputs = [values[index] for index in step.inputs]
+        if step.op == "add":
+            total = inputs[0]
+            for extra in inputs[1:]:
+                total = total + extra
+            values.append(total)
+            continue
+        assert step.factor is not None
+        key = step.factor_id or ""
+        factor: Samples | float = (
+            quantile(step.factor, sampler.draws(key)) if key else step.factor.mid
+        )
+        values.append(inputs[0] * factor if step.op == "multiply" else inputs[0] / factor)
+    return values
+
+
+def percentiles(samples: Samples) -> Percentiles:
+    """P5, P50 and P95 of ``samples`` (NumPy's default linear interpolation)."""
+    import numpy as np
+
+    p5, p50, p95 = (float(value) for value in np.percentile(samples, PERCENTILES))
+    return Percentiles(p5, p50, p95)
+
+
+def progress_after(seconds: float, total: int, enabled: bool) -> Callable[[], Any]:
+    """A ``tick()`` to call once per unit of work: after ``seconds`` it shows a Rich
+    progress bar on stderr (when ``enabled``: a terminal, not machine output), so quick
+    runs show nothing. ``tick.close()`` removes the bar."""
+    import time
+
+    start = time.monotonic()
+    state: dict[str, Any] = {"done": 0, "bar": None}
+
+    def tick() -> None:
+        state["done"] += 1
+        if not enabled:
+            return
+        if state["bar"] is None and time.monotonic() - start > seconds:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            bar = Progress(console=Console(stderr=True), transient=True)
+            bar.start()
+            state["task"] = bar.add_task("Monte Carlo", total=total, completed=state["done"])
+            state["bar"] = bar
+        if state["bar"] is not None:
+            state["bar"].update(state["task"], completed=state["done"])
+
+    def close() -> None:
+        if state["bar"] is not None:
+            state["bar"].stop()
+
+    tick.close = close  # type: ignore[attr-defined]
+    return tick
+
+
+@dataclass(frozen=True)
+class Pool:
+    """What the shown sources say together: a mixture of their samples.
+
+    ``weights`` are by estimate id (normalised to sum to 1); ``by_method`` the weights
+    asked for; ``description`` says which were used.
+    """
+
+    percentiles: Percentiles
+    weights: dict[str, float]
+    by_method: dict[str, float]
+    description: str
+    samples: Any
+
+
+def pool_samples(results: Any, by_method: dict[str, float], scenario: Any) -> Pool | None:
+    """Mix every row's per-clip samples, each row drawn with probability ∝ its weight
+    (its method's weight from ``by_method``, 1 if not named): ``None`` without rows.
+
+    Raises :class:`UsageProblem` when every shown estimate weighs 0.
+    """
+    import numpy as np
+
+    from soracost.errors import UsageProblem
+
+    rows = results.rows
+    if not rows:
+        return None
+    weights = np.array([by_method.get(row.estimate.method, 1.0) for row in rows], dtype=float)
+    if weights.sum() <= 0:
+        raise UsageProblem("--weights: every shown estimate weighs 0; nothing to pool")
+    share = weights / weights.sum()
+    stacked = np.stack([results.samples[(row.estimate.id, row.quantity)] for row in rows])
+    count = stacked.shape[1]
+    rng = np.random.default_rng([scenario.seed, 1])  # its own stream: rows' draws untouched
+    chosen = rng.choice(len(rows), size=count, p=share)
+    pooled = stacked[chosen, np.arange(count)]
+    if by_method:
+        named = ", ".join(f"{method}={weight:g}" for method, weight in by_method.items())
+        description = f"weights by method: {named} (a method not named weighs 1)"
+    else:
+        description = "every estimate weighs the same"
+    return Pool(
+        percentiles=percentiles(pooled),
+        weights={row.estimate.id: float(w) for row, w in zip(rows, share, strict=True)},
+        by_method=dict(by_method),
+        description=description,
+        samples=pooled,
+    )
