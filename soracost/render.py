@@ -601,7 +601,7 @@ def compare_view(
         _factors_used(catalog, rows, footnotes),
         _notes_for(results),
         _notes(rows),
-        _method_note(scenario),
+        *([_method_note(scenario)] if scenario.method == "montecarlo" else []),
         Text("\nSources", style="bold"),
         footnotes.legend(),
     ]

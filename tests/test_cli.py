@@ -142,6 +142,7 @@ MINI_SCENARIO = {
     "site": None,
     "model": None,
     "quantities": ["energy", "water"],
+    "method": {"name": "bounds"},
     "carbon_basis": None,
 }
 
@@ -256,6 +257,7 @@ def test_compare_json_is_exact(runner: CliRunner, mini: Path) -> None:
         "count": 1,
         "scenario": {**MINI_SCENARIO, "quantities": ["energy"]},
         "boundaries_differ": True,
+        "pooled": None,
         "not_given": [
             {
                 "estimate_id": "water-c",

@@ -1,0 +1,271 @@
+"""Monte Carlo propagation, pooling and charts.
+
+The distributions are checked against their published cases (P5 = low, P50 = mid,
+P95 = high, within sampling error), fixed seeds against byte-identical output, pooling
+weights against the direction they must move the result, and charts against their file
+signatures and for not being blank.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from soracost.cli import app
+from soracost.footprint import Step, check_steps
+from soracost.ranges import Range
+from soracost.uncertainty import Sampler, percentiles, quantile, sample_steps
+
+from .conftest import DATA
+
+MODEL_YAML = DATA / "model.yaml"
+TOLERANCE = 0.01
+"""Relative tolerance for percentiles of 200,000 samples against their exact values."""
+
+try:
+    import matplotlib  # noqa: F401
+except ImportError:  # pragma: no cover - depends on the extra
+    if os.environ.get("SORACOST_REQUIRE_PLOT"):
+        raise
+    HAVE_MATPLOTLIB = False
+else:
+    HAVE_MATPLOTLIB = True
+needs_matplotlib = pytest.mark.skipif(not HAVE_MATPLOTLIB, reason="the plot extra is missing")
+
+
+def z(count: int = 200_000, seed: int = 1) -> Any:
+    return np.random.default_rng(seed).standard_normal(count)
+
+
+# --- distributions reproduce their cases --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        Range(80.0, 90.0, 100.0),
+        Range(20.0, 46.9, 110.0),
+        Range(1.1, 1.2, 1.5),
+        Range(0.0, 1.0, 3.0),
+    ],
+)
+def test_a_range_is_p5_low_p50_mid_p95_high(values: Range) -> None:
+    found = percentiles(quantile(values, z()))
+    for got, want in zip((found.p5, found.p50, found.p95), values, strict=True):
+        assert got == pytest.approx(want, rel=TOLERANCE, abs=TOLERANCE * values.high)
+
+
+def test_a_single_figure_is_a_constant() -> None:
+    assert set(quantile(Range.single(1.25), z(1000)).tolist()) == {1.25}
+
+
+def test_quantiles_at_the_normal_percentiles_are_exact() -> None:
+    values = Range(20.0, 46.9, 110.0)
+    at = quantile(values, np.array([-1.6448536269514722, 0.0, 1.6448536269514722]))
+    assert at.tolist() == pytest.approx([20.0, 46.9, 110.0], rel=1e-12)
+    assert quantile(Range(0.0, 1.0, 3.0), np.array([-5.0]))[0] == 0.0  # clipped at zero
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.floats(min_value=1e-3, max_value=1e6),
+    st.floats(min_value=1.0, max_value=10.0),
+    st.floats(min_value=1.0, max_value=10.0),
+)
+def test_samples_are_positive_and_ordered_like_their_draws(
+    mid: float, down: float, up: float
+) -> None:
+    values = Range(mid / down, mid, mid * up)
+    draws = np.sort(z(2000))
+    samples = quantile(values, draws)
+    assert (samples > 0).all() and (np.diff(samples) >= 0).all()
+
+
+# --- propagation through steps -------------------------------------------------------------
+
+
+def test_one_factor_is_one_draw_wherever_it_is_used() -> None:
+    claim = Step(kind="claim", label="c", op="start", inputs=(), value=Range(1, 2, 4), unit="Wh")
+    pue = Range(1.1, 1.2, 1.5)
+    first = Step(kind="b", label="x", op="multiply", inputs=(0,), value=claim.value * pue,
+                 unit="Wh", factor=pue, factor_id="pue")  # fmt: skip
+    second = Step(kind="b", label="y", op="divide", inputs=(1,), value=first.value / pue,
+                  unit="Wh", factor=pue, factor_id="pue")  # fmt: skip
+    check_steps((claim, first, second))
+    sampler = Sampler(10_000, seed=5)
+    values = sample_steps((claim, first, second), "claim:x", sampler)
+    # the same PUE draw multiplies and divides: the claim comes back sample by sample
+    assert np.allclose(values[2], values[0], rtol=1e-12)
+
+
+def test_energy_water_and_carbon_of_an_estimate_move_together(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["clip", "--method", "montecarlo", "--seed", "3",
+                                 "--samples", "5000", "--carbon", "--format", "json",
+                                 "--sources", str(MODEL_YAML)])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)["rows"]
+    energy = next(r for r in rows if (r["estimate_id"], r["quantity"]) == ("model-b", "energy"))
+    carbon = next(r for r in rows if (r["estimate_id"], r["quantity"]) == ("model-b", "carbon"))
+    # model-b is a single figure × constant factors (oh-gpu 1.5, PUE 1.25, 0.4 g/Wh)
+    assert energy["percentiles"] == {"p5": 3.75, "p50": 3.75, "p95": 3.75}
+    assert carbon["percentiles"]["p50"] == pytest.approx(3.75 * 0.4)
+    assert energy["samples"] == 5000
+
+
+# --- the command line -----------------------------------------------------------------------
+
+
+def run(runner: CliRunner, *arguments: str) -> str:
+    result = runner.invoke(app, list(arguments))
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_the_same_seed_gives_byte_identical_output(runner: CliRunner) -> None:
+    arguments = ("clip", "--method", "montecarlo", "--samples", "100000", "--seed", "7",
+                 "--format", "json")  # fmt: skip
+    first, second = run(runner, *arguments), run(runner, *arguments)
+    assert first == second
+    document = json.loads(first)
+    assert document["scenario"]["method"]["seed"] == 7
+    assert all("percentiles" in row for row in document["rows"])
+    other = run(runner, *arguments[:-3], "8", "--format", "json")
+    assert other != first
+
+
+def test_percentiles_sit_inside_the_bounds_for_products(runner: CliRunner) -> None:
+    document = json.loads(run(runner, "clip", "--method", "montecarlo", "--seed", "1",
+                              "--samples", "20000", "--format", "json"))  # fmt: skip
+    for row in document["rows"]:
+        bounds, sampled = row["per_clip"], row["percentiles"]
+        assert sampled["p5"] <= sampled["p50"] <= sampled["p95"]
+        # a product of ranges is narrower than its corners, never wider
+        assert bounds["low"] * (1 - 1e-9) <= sampled["p50"] <= bounds["high"] * (1 + 1e-9)
+
+
+def test_table_and_csv_show_percentiles(runner: CliRunner) -> None:
+    arguments = ("--method", "montecarlo", "--seed", "2", "--samples", "2000")
+    table = run(runner, "compare", *arguments)
+    assert "P50" in table and "seed 2" in table and "--seed 2 repeats it" in " ".join(table.split())
+    csv_text = run(runner, "compare", *arguments, "--format", "csv")
+    assert csv_text.splitlines()[0].endswith("p5,p50,p95,batch_p5,batch_p50,batch_p95")
+    clip = run(runner, "clip", *arguments)
+    assert "P5–95" in clip
+
+
+def test_without_a_seed_one_is_chosen_and_reported(runner: CliRunner) -> None:
+    document = json.loads(run(runner, "clip", "--method", "montecarlo", "--samples", "500",
+                              "--format", "json"))  # fmt: skip
+    seed = document["scenario"]["method"]["seed"]
+    again = json.loads(run(runner, "clip", "--method", "montecarlo", "--samples", "500",
+                           "--seed", str(seed), "--format", "json"))  # fmt: skip
+    assert again["rows"] == document["rows"]
+
+
+def test_bounds_stay_the_default(runner: CliRunner) -> None:
+    document = json.loads(run(runner, "clip", "--format", "json"))
+    assert document["scenario"]["method"] == {"name": "bounds"}
+    assert all("percentiles" not in row for row in document["rows"])
+
+
+# --- pooling -----------------------------------------------------------------------------
+
+
+def pooled(runner: CliRunner, *extra: str) -> dict[str, Any]:
+    document = json.loads(run(runner, "compare", "--pooled", "--seed", "11", "--samples",
+                              "20000", "--format", "json", *extra))  # fmt: skip
+    result: dict[str, Any] = document["pooled"]
+    return result
+
+
+def test_pooling_weighs_every_estimate_the_same_by_default(runner: CliRunner) -> None:
+    pool = pooled(runner)
+    assert pool["description"] == "every estimate weighs the same"
+    weights = list(pool["weights"].values())
+    assert max(weights) == pytest.approx(min(weights)) and sum(weights) == pytest.approx(1)
+
+
+def test_weights_move_the_pool_toward_the_heavier_method(runner: CliRunner) -> None:
+    # In the shipped data the back-of-envelope figures (MIT TR's CogVideoX doubling…)
+    # sit above the median of the measured ones: weighing them up raises the pool.
+    base = pooled(runner)["percentiles"]["p50"]
+    up = pooled(runner, "--weights", "back-of-envelope=20")["percentiles"]["p50"]
+    down = pooled(runner, "--weights", "measured=20")["percentiles"]["p50"]
+    document = json.loads(run(runner, "compare", "--format", "json"))
+    methods = {row["method"] for row in document["rows"]}
+    assert "measured" in methods
+    boe = [row["per_clip"]["mid"] for row in document["rows"] if row["method"] != "measured"]
+    measured = [row["per_clip"]["mid"] for row in document["rows"] if row["method"] == "measured"]
+    if boe and np.median(boe) > np.median(measured):
+        assert up > base
+    assert down == pytest.approx(np.median(measured), rel=0.6)
+    assert "measured=20" in pooled(runner, "--weights", "measured=20")["description"]
+
+
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [("guessed=2", "unknown method 'guessed'"), ("measured=-1", "weight of 0 or more"),
+     ("measured=x", "weight of 0 or more"), ("measured=nan", "weight of 0 or more")],
+)  # fmt: skip
+def test_bad_weights_are_usage_errors(runner: CliRunner, weights: str, message: str) -> None:
+    result = runner.invoke(app, ["compare", "--pooled", "--weights", weights])
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_weights_need_pooled(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["compare", "--weights", "measured=2"])
+    assert result.exit_code == 2 and "only with --pooled" in result.stderr
+
+
+# --- charts ---------------------------------------------------------------------------------
+
+
+@needs_matplotlib
+@pytest.mark.parametrize(("name", "signature"), [("chart.png", b"\x89PNG\r\n\x1a\n"),
+                                                 ("chart.svg", b"<?xml")])  # fmt: skip
+def test_plot_writes_a_valid_image_that_is_not_blank(
+    runner: CliRunner, tmp_path: Path, name: str, signature: bytes
+) -> None:
+    target = tmp_path / name
+    result = runner.invoke(app, ["compare", "--pooled", "--seed", "4", "--samples", "2000",
+                                 "--plot", str(target), "--format", "json"])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    data = target.read_bytes()
+    assert data.startswith(signature)
+    if name.endswith(".png"):
+        import matplotlib.image
+
+        pixels = matplotlib.image.imread(str(target))
+        assert pixels.std() > 0.05  # not one flat colour
+        assert len(np.unique(pixels.reshape(-1, pixels.shape[-1]), axis=0)) > 20
+    else:
+        text = data.decode("utf-8")
+        assert text.count("<path") > 20 and "pooled P50" in text
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_plot_without_matplotlib_says_how_to_install(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    result = runner.invoke(app, ["compare", "--plot", str(tmp_path / "c.png")])
+    assert result.exit_code == 1
+    assert "pip install 'soracost[plot]'" in result.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def test_math_constant_is_the_95th_percentile() -> None:
+    from soracost.uncertainty import Z_95
+
+    assert 0.5 * (1 + math.erf(Z_95 / math.sqrt(2))) == pytest.approx(0.95, abs=1e-12)
