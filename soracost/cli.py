@@ -497,6 +497,35 @@ def _scenario(
     )
 
 
+@contextmanager
+def _progress(format: OutputFormat, output: Path | None) -> Iterator[Callable[[int, int], None]]:
+    """A ``progress(done, total)`` for Monte Carlo: a Rich bar on stderr once a run has
+    lasted a second, only for a table to a terminal (never in piped or machine output)."""
+    import time
+
+    enabled = format is OutputFormat.table and sys.stderr is not None and sys.stderr.isatty()
+    start = time.monotonic()
+    state: dict[str, Any] = {}
+
+    def progress(done: int, total: int) -> None:
+        if not enabled or (not state and time.monotonic() - start < 1.0):
+            return
+        if not state:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            state["bar"] = Progress(console=Console(stderr=True), transient=True)
+            state["bar"].start()
+            state["task"] = state["bar"].add_task("Monte Carlo", total=total)
+        state["bar"].update(state["task"], completed=done)
+
+    try:
+        yield progress
+    finally:
+        if state:
+            state["bar"].stop()
+
+
 def _method(
     method: MethodChoice, samples: int, seed: int | None, format: OutputFormat
 ) -> dict[str, Any]:
@@ -709,7 +738,8 @@ def clip(
         **_method(method, samples, seed, format),
     )
     catalog = _with_ecologits(catalog, ecologits, scenario)
-    results = clip_results(catalog, scenario)
+    with _progress(format, output) as progress:
+        results = clip_results(catalog, scenario, progress=progress)
     rows = results.rows
     _deliver(
         format,
@@ -817,7 +847,8 @@ def compare(
         **_method(method, samples, seed, format),
     )
     catalog = _with_ecologits(catalog, ecologits, scenario)
-    results = compare_results(catalog, scenario, chosen)  # type: ignore[arg-type]
+    with _progress(format, output) as progress:
+        results = compare_results(catalog, scenario, chosen, progress)  # type: ignore[arg-type]
     rows = results.rows
     widest = spread(rows)
     pool = None

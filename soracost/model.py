@@ -8,6 +8,7 @@ rendered from the same rows, so they can never disagree.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -267,7 +268,12 @@ class Results:
     samples: dict[tuple[str, Quantity], Any] = field(default_factory=dict)
 
 
-def clip_results(catalog: Catalog, scenario: Scenario, only: str | None = None) -> Results:
+def clip_results(
+    catalog: Catalog,
+    scenario: Scenario,
+    only: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Results:
     """Each chosen estimate's rows, in catalogue order: energy, then water (published, or
     derived from energy with the site's factors). ``only`` keeps one estimate id."""
     model = _model(catalog, scenario, scenario.count)
@@ -286,12 +292,15 @@ def clip_results(catalog: Catalog, scenario: Scenario, only: str | None = None) 
                 rows.append(row)
     results = Results(rows=_mark_boundaries(rows, scenario.boundary), missing=missing)
     if scenario.method == "montecarlo":
-        results = _monte_carlo(results, scenario)
+        results = _monte_carlo(results, scenario, progress)
     return results
 
 
-def _monte_carlo(results: Results, scenario: Scenario) -> Results:
-    """Each row's steps sampled (see :mod:`soracost.uncertainty`), in row order."""
+def _monte_carlo(
+    results: Results, scenario: Scenario, progress: Callable[[int, int], None] | None
+) -> Results:
+    """Each row's steps sampled (see :mod:`soracost.uncertainty`), in row order;
+    ``progress(done, total)`` is called after each row."""
     from soracost.uncertainty import Sampler, claim_key, percentiles, sample_steps
 
     assert scenario.seed is not None  # chosen by the caller, so it can be reported
@@ -306,6 +315,8 @@ def _monte_carlo(results: Results, scenario: Scenario) -> Results:
         key = (row.estimate.id, row.quantity)
         found[key] = (percentiles(per_clip), percentiles(batch))
         samples[key] = per_clip
+        if progress is not None:
+            progress(len(found), len(results.rows))
     return replace(results, percentiles=found, samples=samples)
 
 
@@ -331,11 +342,16 @@ def clip_rows(catalog: Catalog, scenario: Scenario) -> list[ResultRow]:
     return clip_results(catalog, scenario).rows
 
 
-def compare_results(catalog: Catalog, scenario: Scenario, quantity: Quantity) -> Results:
+def compare_results(
+    catalog: Catalog,
+    scenario: Scenario,
+    quantity: Quantity,
+    progress: Callable[[int, int], None] | None = None,
+) -> Results:
     """Every figure of one quantity per clip, sorted by mid, then low, high and id, and why
     the others could not be given."""
     one_clip = replace(scenario, count=1, quantities=(quantity,), equivalents=False, training=None)
-    results = clip_results(catalog, one_clip)
+    results = clip_results(catalog, one_clip, progress=progress)
     rows = sorted(
         results.rows,
         key=lambda row: (row.per_clip.mid, row.per_clip.low, row.per_clip.high, row.estimate.id),

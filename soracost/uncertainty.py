@@ -19,7 +19,7 @@ imported only here, and only when Monte Carlo is asked for.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -129,38 +129,6 @@ def percentiles(samples: Samples) -> Percentiles:
 
     p5, p50, p95 = (float(value) for value in np.percentile(samples, PERCENTILES))
     return Percentiles(p5, p50, p95)
-
-
-def progress_after(seconds: float, total: int, enabled: bool) -> Callable[[], Any]:
-    """A ``tick()`` to call once per unit of work: after ``seconds`` it shows a Rich
-    progress bar on stderr (when ``enabled``: a terminal, not machine output), so quick
-    runs show nothing. ``tick.close()`` removes the bar."""
-    import time
-
-    start = time.monotonic()
-    state: dict[str, Any] = {"done": 0, "bar": None}
-
-    def tick() -> None:
-        state["done"] += 1
-        if not enabled:
-            return
-        if state["bar"] is None and time.monotonic() - start > seconds:
-            from rich.console import Console
-            from rich.progress import Progress
-
-            bar = Progress(console=Console(stderr=True), transient=True)
-            bar.start()
-            state["task"] = bar.add_task("Monte Carlo", total=total, completed=state["done"])
-            state["bar"] = bar
-        if state["bar"] is not None:
-            state["bar"].update(state["task"], completed=state["done"])
-
-    def close() -> None:
-        if state["bar"] is not None:
-            state["bar"].stop()
-
-    tick.close = close  # type: ignore[attr-defined]
-    return tick
 
 
 @dataclass(frozen=True)

@@ -269,3 +269,30 @@ def test_math_constant_is_the_95th_percentile() -> None:
     from soracost.uncertainty import Z_95
 
     assert 0.5 * (1 + math.erf(Z_95 / math.sqrt(2))) == pytest.approx(0.95, abs=1e-12)
+
+
+def test_progress_shows_on_a_terminal_after_a_second_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    from soracost import cli
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    clock = iter(range(0, 1000, 2))  # each reading two seconds later than the last
+    monkeypatch.setattr("time.monotonic", lambda: float(next(clock)))
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with cli._progress(cli.OutputFormat.table, None) as progress:
+        progress(1, 2)
+        progress(2, 2)
+    assert "Monte Carlo" in terminal.getvalue()
+    piped = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", piped)
+    with cli._progress(cli.OutputFormat.table, None) as progress:
+        progress(1, 2)
+    with cli._progress(cli.OutputFormat.json, None) as progress:
+        progress(1, 2)
+    assert piped.getvalue() == ""
