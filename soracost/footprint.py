@@ -133,6 +133,10 @@ class Step:
     source_id: str | None = None
     roles: tuple[str, ...] = ()
     factor_unit: str = ""
+    falls_with_factor: bool = False
+    """The step's factor falls as its source's value rises: scaling down, a higher
+    exponent gives a smaller factor. Monte Carlo draws it with the opposite sign, so one
+    exponent draw means the same exponent for every estimate, scaled up or down."""
 
 
 @dataclass(frozen=True)
@@ -432,6 +436,8 @@ class Model:
                 source=rule,
                 factor_text=f"{_number(ratio_or_reason)}^({exponents})",
             )
+            if ratio_or_reason < 1:
+                build.steps[index] = replace(build.steps[index], falls_with_factor=True)
             scale = factor if scale is None else scale * factor
         return index, scale, tuple(not_scaled)
 

@@ -116,8 +116,11 @@ def sample_steps(steps: Sequence[Step], claim: str, sampler: Sampler) -> list[Sa
             continue
         assert step.factor is not None
         key = step.factor_id or ""
+        draws = sampler.draws(key) if key else None
+        if draws is not None and step.falls_with_factor:
+            draws = -draws  # a higher exponent, a smaller factor: the same exponent draw
         factor: Samples | float = (
-            quantile(step.factor, sampler.draws(key)) if key else step.factor.mid
+            quantile(step.factor, draws) if draws is not None else (step.factor.mid)
         )
         values.append(inputs[0] * factor if step.op == "multiply" else inputs[0] / factor)
     return values

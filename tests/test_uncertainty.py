@@ -296,3 +296,24 @@ def test_progress_shows_on_a_terminal_after_a_second_only(monkeypatch: pytest.Mo
     with cli._progress(cli.OutputFormat.json, None) as progress:
         progress(1, 2)
     assert piped.getvalue() == ""
+
+
+def test_one_exponent_draw_is_one_exponent_scaling_up_or_down() -> None:
+    from dataclasses import replace
+
+    from soracost.footprint import exponent_factor
+
+    exponent = Range(1.5, 1.75, 2.0)
+    up, down = exponent_factor(4.0, exponent), exponent_factor(0.25, exponent)
+    claim = Step(kind="claim", label="c", op="start", inputs=(), value=Range.single(1.0),
+                 unit="Wh")  # fmt: skip
+    scale_up = Step(kind="scale", label="u", op="multiply", inputs=(0,), value=up, unit="Wh",
+                    factor=up, factor_id="res-exp")  # fmt: skip
+    scale_down = replace(
+        Step(kind="scale", label="d", op="multiply", inputs=(1,), value=up * down, unit="Wh",
+             factor=down, factor_id="res-exp"),
+        falls_with_factor=True,
+    )  # fmt: skip
+    values = sample_steps((claim, scale_up, scale_down), "claim:x", Sampler(5000, seed=9))
+    # 4^e × (1/4)^e = 1 for every draw of e: the two uses saw the same exponent
+    assert np.allclose(values[2], 1.0, rtol=1e-9)
