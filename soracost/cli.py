@@ -374,7 +374,7 @@ ResolutionOption = Annotated[
     typer.Option(
         "--resolution",
         "-r",
-        help="Clip resolution: 480p, 720p, 1080p or WxH (e.g. 1280x720).",
+        help="Clip resolution: 480p, 720p, 1080p, 4k or WxH (e.g. 1280x720).",
         metavar="RES",
         show_default=False,
     ),

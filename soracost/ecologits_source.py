@@ -64,11 +64,42 @@ def installed_version() -> str:
         raise MissingExtra(f"EcoLogits is not installed: {INSTALL_HINT}") from None
 
 
-def known_models() -> list[str]:
-    """The video models the installed EcoLogits knows, in its own order."""
+def _registry() -> dict[str, Any]:
+    """EcoLogits' own data file of video models and provider profiles."""
     installed_version()
     data = resources.files("ecologits") / "data" / "video_models.json"
-    return [entry["model_name"] for entry in json.loads(data.read_text("utf-8"))["models"]]
+    registry: dict[str, Any] = json.loads(data.read_text("utf-8"))
+    return registry
+
+
+def known_models() -> list[str]:
+    """The video models the installed EcoLogits knows, in its own order."""
+    return [entry["model_name"] for entry in _registry()["models"]]
+
+
+def _as_range(value: Any) -> Range:
+    if isinstance(value, dict):
+        low, high = float(value["min"]), float(value["max"])
+        return Range(low, (low + high) / 2, high)
+    return Range.single(float(value))
+
+
+def _outside_capabilities(entry: dict[str, Any], width: int, height: int, frames: int) -> str:
+    """A note when the clip is outside what EcoLogits lists for the model ('' if inside)."""
+    capabilities = entry.get("capabilities") or {}
+    sizes = [tuple(size) for size in capabilities.get("resolutions") or []]
+    counts = capabilities.get("frames_count") or []
+    outside = []
+    if sizes and (width, height) not in sizes:
+        outside.append("resolutions " + ", ".join(f"{w}×{h}" for w, h in sizes))
+    if counts and not min(counts) <= frames <= max(counts):
+        outside.append(f"{min(counts)}–{max(counts)} frames")
+    if not outside:
+        return ""
+    return (
+        f"outside what EcoLogits lists for this model ({'; '.join(outside)}): its fit is "
+        "extrapolated; read it as an order of magnitude"
+    )
 
 
 @dataclass(frozen=True)
@@ -157,7 +188,13 @@ def live_estimates(
     """
     video_impacts = _ecologits()
     version = installed_version()
-    known = known_models()
+    registry = _registry()
+    entries = {entry["model_name"]: entry for entry in registry["models"]}
+    by_lower = {name.lower(): name for name in entries}
+    if request.fps is not None:
+        raise UsageProblem(
+            "--ecologits computes at EcoLogits' own 24 frames per second; leave out --fps"
+        )
     source = Source(
         id=f"ecologits-{version}",
         publisher=f"EcoLogits {version} (GenAI Impact, mlco2)",
@@ -172,11 +209,12 @@ def live_estimates(
         note="A model of closed video APIs, computed by the installed library for your clip.",
     )
     estimates = []
-    for model in dict.fromkeys(models):
-        if model not in known:
+    for asked in dict.fromkeys(models):
+        model = by_lower.get(asked.strip().lower())
+        if model is None:
             raise UsageProblem(
-                f"--ecologits: EcoLogits {version} knows no video model {model!r}; "
-                f"known: {', '.join(known)}"
+                f"--ecologits: EcoLogits {version} knows no video model {asked!r}; "
+                f"known: {', '.join(entries)}"
             )
         call = plan_call(model, request, site, site_given, catalog)
         try:
@@ -186,7 +224,15 @@ def live_estimates(
             raise UsageProblem(f"--ecologits {model}: {' '.join(str(exc).split())}") from None
         if impacts.errors:
             raise UsageProblem(f"--ecologits {model}: {impacts.errors[0].message}")
-        estimates.append(_estimate(model, call, impacts, source, site if site_given else None))
+        provider = registry["provider_configurations"][entries[model]["provider"]]
+        pue = call.datacenter_pue or _as_range(provider["datacenter_pue"])
+        width, height = (int(side) for side in call.resolution.split("x"))
+        frames = int(call.duration_s * FRAMES_PER_SECOND + 1)
+        outside = _outside_capabilities(entries[model], width, height, frames)
+        estimate = _estimate(model, call, impacts, source, site if site_given else None)
+        estimates.append(
+            replace(estimate, own_pue=pue, notes=(*estimate.notes, *([outside] if outside else [])))
+        )
     return replace(
         catalog,
         sources={**catalog.sources, source.id: source},

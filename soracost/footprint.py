@@ -52,6 +52,7 @@ RESOLUTION_PRESETS: dict[str, tuple[int, int]] = {
     "480p": (854, 480),
     "720p": (1280, 720),
     "1080p": (1920, 1080),
+    "4k": (3840, 2160),
 }
 """Named resolutions (16:9, width × height in pixels); any WxH is accepted as well."""
 
@@ -516,6 +517,21 @@ class Model:
                 source=overhead,
                 factor_text=_factor_text(overhead),
                 role="it_energy",
+            )
+        if boundary == "facility" and estimate.own_pue is not None:
+            return build.add(
+                Step(
+                    kind="boundary",
+                    label="facility → whole server (÷ the PUE its source used)",
+                    op="divide",
+                    inputs=(index,),
+                    value=build.value(index) / estimate.own_pue,
+                    unit=build.unit(index),
+                    factor=estimate.own_pue,
+                    factor_text=f"{estimate.own_pue.mid:.4g} (the source's own PUE)",
+                    source_id=estimate.source,
+                    roles=("it_energy",),
+                )
             )
         if boundary == "facility":
             pue = self._site_factor("pue")

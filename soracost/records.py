@@ -171,6 +171,9 @@ class Estimate:
     """Water or carbon the source computed alongside its energy (live sources only)."""
     notes: tuple[str, ...] = ()
     """Remarks to show on every row of the estimate (a live source's warnings)."""
+    own_pue: Range | None = None
+    """The PUE inside a facility figure, when its source says (a live source): used to
+    get back to server energy instead of the site's PUE."""
 
 
 FactorKind = Literal[

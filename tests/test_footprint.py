@@ -287,7 +287,7 @@ def test_resolutions(text: str, expected: tuple[int, int]) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("4k", "choose one of: 480p, 720p, 1080p, or WxH (e.g. 1280x720)"),
+        ("8k", "choose one of: 480p, 720p, 1080p, 4k, or WxH (e.g. 1280x720)"),
         ("720", "choose one of: 480p, 720p, 1080p"),
         ("x", "choose one of"),
         ("-1x5", "choose one of"),
@@ -320,7 +320,7 @@ def invoke(*args: str) -> Any:
     ("args", "names"),
     [
         (["--site", "mars"], ["us-average", "arizona", "azure", "google"]),
-        (["--resolution", "4k"], ["480p", "720p", "1080p", "WxH"]),
+        (["--resolution", "8k"], ["480p", "720p", "1080p", "4k", "WxH"]),
         (["--model", "veo"], ["sora", "WAN2.1-T2V-1.3B"]),
     ],
 )
