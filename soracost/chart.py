@@ -42,6 +42,7 @@ def _pyplot() -> Any:
             f"--plot needs matplotlib, which is not installed: {INSTALL_HINT}"
         ) from None
     matplotlib.use("Agg")  # no screen needed
+    matplotlib.rcParams["svg.hashsalt"] = "soracost"  # the same chart, the same SVG bytes
     import matplotlib.pyplot as plt
 
     return plt
@@ -105,7 +106,9 @@ def draw_comparison(
     )  # fmt: skip
     figure.tight_layout(rect=(0, 0.02, 1, 1))
     buffer = io.BytesIO()
-    metadata = {"Date": None} if image_format == "svg" else {}
+    metadata: dict[str, Any] = {"Date": None} if image_format == "svg" else {}
+    if image_format == "pdf":
+        metadata = {"CreationDate": None, "ModDate": None}
     figure.savefig(buffer, format=image_format, metadata=metadata)
     plt.close(figure)
     return buffer.getvalue()

@@ -297,7 +297,12 @@ MethodOption = Annotated[
 ]
 SamplesOption = Annotated[
     int,
-    typer.Option("--samples", min=100, max=10_000_000, help="Monte Carlo samples per figure."),
+    typer.Option(
+        "--samples",
+        min=100,
+        max=1_000_000,
+        help="Monte Carlo samples per figure (at most 1,000,000: memory grows with them).",
+    ),
 ]
 SeedOption = Annotated[
     int | None,
@@ -524,6 +529,34 @@ def _progress(format: OutputFormat, output: Path | None) -> Iterator[Callable[[i
     finally:
         if state:
             state["bar"].stop()
+
+
+PLOT_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+
+
+def _check_plot(plot: Path | None, output: Path | None, force: bool) -> str:
+    """The chart's format from its file name, checked before any work: exit 2 for an
+    unknown suffix or the --output file, exit 1 for a file that exists without --force or
+    a missing folder."""
+    if plot is None:
+        return ""
+    image_format = PLOT_FORMATS.get(plot.suffix.lower())
+    if image_format is None:
+        raise UsageProblem(
+            f"--plot: {str(plot)!r} must end in {', '.join(PLOT_FORMATS)} (the chart's format)"
+        )
+    if (
+        output is not None
+        and str(output) != "-"
+        and os.path.realpath(output) == os.path.realpath(plot)
+    ):
+        raise UsageProblem("--plot and --output name the same file")
+    if plot.exists() and not force:
+        raise OutputError(f"{plot}: already exists; add --force to replace it")
+    folder = plot.resolve().parent
+    if not folder.is_dir():
+        raise OutputError(f"{plot}: cannot write: {folder} does not exist")
+    return image_format
 
 
 def _method(
@@ -839,11 +872,13 @@ def compare(
     )
     chosen = quantity.value
     parsed_weights = _weights(weights, pooled)
+    image_format = _check_plot(plot, output, force)
     if pooled:
         method = MethodChoice.montecarlo
     scenario = replace(
         scenario,
         quantities=(chosen,),  # type: ignore[arg-type]
+        keep_samples=pooled,
         **_method(method, samples, seed, format),
     )
     catalog = _with_ecologits(catalog, ecologits, scenario)
@@ -856,15 +891,13 @@ def compare(
         from soracost.uncertainty import pool_samples
 
         pool = pool_samples(results, parsed_weights, scenario)
+    image = None
     if plot is not None:
         from soracost.chart import draw_comparison
 
-        image_format = "svg" if plot.suffix.lower() == ".svg" else "png"
+        if not rows:
+            raise UsageProblem(f"--plot: no {chosen} figure is shown for these options")
         image = draw_comparison(catalog, results, chosen, scenario, pool, image_format)
-        from soracost.output import write_atomically
-
-        write_atomically(plot, image, force=force)
-        sys.stderr.write(f"soracost: wrote the chart to {plot}\n")
     _deliver(
         format,
         output,
@@ -878,6 +911,11 @@ def compare(
             catalog, results, chosen, scenario, widest, pool=pool
         ),
     )
+    if plot is not None and image is not None:  # after the output: a failure leaves neither
+        from soracost.output import write_atomically
+
+        write_atomically(plot, image, force=force)
+        sys.stderr.write(f"soracost: wrote the chart to {plot}\n")
 
 
 @app.command()

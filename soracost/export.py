@@ -280,8 +280,11 @@ TRAINING_COLUMNS: tuple[str, ...] = (
 energy, in the row's energy unit, on energy rows only; never added to ``per_clip_*``."""
 
 
-MC_COLUMNS: tuple[str, ...] = ("p5", "p50", "p95", "batch_p5", "batch_p50", "batch_p95")
-"""Added to CSV with --method montecarlo: percentiles per clip and for the batch."""
+MC_COLUMNS: tuple[str, ...] = (
+    "p5", "p50", "p95", "batch_p5", "batch_p50", "batch_p95", "samples", "seed",
+)  # fmt: skip
+"""Added to CSV with --method montecarlo: percentiles per clip and for the batch, and the
+sample count and seed that repeat them."""
 
 
 def rows_csv(
@@ -312,9 +315,11 @@ def rows_csv(
     def record(row: ResultRow) -> dict[str, Any]:
         flat = row_record(row)
         if sampled:
+            assert scenario is not None
             per_clip, batch = sampled[(row.estimate.id, row.quantity)]
             flat.update(per_clip.as_dict())
             flat.update({f"batch_{key}": value for key, value in batch.as_dict().items()})
+            flat.update(samples=scenario.samples, seed=scenario.seed)
         for item in equivalents:
             counts = count_of(row.per_clip, row.unit, item) if item.basis == row.quantity else None
             flat.update(_cases(f"equivalent_{item.id}_per_clip", counts))

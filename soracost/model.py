@@ -69,6 +69,8 @@ class Scenario:
     """``bounds`` (low × low … high × high) or ``montecarlo`` (percentiles of samples)."""
     samples: int = 100_000
     seed: int | None = None
+    keep_samples: bool = False
+    """Keep each row's samples (for pooling and charts); otherwise only percentiles."""
     """The Monte Carlo seed; ``None`` until the CLI picks one (and reports it)."""
 
     def __post_init__(self) -> None:
@@ -301,20 +303,31 @@ def _monte_carlo(
 ) -> Results:
     """Each row's steps sampled (see :mod:`soracost.uncertainty`), in row order;
     ``progress(done, total)`` is called after each row."""
-    from soracost.uncertainty import Sampler, claim_key, percentiles, sample_steps
+    from soracost.uncertainty import Percentiles, Sampler, claim_key, percentiles, sample_steps
 
     assert scenario.seed is not None  # chosen by the caller, so it can be reported
     sampler = Sampler(scenario.samples, scenario.seed)
     found: dict[tuple[str, Quantity], tuple[Percentiles, Percentiles]] = {}
     samples: dict[tuple[str, Quantity], Any] = {}
+    previous: str | None = None
     for row in results.rows:
+        if previous is not None and previous != row.estimate.id:
+            sampler.forget(claim_key(previous))  # rows of one estimate are consecutive
+        previous = row.estimate.id
         steps = row.derivation.steps
         values = sample_steps(steps, claim_key(row.estimate.id), sampler)
         per_clip = next(v for s, v in zip(steps, values, strict=True) if "per_clip" in s.roles)
-        batch = next(v for s, v in zip(steps, values, strict=True) if "batch" in s.roles)
+        del values  # the intermediate steps' samples
         key = (row.estimate.id, row.quantity)
-        found[key] = (percentiles(per_clip), percentiles(batch))
-        samples[key] = per_clip
+        clip_percentiles = percentiles(per_clip)
+        # the batch is the per-clip figure × count, a constant: its percentiles scale alike
+        count = float(scenario.count)
+        found[key] = (
+            clip_percentiles,
+            Percentiles(*(value * count for value in clip_percentiles.as_dict().values())),
+        )
+        if scenario.keep_samples:
+            samples[key] = per_clip
         if progress is not None:
             progress(len(found), len(results.rows))
     return replace(results, percentiles=found, samples=samples)

@@ -570,7 +570,8 @@ def compare_view(
         p5, p50, p95 = format_range(*pool.percentiles.as_dict().values())
         parts.append(
             Text(
-                f"Pooled over the {len(rows)} estimates shown ({pool.description}): "
+                f"Pooled over the {len(rows)} estimate{'s' if len(rows) != 1 else ''} shown "
+                f"({pool.description}): "
                 f"P50 {p50} {unit}, P5–95 {p5} – {p95} {unit}.",
                 style="bold blue",
             )

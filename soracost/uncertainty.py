@@ -74,22 +74,28 @@ def quantile(values: Range, z: Samples) -> Samples:
 
 
 class Sampler:
-    """Standard-normal draws by key (a factor id, an estimate's claim), made once each, in
-    the order first asked for, from one seeded generator: the same seed and the same
-    request give the same numbers."""
+    """Standard-normal draws by key (a factor id, an estimate's claim), each key from its
+    own stream seeded by (seed, key): the same seed gives the same draws for a factor or
+    an estimate whatever else is asked for, in whatever order."""
 
     def __init__(self, samples: int, seed: int) -> None:
-        import numpy as np
-
         self.samples = samples
         self.seed = seed
-        self._rng = np.random.default_rng(seed)
         self._draws: dict[str, Samples] = {}
 
     def draws(self, key: str) -> Samples:
+        import zlib
+
+        import numpy as np
+
         if key not in self._draws:
-            self._draws[key] = self._rng.standard_normal(self.samples)
+            stream = np.random.default_rng([self.seed, zlib.crc32(key.encode("utf-8"))])
+            self._draws[key] = stream.standard_normal(self.samples)
         return self._draws[key]
+
+    def forget(self, key: str) -> None:
+        """Release a key's draws (an estimate's claim, once its rows are done)."""
+        self._draws.pop(key, None)
 
 
 def claim_key(estimate_id: str) -> str:
@@ -163,8 +169,9 @@ def pool_samples(results: Any, by_method: dict[str, float], scenario: Any) -> Po
     if not rows:
         return None
     weights = np.array([by_method.get(row.estimate.method, 1.0) for row in rows], dtype=float)
-    if weights.sum() <= 0:
+    if weights.max() <= 0:
         raise UsageProblem("--weights: every shown estimate weighs 0; nothing to pool")
+    weights = weights / weights.max()  # huge weights must not overflow their sum
     share = weights / weights.sum()
     stacked = np.stack([results.samples[(row.estimate.id, row.quantity)] for row in rows])
     count = stacked.shape[1]
@@ -174,6 +181,10 @@ def pool_samples(results: Any, by_method: dict[str, float], scenario: Any) -> Po
     if by_method:
         named = ", ".join(f"{method}={weight:g}" for method, weight in by_method.items())
         description = f"weights by method: {named} (a method not named weighs 1)"
+        shown = {row.estimate.method for row in rows}
+        unused = [method for method in by_method if method not in shown]
+        if unused:
+            description += f"; no row shown is {' or '.join(unused)}"
     else:
         description = "every estimate weighs the same"
     return Pool(

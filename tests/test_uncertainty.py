@@ -157,7 +157,7 @@ def test_table_and_csv_show_percentiles(runner: CliRunner) -> None:
     table = run(runner, "compare", *arguments)
     assert "P50" in table and "seed 2" in table and "--seed 2 repeats it" in " ".join(table.split())
     csv_text = run(runner, "compare", *arguments, "--format", "csv")
-    assert csv_text.splitlines()[0].endswith("p5,p50,p95,batch_p5,batch_p50,batch_p95")
+    assert csv_text.splitlines()[0].endswith("p5,p50,p95,batch_p5,batch_p50,batch_p95,samples,seed")
     clip = run(runner, "clip", *arguments)
     assert "P5–95" in clip
 
@@ -317,3 +317,43 @@ def test_one_exponent_draw_is_one_exponent_scaling_up_or_down() -> None:
     values = sample_steps((claim, scale_up, scale_down), "claim:x", Sampler(5000, seed=9))
     # 4^e × (1/4)^e = 1 for every draw of e: the two uses saw the same exponent
     assert np.allclose(values[2], 1.0, rtol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "message"),
+    [("chart.jpg", 2, "must end in .png, .svg, .pdf"), ("missing/chart.png", 1, "does not exist")],
+)
+def test_a_bad_plot_path_fails_before_any_work(
+    runner: CliRunner, tmp_path: Path, name: str, code: int, message: str
+) -> None:
+    result = runner.invoke(app, ["compare", "--pooled", "--plot", str(tmp_path / name)])
+    assert result.exit_code == code and message in result.stderr
+    assert not any(tmp_path.rglob("*.*"))
+
+
+def test_a_failed_output_leaves_no_chart(runner: CliRunner, tmp_path: Path) -> None:
+    existing = tmp_path / "o.csv"
+    existing.write_text("x", encoding="utf-8")
+    chart = tmp_path / "p.png"
+    result = runner.invoke(app, ["compare", "--plot", str(chart), "-f", "csv", "-o", str(existing)])
+    assert result.exit_code == 1 and not chart.exists()
+    same = runner.invoke(app, ["compare", "--plot", str(chart), "-o", str(chart)])
+    assert same.exit_code == 2 and "same file" in same.stderr
+
+
+def test_huge_weights_do_not_overflow(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["compare", "--pooled", "--samples", "1000", "--seed", "1",
+                                 "--weights", "measured=1e308,modelled=1e308"])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "no row shown is modelled" in " ".join(result.stdout.split())
+
+
+def test_draws_do_not_depend_on_what_else_is_asked(runner: CliRunner) -> None:
+    def p50(*extra: str) -> float:
+        document = json.loads(run(runner, "compare", "--method", "montecarlo", "--seed", "5",
+                                  "--samples", "1000", "--format", "json", *extra))  # fmt: skip
+        row = next(r for r in document["rows"] if r["estimate_id"] == "mlenergy-hunyuanvideo")
+        value: float = row["percentiles"]["p50"]
+        return value
+
+    assert p50() == p50("--model", "hunyuan")
