@@ -1172,10 +1172,24 @@ def sources_check(
     """
     parent_sources = ctx.obj if isinstance(ctx.obj, Path) else None
     catalog = _load(file or sources or parent_sources)
-    summary = (
-        f"{catalog.path}: valid: {len(catalog.sources)} sources, "
-        f"{len(catalog.estimates)} estimates (sha256 {catalog.sha256[:12]}…)\n"
-    )
+    counts = [
+        f"{len(catalog.sources)} sources",
+        f"{len(catalog.estimates)} estimates",
+        *(
+            f"{count} {name}"
+            for count, name in (
+                (len(catalog.factors), "factors"),
+                (len(catalog.sites), "sites"),
+                (len(catalog.equivalents), "equivalents"),
+                (len(catalog.training), "training records"),
+            )
+            if count
+        ),
+    ]
+    counts = [
+        text[:-1] if text.startswith("1 ") and text.endswith("s") else text for text in counts
+    ]
+    summary = f"{catalog.path}: valid: {', '.join(counts)} (sha256 {catalog.sha256[:12]}…)\n"
     _emit(summary, None, None, False, "")
 
 

@@ -68,6 +68,14 @@ def parse_any_amount(text: str) -> Amount:
     """
     from soracost.units import QUANTITIES, UnitProblem, parse_amount
 
+    if text.strip().startswith("-"):
+        raise UnitProblem(f"{text!r} is negative; an amount cannot be")
+    try:
+        parse_amount(text, "power")
+    except UnitProblem:
+        pass
+    else:
+        raise UnitProblem(f"{text!r} is a power, not an amount: give an energy such as '90 Wh'")
     for basis in QUANTITIES:
         try:
             value, unit = parse_amount(text, basis)

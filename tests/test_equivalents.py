@@ -209,6 +209,15 @@ def test_equivalents_of_typed_amounts(runner: CliRunner) -> None:
     assert code == 0 and "45" in out
 
 
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [("-3 Wh", "is negative"), ("90 W", "is a power, not an amount")],
+)
+def test_amounts_that_are_not_amounts_say_why(runner: CliRunner, amount: str, message: str) -> None:
+    code, _, err = invoke(runner, "equivalents", "--of", amount)
+    assert code == 2 and message in err
+
+
 def test_an_unreadable_amount_is_a_usage_error(runner: CliRunner) -> None:
     code, _, err = invoke(runner, "equivalents", "--of", "lots")
     assert code == 2
