@@ -62,11 +62,25 @@ def resolve_sources_path(option: str | Path | None) -> Path:
     return default_sources_path()
 
 
-def load_catalog(path: Path) -> Catalog:
-    """Read, parse and validate a data file. Raises :class:`DataError` on any problem."""
+def load_catalog(path: Path, use_cache: bool = True) -> Catalog:
+    """Read, parse and validate a data file. Raises :class:`DataError` on any problem.
+
+    A catalogue validated before from the same bytes, by the same soracost, is taken
+    from the cache (:mod:`soracost.cache`) instead of being parsed again.
+    """
     raw = read_bytes(path)
     label = str(path)
-    return parse_catalog(decode(raw, label), label, sha256=hashlib.sha256(raw).hexdigest())
+    sha256 = hashlib.sha256(raw).hexdigest()
+    if use_cache:
+        from soracost import cache
+
+        cached = cache.load(sha256, label)
+        if cached is not None:
+            return cached
+    catalog = parse_catalog(decode(raw, label), label, sha256=sha256)
+    if use_cache:
+        cache.store(catalog)
+    return catalog
 
 
 def parse_catalog(text: str, label: str, sha256: str | None = None) -> Catalog:

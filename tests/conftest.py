@@ -12,12 +12,20 @@ MINI = DATA / "mini.yaml"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session")
+def _cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("soracost-cache")
+
+
 @pytest.fixture(autouse=True)
-def _stable_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tables do not depend on the terminal running the tests, nor on the user's settings."""
+def _stable_environment(monkeypatch: pytest.MonkeyPatch, _cache_folder: Path) -> None:
+    """Tables do not depend on the terminal running the tests, nor on the user's settings;
+    the catalogue cache lives in a folder of the test session, never the user's."""
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("SORACOST_SOURCES", raising=False)
+    monkeypatch.delenv("SORACOST_NO_CACHE", raising=False)
+    monkeypatch.setenv("SORACOST_CACHE_DIR", str(_cache_folder))
 
 
 @pytest.fixture

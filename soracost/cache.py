@@ -1,0 +1,116 @@
+"""A cache of validated catalogues, so a run can skip parsing and validating its data file.
+
+A cache entry is a validated :class:`~soracost.records.Catalog`, pickled, under a name
+made of the data file's SHA-256, soracost's version and a fingerprint of soracost's own
+code (the size and modification time of each of its modules): a changed data file, a new
+soracost or an edited module never meets an old entry. An entry is written only after
+validation succeeded, atomically, and read only from a folder and file that belong to
+the user and that nobody else can write (a pickle must come from a trusted place). Any
+problem with the cache (a read-only or missing folder, a corrupt or foreign file) is
+ignored: the catalogue is then built from the data file as if there were no cache.
+
+``SORACOST_CACHE_DIR`` chooses the folder (default: ``$XDG_CACHE_HOME/soracost`` or
+``~/.cache/soracost``); ``SORACOST_NO_CACHE=1`` turns the cache off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import stat
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from soracost import __version__
+
+if TYPE_CHECKING:
+    from soracost.records import Catalog
+
+CACHE_DIR_ENV = "SORACOST_CACHE_DIR"
+NO_CACHE_ENV = "SORACOST_NO_CACHE"
+
+
+def cache_dir() -> Path | None:
+    """The cache folder, or ``None`` when the cache is off."""
+    if os.environ.get(NO_CACHE_ENV, "") not in ("", "0"):
+        return None
+    chosen = os.environ.get(CACHE_DIR_ENV)
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "soracost"
+
+
+@cache
+def code_fingerprint() -> str:
+    """soracost's version and the size and modification time of each of its modules."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256(__version__.encode("utf-8"))
+    for module in sorted(package.glob("*.py")):
+        info = module.stat()
+        digest.update(f"{module.name}:{info.st_size}:{info.st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]
+
+
+def _entry(folder: Path, data_sha256: str) -> Path:
+    return folder / f"catalog-{data_sha256}-{code_fingerprint()}.pickle"
+
+
+def _trusted(path: Path) -> bool:
+    """Owned by this user and writable by nobody else (so a pickle there is ours)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    owner_ok = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    return owner_ok and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def load(data_sha256: str, label: str) -> Catalog | None:
+    """The cached catalogue for a data file's bytes, labelled ``label``; ``None`` if none."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    entry = _entry(folder, data_sha256)
+    if not (_trusted(folder) and _trusted(entry)):
+        return None
+    from dataclasses import replace
+
+    from soracost.records import Catalog
+
+    try:
+        with entry.open("rb") as handle:
+            catalog = pickle.load(handle)  # our own file: owner and mode checked above
+    except Exception:  # a corrupt, truncated or foreign entry: build from the data file
+        return None
+    if not isinstance(catalog, Catalog) or catalog.sha256 != data_sha256:
+        return None
+    return replace(catalog, path=label)
+
+
+def store(catalog: Catalog) -> None:
+    """Keep a validated catalogue for next time; silently does nothing if it cannot."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    temporary: str | None = None
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _trusted(folder):
+            return
+        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".catalog-", suffix=".tmp")
+        with os.fdopen(descriptor, "wb") as handle:
+            pickle.dump(catalog, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, _entry(folder, catalog.sha256))
+        temporary = None
+    except Exception:  # a read-only disk, a full one, an unpicklable surprise: no cache
+        return
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
