@@ -47,9 +47,12 @@ def cache_dir() -> Path | None:
 
 @cache
 def code_fingerprint() -> str:
-    """soracost's version and the size and modification time of each of its modules."""
+    """soracost's version, Python's, and the size and modification time of each of
+    soracost's modules (the cache folder may be shared by several environments)."""
+    import sys
+
     package = Path(__file__).parent
-    digest = hashlib.sha256(__version__.encode("utf-8"))
+    digest = hashlib.sha256(f"{__version__} {sys.version} {package}".encode())
     for module in sorted(package.glob("*.py")):
         info = module.stat()
         digest.update(f"{module.name}:{info.st_size}:{info.st_mtime_ns}".encode())
