@@ -26,7 +26,12 @@ from soracost.errors import (
     SoracostError,
     UsageProblem,
 )
-from soracost.model import DEFAULT_CARBON_UNIT, DEFAULT_ENERGY_UNIT, DEFAULT_WATER_UNIT
+from soracost.model import (
+    DEFAULT_CARBON_UNIT,
+    DEFAULT_ENERGY_UNIT,
+    DEFAULT_SAMPLES,
+    DEFAULT_WATER_UNIT,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -551,11 +556,9 @@ def _check_plot(plot: Path | None, output: Path | None, force: bool) -> str:
         and os.path.realpath(output) == os.path.realpath(plot)
     ):
         raise UsageProblem("--plot and --output name the same file")
-    if plot.exists() and not force:
-        raise OutputError(f"{plot}: already exists; add --force to replace it")
-    folder = plot.resolve().parent
-    if not folder.is_dir():
-        raise OutputError(f"{plot}: cannot write: {folder} does not exist")
+    from soracost.output import check_destination
+
+    check_destination(plot, force=force)
     return image_format
 
 
@@ -714,7 +717,7 @@ def clip(
     lifetime_clips: LifetimeClipsOption = None,
     ecologits: EcoLogitsOption = None,
     method: MethodOption = MethodChoice.bounds,
-    samples: SamplesOption = 100_000,
+    samples: SamplesOption = DEFAULT_SAMPLES,
     seed: SeedOption = None,
     format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
@@ -798,7 +801,7 @@ def compare(
     boundary: BoundaryChoiceOption = BoundaryOption.facility,
     ecologits: EcoLogitsOption = None,
     method: MethodOption = MethodChoice.bounds,
-    samples: SamplesOption = 100_000,
+    samples: SamplesOption = DEFAULT_SAMPLES,
     seed: SeedOption = None,
     pooled: Annotated[
         bool,

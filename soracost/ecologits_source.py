@@ -22,6 +22,7 @@ from soracost.errors import SoracostError, UsageProblem
 from soracost.footprint import ClipRequest
 from soracost.ranges import Range
 from soracost.records import AppliesTo, Catalog, Clip, Estimate, SideFigure, Site, Source
+from soracost.units import Quantity
 
 METHODOLOGY_URL = "https://ecologits.ai/latest/methodology/video_generation/"
 INSTALL_HINT = "pip install 'soracost[ecologits]'"
@@ -107,11 +108,22 @@ class EcoLogitsCall:
     """The arguments of one ``video_impacts`` call, as soracost made it."""
 
     model: str
-    resolution: str
+    width: int
+    height: int
     duration_s: float
     datacenter_location: str | None
     datacenter_pue: Range | None
     datacenter_wue: Range | None
+
+    @property
+    def resolution(self) -> str:
+        """The resolution as EcoLogits reads it: ``WIDTHxHEIGHT``."""
+        return f"{self.width}x{self.height}"
+
+    @property
+    def frames(self) -> int:
+        """The frames EcoLogits generates: int(24 × duration + 1)."""
+        return int(self.duration_s * FRAMES_PER_SECOND + 1)
 
     def keyword_arguments(self) -> dict[str, Any]:
         from ecologits.utils.range_value import RangeValue
@@ -145,13 +157,11 @@ def plan_call(
             "--ecologits computes for one clip: give its --duration and --resolution "
             "(e.g. --duration 10 --resolution 720p)"
         )
-    resolution = f"{request.width}x{request.height}"
+    clip = (model, request.width, request.height, request.duration_s)
     if not site_given or site is None:
-        return EcoLogitsCall(model, resolution, request.duration_s, None, None, None)
+        return EcoLogitsCall(*clip, None, None, None)
     return EcoLogitsCall(
-        model,
-        resolution,
-        request.duration_s,
+        *clip,
         SITE_ZONES.get(site.id),
         catalog.site_factor(site, "pue").values,
         catalog.site_factor(site, "wue-onsite").values,
@@ -226,12 +236,9 @@ def live_estimates(
             raise UsageProblem(f"--ecologits {model}: {impacts.errors[0].message}")
         provider = registry["provider_configurations"][entries[model]["provider"]]
         pue = call.datacenter_pue or _as_range(provider["datacenter_pue"])
-        width, height = (int(side) for side in call.resolution.split("x"))
-        frames = int(call.duration_s * FRAMES_PER_SECOND + 1)
-        outside = _outside_capabilities(entries[model], width, height, frames)
-        estimate = _estimate(model, call, impacts, source, site if site_given else None)
+        outside = _outside_capabilities(entries[model], call.width, call.height, call.frames)
         estimates.append(
-            replace(estimate, own_pue=pue, notes=(*estimate.notes, *([outside] if outside else [])))
+            _estimate(call, impacts, source, site if site_given else None, pue, outside)
         )
     return replace(
         catalog,
@@ -241,10 +248,17 @@ def live_estimates(
 
 
 def _estimate(
-    model: str, call: EcoLogitsCall, impacts: Any, source: Source, site: Site | None
+    call: EcoLogitsCall,
+    impacts: Any,
+    source: Source,
+    site: Site | None,
+    pue: Range,
+    outside: str,
 ) -> Estimate:
+    """One EcoLogits result as an estimate: ``pue`` is the PUE EcoLogits applied,
+    ``outside`` a note when the clip is beyond what EcoLogits lists for the model."""
+    model = call.model
     energy = impacts.energy.value
-    width, height = (int(side) for side in call.resolution.split("x"))
     if site is None:
         factors = "EcoLogits' own defaults (the provider's PUE and WUE, the world electricity mix)"
     else:
@@ -255,8 +269,9 @@ def _estimate(
         )
     notes = [f"EcoLogits computed {call.describe()} with {factors}"]
     notes += [f"EcoLogits warns: {warning.message}" for warning in impacts.warnings or []]
+    notes += [outside] if outside else []
     embodied = impacts.embodied.gwp.value * 1000
-    side = {
+    side: dict[Quantity, SideFigure] = {
         "water": SideFigure(
             values=_range(impacts.wcf.value),
             unit="L",
@@ -287,7 +302,10 @@ def _estimate(
             # No frame count: EcoLogits' int(24 × d + 1) frames would make the clip
             # 1/24 s longer than asked, and soracost would scale it back.
             clip=Clip(
-                duration_s=call.duration_s, width=width, height=height, fps=FRAMES_PER_SECOND
+                duration_s=call.duration_s,
+                width=call.width,
+                height=call.height,
+                fps=FRAMES_PER_SECOND,
             ),
             hardware=None,
         ),
@@ -303,6 +321,7 @@ def _estimate(
         line=0,
         side=side,
         notes=tuple(notes),
+        own_pue=pue,
         note="A model, not a measurement: EcoLogits fits generation time to width × height "
         "× frames and multiplies by the whole server's power and PUE.",
     )

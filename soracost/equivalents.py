@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from soracost.ranges import Range
 from soracost.records import Catalog, Equivalent
-from soracost.units import Quantity, conversion_factor
+from soracost.units import QUANTITIES, Quantity, UnitProblem, conversion_factor, parse_amount
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,6 @@ def parse_any_amount(text: str) -> Amount:
 
     Raises :class:`ValueError` (a :class:`UnitProblem`) naming what was expected.
     """
-    from soracost.units import QUANTITIES, UnitProblem, parse_amount
-
     if text.strip().startswith("-"):
         raise UnitProblem(f"{text!r} is negative; an amount cannot be")
     try:

@@ -331,7 +331,7 @@ class Model:
         if "carbon" in estimate.side:
             return self._side_figure(estimate, "carbon", self.carbon_unit)
         if estimate.quantity != "energy":
-            return "the source published no energy figure"
+            return NO_ENERGY
         if self.site is None:
             return "no carbon derived: the data file has no sites"
         intensity = self.catalog.optional_site_factor(self.site, "carbon-intensity")
@@ -652,6 +652,9 @@ class Model:
             derived_water=True,
         )
 
+
+NO_ENERGY = "the source published no energy figure"
+"""Why an estimate has no energy row, nor carbon: its source published water only."""
 
 SAME_CLIP = 5e-4
 """Relative tolerance within which a requested clip counts as the source's own: stored

@@ -13,7 +13,14 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from soracost.errors import DataError, UsageProblem
-from soracost.footprint import DEFAULT_BOUNDARY, BoundaryChoice, ClipRequest, Derivation, Model
+from soracost.footprint import (
+    DEFAULT_BOUNDARY,
+    NO_ENERGY,
+    BoundaryChoice,
+    ClipRequest,
+    Derivation,
+    Model,
+)
 from soracost.ranges import Range
 from soracost.records import Catalog, Estimate, Site, Source
 from soracost.training import TrainingRequest, TrainingShare, training_share
@@ -25,6 +32,8 @@ if TYPE_CHECKING:
 DEFAULT_ENERGY_UNIT = "Wh"
 DEFAULT_WATER_UNIT = "mL"
 DEFAULT_CARBON_UNIT = "gCO2e"
+DEFAULT_SAMPLES = 100_000
+"""Monte Carlo samples per figure when --samples is not given."""
 
 CARBON_NOTE = (
     "carbon: location-based, facility energy × the average grid carbon intensity where the "
@@ -67,7 +76,7 @@ class Scenario:
     """A training energy to share per clip, reported apart from inference."""
     method: str = "bounds"
     """``bounds`` (low × low … high × high) or ``montecarlo`` (percentiles of samples)."""
-    samples: int = 100_000
+    samples: int = DEFAULT_SAMPLES
     seed: int | None = None
     keep_samples: bool = False
     """Keep each row's samples (for pooling and charts); otherwise only percentiles."""
@@ -231,7 +240,7 @@ def _derive(
     try:
         if quantity == "energy":
             if estimate.quantity != "energy":
-                return "the source published no energy figure"
+                return NO_ENERGY
             return model.energy(estimate)
         if quantity == "carbon":
             return model.carbon(estimate)

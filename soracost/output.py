@@ -18,21 +18,16 @@ from pathlib import Path
 from soracost.errors import OutputError
 
 
-def write_atomically(path: Path, text: str | bytes, *, force: bool = False) -> None:
-    """Write ``text`` (UTF-8, or bytes as they are) to ``path`` all at once, or not at all.
-
-    A symbolic link is written through, to the file it points at. A replaced file keeps
-    its permissions. Without ``force`` the final step is a hard link, which fails if the
-    name has appeared meanwhile, so no file is ever overwritten by a race.
-    Raises :class:`OutputError` when the file exists and ``force`` is false, when its
-    folder is missing, or when the system refuses the write.
-    """
+def check_destination(path: Path, *, force: bool = False) -> tuple[Path, bool]:
+    """``(the file written through any link, whether it exists)``, or :class:`OutputError`
+    if ``path`` cannot be written: not a regular file, a folder, an existing file without
+    ``force``, a missing folder. Used before work starts and again when writing."""
     if path.exists() and not path.is_file() and not path.is_dir():  # e.g. /dev/stdout
         raise OutputError(f"{path}: is not a regular file (use '-o -' for standard output)")
     target = Path(os.path.realpath(path))
     folder = target.parent
     if target.is_dir() or str(path).endswith(os.sep):
-        raise OutputError(f"{path}: is a folder; give a file name for --output")
+        raise OutputError(f"{path}: is a folder; give a file name")
     if target.exists() and not target.is_file():
         # Renaming over a device or a pipe would replace it (as root, even /dev/null).
         raise OutputError(f"{path}: is not a regular file (use '-o -' for standard output)")
@@ -42,6 +37,20 @@ def write_atomically(path: Path, text: str | bytes, *, force: bool = False) -> N
     if not folder.is_dir():
         problem = "is not a folder" if folder.exists() else "does not exist"
         raise OutputError(f"{path}: cannot write: {folder} {problem}")
+    return target, exists
+
+
+def write_atomically(path: Path, text: str | bytes, *, force: bool = False) -> None:
+    """Write ``text`` (UTF-8, or bytes as they are) to ``path`` all at once, or not at all.
+
+    A symbolic link is written through, to the file it points at. A replaced file keeps
+    its permissions. Without ``force`` the final step is a hard link, which fails if the
+    name has appeared meanwhile, so no file is ever overwritten by a race.
+    Raises :class:`OutputError` when the file exists and ``force`` is false, when its
+    folder is missing, or when the system refuses the write.
+    """
+    target, exists = check_destination(path, force=force)
+    folder = target.parent
     mode = stat.S_IMODE(target.stat().st_mode) if exists else 0o666 & ~_current_umask()
     temporary: str | None = None
     try:

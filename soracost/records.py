@@ -167,7 +167,7 @@ class Estimate:
     line: int
     unconfirmed: dict[str, str] = field(default_factory=dict)
     note: str | None = None
-    side: dict[str, SideFigure] = field(default_factory=dict)
+    side: dict[Quantity, SideFigure] = field(default_factory=dict)
     """Water or carbon the source computed alongside its energy (live sources only)."""
     notes: tuple[str, ...] = ()
     """Remarks to show on every row of the estimate (a live source's warnings)."""

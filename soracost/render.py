@@ -16,7 +16,7 @@ from rich.tree import Tree
 
 from soracost.display import format_number, format_range, log_axis, range_bar
 from soracost.equivalents import Amount, count_of, express_amount, of_basis
-from soracost.footprint import FAR_SCALE, OPERATION_SYMBOLS, Step
+from soracost.footprint import FAR_SCALE, NO_ENERGY, OPERATION_SYMBOLS, Step
 from soracost.model import (
     CARBON_NOTE,
     ResultRow,
@@ -222,7 +222,7 @@ def _notes_for(results: Results) -> Text:
             if not reason.startswith("scaled ×"):
                 reasons.setdefault(reason, []).append(row.estimate.id)
     for (estimate_id, quantity), reason in results.missing.items():
-        if quantity != "energy" and reason != "the source published no energy figure":
+        if quantity != "energy" and reason != NO_ENERGY:
             reasons.setdefault(reason, []).append(estimate_id)
     text = Text()
     if far:
@@ -280,7 +280,7 @@ def clip_view(catalog: Catalog, results: Results, scenario: Scenario) -> Rendera
             if found is None:
                 reason = results.missing.get((first.estimate.id, quantity))
                 published = quantity == "energy" or (quantity == "water" and reason is None)
-                no_energy = reason == "the source published no energy figure"
+                no_energy = reason == NO_ENERGY
                 gap = _MISSING if published or no_energy else _NOT_DERIVED
                 cells += [gap, gap]
             else:

@@ -54,7 +54,6 @@ class TrainingShare:
     per_clip: Range
     batch: Range
     unit: str
-    count: int
 
 
 def resolve_training(
@@ -117,5 +116,4 @@ def training_share(request: TrainingRequest, energy_unit: str, count: int) -> Tr
         per_clip=per_clip,
         batch=per_clip * float(count),
         unit=energy_unit,
-        count=count,
     )

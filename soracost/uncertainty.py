@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 Z_95 = 1.6448536269514722
 """The standard normal's 95th percentile: low and high sit at ±Z_95."""
 
-DEFAULT_SAMPLES = 100_000
 PERCENTILES = (5, 50, 95)
 
 DISTRIBUTION = (
@@ -152,7 +151,6 @@ class Pool:
     weights: dict[str, float]
     by_method: dict[str, float]
     description: str
-    samples: Any
 
 
 def pool_samples(results: Any, by_method: dict[str, float], scenario: Any) -> Pool | None:
@@ -192,5 +190,4 @@ def pool_samples(results: Any, by_method: dict[str, float], scenario: Any) -> Po
         weights={row.estimate.id: float(w) for row, w in zip(rows, share, strict=True)},
         by_method=dict(by_method),
         description=description,
-        samples=pooled,
     )
