@@ -7,15 +7,18 @@ the table (title and URL), so no number appears without its origin.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import PurePath
 
-from rich.console import Group, RenderableType
+from rich.console import Group, OverflowMethod, RenderableType
+from rich.control import strip_control_codes
 from rich.table import Table
-from rich.text import Text
+from rich.text import Span, Text
 from rich.tree import Tree
 
 from soracost.display import format_number, format_range, log_axis, range_bar
 from soracost.equivalents import Amount, count_of, express_amount, of_basis
+from soracost.fasttable import FastTable
 from soracost.footprint import FAR_SCALE, NO_ENERGY, OPERATION_SYMBOLS, Step
 from soracost.model import (
     CARBON_NOTE,
@@ -108,12 +111,20 @@ def _source_cell(row: ResultRow, footnotes: _Footnotes) -> Text:
 
 def _doubt(estimate: Estimate, *fields: str) -> str:
     """'?' when any of ``fields`` (or a field nested in one) is marked unconfirmed."""
-    doubtful = any(
+    if not estimate.unconfirmed:
+        return ""
+    return "?" if _doubtful(tuple(estimate.unconfirmed), fields) else ""
+
+
+@lru_cache(maxsize=1024)
+def _doubtful(names: tuple[str, ...], fields: tuple[str, ...]) -> bool:
+    """Whether a field in ``fields`` is one of ``names``, inside one, or contains one
+    (cached: every row asks about the same few fields)."""
+    return any(
         name == field or name.startswith(f"{field}.") or field.startswith(f"{name}.")
-        for name in estimate.unconfirmed
+        for name in names
         for field in fields
     )
-    return "?" if doubtful else ""
 
 
 def _applies_cell(estimate: Estimate) -> Text:
@@ -173,22 +184,51 @@ def _notes(rows: Sequence[ResultRow], *, explain_none: bool = False) -> Text:
 
 def _figure_cell(row: ResultRow, value_of: str, sampled: Percentiles | None = None) -> Text:
     """A range cell, with what was done to the figure: scaled, derived, converted; with
-    Monte Carlo, its P50 (P5 – P95) beneath."""
-    values = row.per_clip if value_of == "per_clip" else row.batch
-    cell = _range_cell(*values) + _doubt(row.estimate, "published")
+    Monte Carlo, its P50 (P5 – P95) beneath. Built in one piece (Text.append sanitises and
+    copies on every call; a big catalogue has thousands of these cells)."""
+    low, mid, high = row.per_clip if value_of == "per_clip" else row.batch
+    low_text, mid_text, high_text = format_range(low, mid, high)
+    doubt = _doubt(row.estimate, "published")
+    if low == mid == high:  # as _range_cell: the whole cell in bold
+        cell = _Pieces(style="bold").add(mid_text + doubt)
+    else:
+        cell = _Pieces().add(mid_text, "bold").add("\n").add(f"{low_text} – {high_text}", "dim")
+        cell.add(doubt)
     if sampled is not None:
         p5, p50, p95 = format_range(sampled.p5, sampled.p50, sampled.p95)
-        cell.append(f"\nP50 {p50}\nP5–95 {p5} – {p95}", style="blue")
+        cell.add(f"\nP50 {p50}\nP5–95 {p5} – {p95}", "blue")
     derivation = row.derivation
     if value_of == "per_clip":
         status = _scaling_status(row)
         if status is not None:
-            cell.append("\n").append_text(status)
+            cell.add("\n").add(status.plain, str(status.style))
         split = derivation.water_split
         if split is not None:
             on_site, off_site = (format_number(part.mid) for part in split)
-            cell.append(f"\nderived: {on_site} on + {off_site} off-site", style="cyan")
-    return cell
+            cell.add(f"\nderived: {on_site} on + {off_site} off-site", "cyan")
+    return cell.text()
+
+
+class _Pieces:
+    """Styled pieces gathered into one Text at the end, as Text.append would join them."""
+
+    def __init__(self, style: str = "", overflow: OverflowMethod | None = None) -> None:
+        self.style, self.overflow = style, overflow
+        self.parts: list[str] = []
+        self.spans: list[Span] = []
+        self.length = 0
+
+    def add(self, text: str, style: str = "") -> _Pieces:
+        text = strip_control_codes(text)  # as Text.append
+        if text:
+            if style:
+                self.spans.append(Span(self.length, self.length + len(text), style))
+            self.parts.append(text)
+            self.length += len(text)
+        return self
+
+    def text(self) -> Text:
+        return Text("".join(self.parts), self.style, overflow=self.overflow, spans=self.spans)
 
 
 def _factors_used(catalog: Catalog, rows: Sequence[ResultRow], footnotes: _Footnotes) -> Text:
@@ -255,7 +295,7 @@ def clip_view(catalog: Catalog, results: Results, scenario: Scenario) -> Rendera
     footnotes = _Footnotes()
     count, units = scenario.count, scenario.units
     quantities = scenario.quantities
-    table = Table(
+    table = FastTable(
         title=_clip_title(count, quantities) + "\n" + describe_scenario(catalog, scenario),
         caption="each cell: [bold]mid[/bold], with low – high beneath; "
         "'soracost explain ID' shows every step",
@@ -406,7 +446,7 @@ def _equivalents_tables(
         left_out += [item.name for item in items if item not in shown]
         if not shown:
             continue
-        table = Table(
+        table = FastTable(
             title=f"\nEveryday equivalents of the {quantity} of {clips} "
             f"(basis: {quantity}; mid, with low – high beneath)",
             show_lines=True,
@@ -445,7 +485,7 @@ def equivalents_view(catalog: Catalog, amounts: Sequence[Amount]) -> RenderableT
     """``soracost equivalents``: the records, or typed amounts expressed in them."""
     footnotes = _Footnotes()
     if amounts:
-        table = Table(title="Amounts as everyday equivalents (each of its own basis)",
+        table = FastTable(title="Amounts as everyday equivalents (each of its own basis)",
                       show_lines=True)  # fmt: skip
         table.add_column("Amount", style="bold", no_wrap=True)
         table.add_column("Basis")
@@ -463,7 +503,7 @@ def equivalents_view(catalog: Catalog, amounts: Sequence[Amount]) -> RenderableT
             if not of_basis(catalog, amount.basis):
                 table.add_row(amount.text, amount.basis, "none in this data file", "")
         return Group(table, Text("\nSources", style="bold"), footnotes.legend())
-    table = Table(title="Everyday equivalents for --equivalents", show_lines=True)
+    table = FastTable(title="Everyday equivalents for --equivalents", show_lines=True)
     table.add_column("ID", style="bold", no_wrap=True)
     table.add_column("Equivalent")
     table.add_column("Basis")
@@ -517,7 +557,7 @@ def compare_view(
         message = Text(f"{title}\nNo {quantity} figure can be given for these options.\n")
         return Group(message, _notes_for(results))
     axis = log_axis([value for row in rows for value in row.per_clip])
-    table = Table(title=title, show_lines=True)
+    table = FastTable(title=title, show_lines=True)
     table.add_column("Source")
     table.add_column("Applies to")
     table.add_column("Boundary\nmethod\nfigure")
@@ -709,7 +749,7 @@ def sites_view(catalog: Catalog) -> RenderableType:
     """The ``sites`` table: each site's PUE, on-site WUE, off-site EWIF and grid carbon
     intensity, with sources."""
     footnotes = _Footnotes()
-    table = Table(
+    table = FastTable(
         title="Sites for --site: PUE, water factors and grid carbon intensity",
         caption="rounded to 3 significant figures; --format json keeps them as published; "
         "carbon is location-based",
@@ -753,7 +793,7 @@ def _role(estimate: Estimate, source: Source) -> str:
 
 def sources_view(catalog: Catalog) -> RenderableType:
     """The ``sources`` table: each source's citation, confidence and what it covers."""
-    table = Table(title=f"Sources in {PurePath(catalog.path).name}", show_lines=True)
+    table = FastTable(title=f"Sources in {PurePath(catalog.path).name}", show_lines=True)
     table.add_column("ID", style="bold", no_wrap=True)
     table.add_column("Citation")
     table.add_column("Confidence")

@@ -1,0 +1,428 @@
+"""A Rich table that lays out plain Text cells in one pass.
+
+Rich's ``Table`` renders each cell through its general machinery (Padding, render_lines,
+word-wrapping into Text objects, segment splitting and cropping): about 0.2 ms a cell. A
+``clip`` table over a large catalogue has tens of thousands of cells, so printing it took
+most of the command's time. ``FastTable`` is a ``rich.table.Table`` that measures and
+renders cells that are ``Text`` (or markup strings) with plain string operations, making
+the same decisions Rich makes: the same words wrapped at the same places (Rich's own
+``divide_line``), the same justification, folding, cropping and ellipsis, the same
+borders, and the same style on every character. Anything outside that subset (other
+renderables, wide or zero-width characters, tabs, row styles, footers, "full"
+justification, very narrow columns, ...) is handed to Rich's own code unchanged, so a
+``FastTable`` always looks exactly like a ``Table``. tests/test_fasttable.py checks that
+character by character, styles included, on generated tables.
+
+Segments are merged where neighbouring characters share a style; when the console drops
+styles altogether (no colour system: a pipe, a file, ``NO_COLOR``-free plain consoles),
+each line is a single unstyled segment.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from rich._wrap import divide_line
+from rich.cells import cell_len
+from rich.measure import Measurement
+from rich.segment import Segment
+from rich.style import Style
+from rich.table import Column, Table
+from rich.text import Span, Text
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
+
+_TRAILING_SPACE = re.compile(r"\s+$")  # Text.rstrip_end's own pattern
+_SUPPORTED_JUSTIFY = frozenset({"default", "left", "center", "right"})
+_SUPPORTED_OVERFLOW = frozenset({"fold", "crop", "ellipsis"})
+_CELL_PADDING = (0, 1, 0, 1)  # Rich's default: one space either side
+
+
+class _Cell(NamedTuple):
+    """One cell's text and how Rich would treat it (a tuple: there are tens of thousands)."""
+
+    plain: str
+    text_style: str | Style
+    spans: tuple[Span, ...]
+    justify: str | None
+    overflow: str | None
+    no_wrap: bool | None
+    minimum: int  # the longest word, in cells
+    maximum: int  # the longest line, in cells
+
+
+def _cell_of(text: Text) -> _Cell | None:
+    """The cell, or None when Rich's own code must render it."""
+    plain = text.plain
+    if "\t" in plain or cell_len(plain) != len(plain) - plain.count("\n") or text.end != "\n":
+        return None  # tabs, wide, zero-width or control characters; odd line ends
+    if text.justify not in (None, *_SUPPORTED_JUSTIFY):
+        return None
+    if text.overflow not in (None, *_SUPPORTED_OVERFLOW):
+        return None
+    maximum = max(map(len, plain.split("\n")))  # other line breaks went with cell_len
+    words = plain.split()
+    minimum = max(map(len, words)) if words else maximum
+    spans = tuple(text.spans)  # Span is a (start, end, style) tuple
+    return _Cell(
+        plain, text.style, spans, text.justify, text.overflow, text.no_wrap, minimum, maximum
+    )
+
+
+def _normalized(minimum: int, maximum: int) -> tuple[int, int]:
+    """``Measurement.normalize``."""
+    minimum = min(max(0, minimum), maximum)
+    return max(0, minimum), max(0, max(minimum, maximum))
+
+
+def _padded_measure(widths: tuple[int, int], max_width: int, extra: int) -> tuple[int, int]:
+    """``Measurement.get`` of ``Padding(text)`` at ``max_width``, from the text's longest
+    word and longest line (``widths``)."""
+    if max_width < 1:
+        return 0, 0
+    if max_width - extra < 1:
+        minimum, maximum = max_width, max_width
+    else:
+        inner = max_width - extra
+        minimum, maximum = _normalized(*widths)
+        minimum, maximum = min(minimum, inner), min(maximum, inner)
+        if maximum < 1:
+            minimum, maximum = 0, 0
+        else:
+            minimum, maximum = _normalized(minimum, maximum)
+        minimum, maximum = min(minimum + extra, max_width), min(maximum + extra, max_width)
+    minimum, maximum = _normalized(minimum, maximum)
+    minimum, maximum = min(minimum, max_width), min(maximum, max_width)
+    if maximum < 1:
+        return 0, 0
+    return _normalized(minimum, maximum)
+
+
+class _Line(NamedTuple):
+    """One rendered line of a cell: ``before`` spaces inside the text's style, the
+    characters ``plain[start:end]`` (the last replaced by '…' if ``ellipsis``), ``after``
+    spaces inside the text's style and ``outside`` spaces in the cell's style only."""
+
+    before: int
+    start: int
+    end: int
+    ellipsis: bool
+    after: int
+    outside: int
+
+
+def _wrap(cell: _Cell, width: int, justify: str, overflow: str, no_wrap: bool) -> list[_Line]:
+    """The lines ``Text.wrap`` would make of the cell at ``width`` cells (all characters
+    are one cell wide here, so lengths and cell lengths agree)."""
+    lines: list[_Line] = []
+    plain = cell.plain
+    line_start = 0
+    fold = overflow == "fold"
+    for hard_line in plain.split("\n"):
+        pieces: list[tuple[int, int]]
+        length = len(hard_line)
+        if no_wrap or length <= width:
+            pieces = [(0, length)]
+        else:
+            offsets = [0, *divide_line(hard_line, width, fold=fold), length]
+            pieces = []
+            for start, end in pairwise(offsets):
+                excess = end - start - width
+                if excess > 0:  # Text.rstrip_end: trailing spaces beyond the width
+                    trailing = _TRAILING_SPACE.search(hard_line, start, end)
+                    if trailing is not None:
+                        end -= min(len(trailing.group(0)), excess)
+                pieces.append((start, end))
+        for start, end in pieces:
+            lines.append(_justified(hard_line, line_start, start, end, width, justify, overflow))
+        line_start += length + 1
+    return lines
+
+
+def _justified(
+    hard_line: str, offset: int, start: int, end: int, width: int, justify: str, overflow: str
+) -> _Line:
+    """``Lines.justify`` then ``Text.truncate`` of one piece of a line."""
+    ellipsis = False
+
+    def truncated(end: int) -> int:
+        nonlocal ellipsis
+        if end - start > width:
+            if overflow == "ellipsis":
+                ellipsis = True
+            return start + width
+        return end
+
+    if justify == "left":
+        length = end - start
+        end = truncated(end)
+        after = width - length if length < width else 0
+        return _Line(0, offset + start, offset + end, ellipsis, after, 0)
+    if justify in ("right", "center"):
+        end = start + len(hard_line[start:end].rstrip())
+        end = truncated(end)
+        spare = width - (end - start)
+        before = spare if justify == "right" else spare // 2
+        return _Line(before, offset + start, offset + end, ellipsis, spare - before, 0)
+    end = truncated(end)  # "default": no justification, padded outside the text
+    return _Line(0, offset + start, offset + end, ellipsis, 0, width - (end - start))
+
+
+class _Styler:
+    """The style of each run of a cell's characters, as Rich's Text.render and Padding
+    give it: the cell's style, then the text's own style, then its spans in order."""
+
+    def __init__(self, console: Console, cell: _Cell, cell_style: Style) -> None:
+        get, null = console.get_style, Style.null()
+        self.cell_style = cell_style
+        base = [get(cell.text_style, default=null)] if cell.text_style else []
+        self.line_style = cell_style + Style.combine([null, *base])
+        spans = [(start, end, get(style, default=null)) for start, end, style in cell.spans]
+        bounds = sorted({0, len(cell.plain), *(b for start, end, _ in spans for b in (start, end))})
+        self.bounds = bounds
+        self.styles = [
+            cell_style
+            + Style.combine([null, *base, *(style for s, e, style in spans if s <= low < e)])
+            for low in bounds[:-1]
+        ]
+
+    def runs(self, start: int, end: int, text: str) -> list[tuple[str, Style]]:
+        """``text`` (the characters ``start:end`` of the cell) cut where the style changes."""
+        pieces: list[tuple[str, Style]] = []
+        index = bisect_right(self.bounds, start) - 1
+        position = start
+        while position < end:
+            stop = min(end, self.bounds[index + 1])
+            pieces.append((text[position - start : stop - start], self.styles[index]))
+            position = stop
+            index += 1
+        return pieces
+
+
+class FastTable(Table):
+    """``rich.table.Table``, measured and rendered in one pass when its cells allow."""
+
+    _fast_cells: list[list[_Cell]] | None = None
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        self._fast_cells = self._collect(console, options)
+        try:
+            yield from super().__rich_console__(console, options)
+        finally:
+            self._fast_cells = None
+
+    def _collect(self, console: Console, options: ConsoleOptions) -> list[list[_Cell]] | None:
+        """Each column's cells (header first), or None when Rich must do the work."""
+        if (
+            self.show_footer
+            or self.row_styles
+            or self.leading
+            or self.collapse_padding
+            or not self.pad_edge
+            or tuple(self.padding) != _CELL_PADDING
+            or any(row.style is not None or row.end_section for row in self.rows)
+        ):
+            return None
+        columns: list[list[_Cell]] = []
+        for column in self.columns:
+            if (
+                column.highlight
+                or column.width is not None
+                or column.justify not in _SUPPORTED_JUSTIFY
+                or column.overflow not in _SUPPORTED_OVERFLOW
+                or column.vertical != "top"
+            ):
+                return None
+            cells: list[_Cell] = []
+            renderables = [column.header, *column.cells] if self.show_header else column.cells
+            for renderable in renderables:
+                if isinstance(renderable, str):  # as Rich does: markup, no highlighting
+                    renderable = console.render_str(
+                        renderable, markup=options.markup, highlight=False
+                    )
+                cell = _cell_of(renderable) if type(renderable) is Text else None
+                if cell is None:
+                    return None
+                cells.append(cell)
+            columns.append(cells)
+        return columns
+
+    def _measure_column(
+        self, console: Console, options: ConsoleOptions, column: Column
+    ) -> Measurement:
+        if self._fast_cells is None:
+            return super()._measure_column(console, options, column)
+        max_width = options.max_width
+        if max_width < 1:
+            return Measurement(0, 0)
+        padding_width = self._get_padding_width(column._index)
+        # Cells share few distinct (longest word, longest line) pairs: measure each once.
+        distinct = {(cell.minimum, cell.maximum) for cell in self._fast_cells[column._index]}
+        measures = [_padded_measure(widths, max_width, padding_width) for widths in distinct]
+        measurement = Measurement(
+            max(minimum for minimum, _ in measures) if measures else 1,
+            max(maximum for _, maximum in measures) if measures else max_width,
+        ).with_maximum(max_width)
+        return measurement.clamp(
+            None if column.min_width is None else column.min_width + padding_width,
+            None if column.max_width is None else column.max_width + padding_width,
+        )
+
+    def _render(self, console: Console, options: ConsoleOptions, widths: list[int]) -> RenderResult:
+        if self._fast_cells is None or any(width < 3 for width in widths):
+            # < 3: no room inside the padding; Rich's own rules for that corner
+            yield from super()._render(console, options, widths)
+            return
+        yield from _Renderer(self, console, options, widths, self._fast_cells).segments()
+
+
+class _Renderer:
+    """Draws a FastTable as Table._render does: borders, then each row's cells line by line.
+
+    Cells are rendered as lists of lines; a line is a string (no colour system: Rich would
+    write no style at all, so each table line becomes one plain segment) or a list of
+    (text, style) pieces, merged into one segment per run of a style."""
+
+    def __init__(
+        self,
+        table: FastTable,
+        console: Console,
+        options: ConsoleOptions,
+        widths: list[int],
+        columns: list[list[_Cell]],
+    ) -> None:
+        self.table, self.console, self.widths, self.columns = table, console, widths, columns
+        get = console.get_style
+        self.border_style = get(table.style or "") + get(table.border_style or "")
+        safe = table.safe_box if table.safe_box is not None else console.safe_box
+        box = table.box.substitute(options, safe=safe) if table.box else None
+        self.box = box.get_plain_headed_box() if box and not table.show_header else box
+        self.plain = console.color_system is None and not console.record
+
+    def segments(self) -> Iterator[Segment]:
+        table, box, border, widths = self.table, self.box, self.border_style, self.widths
+        edge = table.show_edge
+        new_line = Segment.line()
+        get = self.console.get_style
+        header_style = get(table.header_style or "")
+        body_styles = [get(column.style or "") for column in table.columns]
+        header_styles = [header_style + get(column.header_style) for column in table.columns]
+        if box and edge:
+            yield Segment(box.get_top(widths), border)
+            yield new_line
+        row_count = len(self.columns[0]) if self.columns else 0
+        render_cell = self._plain_cell if self.plain else self._styled_cell
+        for index in range(row_count):
+            header = table.show_header and index == 0
+            last = index == row_count - 1
+            styles = header_styles if header else body_styles
+            # A cell's lines are strings (plain) or lists of (text, style) pieces (styled).
+            cells: list[list[Any]] = [
+                render_cell(column[index], width, style, table_column)
+                for column, width, style, table_column in zip(
+                    self.columns, widths, styles, table.columns, strict=True
+                )
+            ]
+            height = max(len(lines) for lines in cells)
+            for number, lines in enumerate(cells):
+                if len(lines) < height:  # a header aligns to the bottom, other rows to the top
+                    blank = " " * widths[number]
+                    extra = [blank if self.plain else [(blank, styles[number])]]
+                    extra *= height - len(lines)
+                    cells[number] = extra + lines if header else lines + extra
+            left = right = divider = ""
+            if box:
+                if index == 0:
+                    left, right, divider = box.head_left, box.head_right, box.head_vertical
+                elif last:
+                    left, right, divider = box.foot_left, box.foot_right, box.foot_vertical
+                else:
+                    left, right, divider = box.mid_left, box.mid_right, box.mid_vertical
+                if not edge:
+                    left = right = ""
+            for line_number in range(height):
+                if self.plain:
+                    line = divider.join([lines[line_number] for lines in cells])
+                    yield Segment(left + line + right)
+                else:
+                    yield from self._merged(
+                        [(left, border)],
+                        [lines[line_number] for lines in cells],
+                        (divider, border),
+                        [(right, border)],
+                    )
+                yield new_line
+            if box and header:
+                yield Segment(box.get_row(widths, "head", edge=edge), border)
+                yield new_line
+            elif box and table.show_lines and not last:
+                yield Segment(box.get_row(widths, "row", edge=edge), border)
+                yield new_line
+        if box and edge:
+            yield Segment(box.get_bottom(widths), border)
+            yield new_line
+
+    @staticmethod
+    def _merged(
+        left: list[tuple[str, Style]],
+        cells: list[list[tuple[str, Style]]],
+        divider: tuple[str, Style],
+        right: list[tuple[str, Style]],
+    ) -> list[Segment]:
+        """One line's pieces, one segment per run of a style."""
+        pieces = list(left)
+        for number, cell in enumerate(cells):
+            if number:
+                pieces.append(divider)
+            pieces += cell
+        pieces += right
+        merged: list[Segment] = []
+        run_text, run_style = "", Style.null()
+        for text, style in pieces:
+            if not text:
+                continue
+            if style == run_style and run_text:
+                run_text += text
+                continue
+            if run_text:
+                merged.append(Segment(run_text, run_style))
+            run_text, run_style = text, style
+        if run_text:
+            merged.append(Segment(run_text, run_style))
+        return merged
+
+    @staticmethod
+    def _layout(cell: _Cell, width: int, column: Column) -> list[_Line]:
+        justify = cell.justify or column.justify or "default"
+        overflow = cell.overflow or column.overflow or "fold"
+        no_wrap = cell.no_wrap if cell.no_wrap is not None else bool(column.no_wrap)
+        return _wrap(cell, width - 2, justify, overflow, no_wrap)  # one space either side
+
+    def _plain_cell(self, cell: _Cell, width: int, _style: Style, column: Column) -> list[str]:
+        """The cell's lines, each ``width`` characters wide."""
+        plain = cell.plain
+        lines = []
+        for before, start, end, ellipsis, after, outside in self._layout(cell, width, column):
+            text = plain[start:end] if not ellipsis else plain[start : end - 1] + "…"
+            lines.append(" " * (1 + before) + text + " " * (after + outside + 1))
+        return lines
+
+    def _styled_cell(
+        self, cell: _Cell, width: int, cell_style: Style, column: Column
+    ) -> list[list[tuple[str, Style]]]:
+        """The cell's lines, each ``width`` cells wide, as (text, style) pieces."""
+        styler = _Styler(self.console, cell, cell_style)
+        plain, line_style = cell.plain, styler.line_style
+        lines = []
+        for before, start, end, ellipsis, after, outside in self._layout(cell, width, column):
+            text = plain[start:end] if not ellipsis else plain[start : end - 1] + "…"
+            pieces = [(" ", cell_style), (" " * before, line_style)]
+            pieces += styler.runs(start, end, text)
+            pieces += [(" " * after, line_style), (" " * (outside + 1), cell_style)]
+            lines.append(pieces)
+        return lines
