@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 _TRAILING_SPACE = re.compile(r"\s+$")  # Text.rstrip_end's own pattern
 _SUPPORTED_JUSTIFY = frozenset({"default", "left", "center", "right"})
 _SUPPORTED_OVERFLOW = frozenset({"fold", "crop", "ellipsis"})
+_JUSTIFY_OR_NONE = frozenset({None, *_SUPPORTED_JUSTIFY})
+_OVERFLOW_OR_NONE = frozenset({None, *_SUPPORTED_OVERFLOW})
 _CELL_PADDING = (0, 1, 0, 1)  # Rich's default: one space either side
 
 
@@ -59,12 +61,14 @@ class _Cell(NamedTuple):
 def _cell_of(text: Text) -> _Cell | None:
     """The cell, or None when Rich's own code must render it."""
     plain = text.plain
-    if "\t" in plain or cell_len(plain) != len(plain) - plain.count("\n") or text.end != "\n":
-        return None  # tabs, wide, zero-width or control characters; odd line ends
-    if text.justify not in (None, *_SUPPORTED_JUSTIFY):
-        return None
-    if text.overflow not in (None, *_SUPPORTED_OVERFLOW):
-        return None
+    if (
+        text.justify not in _JUSTIFY_OR_NONE
+        or text.overflow not in _OVERFLOW_OR_NONE
+        or text.end != "\n"
+        or "\t" in plain
+        or cell_len(plain) != len(plain) - plain.count("\n")
+    ):
+        return None  # odd settings; tabs, wide, zero-width or control characters
     maximum = max(map(len, plain.split("\n")))  # other line breaks went with cell_len
     words = plain.split()
     minimum = max(map(len, words)) if words else maximum
@@ -103,43 +107,34 @@ def _padded_measure(widths: tuple[int, int], max_width: int, extra: int) -> tupl
     return _normalized(minimum, maximum)
 
 
-class _Line(NamedTuple):
-    """One rendered line of a cell: ``before`` spaces inside the text's style, the
-    characters ``plain[start:end]`` (the last replaced by '…' if ``ellipsis``), ``after``
-    spaces inside the text's style and ``outside`` spaces in the cell's style only."""
-
-    before: int
-    start: int
-    end: int
-    ellipsis: bool
-    after: int
-    outside: int
+_Line = tuple[int, int, int, bool, int, int]
+"""One rendered line of a cell: ``before`` spaces inside the text's style, the characters
+``plain[start:end]`` (the last replaced by '…' if ``ellipsis``), ``after`` spaces inside
+the text's style and ``outside`` spaces in the cell's style only. A plain tuple: a big
+table has tens of thousands."""
 
 
 def _wrap(cell: _Cell, width: int, justify: str, overflow: str, no_wrap: bool) -> list[_Line]:
     """The lines ``Text.wrap`` would make of the cell at ``width`` cells (all characters
     are one cell wide here, so lengths and cell lengths agree)."""
     lines: list[_Line] = []
-    plain = cell.plain
     line_start = 0
     fold = overflow == "fold"
-    for hard_line in plain.split("\n"):
-        pieces: list[tuple[int, int]]
+    for hard_line in cell.plain.split("\n"):
         length = len(hard_line)
         if no_wrap or length <= width:
-            pieces = [(0, length)]
+            lines.append(_justified(hard_line, line_start, 0, length, width, justify, overflow))
         else:
             offsets = [0, *divide_line(hard_line, width, fold=fold), length]
-            pieces = []
             for start, end in pairwise(offsets):
                 excess = end - start - width
                 if excess > 0:  # Text.rstrip_end: trailing spaces beyond the width
                     trailing = _TRAILING_SPACE.search(hard_line, start, end)
                     if trailing is not None:
                         end -= min(len(trailing.group(0)), excess)
-                pieces.append((start, end))
-        for start, end in pieces:
-            lines.append(_justified(hard_line, line_start, start, end, width, justify, overflow))
+                lines.append(
+                    _justified(hard_line, line_start, start, end, width, justify, overflow)
+                )
         line_start += length + 1
     return lines
 
@@ -147,30 +142,24 @@ def _wrap(cell: _Cell, width: int, justify: str, overflow: str, no_wrap: bool) -
 def _justified(
     hard_line: str, offset: int, start: int, end: int, width: int, justify: str, overflow: str
 ) -> _Line:
-    """``Lines.justify`` then ``Text.truncate`` of one piece of a line."""
-    ellipsis = False
-
-    def truncated(end: int) -> int:
-        nonlocal ellipsis
-        if end - start > width:
-            if overflow == "ellipsis":
-                ellipsis = True
-            return start + width
-        return end
-
+    """``Lines.justify`` then ``Text.truncate`` of ``hard_line[start:end]``, a line that
+    begins at ``offset`` in the cell."""
     if justify == "left":
-        length = end - start
-        end = truncated(end)
+        length = end - start  # truncate(pad=True) pads by the length before cropping
         after = width - length if length < width else 0
-        return _Line(0, offset + start, offset + end, ellipsis, after, 0)
-    if justify in ("right", "center"):
+    elif justify != "default":  # right, center: trailing spaces go first
         end = start + len(hard_line[start:end].rstrip())
-        end = truncated(end)
-        spare = width - (end - start)
-        before = spare if justify == "right" else spare // 2
-        return _Line(before, offset + start, offset + end, ellipsis, spare - before, 0)
-    end = truncated(end)  # "default": no justification, padded outside the text
-    return _Line(0, offset + start, offset + end, ellipsis, 0, width - (end - start))
+    ellipsis = False
+    if end - start > width:
+        ellipsis = overflow == "ellipsis"
+        end = start + width
+    if justify == "left":
+        return (0, offset + start, offset + end, ellipsis, after, 0)
+    spare = width - (end - start)
+    if justify == "default":  # no justification: padded outside the text
+        return (0, offset + start, offset + end, ellipsis, 0, spare)
+    before = spare if justify == "right" else spare // 2
+    return (before, offset + start, offset + end, ellipsis, spare - before, 0)
 
 
 class _Styler:

@@ -86,9 +86,9 @@ def _range_cell(low: float, mid: float, high: float) -> Text:
 
 
 def _source_cell(row: ResultRow, footnotes: _Footnotes) -> Text:
-    text = Text(f"{footnotes.mark(row.source)} ", style="bold", overflow="fold")
-    text.append(row.source.publisher, style="")
-    text.append(f"\n{row.source.date or 'undated'}", style="dim")
+    text = _Pieces(style="bold", overflow="fold").add(f"{footnotes.mark(row.source)} ")
+    text.add(row.source.publisher)
+    text.add(f"\n{row.source.date or 'undated'}", "dim")
     # The chain runs from the outermost report to the origin: links before the row's own
     # source repeated its figure; links after it are where the figure came from.
     ids = [link.id for link in row.chain]
@@ -97,16 +97,16 @@ def _source_cell(row: ResultRow, footnotes: _Footnotes) -> Text:
     doubt = _doubt(row.estimate, "chain", "source", "claim", "see_also")
     if taken_from:
         links = ", ".join(footnotes.mark(link) for link in taken_from)
-        text.append(f"\nfrom {links}{doubt}", style="dim")
+        text.add(f"\nfrom {links}{doubt}", "dim")
     elif doubt:
-        text.append(doubt, style="dim")
+        text.add(doubt, "dim")
     if reported_by:
         cited_by = ", ".join(footnotes.mark(link) for link in reported_by)
-        text.append(f"\ncited by {cited_by}", style="dim")
+        text.add(f"\ncited by {cited_by}", "dim")
     if row.see_also:
         see_also = ", ".join(footnotes.mark(link) for link in row.see_also)
-        text.append(f"\nsee also {see_also}", style="dim")
-    return text
+        text.add(f"\nsee also {see_also}", "dim")
+    return text.text()
 
 
 def _doubt(estimate: Estimate, *fields: str) -> str:
@@ -129,25 +129,26 @@ def _doubtful(names: tuple[str, ...], fields: tuple[str, ...]) -> bool:
 
 def _applies_cell(estimate: Estimate) -> Text:
     applies = estimate.applies_to
-    text = Text(applies.model + _doubt(estimate, "applies_to.model"), overflow="fold")
+    text = _Pieces(overflow="fold").add(applies.model + _doubt(estimate, "applies_to.model"))
     if applies.sora_proxy:
-        text.append("\nSora proxy", style="yellow")
+        text.add("\nSora proxy", "yellow")
     clip = applies.clip.describe()
     if clip:
-        text.append(f"\n{clip}{_doubt(estimate, 'applies_to.clip')}", style="dim")
-    return text
+        text.add(f"\n{clip}{_doubt(estimate, 'applies_to.clip')}", "dim")
+    return text.text()
 
 
 def _basis_cell(estimate: Estimate, shown: str | None = None) -> Text:
-    text = Text(BOUNDARY_LABELS[estimate.boundary] + _doubt(estimate, "boundary"), overflow="fold")
+    label = BOUNDARY_LABELS[estimate.boundary] + _doubt(estimate, "boundary")
+    text = _Pieces(overflow="fold").add(label)
     if shown and shown != estimate.boundary:
-        text.append(f"\n→ {BOUNDARY_LABELS[shown]}", style="green")  # type: ignore[index]
+        text.add(f"\n→ {BOUNDARY_LABELS[shown]}", "green")  # type: ignore[index]
     # Spaces, not hyphens, so a narrow column wraps between words.
     method = estimate.method.replace("-", " ")
-    text.append(f"\n{method}{_doubt(estimate, 'method')}", style="dim")
+    text.add(f"\n{method}{_doubt(estimate, 'method')}", "dim")
     if estimate.fill:
-        text.append(f"\n{estimate.fill}*", style="magenta")
-    return text
+        text.add(f"\n{estimate.fill}*", "magenta")
+    return text.text()
 
 
 def _notes(rows: Sequence[ResultRow], *, explain_none: bool = False) -> Text:
@@ -214,21 +215,24 @@ class _Pieces:
 
     def __init__(self, style: str = "", overflow: OverflowMethod | None = None) -> None:
         self.style, self.overflow = style, overflow
-        self.parts: list[str] = []
-        self.spans: list[Span] = []
-        self.length = 0
+        self.parts: list[tuple[str, str]] = []
 
     def add(self, text: str, style: str = "") -> _Pieces:
-        text = strip_control_codes(text)  # as Text.append
-        if text:
-            if style:
-                self.spans.append(Span(self.length, self.length + len(text), style))
-            self.parts.append(text)
-            self.length += len(text)
+        self.parts.append((text, style))
         return self
 
     def text(self) -> Text:
-        return Text("".join(self.parts), self.style, overflow=self.overflow, spans=self.spans)
+        joined = "".join(text for text, _ in self.parts)
+        parts = self.parts
+        if strip_control_codes(joined) != joined:  # as Text.append: each piece sanitised
+            parts = [(strip_control_codes(text), style) for text, style in parts]
+            joined = "".join(text for text, _ in parts)
+        spans, offset = [], 0
+        for text, style in parts:
+            if style and text:
+                spans.append(Span(offset, offset + len(text), style))
+            offset += len(text)
+        return Text(joined, self.style, overflow=self.overflow, spans=spans)
 
 
 def _factors_used(catalog: Catalog, rows: Sequence[ResultRow], footnotes: _Footnotes) -> Text:
