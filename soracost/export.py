@@ -452,7 +452,7 @@ def _step_sources_json(
         if step.source_id
     }
     if scenario is not None and scenario.equivalents:
-        for quantity in {row.quantity for row in rows}:
+        for quantity in dict.fromkeys(row.quantity for row in rows):  # in row order
             for item in of_basis(catalog, quantity):
                 cited[item.source] = _source_json(catalog.sources[item.source])
     return cited

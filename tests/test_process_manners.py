@@ -80,3 +80,15 @@ def test_a_write_killed_midway_leaves_no_partial_file(
     document = json.loads(target.read_text(encoding="utf-8"))
     estimates = len(re.findall(r"^  - id: c\d+-", big.read_text(encoding="utf-8"), re.MULTILINE))
     assert document == {"previous": True} or len(document["rows"]) == estimates
+
+
+def test_outputs_do_not_depend_on_the_hash_seed() -> None:
+    """Python's string hashing changes with each process: nothing soracost writes may
+    follow the order of a set (JSON's cited sources once did)."""
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        env = {**subprocess_env(), "PYTHONHASHSEED": seed, "SORACOST_NO_CACHE": "1"}
+        argv = soracost_argv("clip", "--equivalents", "--carbon", "--format", "json")
+        result = subprocess.run(argv, env=env, capture_output=True, text=True, check=True)
+        outputs.add(result.stdout)
+    assert len(outputs) == 1
