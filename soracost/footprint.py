@@ -22,7 +22,8 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from functools import cached_property
+from typing import Any, Literal
 
 from soracost.ranges import Range
 from soracost.records import (
@@ -185,6 +186,44 @@ class Derivation:
         return on_site, off_site
 
 
+def _step_of(fields: dict[str, Any]) -> Step:
+    """``Step(**fields)``, for ``fields`` that name every field of :class:`Step`.
+
+    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``: for
+    Step's 13 fields, about a sixth of the model's time on a large catalogue. This sets
+    them all at once, for a third of the cost. Step has no ``__post_init__``, so nothing
+    is skipped. Used for the steps the model makes most of (factor and batch steps).
+    """
+    step: Step = object.__new__(Step)
+    step.__dict__.update(fields)
+    return step
+
+
+@dataclass(frozen=True)
+class _Factoring:
+    """A multiply or divide step less its input: the factor, and how the step is shown.
+
+    The factors every estimate shares (a unit conversion, a server overhead, the site's
+    PUE, water and carbon factors, the batch count) become one of these once per model,
+    so each estimate's step only multiplies (or divides) its input by ``factor``: no
+    look-up, no unit conversion and no text to build per estimate. ``factor`` is in
+    ``factor_unit`` and ``unit`` is the step's unit, ``None`` for its input's (see
+    :class:`Step` for the other fields).
+    """
+
+    kind: str
+    label: str
+    factor: Range
+    op: Literal["multiply", "divide"] = "multiply"
+    unit: str | None = None
+    factor_text: str | None = None
+    factor_id: str | None = None
+    source_id: str | None = None
+    roles: tuple[str, ...] = ()
+    factor_unit: str = ""
+    falls_with_factor: bool = False
+
+
 @dataclass
 class _Builder:
     """Appends steps and hands back their indices, so later steps can name their inputs."""
@@ -198,38 +237,57 @@ class _Builder:
     def value(self, index: int) -> Range:
         return self.steps[index].value
 
-    def unit(self, index: int) -> str:
-        return self.steps[index].unit
-
-    def multiply(
-        self,
-        index: int,
-        factor: Range,
-        *,
-        kind: str,
-        label: str,
-        unit: str | None = None,
-        source: Factor | None = None,
-        factor_text: str | None = None,
-        role: str | None = None,
-        factor_unit: str = "",
-    ) -> int:
+    def apply(self, index: int, factoring: _Factoring) -> int:
+        """Add the step that multiplies (or divides) step ``index``'s value by ``factoring``."""
+        given = self.steps[index]
+        if factoring.op == "multiply":
+            value = given.value * factoring.factor
+        else:
+            value = given.value / factoring.factor
         return self.add(
-            Step(
-                kind=kind,
-                label=label,
-                op="multiply",
-                inputs=(index,),
-                value=self.value(index) * factor,
-                unit=unit or self.unit(index),
-                factor=factor,
-                factor_text=factor_text,
-                factor_id=source.id if source else None,
-                source_id=source.source if source else None,
-                roles=(role,) if role else (),
-                factor_unit=factor_unit,
+            _step_of(
+                {
+                    "kind": factoring.kind,
+                    "label": factoring.label,
+                    "op": factoring.op,
+                    "inputs": (index,),
+                    "value": value,
+                    "unit": factoring.unit or given.unit,
+                    "factor": factoring.factor,
+                    "factor_text": factoring.factor_text,
+                    "factor_id": factoring.factor_id,
+                    "source_id": factoring.source_id,
+                    "roles": factoring.roles,
+                    "factor_unit": factoring.factor_unit,
+                    "falls_with_factor": factoring.falls_with_factor,
+                }
             )
         )
+
+
+@dataclass
+class _EnergyTrunk:
+    """The energy steps that all of one estimate's figures start from.
+
+    The claim, its conversion to the model's energy unit and its scalings (up to step
+    ``scaled``); then whole-server (IT) and facility energy, each added the first time a
+    figure needs it (``None`` until then; a string says why it cannot be had). Energy,
+    derived water and carbon each begin with a prefix of these steps, in this order, so
+    one estimate's steps are built once, not once per figure. Steps are immutable, so the
+    figures can share them.
+    """
+
+    estimate: Estimate
+    build: _Builder
+    scaled: int
+    scale: Range | None
+    not_scaled: tuple[str, ...]
+    it: int | str | None = None
+    facility: int | str | None = None
+
+    def builder(self, last: int) -> _Builder:
+        """A new builder holding this trunk's steps up to step ``last``, to build on."""
+        return _Builder(self.build.steps[: last + 1])
 
 
 def exponent_factor(ratio: float, exponent: Range) -> Range:
@@ -261,7 +319,12 @@ def reference_frames(clip: Clip) -> tuple[float | None, float | None]:
 
 
 class Model:
-    """Derivations of a catalogue's figures for one scenario (clip, boundary, site, units)."""
+    """Derivations of a catalogue's figures for one scenario (clip, boundary, site, units).
+
+    The scenario is fixed when the model is made: what every estimate shares (the site's
+    factors, unit conversions, the batch step) is worked out once, the first time it is
+    needed, and an estimate's energy steps are kept while its figures are asked for.
+    """
 
     def __init__(
         self,
@@ -283,21 +346,25 @@ class Model:
         self.request = request or ClipRequest()
         self.boundary = boundary
         self.site = site if site is not None else catalog.default_site
+        self._last_trunk: _EnergyTrunk | None = None
+        self._conversions: dict[tuple[str, str], _Factoring] = {}
+        self._rules: dict[FactorKind, tuple[Factor, str] | None] = {}
+        self._overheads: dict[str, _Factoring | None] = {}
 
     # --- public ---------------------------------------------------------------------
 
     def energy(self, estimate: Estimate) -> Derivation:
         """The energy per clip and per batch of an energy estimate, in ``energy_unit``."""
-        build = _Builder()
-        scaled_index, scale, not_scaled = self._claim_and_scale(build, estimate, self.energy_unit)
-        notes = [*estimate.notes, *_extrapolation(scale)]
-        shown, boundary = self._energy_at_boundary(build, estimate, scaled_index, notes)
+        trunk = self._trunk(estimate)
+        notes = [*estimate.notes, *_extrapolation(trunk.scale)]
+        shown, boundary = self._energy_at_boundary(trunk, notes)
+        build = trunk.builder(shown)
         self._finish(build, shown)
         return Derivation(
             steps=tuple(build.steps),
             unit=self.energy_unit,
-            scale_factor=scale,
-            not_scaled=not_scaled,
+            scale_factor=trunk.scale,
+            not_scaled=trunk.not_scaled,
             boundary=boundary,
             notes=tuple(notes),
         )
@@ -334,36 +401,22 @@ class Model:
             return NO_ENERGY
         if self.site is None:
             return "no carbon derived: the data file has no sites"
-        intensity = self.catalog.optional_site_factor(self.site, "carbon-intensity")
-        if intensity is None:
+        if self.catalog.optional_site_factor(self.site, "carbon-intensity") is None:
             return f"no carbon derived: site {self.site.id!r} has no grid carbon intensity"
-        build = _Builder()
-        scaled, scale, not_scaled = self._claim_and_scale(build, estimate, self.energy_unit)
-        facility = self._facility_energy(build, estimate, scaled)
+        trunk = self._trunk(estimate)
+        facility = self._facility_energy(trunk)
         if isinstance(facility, str):
             return f"no carbon derived: {facility}"
-        per_energy = conversion_factor(
-            CARBON_INTENSITY_UNIT, f"({self.carbon_unit})/({self.energy_unit})"
-        )
-        total = build.multiply(
-            facility,
-            intensity.values * per_energy,
-            kind="carbon",
-            label=f"carbon: facility energy × grid carbon intensity ({self.site.id}, "
-            "location-based)",
-            unit=self.carbon_unit,
-            source=intensity,
-            factor_text=_factor_text(intensity),
-            factor_unit=f"{self.carbon_unit}/{self.energy_unit}",
-        )
+        build = trunk.builder(facility)
+        total = build.apply(facility, self._carbon_factoring)
         self._finish(build, total)
         return Derivation(
             steps=tuple(build.steps),
             unit=self.carbon_unit,
-            scale_factor=scale,
-            not_scaled=not_scaled,
+            scale_factor=trunk.scale,
+            not_scaled=trunk.not_scaled,
             boundary="facility",
-            notes=tuple(_extrapolation(scale)),
+            notes=tuple(_extrapolation(trunk.scale)),
             derived_water=False,
         )
 
@@ -389,6 +442,20 @@ class Model:
 
     # --- steps shared by energy and water -------------------------------------------
 
+    def _trunk(self, estimate: Estimate) -> _EnergyTrunk:
+        """The estimate's shared energy steps, in ``energy_unit`` (see :class:`_EnergyTrunk`).
+
+        Only the last estimate's trunk is kept: its figures are asked for one after the
+        other (energy, water, carbon), and a catalogue's trunks need not all be held.
+        """
+        trunk = self._last_trunk
+        if trunk is None or trunk.estimate is not estimate:
+            build = _Builder()
+            scaled, scale, not_scaled = self._claim_and_scale(build, estimate, self.energy_unit)
+            trunk = _EnergyTrunk(estimate, build, scaled, scale, not_scaled)
+            self._last_trunk = trunk
+        return trunk
+
     def _claim_and_scale(
         self, build: _Builder, estimate: Estimate, unit: str
     ) -> tuple[int, Range | None, tuple[str, ...]]:
@@ -405,42 +472,57 @@ class Model:
             )
         )
         if estimate.unit != unit:
-            to_unit = conversion_factor(estimate.unit, unit)
-            index = build.multiply(
-                index,
-                Range.single(to_unit),
-                kind="unit",
-                label=f"convert {estimate.unit} to {unit}",
-                unit=unit,
-                factor_text=f"1 {estimate.unit} = {to_unit:.10g} {unit}",
-                factor_unit=f"{unit}/{estimate.unit}",
-            )
+            index = build.apply(index, self._conversion(estimate.unit, unit))
         scale: Range | None = None
         not_scaled: list[str] = []
         for kind, ratio_or_reason, label in self._scalings(estimate.applies_to.clip):
             if isinstance(ratio_or_reason, str):
                 not_scaled.append(ratio_or_reason)
                 continue
-            rule = self.catalog.factor_of_kind(kind)
-            if rule is None:
+            found = self._scaling_rule(kind)
+            if found is None:
                 not_scaled.append(f"{label}: the data file has no {kind} rule")
                 continue
             if math.isclose(ratio_or_reason, 1.0, rel_tol=SAME_CLIP):
                 continue  # the source's own clip (up to its rounding): nothing to scale
+            rule, exponents = found
             factor = exponent_factor(ratio_or_reason, rule.values)
-            exponents = "–".join(f"{case:g}" for case in sorted(set(rule.values)))
-            index = build.multiply(
-                index,
-                factor,
+            scaling = _Factoring(
                 kind="scale",
                 label=f"scale {label}",
-                source=rule,
+                factor=factor,
                 factor_text=f"{_number(ratio_or_reason)}^({exponents})",
+                factor_id=rule.id,
+                source_id=rule.source,
+                falls_with_factor=ratio_or_reason < 1,
             )
-            if ratio_or_reason < 1:
-                build.steps[index] = replace(build.steps[index], falls_with_factor=True)
+            index = build.apply(index, scaling)
             scale = factor if scale is None else scale * factor
         return index, scale, tuple(not_scaled)
+
+    def _conversion(self, from_unit: str, to_unit: str) -> _Factoring:
+        """The step converting ``from_unit`` into ``to_unit`` (made once per pair)."""
+        key = (from_unit, to_unit)
+        if key not in self._conversions:
+            to_unit_factor = conversion_factor(from_unit, to_unit)
+            self._conversions[key] = _Factoring(
+                kind="unit",
+                label=f"convert {from_unit} to {to_unit}",
+                factor=Range.single(to_unit_factor),
+                unit=to_unit,
+                factor_text=f"1 {from_unit} = {to_unit_factor:.10g} {to_unit}",
+                factor_unit=f"{to_unit}/{from_unit}",
+            )
+        return self._conversions[key]
+
+    def _scaling_rule(self, kind: FactorKind) -> tuple[Factor, str] | None:
+        """The catalogue's rule of ``kind`` and its exponents as shown (``1.2–1.5``), or
+        ``None`` if it has none (looked up once per kind)."""
+        if kind not in self._rules:
+            rule = self.catalog.factor_of_kind(kind)
+            exponents = "–".join(f"{case:g}" for case in sorted(set(rule.values))) if rule else ""
+            self._rules[kind] = (rule, exponents) if rule else None
+        return self._rules[kind]
 
     def _scalings(self, clip: Clip) -> list[tuple[FactorKind, float | str, str]]:
         """Each requested scaling: ``(rule kind, ratio or reason it cannot be done, label)``."""
@@ -485,152 +567,150 @@ class Model:
     def _finish(self, build: _Builder, index: int) -> None:
         """Mark ``index`` as the per-clip figure and add the batch step."""
         last = build.steps[index]
-        build.steps[index] = Step(**{**last.__dict__, "roles": (*last.roles, "per_clip")})
-        build.multiply(
-            index,
-            Range.single(float(self.count)),
+        build.steps[index] = _step_of({**last.__dict__, "roles": (*last.roles, "per_clip")})
+        build.apply(index, self._batch)
+
+    @cached_property
+    def _batch(self) -> _Factoring:
+        """The last step of every figure: per clip × ``count``."""
+        return _Factoring(
             kind="batch",
             label=f"batch of {self.count:,} clip{'s' if self.count != 1 else ''}",
+            factor=Range.single(float(self.count)),
             factor_text=f"× {self.count:,}",
-            role="batch",
+            roles=("batch",),
         )
 
     # --- boundaries -----------------------------------------------------------------
 
-    def _site_factor(self, kind: FactorKind) -> Factor | None:
-        return self.catalog.site_factor(self.site, kind) if self.site else None
-
-    def _it_energy(self, build: _Builder, estimate: Estimate, index: int) -> int | str:
+    def _it_energy(self, trunk: _EnergyTrunk) -> int | str:
         """The step of whole-server (IT) energy, or why it cannot be had."""
+        if trunk.it is None:
+            trunk.it = self._add_it_energy(trunk)
+        return trunk.it
+
+    def _add_it_energy(self, trunk: _EnergyTrunk) -> int | str:
+        estimate, index = trunk.estimate, trunk.scaled
         boundary = estimate.boundary
         if boundary == "server":
             return index
         if boundary in ("gpu", "gpu+cpu+ram"):
-            overhead = self.catalog.factor_of_kind("server-overhead", converts_from=boundary)
+            overhead = self._overhead(boundary)
             if overhead is None:
                 return f"the data file has no server overhead for the {boundary} boundary"
-            return build.multiply(
-                index,
-                overhead.values,
-                kind="boundary",
-                label=f"{boundary} → whole server (server overhead)",
-                source=overhead,
-                factor_text=_factor_text(overhead),
-                role="it_energy",
-            )
+            return trunk.build.apply(index, overhead)
         if boundary == "facility" and estimate.own_pue is not None:
-            return build.add(
-                Step(
-                    kind="boundary",
-                    label="facility → whole server (÷ the PUE its source used)",
-                    op="divide",
-                    inputs=(index,),
-                    value=build.value(index) / estimate.own_pue,
-                    unit=build.unit(index),
-                    factor=estimate.own_pue,
-                    factor_text=f"{estimate.own_pue.mid:.4g} (the source's own PUE)",
-                    source_id=estimate.source,
-                    roles=("it_energy",),
-                )
+            own_pue = _Factoring(
+                kind="boundary",
+                label="facility → whole server (÷ the PUE its source used)",
+                factor=estimate.own_pue,
+                op="divide",
+                factor_text=f"{estimate.own_pue.mid:.4g} (the source's own PUE)",
+                source_id=estimate.source,
+                roles=("it_energy",),
             )
+            return trunk.build.apply(index, own_pue)
         if boundary == "facility":
-            pue = self._site_factor("pue")
-            if pue is None or self.site is None:
+            if self._server_from_facility is None:
                 return "the data file has no site with a PUE"
-            return build.add(
-                Step(
-                    kind="boundary",
-                    label=f"facility → whole server (÷ PUE, {self.site.id})",
-                    op="divide",
-                    inputs=(index,),
-                    value=build.value(index) / pue.values,
-                    unit=build.unit(index),
-                    factor=pue.values,
-                    factor_text=_factor_text(pue),
-                    factor_id=pue.id,
-                    source_id=pue.source,
-                    roles=("it_energy",),
-                )
-            )
+            return trunk.build.apply(index, self._server_from_facility)
         return "the source does not say what its figure covers (boundary unknown)"
 
-    def _facility_energy(self, build: _Builder, estimate: Estimate, index: int) -> int | str:
-        """The step of facility energy (IT × PUE), or why it cannot be had."""
-        if estimate.boundary == "facility":
-            return index
-        if self.site is None:  # checked first, so that no unused IT step is built
-            return "the data file has no site with a PUE"
-        it = self._it_energy(build, estimate, index)
-        return it if isinstance(it, str) else self._facility_from_it(build, it)
+    def _overhead(self, boundary: str) -> _Factoring | None:
+        """The step from ``boundary`` to whole-server energy, ``None`` if the catalogue has
+        no overhead for it (looked up once per boundary)."""
+        if boundary not in self._overheads:
+            overhead = self.catalog.factor_of_kind("server-overhead", converts_from=boundary)
+            self._overheads[boundary] = (
+                None
+                if overhead is None
+                else _Factoring(
+                    kind="boundary",
+                    label=f"{boundary} → whole server (server overhead)",
+                    factor=overhead.values,
+                    factor_text=_factor_text(overhead),
+                    factor_id=overhead.id,
+                    source_id=overhead.source,
+                    roles=("it_energy",),
+                )
+            )
+        return self._overheads[boundary]
 
-    def _facility_from_it(self, build: _Builder, it: int) -> int | str:
-        pue = self._site_factor("pue")
-        if pue is None or self.site is None:
-            return "the data file has no site with a PUE"
-        return build.multiply(
-            it,
-            pue.values,
+    @cached_property
+    def _server_from_facility(self) -> _Factoring | None:
+        """Facility energy ÷ the site's PUE; ``None`` without a site."""
+        if self.site is None:
+            return None
+        pue = self.catalog.site_factor(self.site, "pue")
+        return _Factoring(
             kind="boundary",
-            label=f"whole server → facility (× PUE, {self.site.id})",
-            source=pue,
+            label=f"facility → whole server (÷ PUE, {self.site.id})",
+            factor=pue.values,
+            op="divide",
             factor_text=_factor_text(pue),
-            role="facility_energy",
+            factor_id=pue.id,
+            source_id=pue.source,
+            roles=("it_energy",),
         )
 
-    def _energy_at_boundary(
-        self, build: _Builder, estimate: Estimate, index: int, notes: list[str]
-    ) -> tuple[int, str]:
+    @cached_property
+    def _facility_from_server(self) -> _Factoring | None:
+        """Whole-server energy × the site's PUE; ``None`` without a site."""
+        if self.site is None:
+            return None
+        pue = self.catalog.site_factor(self.site, "pue")
+        return _Factoring(
+            kind="boundary",
+            label=f"whole server → facility (× PUE, {self.site.id})",
+            factor=pue.values,
+            factor_text=_factor_text(pue),
+            factor_id=pue.id,
+            source_id=pue.source,
+            roles=("facility_energy",),
+        )
+
+    def _facility_energy(self, trunk: _EnergyTrunk) -> int | str:
+        """The step of facility energy (IT × PUE), or why it cannot be had."""
+        if trunk.estimate.boundary == "facility":
+            return trunk.scaled
+        if trunk.facility is None:
+            trunk.facility = self._add_facility_energy(trunk)
+        return trunk.facility
+
+    def _add_facility_energy(self, trunk: _EnergyTrunk) -> int | str:
+        if self._facility_from_server is None:  # checked first: no unused IT step is built
+            return "the data file has no site with a PUE"
+        it = self._it_energy(trunk)
+        return it if isinstance(it, str) else trunk.build.apply(it, self._facility_from_server)
+
+    def _energy_at_boundary(self, trunk: _EnergyTrunk, notes: list[str]) -> tuple[int, str]:
         if self.boundary == "as-published":
-            return index, estimate.boundary
+            return trunk.scaled, trunk.estimate.boundary
         target = self._it_energy if self.boundary == "server" else self._facility_energy
-        result = target(build, estimate, index)
+        result = target(trunk)
         if isinstance(result, str):
             notes.append(f"shown at its published boundary, not the {self.boundary} one: {result}")
-            return index, estimate.boundary
+            return trunk.scaled, trunk.estimate.boundary
         return result, self.boundary
 
-    # --- water ----------------------------------------------------------------------
+    # --- water and carbon -----------------------------------------------------------
 
     def _derived_water(self, estimate: Estimate) -> Derivation | str:
         if self.site is None:
             return "no water derived: the data file has no sites"
-        build = _Builder()
-        scaled, scale, not_scaled = self._claim_and_scale(build, estimate, self.energy_unit)
-        it = self._it_energy(build, estimate, scaled)
+        trunk = self._trunk(estimate)
+        it = self._it_energy(trunk)
         if isinstance(it, str):
             return f"no water derived: {it}"
         # A facility figure is divided by PUE for the IT branch, and feeds the off-site
         # branch as published: PUE is never applied on top of a figure that includes it.
-        facility = scaled if estimate.boundary == "facility" else self._facility_from_it(build, it)
+        facility = self._facility_energy(trunk)
         if isinstance(facility, str):
             return f"no water derived: {facility}"
-        per_energy = conversion_factor(
-            WATER_INTENSITY_UNIT, f"({self.water_unit})/({self.energy_unit})"
-        )
-        wue, ewif = self._site_factor("wue-onsite"), self._site_factor("ewif-offsite")
-        assert wue is not None and ewif is not None  # every site names all three factors
-        on_site = build.multiply(
-            it,
-            wue.values * per_energy,
-            kind="water",
-            label=f"on-site water: whole-server energy × WUE ({self.site.id})",
-            unit=self.water_unit,
-            source=wue,
-            factor_text=_factor_text(wue),
-            role="on_site",
-            factor_unit=f"{self.water_unit}/{self.energy_unit}",
-        )
-        off_site = build.multiply(
-            facility,
-            ewif.values * per_energy,
-            kind="water",
-            label=f"off-site water: facility energy × EWIF ({self.site.id})",
-            unit=self.water_unit,
-            source=ewif,
-            factor_text=_factor_text(ewif),
-            role="off_site",
-            factor_unit=f"{self.water_unit}/{self.energy_unit}",
-        )
+        on_site_water, off_site_water = self._water_factorings
+        build = trunk.builder(max(it, facility))
+        on_site = build.apply(it, on_site_water)
+        off_site = build.apply(facility, off_site_water)
         total = build.add(
             Step(
                 kind="water",
@@ -645,11 +725,70 @@ class Model:
         return Derivation(
             steps=tuple(build.steps),
             unit=self.water_unit,
-            scale_factor=scale,
-            not_scaled=not_scaled,
+            scale_factor=trunk.scale,
+            not_scaled=trunk.not_scaled,
             boundary="facility",
-            notes=tuple(_extrapolation(scale)),
+            notes=tuple(_extrapolation(trunk.scale)),
             derived_water=True,
+        )
+
+    @cached_property
+    def _water_factorings(self) -> tuple[_Factoring, _Factoring]:
+        """On-site water (whole-server energy × WUE) and off-site water (facility energy ×
+        EWIF) per unit of energy, in ``water_unit`` per ``energy_unit``. Needs a site."""
+        site = self.site
+        assert site is not None
+        per_energy = conversion_factor(
+            WATER_INTENSITY_UNIT, f"({self.water_unit})/({self.energy_unit})"
+        )
+        factor_unit = f"{self.water_unit}/{self.energy_unit}"
+        wue = self.catalog.site_factor(site, "wue-onsite")
+        ewif = self.catalog.site_factor(site, "ewif-offsite")
+        return (
+            _Factoring(
+                kind="water",
+                label=f"on-site water: whole-server energy × WUE ({site.id})",
+                factor=wue.values * per_energy,
+                unit=self.water_unit,
+                factor_text=_factor_text(wue),
+                factor_id=wue.id,
+                source_id=wue.source,
+                roles=("on_site",),
+                factor_unit=factor_unit,
+            ),
+            _Factoring(
+                kind="water",
+                label=f"off-site water: facility energy × EWIF ({site.id})",
+                factor=ewif.values * per_energy,
+                unit=self.water_unit,
+                factor_text=_factor_text(ewif),
+                factor_id=ewif.id,
+                source_id=ewif.source,
+                roles=("off_site",),
+                factor_unit=factor_unit,
+            ),
+        )
+
+    @cached_property
+    def _carbon_factoring(self) -> _Factoring:
+        """Facility energy × the site's grid carbon intensity, in ``carbon_unit`` per
+        ``energy_unit``. Needs a site with an intensity."""
+        site = self.site
+        assert site is not None
+        intensity = self.catalog.optional_site_factor(site, "carbon-intensity")
+        assert intensity is not None
+        per_energy = conversion_factor(
+            CARBON_INTENSITY_UNIT, f"({self.carbon_unit})/({self.energy_unit})"
+        )
+        return _Factoring(
+            kind="carbon",
+            label=f"carbon: facility energy × grid carbon intensity ({site.id}, location-based)",
+            factor=intensity.values * per_energy,
+            unit=self.carbon_unit,
+            factor_text=_factor_text(intensity),
+            factor_id=intensity.id,
+            source_id=intensity.source,
+            factor_unit=f"{self.carbon_unit}/{self.energy_unit}",
         )
 
 

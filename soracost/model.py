@@ -207,30 +207,62 @@ def _model(catalog: Catalog, scenario: Scenario, count: int) -> Model:
     )
 
 
-def _row(
+def _rows(
     catalog: Catalog,
-    estimate: Estimate,
-    quantity: Quantity,
-    derivation: Derivation,
+    figures: list[tuple[Estimate, Quantity, Derivation]],
     count: int,
     site: Site | None,
-) -> ResultRow:
-    chain = tuple(catalog.sources[link] for link in estimate.chain) or (
-        catalog.source_of(estimate),
-    )
-    return ResultRow(
-        estimate=estimate,
-        quantity=quantity,
-        source=catalog.source_of(estimate),
-        chain=chain,
-        see_also=tuple(catalog.sources[link] for link in estimate.see_also),
-        unit=derivation.unit,
-        count=count,
-        derivation=derivation,
-        site=site.id
-        if site and any(step.factor_id in site.factors.values() for step in derivation.steps)
-        else None,
-    )
+    asked: BoundaryChoice,
+) -> list[ResultRow]:
+    """One row per ``(estimate, quantity, derivation)``, in order.
+
+    An estimate's rows are consecutive and share its sources; ``boundary_differs`` (see
+    :class:`ResultRow`) is known before the rows are made, so each is made once.
+    """
+    expected = _expected_boundaries(figures, asked)
+    site_factor_ids = frozenset(site.factors.values()) if site else frozenset()
+    rows: list[ResultRow] = []
+    previous: Estimate | None = None
+    for estimate, quantity, derivation in figures:
+        if estimate is not previous:  # the first of its rows: look its sources up once
+            previous = estimate
+            source = catalog.source_of(estimate)
+            chain = tuple(catalog.sources[link] for link in estimate.chain) or (source,)
+            see_also = tuple(catalog.sources[link] for link in estimate.see_also)
+        used_site = any(step.factor_id in site_factor_ids for step in derivation.steps)
+        rows.append(
+            ResultRow(
+                estimate=estimate,
+                quantity=quantity,
+                source=source,
+                chain=chain,
+                see_also=see_also,
+                unit=derivation.unit,
+                count=count,
+                derivation=derivation,
+                site=site.id if site and used_site else None,
+                boundary_differs=expected[quantity] not in (None, derivation.boundary),
+            )
+        )
+    return rows
+
+
+def _expected_boundaries(
+    figures: list[tuple[Estimate, Quantity, Derivation]], asked: BoundaryChoice
+) -> dict[Quantity, str | None]:
+    """Per quantity, the boundary its rows should be shown at when they are not all at
+    one (the one asked for, or, as published, the one most rows share); ``None`` when
+    they are all at one."""
+    shown: dict[Quantity, list[str]] = {}
+    for _, quantity, derivation in figures:
+        shown.setdefault(quantity, []).append(derivation.boundary)
+    expected: dict[Quantity, str | None] = {}
+    for quantity, boundaries in shown.items():
+        distinct = set(boundaries)
+        common = max(sorted(distinct), key=boundaries.count)  # the boundary most rows share
+        mixed = len(distinct) > 1
+        expected[quantity] = (common if asked == "as-published" else asked) if mixed else None
+    return expected
 
 
 def _derive(
@@ -288,7 +320,7 @@ def clip_results(
     """Each chosen estimate's rows, in catalogue order: energy, then water (published, or
     derived from energy with the site's factors). ``only`` keeps one estimate id."""
     model = _model(catalog, scenario, scenario.count)
-    rows: list[ResultRow] = []
+    figures: list[tuple[Estimate, Quantity, Derivation]] = []
     missing: dict[tuple[str, Quantity], str] = {}
     chosen = select_estimates(catalog, scenario.model)
     if only is not None:
@@ -299,9 +331,9 @@ def clip_results(
             if isinstance(derivation, str):
                 missing[(estimate.id, quantity)] = derivation
             else:
-                row = _row(catalog, estimate, quantity, derivation, scenario.count, model.site)
-                rows.append(row)
-    results = Results(rows=_mark_boundaries(rows, scenario.boundary), missing=missing)
+                figures.append((estimate, quantity, derivation))
+    rows = _rows(catalog, figures, scenario.count, model.site, scenario.boundary)
+    results = Results(rows=rows, missing=missing)
     if scenario.method == "montecarlo":
         results = _monte_carlo(results, scenario, progress)
     return results
@@ -342,23 +374,6 @@ def _monte_carlo(
     return replace(results, percentiles=found, samples=samples)
 
 
-def _mark_boundaries(rows: list[ResultRow], asked: BoundaryChoice) -> list[ResultRow]:
-    """Set ``boundary_differs`` on each quantity's rows (see :class:`ResultRow`)."""
-    expected: dict[Quantity, str | None] = {}
-    for quantity in {row.quantity for row in rows}:
-        shown = [row.derivation.boundary for row in rows if row.quantity == quantity]
-        common = max(sorted(set(shown)), key=shown.count)  # the boundary most rows share
-        mixed = len(set(shown)) > 1
-        expected[quantity] = (common if asked == "as-published" else asked) if mixed else None
-    return [
-        replace(
-            row,
-            boundary_differs=expected[row.quantity] not in (None, row.derivation.boundary),
-        )
-        for row in rows
-    ]
-
-
 def clip_rows(catalog: Catalog, scenario: Scenario) -> list[ResultRow]:
     """The rows of :func:`clip_results`."""
     return clip_results(catalog, scenario).rows
@@ -374,11 +389,13 @@ def compare_results(
     the others could not be given."""
     one_clip = replace(scenario, count=1, quantities=(quantity,), equivalents=False, training=None)
     results = clip_results(catalog, one_clip, progress=progress)
-    rows = sorted(
-        results.rows,
-        key=lambda row: (row.per_clip.mid, row.per_clip.low, row.per_clip.high, row.estimate.id),
-    )
-    return replace(results, rows=rows)
+    return replace(results, rows=sorted(results.rows, key=_by_figure))
+
+
+def _by_figure(row: ResultRow) -> tuple[float, float, float, str]:
+    """Sort key of :func:`compare_results`: mid, then low, high and id."""
+    per_clip = row.per_clip
+    return per_clip.mid, per_clip.low, per_clip.high, row.estimate.id
 
 
 def compare_rows(catalog: Catalog, scenario: Scenario, quantity: Quantity) -> list[ResultRow]:

@@ -25,6 +25,11 @@ class Range:
     high: float
 
     def __post_init__(self) -> None:
+        # Every range, loaded or computed, passes here (an overflow to inf is caught so).
+        # One chained comparison accepts exactly the valid ones: NaN fails every
+        # comparison and inf fails ``< math.inf``. The checks below only say what is wrong.
+        if 0 <= self.low <= self.mid <= self.high < math.inf:
+            return
         values = (self.low, self.mid, self.high)
         if not all(math.isfinite(v) for v in values):
             raise ValueError(f"range values must be finite, got {values}")
