@@ -623,13 +623,16 @@ def _console(file: Any = None, *, plain: bool = False) -> Console:
             raise BrokenPipeError
 
     if plain:  # a table written to a file: no colour codes, a fixed readable width
-        return Console(file=file, width=120, no_color=True, color_system=None, highlight=False)
+        return Console(
+            file=file, width=120, no_color=True, color_system=None, highlight=False, emoji=False
+        )
     # Rich reads COLUMNS and NO_COLOR itself; off a terminal it would fall back to 80
     # columns, too narrow for these tables, so piped tables get 120 unless COLUMNS says.
     width: int | None = None if sys.stdout.isatty() else 120
     if os.environ.get("COLUMNS", "").isdigit():
         width = max(40, int(os.environ["COLUMNS"]))  # COLUMNS=0 would print nothing
-    return QuietConsole(file=file, width=width, highlight=False)
+    # No emoji codes: a ":name:" in a source's title is text, not a picture.
+    return QuietConsole(file=file, width=width, highlight=False, emoji=False)
 
 
 def _emit(
@@ -751,10 +754,13 @@ def clip(
     from dataclasses import replace
 
     from soracost.model import clip_results
-    from soracost.training import resolve_training
 
     catalog = _load(sources)
-    training = resolve_training(catalog, training_energy, lifetime_clips, count)
+    training = None
+    if training_energy is not None or lifetime_clips is not None:  # either alone: an error
+        from soracost.training import resolve_training
+
+        training = resolve_training(catalog, training_energy, lifetime_clips, count)
     units = _units(energy_unit, water_unit, carbon_unit)
     scenario = _scenario(
         count=count,

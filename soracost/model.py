@@ -23,10 +23,10 @@ from soracost.footprint import (
 )
 from soracost.ranges import Range
 from soracost.records import Catalog, Estimate, Site, Source
-from soracost.training import TrainingRequest, TrainingShare, training_share
 from soracost.units import PUBLISHED_QUANTITIES, Quantity
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # training and Monte Carlo are loaded only when asked for
+    from soracost.training import TrainingRequest, TrainingShare
     from soracost.uncertainty import Percentiles
 
 DEFAULT_ENERGY_UNIT = "Wh"
@@ -420,4 +420,6 @@ def training_share_of(scenario: Scenario) -> TrainingShare | None:
     """The scenario's training share (per clip and per batch), or ``None`` if not asked."""
     if scenario.training is None:
         return None
+    from soracost.training import training_share
+
     return training_share(scenario.training, scenario.units.energy, scenario.count)

@@ -6,9 +6,11 @@ the table (title and URL), so no number appears without its origin.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from rich.console import Group, OverflowMethod, RenderableType
 from rich.control import strip_control_codes
@@ -17,7 +19,6 @@ from rich.text import Span, Text
 from rich.tree import Tree
 
 from soracost.display import format_number, format_range, log_axis, range_bar
-from soracost.equivalents import Amount, count_of, express_amount, of_basis
 from soracost.fasttable import FastTable
 from soracost.footprint import FAR_SCALE, NO_ENERGY, OPERATION_SYMBOLS, Step
 from soracost.model import (
@@ -39,9 +40,12 @@ from soracost.records import (
     Estimate,
     Source,
 )
-from soracost.training import SORA_TRAINING_UNKNOWN, TrainingShare
-from soracost.uncertainty import DISTRIBUTION, Percentiles, Pool
 from soracost.units import Quantity
+
+if TYPE_CHECKING:  # equivalents, training and Monte Carlo are loaded only when asked for
+    from soracost.equivalents import Amount
+    from soracost.training import TrainingShare
+    from soracost.uncertainty import Percentiles, Pool
 
 _MISSING = Text("none", style="dim italic")
 _NOT_DERIVED = Text("n/a", style="dim italic")
@@ -222,17 +226,22 @@ class _Pieces:
         return self
 
     def text(self) -> Text:
-        joined = "".join(text for text, _ in self.parts)
         parts = self.parts
-        if strip_control_codes(joined) != joined:  # as Text.append: each piece sanitised
+        joined = "".join([text for text, _ in parts])
+        if _CONTROL_CODES.search(joined):  # as Text.append: each piece sanitised
             parts = [(strip_control_codes(text), style) for text, style in parts]
-            joined = "".join(text for text, _ in parts)
+            joined = "".join([text for text, _ in parts])
         spans, offset = [], 0
         for text, style in parts:
             if style and text:
                 spans.append(Span(offset, offset + len(text), style))
             offset += len(text)
         return Text(joined, self.style, overflow=self.overflow, spans=spans)
+
+
+# What rich.control.strip_control_codes removes (bell, backspace, vertical tab, form feed,
+# carriage return); searching for them is far cheaper than translating every piece.
+_CONTROL_CODES = re.compile("[\x07\x08\x0b\x0c\x0d]")
 
 
 def _factors_used(catalog: Catalog, rows: Sequence[ResultRow], footnotes: _Footnotes) -> Text:
@@ -360,6 +369,8 @@ def _method_note(scenario: Scenario) -> Text:
     """What the P5/P50/P95 lines are, with the seed that repeats them."""
     if scenario.method != "montecarlo":
         return Text()
+    from soracost.uncertainty import DISTRIBUTION
+
     return Text(
         f"\nMonte Carlo: {scenario.samples:,} samples, seed {scenario.seed} (--seed "
         f"{scenario.seed} repeats it). P50 and P5–95 are percentiles of the samples; "
@@ -401,6 +412,8 @@ def _add_training_row(
 
 
 def _training_note(share: TrainingShare) -> Text:
+    from soracost.training import SORA_TRAINING_UNKNOWN
+
     request = share.request
     total = format_number(share.training.mid)
     clips = f"{request.lifetime_clips:,} clip{'s' if request.lifetime_clips != 1 else ''}"
@@ -427,6 +440,8 @@ def _equivalents_tables(
     """One table per quantity shown: each figure as counts of the equivalents of its basis
     (the batch's, as the main table's right-hand column); the training share and the
     whole training energy as rows of their own."""
+    from soracost.equivalents import count_of, of_basis
+
     parts: list[RenderableType] = []
     left_out: list[str] = []
     no_equivalents: list[str] = []
@@ -487,6 +502,8 @@ def _equivalents_tables(
 
 def equivalents_view(catalog: Catalog, amounts: Sequence[Amount]) -> RenderableType:
     """``soracost equivalents``: the records, or typed amounts expressed in them."""
+    from soracost.equivalents import express_amount, of_basis
+
     footnotes = _Footnotes()
     if amounts:
         table = FastTable(title="Amounts as everyday equivalents (each of its own basis)",

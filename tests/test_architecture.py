@@ -73,3 +73,21 @@ def test_python_dash_m_runs_the_same_app() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("soracost ")
+
+
+def test_a_plain_clip_loads_no_optional_parts() -> None:
+    """Equivalents, training shares and Monte Carlo are imported only when asked for:
+    each module is start-up time every other run would pay."""
+    code = (
+        "import contextlib, io, sys\n"
+        "from soracost.cli import app\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    app(['clip', '--count', '10'], standalone_mode=False)\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('soracost'))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO_ROOT
+    )
+    loaded = set(result.stdout.split())
+    assert "soracost.render" in loaded  # the check itself works
+    assert not loaded & {"soracost.equivalents", "soracost.training", "soracost.uncertainty"}
