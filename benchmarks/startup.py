@@ -5,10 +5,12 @@ Run from the repository root, with soracost installed in the active environment:
     python benchmarks/startup.py            # 15 interleaved rounds
     python benchmarks/startup.py --rounds 30
 
-Each round runs every command once, in a shuffled order, so that drift in the machine's
-load affects all commands alike. The floor is a minimal Typer app that imports Rich and
-PyYAML and runs one command: the cost of the stack itself, before any soracost work.
-Not part of the test suite: timings are measurements, not assertions.
+Each round runs every command once, in a shuffled order, each just after a run of the
+floor: a minimal Typer app that imports Rich and PyYAML and runs one command, the cost of
+the stack itself before any soracost work. A command's "× floor" is the median of its
+ratios to those paired floor runs, so drift in the machine's load moves both sides alike.
+The targets (issue 7): ≤ 1.3× for each listed command, ≤ 2× for a catalogue 100 times the
+shipped one. Not part of the test suite: timings are measurements, not assertions.
 """
 
 from __future__ import annotations
@@ -33,6 +35,11 @@ def clip(count: int = 1): pass
 def other(): pass
 app()
 """
+
+
+FLOOR = "floor (typer+rich+yaml)"
+TARGET = 1.3  # each listed command, × the floor (issue 7)
+BIG_TARGET = 2.0  # the 100× catalogue
 
 
 def soracost_command() -> list[str]:
@@ -107,7 +114,7 @@ def main() -> None:
         big = big_catalogue(folder, args.copies)
         cli = soracost_command()
         commands: dict[str, list[str]] = {
-            "floor (typer+rich+yaml)": [sys.executable, str(floor), "clip", "--count", "10"],
+            FLOOR: [sys.executable, str(floor), "clip", "--count", "10"],
             "soracost --help": [*cli, "--help"],
             "soracost clip --count 10": [*cli, "clip", "--count", "10"],
             "soracost compare": [*cli, "compare"],
@@ -122,30 +129,43 @@ def main() -> None:
                 str(big),
             ],
         }
-        env_columns = {"COLUMNS": "120"}
-        os.environ.update(env_columns)
-        times: dict[str, list[float]] = {name: [] for name in commands}
-        memory: dict[str, float] = dict.fromkeys(commands, 0.0)
-        for argv in commands.values():  # warm the file cache once
+        os.environ["COLUMNS"] = "120"
+        floor_argv = commands.pop(FLOOR)
+        times: dict[str, list[float]] = {name: [] for name in (FLOOR, *commands)}
+        ratios: dict[str, list[float]] = {name: [] for name in commands}
+        memory: dict[str, float] = dict.fromkeys((FLOOR, *commands), 0.0)
+        for argv in (floor_argv, *commands.values()):  # warm the file cache once
             run_once(argv)
         order = list(commands)
         for _ in range(args.rounds):
             random.shuffle(order)
             for name in order:
+                # Pair by pair: the floor runs just before each command, so a change in the
+                # machine's load between rounds moves both sides of the ratio alike.
+                floor_time, floor_rss = run_once(floor_argv)
                 elapsed, rss = run_once(commands[name])
+                times[FLOOR].append(floor_time)
                 times[name].append(elapsed)
+                ratios[name].append(elapsed / floor_time)
+                memory[FLOOR] = max(memory[FLOOR], floor_rss)
                 memory[name] = max(memory[name], rss)
 
-    floor_median = statistics.median(times["floor (typer+rich+yaml)"])
-    print(f"{'command':<42} {'median ms':>10} {'× floor':>8} {'peak MiB':>9}")
+    print(f"{'command':<40} {'median ms':>9} {'× floor':>8} {'target':>7} {'peak MiB':>9}")
+    print(
+        f"{FLOOR:<40} {statistics.median(times[FLOOR]) * 1000:>9.0f} {1:>8.2f} {'':>7} "
+        f"{memory[FLOOR]:>9.1f}"
+    )
     for name in commands:
-        median = statistics.median(times[name])
+        ratio = statistics.median(ratios[name])
+        target = BIG_TARGET if name.endswith("catalogue") else TARGET
+        mark = f"{'≤' if ratio <= target else '>'} {target:g}"
         print(
-            f"{name:<42} {median * 1000:>10.0f} {median / floor_median:>8.2f} {memory[name]:>9.1f}"
+            f"{name:<40} {statistics.median(times[name]) * 1000:>9.0f} {ratio:>8.2f} "
+            f"{mark:>7} {memory[name]:>9.1f}"
         )
     print(
-        f"\n{args.rounds} interleaved rounds on {os.cpu_count()} CPUs, "
-        f"Python {sys.version.split()[0]}"
+        f"\n{args.rounds} rounds on {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; "
+        "× floor: the median of each run's ratio to the floor run just before it."
     )
 
 
