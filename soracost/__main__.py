@@ -7,10 +7,18 @@ exit code 130 rather than a traceback.
 
 from __future__ import annotations
 
+import gc
 import signal
 import sys
 
 INTERRUPTED = 130  # the shell's convention for a process ended by SIGINT
+
+# A run allocates many small, long-lived objects (a catalogue's records, every step of
+# every derivation) and few reference cycles: with the default threshold (700) the cyclic
+# collector ran over the whole heap again and again, ~14 % of a run over a large
+# catalogue. Reference counting still frees everything as usual; cycles are collected
+# every 50,000 allocations instead of every 700 (mypy makes the same trade).
+GC_THRESHOLD = 50_000
 
 
 def _stop(signum: int, frame: object) -> None:
@@ -20,6 +28,7 @@ def _stop(signum: int, frame: object) -> None:
 def main() -> None:
     """Run the soracost command line."""
     signal.signal(signal.SIGTERM, _stop)
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
     try:
         from soracost.cli import app
 
