@@ -35,7 +35,7 @@ from rich.table import Column, Table
 from rich.text import Span, Text
 
 if TYPE_CHECKING:
-    from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.console import Console, ConsoleOptions, JustifyMethod, OverflowMethod, RenderResult
 
 _TRAILING_SPACE = re.compile(r"\s+$")  # Text.rstrip_end's own pattern
 _SUPPORTED_JUSTIFY = frozenset({"default", "left", "center", "right"})
@@ -60,11 +60,23 @@ class _Cell(NamedTuple):
 
 def _cell_of(text: Text) -> _Cell | None:
     """The cell, or None when Rich's own code must render it."""
-    plain = text.plain
+    if text.end != "\n":
+        return None
+    spans = tuple(text.spans)  # Span is a (start, end, style) tuple
+    return _cell(text.plain, text.style, spans, text.justify, text.overflow, text.no_wrap)
+
+
+def _cell(
+    plain: str,
+    style: str | Style,
+    spans: tuple[Span, ...],
+    justify: JustifyMethod | None,
+    overflow: OverflowMethod | None,
+    no_wrap: bool | None,
+) -> _Cell | None:
     if (
-        text.justify not in _JUSTIFY_OR_NONE
-        or text.overflow not in _OVERFLOW_OR_NONE
-        or text.end != "\n"
+        justify not in _JUSTIFY_OR_NONE
+        or overflow not in _OVERFLOW_OR_NONE
         or "\t" in plain
         or cell_len(plain) != len(plain) - plain.count("\n")
     ):
@@ -72,10 +84,32 @@ def _cell_of(text: Text) -> _Cell | None:
     maximum = max(map(len, plain.split("\n")))  # other line breaks went with cell_len
     words = plain.split()
     minimum = max(map(len, words)) if words else maximum
-    spans = tuple(text.spans)  # Span is a (start, end, style) tuple
-    return _Cell(
-        plain, text.style, spans, text.justify, text.overflow, text.no_wrap, minimum, maximum
-    )
+    return _Cell(plain, style, spans, justify, overflow, no_wrap, minimum, maximum)
+
+
+class Cell:
+    """Styled text for a table cell, made without a rich ``Text``: its plain text, its own
+    style and its spans, as ``Text(plain, style, overflow=..., spans=...)`` would hold
+    them. A FastTable lays it out directly; anywhere else Rich renders it as that Text.
+    (A big table has tens of thousands of cells: skipping Text's construction counts.)
+    ``plain`` must hold no control codes (Text would strip them)."""
+
+    __slots__ = ("overflow", "plain", "spans", "style")
+
+    def __init__(
+        self,
+        plain: str,
+        style: str = "",
+        overflow: OverflowMethod | None = None,
+        spans: tuple[Span, ...] = (),
+    ) -> None:
+        self.plain, self.style, self.overflow, self.spans = plain, style, overflow, spans
+
+    def __rich__(self) -> Text:
+        return Text(self.plain, self.style, overflow=self.overflow, spans=list(self.spans))
+
+    def __str__(self) -> str:
+        return self.plain
 
 
 def _normalized(minimum: int, maximum: int) -> tuple[int, int]:
@@ -234,7 +268,17 @@ class FastTable(Table):
                     renderable = console.render_str(
                         renderable, markup=options.markup, highlight=False
                     )
-                cell = _cell_of(renderable) if type(renderable) is Text else None
+                if type(renderable) is Cell:
+                    cell = _cell(
+                        renderable.plain,
+                        renderable.style,
+                        renderable.spans,
+                        None,
+                        renderable.overflow,
+                        None,
+                    )
+                else:
+                    cell = _cell_of(renderable) if type(renderable) is Text else None
                 if cell is None:
                     return None
                 cells.append(cell)

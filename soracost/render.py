@@ -19,7 +19,7 @@ from rich.text import Span, Text
 from rich.tree import Tree
 
 from soracost.display import format_number, format_range, log_axis, range_bar
-from soracost.fasttable import FastTable
+from soracost.fasttable import Cell, FastTable
 from soracost.footprint import FAR_SCALE, NO_ENERGY, OPERATION_SYMBOLS, Step
 from soracost.model import (
     CARBON_NOTE,
@@ -89,7 +89,7 @@ def _range_cell(low: float, mid: float, high: float) -> Text:
     return Text.assemble((mid_text, "bold"), "\n", (f"{low_text} – {high_text}", "dim"))
 
 
-def _source_cell(row: ResultRow, footnotes: _Footnotes) -> Text:
+def _source_cell(row: ResultRow, footnotes: _Footnotes) -> Cell:
     text = _Pieces(style="bold", overflow="fold").add(f"{footnotes.mark(row.source)} ")
     text.add(row.source.publisher)
     text.add(f"\n{row.source.date or 'undated'}", "dim")
@@ -110,7 +110,7 @@ def _source_cell(row: ResultRow, footnotes: _Footnotes) -> Text:
     if row.see_also:
         see_also = ", ".join(footnotes.mark(link) for link in row.see_also)
         text.add(f"\nsee also {see_also}", "dim")
-    return text.text()
+    return text.cell()
 
 
 def _doubt(estimate: Estimate, *fields: str) -> str:
@@ -131,7 +131,7 @@ def _doubtful(names: tuple[str, ...], fields: tuple[str, ...]) -> bool:
     )
 
 
-def _applies_cell(estimate: Estimate) -> Text:
+def _applies_cell(estimate: Estimate) -> Cell:
     applies = estimate.applies_to
     text = _Pieces(overflow="fold").add(applies.model + _doubt(estimate, "applies_to.model"))
     if applies.sora_proxy:
@@ -139,10 +139,11 @@ def _applies_cell(estimate: Estimate) -> Text:
     clip = applies.clip.describe()
     if clip:
         text.add(f"\n{clip}{_doubt(estimate, 'applies_to.clip')}", "dim")
-    return text.text()
+    return text.cell()
 
 
-def _basis_cell(estimate: Estimate, shown: str | None = None) -> Text:
+def _basis_cell(estimate: Estimate, shown: str | None = None) -> _Pieces:
+    """Boundary (and the one shown, if another), method and fill; callers may add to it."""
     label = BOUNDARY_LABELS[estimate.boundary] + _doubt(estimate, "boundary")
     text = _Pieces(overflow="fold").add(label)
     if shown and shown != estimate.boundary:
@@ -152,7 +153,7 @@ def _basis_cell(estimate: Estimate, shown: str | None = None) -> Text:
     text.add(f"\n{method}{_doubt(estimate, 'method')}", "dim")
     if estimate.fill:
         text.add(f"\n{estimate.fill}*", "magenta")
-    return text.text()
+    return text
 
 
 def _notes(rows: Sequence[ResultRow], *, explain_none: bool = False) -> Text:
@@ -187,7 +188,7 @@ def _notes(rows: Sequence[ResultRow], *, explain_none: bool = False) -> Text:
     return text
 
 
-def _figure_cell(row: ResultRow, value_of: str, sampled: Percentiles | None = None) -> Text:
+def _figure_cell(row: ResultRow, value_of: str, sampled: Percentiles | None = None) -> Cell:
     """A range cell, with what was done to the figure: scaled, derived, converted; with
     Monte Carlo, its P50 (P5 – P95) beneath. Built in one piece (Text.append sanitises and
     copies on every call; a big catalogue has thousands of these cells)."""
@@ -211,11 +212,12 @@ def _figure_cell(row: ResultRow, value_of: str, sampled: Percentiles | None = No
         if split is not None:
             on_site, off_site = (format_number(part.mid) for part in split)
             cell.add(f"\nderived: {on_site} on + {off_site} off-site", "cyan")
-    return cell.text()
+    return cell.cell()
 
 
 class _Pieces:
-    """Styled pieces gathered into one Text at the end, as Text.append would join them."""
+    """Styled pieces gathered into one table cell at the end, as Text.append would join
+    them (a :class:`Cell`: a FastTable lays it out without making a Text)."""
 
     def __init__(self, style: str = "", overflow: OverflowMethod | None = None) -> None:
         self.style, self.overflow = style, overflow
@@ -225,7 +227,7 @@ class _Pieces:
         self.parts.append((text, style))
         return self
 
-    def text(self) -> Text:
+    def cell(self) -> Cell:
         parts = self.parts
         joined = "".join([text for text, _ in parts])
         if _CONTROL_CODES.search(joined):  # as Text.append: each piece sanitised
@@ -236,7 +238,7 @@ class _Pieces:
             if style and text:
                 spans.append(Span(offset, offset + len(text), style))
             offset += len(text)
-        return Text(joined, self.style, overflow=self.overflow, spans=spans)
+        return Cell(joined, self.style, self.overflow, tuple(spans))
 
 
 # What rich.control.strip_control_codes removes (bell, backspace, vertical tab, form feed,
@@ -327,7 +329,7 @@ def clip_view(catalog: Catalog, results: Results, scenario: Scenario) -> Rendera
         by_estimate.setdefault(row.estimate.id, {})[row.quantity] = row
     for quantities_found in by_estimate.values():
         first = next(iter(quantities_found.values()))
-        cells: list[Text] = []
+        cells: list[Text | Cell] = []
         for quantity in quantities:
             found = quantities_found.get(quantity)
             if found is None:
@@ -346,7 +348,7 @@ def clip_view(catalog: Catalog, results: Results, scenario: Scenario) -> Rendera
         table.add_row(
             _source_cell(first, footnotes),
             _applies_cell(first.estimate),
-            _basis_cell(first.estimate, energy.derivation.boundary if energy else None),
+            _basis_cell(first.estimate, energy.derivation.boundary if energy else None).cell(),
             *cells,
         )
     share = training_share_of(scenario)
@@ -597,17 +599,17 @@ def compare_view(
         mid += _doubt(row.estimate, "published")
         basis = _basis_cell(row.estimate, row.derivation.boundary)
         if row.boundary_differs:
-            basis.append(" ≠", style="bold red")
+            basis.add(" ≠", "bold red")
         status = _scaling_status(row)
         if status is not None:
-            basis.append("\n").append_text(status)
+            basis.add("\n").add(status.plain, str(status.style))
         if row.derivation.derived_water:
-            basis.append("\nderived water", style="cyan")
+            basis.add("\nderived water", "cyan")
         percentiles = sampled.get((row.estimate.id, row.quantity))
         table.add_row(
             _source_cell(row, footnotes),
             _applies_cell(row.estimate),
-            basis,
+            basis.cell(),
             low,
             mid,
             high,

@@ -20,7 +20,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from soracost.fasttable import FastTable
+from soracost.fasttable import Cell, FastTable
 
 WORDS = st.sampled_from(
     [
@@ -91,6 +91,7 @@ def tables(draw: st.DrawFn) -> dict[str, Any]:
         "caption": draw(st.sampled_from([None, "each cell: [bold]mid[/bold]"])),
         "header_style": draw(st.sampled_from([None, "bold magenta"])),
         "border_style": draw(st.sampled_from([None, "dim"])),
+        "as_cells": draw(st.booleans()),
     }
 
 
@@ -104,8 +105,18 @@ def build(cls: type[Table], spec: dict[str, Any]) -> Table:
     for column in spec["columns"]:
         table.add_column(**column)
     for row in spec["rows"]:
-        table.add_row(*[cell.copy() if isinstance(cell, Text) else cell for cell in row])
+        table.add_row(*[as_cell(cell, spec.get("as_cells", False)) for cell in row])
     return table
+
+
+def as_cell(cell: Text | str, as_cells: bool) -> Text | Cell | str:
+    """A copy of ``cell``, or (``as_cells``) the same text as a soracost Cell: Rich's Table
+    renders that through its ``__rich__`` Text, FastTable lays it out directly."""
+    if not isinstance(cell, Text):
+        return cell
+    if as_cells and cell.justify is None and cell.no_wrap is None:
+        return Cell(cell.plain, str(cell.style), cell.overflow, tuple(cell.spans))
+    return cell.copy()
 
 
 def characters(table: Table, width: int, color: bool) -> list[tuple[str, Style | None]]:
