@@ -159,18 +159,7 @@ class Derivation:
 
     def value_of(self, role: str) -> Range | None:
         """The value of the step with ``role``, or ``None`` if there is none."""
-        return self._values_by_role.get(role)
-
-    @cached_property
-    def _values_by_role(self) -> dict[str, Range]:
-        """Each role's value (the first step with it), found in one pass: tables ask for
-        four roles of every figure. Kept in the instance's ``__dict__``, not a field, so
-        equality, hashing and ``repr`` are unchanged."""
-        found: dict[str, Range] = {}
-        for step in self.steps:
-            for role in step.roles:
-                found.setdefault(role, step.value)
-        return found
+        return next((step.value for step in self.steps if role in step.roles), None)
 
     @property
     def per_clip(self) -> Range:
