@@ -796,6 +796,7 @@ def clip(
 
 @app.command()
 def compare(
+    ctx: typer.Context,
     quantity: Annotated[
         QuantityChoice, typer.Option("--quantity", "-q", help="Which quantity to compare.")
     ] = QuantityChoice.energy,
@@ -883,6 +884,12 @@ def compare(
     parsed_weights = _weights(weights, pooled)
     image_format = _check_plot(plot, output, force)
     if pooled:
+        method_source = ctx.get_parameter_source("method")  # typed, or the default?
+        if method is MethodChoice.bounds and getattr(method_source, "name", "") != "DEFAULT":
+            raise UsageProblem(
+                "--pooled mixes Monte Carlo samples; it cannot be used with --method bounds "
+                "(leave --method out: --pooled implies montecarlo)"
+            )
         method = MethodChoice.montecarlo
     scenario = replace(
         scenario,

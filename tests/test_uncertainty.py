@@ -228,6 +228,15 @@ def test_weights_need_pooled(runner: CliRunner) -> None:
     assert result.exit_code == 2 and "only with --pooled" in result.stderr
 
 
+def test_pooled_refuses_an_explicit_bounds_method(runner: CliRunner) -> None:
+    """--pooled implies Monte Carlo; typing --method bounds as well is a contradiction,
+    not something to override silently."""
+    result = runner.invoke(app, ["compare", "--pooled", "--method", "bounds"])
+    assert result.exit_code == 2 and "cannot be used with --method bounds" in result.stderr
+    implied = runner.invoke(app, ["compare", "--pooled", "--samples", "1000", "--seed", "1"])
+    assert implied.exit_code == 0 and "Pooled" in implied.stdout
+
+
 # --- charts ---------------------------------------------------------------------------------
 
 
