@@ -516,6 +516,7 @@ def compare_json(
             "weights": pool.weights,
             "weights_by_method": pool.by_method,
             "description": pool.description,
+            "caveats": list(pool.caveats),
             "samples": scenario.samples,
         },
         not_given=_not_given_json(results.missing),

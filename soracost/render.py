@@ -639,6 +639,8 @@ def compare_view(
                 style="bold blue",
             )
         )
+        for caveat in pool.caveats:
+            parts.append(Text(f"Note: {caveat}.", style="yellow"))
     legend = Text()
     if any(row.boundary_differs for row in rows):
         if scenario.boundary == "as-published":

@@ -144,13 +144,39 @@ class Pool:
     """What the shown sources say together: a mixture of their samples.
 
     ``weights`` are by estimate id (normalised to sum to 1); ``by_method`` the weights
-    asked for; ``description`` says which were used.
+    asked for; ``description`` says which were used; ``caveats`` what a reader should
+    know about what was mixed.
     """
 
     percentiles: Percentiles
     weights: dict[str, float]
     by_method: dict[str, float]
     description: str
+    caveats: tuple[str, ...] = ()
+
+
+def _pool_caveats(rows: Any) -> list[str]:
+    """What a reader should know about what was mixed: rows shown at another boundary than
+    the rest, and figures taken from a source another shown row comes from (the pool may
+    count one measurement twice)."""
+    caveats: list[str] = []
+    elsewhere = [row.estimate.id for row in rows if row.boundary_differs]
+    if elsewhere:
+        caveats.append(f"it mixes rows at another boundary (≠): {', '.join(elsewhere)}")
+    shown_sources = {row.estimate.source for row in rows}
+    repeats = []
+    for row in rows:
+        chain, own = row.estimate.chain, row.estimate.source
+        origins = chain[chain.index(own) + 1 :] if own in chain else ()
+        repeats += [
+            f"{row.estimate.id} ← {origin}" for origin in origins if origin in shown_sources
+        ]
+    if repeats:
+        caveats.append(
+            "it may count a figure twice (rows taken from a source other rows come from): "
+            + ", ".join(repeats)
+        )
+    return caveats
 
 
 def pool_samples(results: Any, by_method: dict[str, float], scenario: Any) -> Pool | None:
@@ -190,4 +216,5 @@ def pool_samples(results: Any, by_method: dict[str, float], scenario: Any) -> Po
         weights={row.estimate.id: float(w) for row, w in zip(rows, share, strict=True)},
         by_method=dict(by_method),
         description=description,
+        caveats=tuple(_pool_caveats(rows)),
     )

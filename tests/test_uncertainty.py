@@ -190,6 +190,8 @@ def pooled(runner: CliRunner, *extra: str) -> dict[str, Any]:
 def test_pooling_weighs_every_estimate_the_same_by_default(runner: CliRunner) -> None:
     pool = pooled(runner)
     assert pool["description"] == "every estimate weighs the same"
+    # The shipped data pools a news report with the lab figure it repeats: said so.
+    assert any("cnet-90wh ← delavande2025" in caveat for caveat in pool["caveats"])
     weights = list(pool["weights"].values())
     assert max(weights) == pytest.approx(min(weights)) and sum(weights) == pytest.approx(1)
 
@@ -368,3 +370,26 @@ def test_draws_do_not_depend_on_what_else_is_asked(runner: CliRunner) -> None:
         return value
 
     assert p50() == p50("--model", "hunyuan")
+
+
+def test_the_pool_says_what_it_mixed() -> None:
+    """Rows at another boundary, and a figure taken from a source another shown row comes
+    from, are named in the pool's description (exact text)."""
+    from types import SimpleNamespace
+
+    from soracost.uncertainty import _pool_caveats
+
+    def row(id: str, source: str, chain: tuple[str, ...], differs: bool = False) -> object:
+        estimate = SimpleNamespace(id=id, source=source, chain=chain)
+        return SimpleNamespace(estimate=estimate, boundary_differs=differs)
+
+    rows = [
+        row("report", "news", ("news", "lab")),  # the news repeats the lab's figure
+        row("measured", "lab", ()),
+        row("outlier", "other", (), differs=True),
+    ]
+    assert _pool_caveats(rows) == [
+        "it mixes rows at another boundary (≠): outlier",
+        "it may count a figure twice (rows taken from a source other rows come from): report ← lab",
+    ]
+    assert _pool_caveats(rows[1:2]) == []
