@@ -306,10 +306,12 @@ def _clip_title(count: int, quantities: Sequence[Quantity]) -> str:
 
 def clip_view(catalog: Catalog, results: Results, scenario: Scenario) -> RenderableType:
     """The ``clip`` table: each estimate's energy and water (and carbon, if asked), per
-    clip and for the batch."""
+    clip and for the batch (for one clip, the batch columns would repeat the per-clip
+    ones, and are left out)."""
     footnotes = _Footnotes()
     count, units = scenario.count, scenario.units
     quantities = scenario.quantities
+    batch = count > 1
     table = FastTable(
         title=_clip_title(count, quantities) + "\n" + describe_scenario(catalog, scenario),
         caption="each cell: [bold]mid[/bold], with low – high beneath; "
@@ -323,7 +325,8 @@ def clip_view(catalog: Catalog, results: Results, scenario: Scenario) -> Rendera
     for quantity in quantities:
         title, unit = _QUANTITY_TITLES[quantity], units.of(quantity)
         table.add_column(f"{title} per clip\n{unit}", justify="right", overflow="fold")
-        table.add_column(f"{title} × {count:,}\n{unit}", justify="right", overflow="fold")
+        if batch:
+            table.add_column(f"{title} × {count:,}\n{unit}", justify="right", overflow="fold")
     by_estimate: dict[str, dict[Quantity, ResultRow]] = {}
     for row in results.rows:
         by_estimate.setdefault(row.estimate.id, {})[row.quantity] = row
@@ -337,13 +340,12 @@ def clip_view(catalog: Catalog, results: Results, scenario: Scenario) -> Rendera
                 published = quantity == "energy" or (quantity == "water" and reason is None)
                 no_energy = reason == NO_ENERGY
                 gap = _MISSING if published or no_energy else _NOT_DERIVED
-                cells += [gap, gap]
+                cells += [gap, gap] if batch else [gap]
             else:
                 sampled = results.percentiles.get((found.estimate.id, quantity))
-                cells += [
-                    _figure_cell(found, "per_clip", sampled[0] if sampled else None),
-                    _figure_cell(found, "batch", sampled[1] if sampled else None),
-                ]
+                cells.append(_figure_cell(found, "per_clip", sampled[0] if sampled else None))
+                if batch:
+                    cells.append(_figure_cell(found, "batch", sampled[1] if sampled else None))
         energy = quantities_found.get("energy")
         table.add_row(
             _source_cell(first, footnotes),
@@ -353,7 +355,7 @@ def clip_view(catalog: Catalog, results: Results, scenario: Scenario) -> Rendera
         )
     share = training_share_of(scenario)
     if share is not None:
-        _add_training_row(table, share, catalog, quantities, footnotes)
+        _add_training_row(table, share, catalog, quantities, footnotes, batch)
     notes = _factors_used(catalog, results.rows, footnotes)
     notes.append_text(_notes_for(results))
     notes.append_text(_notes(results.rows, explain_none=True))
@@ -387,6 +389,7 @@ def _add_training_row(
     catalog: Catalog,
     quantities: Sequence[Quantity],
     footnotes: _Footnotes,
+    batch: bool,
 ) -> None:
     """The training share: its own row, in its own section, never summed with inference."""
     if table.rows:
@@ -407,9 +410,11 @@ def _add_training_row(
     cells: list[Text] = []
     for quantity in quantities:
         if quantity == "energy":
-            cells += [_range_cell(*share.per_clip), _range_cell(*share.batch)]
+            cells.append(_range_cell(*share.per_clip))
+            if batch:
+                cells.append(_range_cell(*share.batch))
         else:
-            cells += [_ENERGY_ONLY, _ENERGY_ONLY]
+            cells += [_ENERGY_ONLY, _ENERGY_ONLY] if batch else [_ENERGY_ONLY]
     table.add_row(source_cell, applies, basis, *cells, style="magenta")
 
 
