@@ -526,7 +526,9 @@ def equivalents_view(catalog: Catalog, amounts: Sequence[Amount]) -> RenderableT
                     amount.text,
                     amount.basis,
                     Text(f"{item.name} {footnotes.mark(catalog.sources[item.source])}"),
-                    Text.assemble(_range_cell(*entry.per_clip), f" {item.counts}"),
+                    Text.assemble(
+                        _range_cell(*entry.per_clip), f" {_many(item.counts, entry.per_clip.mid)}"
+                    ),
                 )
             if not of_basis(catalog, amount.basis):
                 table.add_row(amount.text, amount.basis, "none in this data file", "")
@@ -547,9 +549,28 @@ def equivalents_view(catalog: Catalog, amounts: Sequence[Amount]) -> RenderableT
         if item.cases_note:
             detail.append(f"\n{item.cases_note}", style="dim")
         per_unit = _range_cell(*item.amount)
-        per_unit.append(f"\n{item.amount_unit} per {item.counts}", style="dim")
+        per_unit.append(f"\n{item.amount_unit} per {_one(item.counts)}", style="dim")
         table.add_row(item.id, item.name, item.basis, per_unit, detail)
     return Group(table, Text("\nSources", style="bold"), footnotes.legend())
+
+
+# What an equivalent counts is a unit (min, km) or a plural noun (charges, glasses); the
+# one unit that is a word takes a plural too.
+_UNIT_PLURALS = {"day": "days"}
+
+
+def _one(counts: str) -> str:
+    """``counts`` in the singular, after "per": charges → charge, glasses → glass."""
+    if counts in _UNIT_PLURALS:
+        return counts
+    if counts.endswith(("sses", "ches", "shes", "xes")):
+        return counts[:-2]
+    return counts[:-1] if counts.endswith("s") and not counts.endswith("ss") else counts
+
+
+def _many(counts: str, how_many: float) -> str:
+    """``counts`` after a number: 3.24 days, 1 day, 2 charges, 15 min."""
+    return _UNIT_PLURALS.get(counts, counts) if how_many != 1 else _one(counts)
 
 
 def _scaling_status(row: ResultRow) -> Text | None:

@@ -349,3 +349,24 @@ def test_figures_without_equivalents_of_their_basis_say_so(
     )
     assert result.exit_code == 0, result.stderr
     assert "no equivalents of basis carbon" in " ".join(result.stdout.split())
+
+
+@pytest.mark.parametrize(
+    ("counts", "after_per", "many", "one"),
+    [
+        ("charges", "charge", "charges", "charge"),
+        ("glasses", "glass", "glasses", "glass"),
+        ("teaspoons", "teaspoon", "teaspoons", "teaspoon"),
+        ("min", "min", "min", "min"),
+        ("km", "km", "km", "km"),
+        ("day", "day", "days", "day"),
+    ],
+)
+def test_what_is_counted_reads_in_the_singular_and_the_plural(
+    counts: str, after_per: str, many: str, one: str
+) -> None:
+    from soracost.render import _many, _one
+
+    assert _one(counts) == after_per  # "Wh per charge"
+    assert _many(counts, 3.24) == many  # "3.24 days"
+    assert _many(counts, 1) == one  # "1 day"
