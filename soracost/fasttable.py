@@ -4,18 +4,19 @@ Rich's ``Table`` renders each cell through its general machinery (Padding, rende
 word-wrapping into Text objects, segment splitting and cropping): about 0.2 ms a cell. A
 ``clip`` table over a large catalogue has tens of thousands of cells, so printing it took
 most of the command's time. ``FastTable`` is a ``rich.table.Table`` that measures and
-renders cells that are ``Text`` (or markup strings) with plain string operations, making
-the same decisions Rich makes: the same words wrapped at the same places (Rich's own
-``divide_line``), the same justification, folding, cropping and ellipsis, the same
-borders, and the same style on every character. Anything outside that subset (other
-renderables, wide or zero-width characters, tabs, row styles, footers, "full"
-justification, very narrow columns, ...) is handed to Rich's own code unchanged, so a
-``FastTable`` always looks exactly like a ``Table``. tests/test_fasttable.py checks that
-character by character, styles included, on generated tables.
+renders cells that are ``Text``, markup strings or its own :class:`Cell` with plain
+string operations, making the same decisions Rich makes: the same words wrapped at the
+same places (Rich's own ``divide_line``), the same justification, folding, cropping and
+ellipsis, the same borders, and the same style on every character. Anything outside that
+subset is handed to Rich's own code unchanged: other renderables; characters that are
+not exactly one cell wide (wide, zero-width, control, emoji with selectors), tabs;
+spans outside their text; row styles, sections, footers, "full" justification, fixed
+column widths, very narrow columns. tests/test_fasttable.py compares the two character
+by character, styles included, on generated tables.
 
-Segments are merged where neighbouring characters share a style; when the console drops
-styles altogether (no colour system: a pipe, a file, ``NO_COLOR``-free plain consoles),
-each line is a single unstyled segment.
+Segments are merged where neighbouring characters share a style. When the console
+writes no styles at all (no colour system, as for a pipe or a file, and not recording),
+each line is a single segment without a style.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from itertools import pairwise
+from itertools import chain, pairwise
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rich._wrap import divide_line
@@ -77,14 +78,35 @@ def _cell(
     if (
         justify not in _JUSTIFY_OR_NONE
         or overflow not in _OVERFLOW_OR_NONE
-        or "\t" in plain
-        or cell_len(plain) != len(plain) - plain.count("\n")
+        or not _one_cell_each(plain)
     ):
-        return None  # odd settings; tabs, wide, zero-width or control characters
-    maximum = max(map(len, plain.split("\n")))  # other line breaks went with cell_len
+        return None  # odd settings or characters: Rich's own code handles them
+    maximum = max(map(len, plain.split("\n")))  # the only line break left
     words = plain.split()
     minimum = max(map(len, words)) if words else maximum
     return _Cell(plain, style, spans, justify, overflow, no_wrap, minimum, maximum)
+
+
+def _one_cell_each(plain: str) -> bool:
+    """Whether every character but line breaks is exactly one terminal cell wide, so that
+    lengths and slices of the text are widths and slices of what is shown (no tabs, no
+    wide, zero-width or control characters)."""
+    if plain.isascii():
+        return plain.replace("\n", "").isprintable()  # printable ASCII: one cell each
+    characters = set(plain)
+    characters.discard("\n")
+    if characters <= _ONE_CELL_CHARACTERS:
+        return True
+    for character in characters - _ONE_CELL_CHARACTERS:
+        if cell_len(character) != 1:
+            return False
+        _ONE_CELL_CHARACTERS.add(character)
+    return True
+
+
+# Characters found one cell wide so far (a character's width does not change within a
+# run): most cells are then checked with one set comparison.
+_ONE_CELL_CHARACTERS: set[str] = set()
 
 
 class Cell:
@@ -92,7 +114,7 @@ class Cell:
     style and its spans, as ``Text(plain, style, overflow=..., spans=...)`` would hold
     them. A FastTable lays it out directly; anywhere else Rich renders it as that Text.
     (A big table has tens of thousands of cells: skipping Text's construction counts.)
-    ``plain`` must hold no control codes (Text would strip them)."""
+    A Cell whose text has control codes is left to Rich, which strips them as Text does."""
 
     __slots__ = ("overflow", "plain", "spans", "style")
 
@@ -120,7 +142,9 @@ def _normalized(minimum: int, maximum: int) -> tuple[int, int]:
 
 def _padded_measure(widths: tuple[int, int], max_width: int, extra: int) -> tuple[int, int]:
     """``Measurement.get`` of ``Padding(text)`` at ``max_width``, from the text's longest
-    word and longest line (``widths``)."""
+    word and longest line (``widths``): the text measured within ``max_width`` less the
+    padding, the padding added back, and the whole clamped to ``max_width``, each step
+    normalised as Rich does."""
     if max_width < 1:
         return 0, 0
     if max_width - extra < 1:
@@ -230,14 +254,28 @@ class _Styler:
 class FastTable(Table):
     """``rich.table.Table``, measured and rendered in one pass when its cells allow."""
 
-    _fast_cells: list[list[_Cell]] | None = None
+    # The cells of the render in progress, with the console and markup setting they were
+    # read for. Rich's Table calls _measure_column and _render on the instance, so they
+    # live here; a render by another console (or markup setting) meanwhile finds them
+    # not its own and leaves the work to Rich.
+    _fast: tuple[Console, bool | None, list[list[_Cell]]] | None = None
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        self._fast_cells = self._collect(console, options)
+        cells = self._collect(console, options)
+        fast = (console, options.markup, cells) if cells is not None else None
+        self._fast = fast
         try:
             yield from super().__rich_console__(console, options)
         finally:
-            self._fast_cells = None
+            if self._fast is fast:
+                self._fast = None
+
+    def _cells_for(self, console: Console, options: ConsoleOptions) -> list[list[_Cell]] | None:
+        """The cells collected for this console's render, or None (Rich does the work)."""
+        fast = self._fast
+        if fast is None or fast[0] is not console or fast[1] != options.markup:
+            return None
+        return fast[2]
 
     def _collect(self, console: Console, options: ConsoleOptions) -> list[list[_Cell]] | None:
         """Each column's cells (header first), or None when Rich must do the work."""
@@ -252,9 +290,10 @@ class FastTable(Table):
         ):
             return None
         columns: list[list[_Cell]] = []
-        for column in self.columns:
+        for position, column in enumerate(self.columns):
             if (
-                column.highlight
+                column._index != position  # a Column appended by hand: Rich's own code
+                or column.highlight
                 or column.width is not None
                 or column.justify not in _SUPPORTED_JUSTIFY
                 or column.overflow not in _SUPPORTED_OVERFLOW
@@ -288,14 +327,15 @@ class FastTable(Table):
     def _measure_column(
         self, console: Console, options: ConsoleOptions, column: Column
     ) -> Measurement:
-        if self._fast_cells is None:
+        cells = self._cells_for(console, options)
+        if cells is None:
             return super()._measure_column(console, options, column)
         max_width = options.max_width
         if max_width < 1:
             return Measurement(0, 0)
         padding_width = self._get_padding_width(column._index)
         # Cells share few distinct (longest word, longest line) pairs: measure each once.
-        distinct = {(cell.minimum, cell.maximum) for cell in self._fast_cells[column._index]}
+        distinct = {(cell.minimum, cell.maximum) for cell in cells[column._index]}
         measures = [_padded_measure(widths, max_width, padding_width) for widths in distinct]
         measurement = Measurement(
             max(minimum for minimum, _ in measures) if measures else 1,
@@ -307,11 +347,27 @@ class FastTable(Table):
         )
 
     def _render(self, console: Console, options: ConsoleOptions, widths: list[int]) -> RenderResult:
-        if self._fast_cells is None or any(width < 3 for width in widths):
-            # < 3: no room inside the padding; Rich's own rules for that corner
+        cells = self._cells_for(console, options)
+        if (
+            cells is None
+            or any(width < 3 for width in widths)  # no room inside the padding
+            or (_styled(console) and not all(map(_spans_inside, chain.from_iterable(cells))))
+        ):
             yield from super()._render(console, options, widths)
             return
-        yield from _Renderer(self, console, options, widths, self._fast_cells).segments()
+        yield from _Renderer(self, console, options, widths, cells).segments()
+
+
+def _styled(console: Console) -> bool:
+    """Whether the console writes styles (else Rich drops them, and spans do not matter)."""
+    return console.color_system is not None or console.record
+
+
+def _spans_inside(cell: _Cell) -> bool:
+    """Whether every span lies within the text: Rich lets one that runs past the end
+    style the padding after it, a case left to Rich's own code."""
+    length = len(cell.plain)
+    return all(0 <= start <= end <= length for start, end, _ in cell.spans)
 
 
 class _Renderer:
@@ -335,7 +391,7 @@ class _Renderer:
         safe = table.safe_box if table.safe_box is not None else console.safe_box
         box = table.box.substitute(options, safe=safe) if table.box else None
         self.box = box.get_plain_headed_box() if box and not table.show_header else box
-        self.plain = console.color_system is None and not console.record
+        self.plain = not _styled(console)
 
     def segments(self) -> Iterator[Segment]:
         table, box, border, widths = self.table, self.box, self.border_style, self.widths
@@ -348,7 +404,8 @@ class _Renderer:
         if box and edge:
             yield Segment(box.get_top(widths), border)
             yield new_line
-        row_count = len(self.columns[0]) if self.columns else 0
+        # As Rich's zip of the columns: a column added after some rows ends the table there.
+        row_count = min(map(len, self.columns)) if self.columns else 0
         render_cell = self._plain_cell if self.plain else self._styled_cell
         for index in range(row_count):
             header = table.show_header and index == 0

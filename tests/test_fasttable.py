@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
-from rich.text import Text
+from rich.text import Span, Text
 
 from soracost.fasttable import Cell, FastTable
 
@@ -40,6 +40,11 @@ WORDS = st.sampled_from(
         "",
         " ",
         "  ",
+        "中文",  # wide
+        "ne\u0301e",  # a combining accent (zero width)
+        "x❤️y",  # an emoji with a variation selector
+        "⚠️ab",
+        "a\u2028b",  # a line separator Rich's measure splits on
     ]
 )
 STYLES = st.sampled_from(["", "bold", "dim", "cyan", "dim italic", "bold blue", "red on white"])
@@ -245,3 +250,72 @@ def test_soracost_views_look_as_with_rich_tables(monkeypatch: pytest.MonkeyPatch
         for width in (80, 120):
             assert printed(fast[name], width, False) == printed(slow[name], width, False), name
             assert characters(fast[name], width, True) == characters(slow[name], width, True)
+
+
+def both(build_table: Any, width: int = 40) -> None:
+    """``build_table(cls)`` printed by Rich's Table and by FastTable: the same, plain and
+    per character in colour."""
+    rich_table, fast_table = build_table(Table), build_table(FastTable)
+    assert printed(fast_table, width, False) == printed(rich_table, width, False)
+    rich_table, fast_table = build_table(Table), build_table(FastTable)
+    assert characters(fast_table, width, True) == characters(rich_table, width, True)
+
+
+def test_a_column_added_after_the_rows_ends_the_table_as_rich_does() -> None:
+    def table(cls: type[Table]) -> Table:
+        made = cls()
+        made.add_column("a")
+        made.add_row("x")
+        made.add_column("b")  # no cells: Rich shows the header and drops the row
+        return made
+
+    both(table)
+
+
+def test_a_column_appended_by_hand_is_measured_as_rich_does() -> None:
+    from rich.table import Column
+
+    def table(cls: type[Table]) -> Table:
+        made = cls()
+        made.add_column("a")
+        made.columns.append(Column(header="a much longer header"))  # its _index stays 0
+        made.add_row("x", "y")
+        return made
+
+    both(table)
+
+
+@pytest.mark.parametrize(
+    ("cell", "column", "width"),
+    [
+        ("中\nne\u0301e", {}, 40),  # a wide and a zero-width character: widths cancel out
+        ("x❤️yz", {"max_width": 2, "overflow": "crop"}, 40),
+        (Text("⚠️ab", justify="right"), {}, 6),
+        (Text("ab", spans=[Span(0, 5, "on red")]), {"justify": "left"}, 40),  # past the end
+        (Text("ab", spans=[Span(0, 5, "on red")]), {"justify": "center"}, 40),
+    ],
+)
+def test_cells_only_rich_can_lay_out_are_left_to_rich(
+    cell: Text | str, column: dict[str, Any], width: int
+) -> None:
+    def table(cls: type[Table]) -> Table:
+        made = cls()
+        made.add_column("header-wide", **column)
+        made.add_row(cell.copy() if isinstance(cell, Text) else cell)
+        return made
+
+    both(table, width)
+
+
+def test_renders_interleaved_by_two_consoles_each_get_their_own_layout() -> None:
+    table = FastTable(title="a title: rendered before the rows")
+    table.add_column("a")
+    table.add_row("[b]bold[/b]")
+    plain = Console(file=io.StringIO(), width=30, color_system=None)
+    no_markup = Console(file=io.StringIO(), width=30, color_system=None, markup=False)
+    first, second = plain.render(table), no_markup.render(table)
+    next(first)
+    started = next(second)  # the second render begins while the first is paused
+    rest = "".join(segment.text for segment in first)
+    assert "bold" in rest and "[b]" not in rest
+    assert "[b]bold[/b]" in started.text + "".join(segment.text for segment in second)
