@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from soracost.errors import OutputError
@@ -54,8 +53,13 @@ def write_atomically(path: Path, text: str | bytes, *, force: bool = False) -> N
     mode = stat.S_IMODE(target.stat().st_mode) if exists else 0o666 & ~_current_umask()
     temporary: str | None = None
     try:
-        # A short temporary name, so that any name the target may have still fits.
-        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".soracost-", suffix=".partial")
+        # A short temporary name, so that any name the target may have still fits. Made
+        # with os.open, not tempfile.mkstemp: an interruption (Ctrl-C, SIGTERM) inside
+        # mkstemp, after it made the file and before it returned the name, left a file
+        # nobody removed. Between os.open's return and the next line no signal is handled.
+        name = os.path.join(folder, f".soracost-{os.urandom(6).hex()}.partial")
+        descriptor = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        temporary = name
         data = text.encode("utf-8") if isinstance(text, str) else text
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)

@@ -44,7 +44,7 @@ def test_permission_denied_becomes_an_output_error(
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("tempfile.mkstemp", refuse)
+    monkeypatch.setattr("soracost.output.os.open", refuse)  # the temporary file
     with pytest.raises(OutputError, match="permission denied"):
         write_atomically(tmp_path / "out.txt", "x")
     assert list(tmp_path.iterdir()) == []
