@@ -2,13 +2,14 @@
 
 Run from the repository root, with soracost installed in the active environment:
 
-    python benchmarks/startup.py            # 15 interleaved rounds
+    python benchmarks/startup.py            # 15 rounds
     python benchmarks/startup.py --rounds 30
 
-Each round runs every command once, in a shuffled order, each just after a run of the
-floor: a minimal Typer app that imports Rich and PyYAML and runs one command, the cost of
-the stack itself before any soracost work. A command's "× floor" is the median of its
-ratios to those paired floor runs, so drift in the machine's load moves both sides alike.
+Each round runs every command once, in a shuffled order, each paired with a run of the
+floor (before it in one round, after it in the next). The floor is a minimal Typer app
+that imports Rich and PyYAML and runs one command: the cost of the stack itself before
+any soracost work. A command's "× floor" is the median of its ratios to those paired
+floor runs, so drift in the machine's load moves both sides alike.
 The targets (issue 7): ≤ 1.3× for each listed command, ≤ 2× for a catalogue 100 times the
 shipped one. Not part of the test suite: timings are measurements, not assertions.
 """
@@ -137,13 +138,18 @@ def main() -> None:
         for argv in (floor_argv, *commands.values()):  # warm the file cache once
             run_once(argv)
         order = list(commands)
-        for _ in range(args.rounds):
+        for round_number in range(args.rounds):
             random.shuffle(order)
             for name in order:
-                # Pair by pair: the floor runs just before each command, so a change in the
-                # machine's load between rounds moves both sides of the ratio alike.
-                floor_time, floor_rss = run_once(floor_argv)
-                elapsed, rss = run_once(commands[name])
+                # Pair by pair: the floor runs next to each command, so a change in the
+                # machine's load between rounds moves both sides of the ratio alike; which
+                # of the two runs first alternates from round to round.
+                if round_number % 2:
+                    elapsed, rss = run_once(commands[name])
+                    floor_time, floor_rss = run_once(floor_argv)
+                else:
+                    floor_time, floor_rss = run_once(floor_argv)
+                    elapsed, rss = run_once(commands[name])
                 times[FLOOR].append(floor_time)
                 times[name].append(elapsed)
                 ratios[name].append(elapsed / floor_time)
@@ -165,7 +171,7 @@ def main() -> None:
         )
     print(
         f"\n{args.rounds} rounds on {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; "
-        "× floor: the median of each run's ratio to the floor run just before it."
+        "× floor: the median of each run's ratio to the floor run paired with it."
     )
 
 
