@@ -224,6 +224,18 @@ class _Factoring:
     falls_with_factor: bool = False
 
 
+def _factoring_of(source: Factor, values: Range | None = None, **fields: Any) -> _Factoring:
+    """A :class:`_Factoring` for a catalogue factor: its values (or ``values``, the factor
+    in the model's units), its text, id and source, and the other ``fields``."""
+    return _Factoring(
+        factor=source.values if values is None else values,
+        factor_text=_factor_text(source),
+        factor_id=source.id,
+        source_id=source.source,
+        **fields,
+    )
+
+
 @dataclass
 class _Builder:
     """Appends steps and hands back their indices, so later steps can name their inputs."""
@@ -624,13 +636,10 @@ class Model:
             self._overheads[boundary] = (
                 None
                 if overhead is None
-                else _Factoring(
+                else _factoring_of(
+                    overhead,
                     kind="boundary",
                     label=f"{boundary} → whole server (server overhead)",
-                    factor=overhead.values,
-                    factor_text=_factor_text(overhead),
-                    factor_id=overhead.id,
-                    source_id=overhead.source,
                     roles=("it_energy",),
                 )
             )
@@ -642,14 +651,11 @@ class Model:
         if self.site is None:
             return None
         pue = self.catalog.site_factor(self.site, "pue")
-        return _Factoring(
+        return _factoring_of(
+            pue,
             kind="boundary",
             label=f"facility → whole server (÷ PUE, {self.site.id})",
-            factor=pue.values,
             op="divide",
-            factor_text=_factor_text(pue),
-            factor_id=pue.id,
-            source_id=pue.source,
             roles=("it_energy",),
         )
 
@@ -659,13 +665,10 @@ class Model:
         if self.site is None:
             return None
         pue = self.catalog.site_factor(self.site, "pue")
-        return _Factoring(
+        return _factoring_of(
+            pue,
             kind="boundary",
             label=f"whole server → facility (× PUE, {self.site.id})",
-            factor=pue.values,
-            factor_text=_factor_text(pue),
-            factor_id=pue.id,
-            source_id=pue.source,
             roles=("facility_energy",),
         )
 
@@ -745,25 +748,21 @@ class Model:
         wue = self.catalog.site_factor(site, "wue-onsite")
         ewif = self.catalog.site_factor(site, "ewif-offsite")
         return (
-            _Factoring(
+            _factoring_of(
+                wue,
+                wue.values * per_energy,
                 kind="water",
                 label=f"on-site water: whole-server energy × WUE ({site.id})",
-                factor=wue.values * per_energy,
                 unit=self.water_unit,
-                factor_text=_factor_text(wue),
-                factor_id=wue.id,
-                source_id=wue.source,
                 roles=("on_site",),
                 factor_unit=factor_unit,
             ),
-            _Factoring(
+            _factoring_of(
+                ewif,
+                ewif.values * per_energy,
                 kind="water",
                 label=f"off-site water: facility energy × EWIF ({site.id})",
-                factor=ewif.values * per_energy,
                 unit=self.water_unit,
-                factor_text=_factor_text(ewif),
-                factor_id=ewif.id,
-                source_id=ewif.source,
                 roles=("off_site",),
                 factor_unit=factor_unit,
             ),
@@ -780,14 +779,12 @@ class Model:
         per_energy = conversion_factor(
             CARBON_INTENSITY_UNIT, f"({self.carbon_unit})/({self.energy_unit})"
         )
-        return _Factoring(
+        return _factoring_of(
+            intensity,
+            intensity.values * per_energy,
             kind="carbon",
             label=f"carbon: facility energy × grid carbon intensity ({site.id}, location-based)",
-            factor=intensity.values * per_energy,
             unit=self.carbon_unit,
-            factor_text=_factor_text(intensity),
-            factor_id=intensity.id,
-            source_id=intensity.source,
             factor_unit=f"{self.carbon_unit}/{self.energy_unit}",
         )
 
