@@ -130,9 +130,6 @@ class Cell:
     def __rich__(self) -> Text:
         return Text(self.plain, self.style, overflow=self.overflow, spans=list(self.spans))
 
-    def __str__(self) -> str:
-        return self.plain
-
 
 def _normalized(minimum: int, maximum: int) -> tuple[int, int]:
     """``Measurement.normalize``."""
