@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-import re
 import signal
 import subprocess
 import time
@@ -44,8 +45,11 @@ def wait_for_start(process: subprocess.Popen[bytes]) -> None:
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_interrupt_exits_130_with_one_short_line(big: Path, signum: int) -> None:
+    # Monte Carlo over the big catalogue: seconds of work, so the signal lands in the
+    # middle of it however fast the rest becomes.
+    argv = ["clip", "--count", "10", "--method", "montecarlo", "--samples", "20000"]
     process = subprocess.Popen(
-        soracost_argv("clip", "--count", "10", "--sources", str(big)),
+        soracost_argv(*argv, "--sources", str(big)),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         env=subprocess_env(),
@@ -57,9 +61,23 @@ def test_interrupt_exits_130_with_one_short_line(big: Path, signum: int) -> None
     assert stderr.decode() == "soracost: interrupted\n"
 
 
+@pytest.fixture(scope="module")
+def big_json(big: Path, tmp_path_factory: pytest.TempPathFactory) -> object:
+    """The whole JSON document for the big catalogue, written without interruption."""
+    target = tmp_path_factory.mktemp("whole") / "out.json"
+    subprocess.run(
+        soracost_argv("clip", "-f", "json", "-o", str(target), "--sources", str(big)),
+        check=True,
+        capture_output=True,
+        env=subprocess_env(),
+        timeout=120,
+    )
+    return json.loads(target.read_text(encoding="utf-8"))
+
+
 @pytest.mark.parametrize("delay", [0.5, 0.8, 1.1, 1.4])
 def test_a_write_killed_midway_leaves_no_partial_file(
-    big: Path, tmp_path: Path, delay: float
+    big: Path, big_json: object, tmp_path: Path, delay: float
 ) -> None:
     target = tmp_path / "out.json"
     target.write_text('{"previous": true}', encoding="utf-8")
@@ -78,8 +96,7 @@ def test_a_write_killed_midway_leaves_no_partial_file(
     # Either the old file or the complete new one, and nothing else in the folder.
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
     document = json.loads(target.read_text(encoding="utf-8"))
-    estimates = len(re.findall(r"^  - id: c\d+-", big.read_text(encoding="utf-8"), re.MULTILINE))
-    assert document == {"previous": True} or len(document["rows"]) == estimates
+    assert document == {"previous": True} or document == big_json
 
 
 def test_outputs_do_not_depend_on_the_hash_seed() -> None:
@@ -92,3 +109,36 @@ def test_outputs_do_not_depend_on_the_hash_seed() -> None:
         result = subprocess.run(argv, env=env, capture_output=True, text=True, check=True)
         outputs.add(result.stdout)
     assert len(outputs) == 1
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("fmt", ["table", "csv"])
+def test_a_full_disk_on_stdout_is_one_line_and_exit_1(fmt: str) -> None:
+    # The process ends without tearing the interpreter down (soracost.__main__): output
+    # it could not write must still be reported, not lost.
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run(
+            soracost_argv("clip", "--format", fmt),
+            stdout=full,
+            stderr=subprocess.PIPE,
+            env=subprocess_env(),
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert result.stderr.decode() == (
+        "soracost: error: cannot write to standard output: No space left on device\n"
+    )
+
+
+def test_a_whole_run_writes_all_of_its_output(big: Path) -> None:
+    # Ending with os._exit skips the interpreter's last flush: everything must be out by then.
+    result = subprocess.run(
+        soracost_argv("compare", "--format", "csv", "--sources", str(big)),
+        capture_output=True,
+        env=subprocess_env(),
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout.decode())))
+    assert rows[0][0] == "estimate_id"
+    assert len(rows) > 2000 and {len(row) for row in rows} == {len(rows[0])}
