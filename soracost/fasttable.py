@@ -57,6 +57,7 @@ class _Cell(NamedTuple):
     no_wrap: bool | None
     minimum: int  # the longest word, in cells
     maximum: int  # the longest line, in cells
+    lines: list[str]  # the text's lines (split at line breaks)
 
 
 def _cell_of(text: Text) -> _Cell | None:
@@ -81,10 +82,11 @@ def _cell(
         or not _one_cell_each(plain)
     ):
         return None  # odd settings or characters: Rich's own code handles them
-    maximum = max(map(len, plain.split("\n")))  # the only line break left
+    lines = plain.split("\n")  # the only line break left
+    maximum = max(map(len, lines))
     words = plain.split()
     minimum = max(map(len, words)) if words else maximum
-    return _Cell(plain, style, spans, justify, overflow, no_wrap, minimum, maximum)
+    return _Cell(plain, style, spans, justify, overflow, no_wrap, minimum, maximum, lines)
 
 
 def _one_cell_each(plain: str) -> bool:
@@ -175,7 +177,7 @@ def _wrap(cell: _Cell, width: int, justify: str, overflow: str, no_wrap: bool) -
     lines: list[_Line] = []
     line_start = 0
     fold = overflow == "fold"
-    for hard_line in cell.plain.split("\n"):
+    for hard_line in cell.lines:
         length = len(hard_line)
         if no_wrap or length <= width:
             lines.append(_justified(hard_line, line_start, 0, length, width, justify, overflow))
@@ -192,6 +194,38 @@ def _wrap(cell: _Cell, width: int, justify: str, overflow: str, no_wrap: bool) -
                 )
         line_start += length + 1
     return lines
+
+
+def _simple_wrap(line: str, width: int) -> list[str] | None:
+    """``line`` wrapped at ``width`` as Rich's ``divide_line`` would, for the common case
+    its rules reduce to: words separated by single spaces, none longer than ``width``
+    (then each line is the greedy run of words that fits). None otherwise. Each line
+    comes without the space after its last word: Rich keeps it only where it fits, as
+    one more space of the same (plain) padding."""
+    words = line.split(" ")
+    if "" in words or len(words) != len(line.split()) or max(map(len, words)) > width:
+        return None  # a space at either end, two in a row, other whitespace, a long word
+    lines: list[str] = []
+    first = 0
+    used = -1  # the cells taken on this line, counting the space before each word
+    for index, word in enumerate(words):
+        used += len(word) + 1
+        if used > width:
+            lines.append(" ".join(words[first:index]))
+            first, used = index, len(word)
+    lines.append(" ".join(words[first:]))
+    return lines
+
+
+def _padded(piece: str, width: int, justify: str) -> str:
+    """A line that fits in ``width``, justified and padded, one space either side, as
+    ``_justified`` places it (without styles, left and default look the same)."""
+    if justify == "left" or justify == "default":
+        return " " + piece + " " * (width - len(piece) + 1)
+    piece = piece.rstrip()  # right, center: trailing spaces go first
+    spare = width - len(piece)
+    before = spare if justify == "right" else spare // 2
+    return " " * (before + 1) + piece + " " * (spare - before + 1)
 
 
 def _justified(
@@ -490,13 +524,27 @@ class _Renderer:
         no_wrap = cell.no_wrap if cell.no_wrap is not None else bool(column.no_wrap)
         return _wrap(cell, width - 2, justify, overflow, no_wrap)  # one space either side
 
-    def _plain_cell(self, cell: _Cell, width: int, _style: Style, column: Column) -> list[str]:
-        """The cell's lines, each ``width`` characters wide."""
-        plain = cell.plain
-        lines = []
-        for before, start, end, ellipsis, after, outside in self._layout(cell, width, column):
-            text = plain[start:end] if not ellipsis else plain[start : end - 1] + "…"
-            lines.append(" " * (1 + before) + text + " " * (after + outside + 1))
+    @staticmethod
+    def _plain_cell(cell: _Cell, width: int, _style: Style, column: Column) -> list[str]:
+        """The cell's lines, each ``width`` characters wide (one space either side)."""
+        justify = cell.justify or column.justify or "default"
+        overflow = cell.overflow or column.overflow or "fold"
+        no_wrap = cell.no_wrap if cell.no_wrap is not None else bool(column.no_wrap)
+        inner = width - 2
+        lines: list[str] = []
+        for hard_line in cell.lines:
+            if len(hard_line) <= inner:
+                lines.append(_padded(hard_line, inner, justify))
+            elif not no_wrap and (pieces := _simple_wrap(hard_line, inner)) is not None:
+                lines += [_padded(piece, inner, justify) for piece in pieces]
+            else:  # a long word, odd spacing, or no wrapping: the general way
+                one = cell._replace(plain=hard_line, lines=[hard_line])
+                for before, start, end, ellipsis, after, outside in _wrap(
+                    one, inner, justify, overflow, no_wrap
+                ):
+                    text = hard_line[start:end] if not ellipsis else hard_line[start : end - 1]
+                    text += "…" if ellipsis else ""
+                    lines.append(" " * (1 + before) + text + " " * (after + outside + 1))
         return lines
 
     def _styled_cell(
