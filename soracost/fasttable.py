@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rich._wrap import divide_line
 from rich.cells import cell_len
+from rich.control import strip_control_codes
 from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
@@ -51,7 +52,7 @@ class _Cell(NamedTuple):
 
     plain: str
     text_style: str | Style
-    spans: tuple[Span, ...]
+    source: Text | Cell  # whose spans to draw (asked for only when styles are written)
     justify: str | None
     overflow: str | None
     no_wrap: bool | None
@@ -59,19 +60,22 @@ class _Cell(NamedTuple):
     maximum: int  # the longest line, in cells
     lines: list[str]  # the text's lines (split at line breaks)
 
+    @property
+    def spans(self) -> tuple[Span, ...]:
+        return tuple(self.source.spans)  # Span is a (start, end, style) tuple
+
 
 def _cell_of(text: Text) -> _Cell | None:
     """The cell, or None when Rich's own code must render it."""
     if text.end != "\n":
         return None
-    spans = tuple(text.spans)  # Span is a (start, end, style) tuple
-    return _cell(text.plain, text.style, spans, text.justify, text.overflow, text.no_wrap)
+    return _cell(text.plain, text.style, text, text.justify, text.overflow, text.no_wrap)
 
 
 def _cell(
     plain: str,
     style: str | Style,
-    spans: tuple[Span, ...],
+    source: Text | Cell,
     justify: JustifyMethod | None,
     overflow: OverflowMethod | None,
     no_wrap: bool | None,
@@ -86,7 +90,7 @@ def _cell(
     maximum = max(map(len, lines))
     words = plain.split()
     minimum = max(map(len, words)) if words else maximum
-    return _Cell(plain, style, spans, justify, overflow, no_wrap, minimum, maximum, lines)
+    return _Cell(plain, style, source, justify, overflow, no_wrap, minimum, maximum, lines)
 
 
 def _one_cell_each(plain: str) -> bool:
@@ -116,9 +120,10 @@ class Cell:
     style and its spans, as ``Text(plain, style, overflow=..., spans=...)`` would hold
     them. A FastTable lays it out directly; anywhere else Rich renders it as that Text.
     (A big table has tens of thousands of cells: skipping Text's construction counts.)
-    A Cell whose text has control codes is left to Rich, which strips them as Text does."""
+    A Cell whose text has control codes is left to Rich, which strips them as Text does.
+    """
 
-    __slots__ = ("overflow", "plain", "spans", "style")
+    __slots__ = ("_pieces", "_spans", "overflow", "plain", "style")
 
     def __init__(
         self,
@@ -127,10 +132,43 @@ class Cell:
         overflow: OverflowMethod | None = None,
         spans: tuple[Span, ...] = (),
     ) -> None:
-        self.plain, self.style, self.overflow, self.spans = plain, style, overflow, spans
+        self.plain, self.style, self.overflow = plain, style, overflow
+        self._spans: tuple[Span, ...] | None = spans
+        self._pieces: list[tuple[str, str]] = []
+
+    @classmethod
+    def joined(
+        cls, pieces: list[tuple[str, str]], style: str = "", overflow: OverflowMethod | None = None
+    ) -> Cell:
+        """``(text, style)`` pieces joined as ``Text.append`` would join them, control
+        codes removed. Their spans are worked out only if asked for: a table written
+        without styles (to a pipe or a file) never needs them."""
+        plain = "".join([text for text, _ in pieces])
+        if _CONTROL_CODES.search(plain):  # as Text.append: each piece sanitised
+            pieces = [(strip_control_codes(text), piece_style) for text, piece_style in pieces]
+            plain = "".join([text for text, _ in pieces])
+        cell = cls(plain, style, overflow)
+        cell._spans, cell._pieces = None, pieces
+        return cell
+
+    @property
+    def spans(self) -> tuple[Span, ...]:
+        if self._spans is None:
+            spans, offset = [], 0
+            for text, style in self._pieces:
+                if style and text:
+                    spans.append(Span(offset, offset + len(text), style))
+                offset += len(text)
+            self._spans = tuple(spans)
+        return self._spans
 
     def __rich__(self) -> Text:
         return Text(self.plain, self.style, overflow=self.overflow, spans=list(self.spans))
+
+
+# What rich.control.strip_control_codes removes (bell, backspace, vertical tab, form feed,
+# carriage return); searching for them is far cheaper than translating every piece.
+_CONTROL_CODES = re.compile("[\x07\x08\x0b\x0c\x0d]")
 
 
 def _normalized(minimum: int, maximum: int) -> tuple[int, int]:
@@ -342,7 +380,7 @@ class FastTable(Table):
                     cell = _cell(
                         renderable.plain,
                         renderable.style,
-                        renderable.spans,
+                        renderable,
                         None,
                         renderable.overflow,
                         None,

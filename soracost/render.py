@@ -6,16 +6,14 @@ the table (title and URL), so no number appears without its origin.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from rich.console import Group, OverflowMethod, RenderableType
-from rich.control import strip_control_codes
 from rich.table import Table
-from rich.text import Span, Text
+from rich.text import Text
 from rich.tree import Tree
 
 from soracost.display import format_number, format_range, log_axis, range_bar
@@ -228,22 +226,7 @@ class _Pieces:
         return self
 
     def cell(self) -> Cell:
-        parts = self.parts
-        joined = "".join([text for text, _ in parts])
-        if _CONTROL_CODES.search(joined):  # as Text.append: each piece sanitised
-            parts = [(strip_control_codes(text), style) for text, style in parts]
-            joined = "".join([text for text, _ in parts])
-        spans, offset = [], 0
-        for text, style in parts:
-            if style and text:
-                spans.append(Span(offset, offset + len(text), style))
-            offset += len(text)
-        return Cell(joined, self.style, self.overflow, tuple(spans))
-
-
-# What rich.control.strip_control_codes removes (bell, backspace, vertical tab, form feed,
-# carriage return); searching for them is far cheaper than translating every piece.
-_CONTROL_CODES = re.compile("[\x07\x08\x0b\x0c\x0d]")
+        return Cell.joined(self.parts, self.style, self.overflow)
 
 
 def _factors_used(catalog: Catalog, rows: Sequence[ResultRow], footnotes: _Footnotes) -> Text:
