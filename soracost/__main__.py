@@ -32,8 +32,9 @@ def main() -> NoReturn:
     signal.signal(signal.SIGTERM, _stop)
     gc.disable()
     try:
-        from soracost.cli import app
+        from soracost.cli import app, leave_results_for_exit
 
+        leave_results_for_exit()  # freed by the end of the process, not one by one
         app()  # the command group always ends with SystemExit
         code = 0
     except KeyboardInterrupt:  # pressed outside a command, e.g. during the imports

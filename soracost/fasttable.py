@@ -473,6 +473,8 @@ class _Renderer:
         if box and edge:
             yield Segment(box.get_top(widths), border)
             yield new_line
+        head_row = box.get_row(widths, "head", edge=edge) if box else ""
+        body_row = box.get_row(widths, "row", edge=edge) if box else ""
         # As Rich's zip of the columns: a column added after some rows ends the table there.
         row_count = min(map(len, self.columns)) if self.columns else 0
         render_cell = self._plain_cell if self.plain else self._styled_cell
@@ -504,23 +506,28 @@ class _Renderer:
                     left, right, divider = box.mid_left, box.mid_right, box.mid_vertical
                 if not edge:
                     left = right = ""
-            for line_number in range(height):
-                if self.plain:
-                    line = divider.join([lines[line_number] for lines in cells])
-                    yield Segment(left + line + right)
-                else:
-                    yield from self._merged(
-                        [(left, border)],
-                        [lines[line_number] for lines in cells],
-                        (divider, border),
-                        [(right, border)],
-                    )
-                yield new_line
+            separator = ""
             if box and header:
-                yield Segment(box.get_row(widths, "head", edge=edge), border)
-                yield new_line
+                separator = head_row
             elif box and table.show_lines and not last:
-                yield Segment(box.get_row(widths, "row", edge=edge), border)
+                separator = body_row
+            if self.plain:  # the row's lines and the rule under it, in one segment
+                rows = zip(*cells, strict=True)  # every cell is ``height`` lines by now
+                block = [left + divider.join(parts) + right + "\n" for parts in rows]
+                if separator:
+                    block.append(separator + "\n")
+                yield Segment("".join(block))
+                continue
+            for line_number in range(height):
+                yield from self._merged(
+                    [(left, border)],
+                    [lines[line_number] for lines in cells],
+                    (divider, border),
+                    [(right, border)],
+                )
+                yield new_line
+            if separator:
+                yield Segment(separator, border)
                 yield new_line
         if box and edge:
             yield Segment(box.get_bottom(widths), border)

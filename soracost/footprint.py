@@ -180,6 +180,8 @@ class Derivation:
     @property
     def water_split(self) -> tuple[Range, Range] | None:
         """``(on_site, off_site)`` per clip for derived water, else ``None``."""
+        if not self.derived_water:  # only derived water has the two (no search needed)
+            return None
         on_site, off_site = self.value_of("on_site"), self.value_of("off_site")
         if on_site is None or off_site is None:
             return None
