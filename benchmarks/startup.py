@@ -129,9 +129,25 @@ def main() -> None:
                 "--sources",
                 str(big),
             ],
+            # Where the big catalogue's time goes: loading it (check), and the model
+            # without a table (CSV). Shown for reading the row above; no target.
+            f"sources check, {args.copies}× catalogue": [*cli, "sources", "check", str(big)],
+            f"clip -n 10 --format csv, {args.copies}×": [
+                *cli,
+                "clip",
+                "-n",
+                "10",
+                "--format",
+                "csv",
+                "--sources",
+                str(big),
+            ],
         }
         os.environ["COLUMNS"] = "120"
         floor_argv = commands.pop(FLOOR)
+        # The five listed commands (the first five) and the big catalogue's clip table.
+        targets = dict.fromkeys(list(commands)[:5], TARGET)
+        targets[f"clip --count 10, {args.copies}× catalogue"] = BIG_TARGET
         times: dict[str, list[float]] = {name: [] for name in (FLOOR, *commands)}
         ratios: dict[str, list[float]] = {name: [] for name in commands}
         memory: dict[str, float] = dict.fromkeys((FLOOR, *commands), 0.0)
@@ -163,8 +179,8 @@ def main() -> None:
     )
     for name in commands:
         ratio = statistics.median(ratios[name])
-        target = BIG_TARGET if name.endswith("catalogue") else TARGET
-        mark = f"{'≤' if ratio <= target else '>'} {target:g}"
+        target = targets.get(name)
+        mark = "" if target is None else f"{'≤' if ratio <= target else '>'} {target:g}"
         print(
             f"{name:<40} {statistics.median(times[name]) * 1000:>9.0f} {ratio:>8.2f} "
             f"{mark:>7} {memory[name]:>9.1f}"
