@@ -9,6 +9,11 @@ the user and that nobody else can write (a pickle must come from a trusted place
 problem with the cache (a read-only or missing folder, a corrupt or foreign file) is
 ignored: the catalogue is then built from the data file as if there were no cache.
 
+The folder keeps the ``MAX_ENTRIES`` entries used most recently (a read marks an entry as
+used): editing a data file again and again, or upgrading soracost, does not grow it
+without end. A temporary file left by a process killed while writing is removed after
+an hour.
+
 ``SORACOST_CACHE_DIR`` chooses the folder (default: ``$XDG_CACHE_HOME/soracost`` or
 ``~/.cache/soracost``); ``SORACOST_NO_CACHE=1`` turns the cache off.
 """
@@ -32,6 +37,10 @@ if TYPE_CHECKING:
 
 CACHE_DIR_ENV = "SORACOST_CACHE_DIR"
 NO_CACHE_ENV = "SORACOST_NO_CACHE"
+MAX_ENTRIES = 16
+"""Entries kept: a few data files, each under a few versions of soracost."""
+STALE_TEMPORARY_SECONDS = 3600
+"""A temporary file this old was left by a process that died while writing it."""
 
 
 def cache_dir() -> Path | None:
@@ -92,6 +101,8 @@ def load(data_sha256: str, label: str) -> Catalog | None:
         return None
     if not isinstance(catalog, Catalog) or catalog.sha256 != data_sha256:
         return None
+    with contextlib.suppress(OSError):  # a read-only folder: the entry just ages
+        os.utime(entry)  # used now: the last to be pruned
     return replace(catalog, path=label)
 
 
@@ -111,9 +122,40 @@ def store(catalog: Catalog) -> None:
         os.chmod(temporary, 0o600)
         os.replace(temporary, _entry(folder, catalog.sha256))
         temporary = None
+        _prune(folder)
     except Exception:  # a read-only disk, a full one, an unpicklable surprise: no cache
         return
     finally:
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+
+
+def _prune(folder: Path) -> None:
+    """Remove all but the ``MAX_ENTRIES`` most recently used entries, and temporary files
+    left behind by processes that died. Another process may be pruning too: a file that
+    is already gone is no error."""
+    import time
+
+    entries: list[tuple[float, Path]] = []
+    stale_before = time.time() - STALE_TEMPORARY_SECONDS
+    for path in folder.iterdir():
+        name = path.name
+        if not (name.startswith("catalog-") and name.endswith(".pickle")) and not (
+            name.startswith(".catalog-") and name.endswith(".tmp")
+        ):
+            continue  # not ours: never touched
+        try:
+            used = path.stat().st_mtime
+        except OSError:
+            continue
+        if name.endswith(".tmp"):
+            if used < stale_before:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            continue
+        entries.append((used, path))
+    entries.sort(reverse=True)
+    for _, path in entries[MAX_ENTRIES:]:
+        with contextlib.suppress(OSError):
+            path.unlink()

@@ -125,3 +125,37 @@ def test_the_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("SORACOST_NO_CACHE", "0")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert cache.cache_dir() == tmp_path / "xdg" / "soracost"
+
+
+def test_the_cache_keeps_the_entries_used_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SORACOST_CACHE_DIR", str(tmp_path))
+    load_catalog(MINI)
+    (mini_entry,) = tmp_path.glob("catalog-*.pickle")
+    # Older entries (other data files, other versions), each last used a minute apart.
+    now = mini_entry.stat().st_mtime
+    others = []
+    for number in range(cache.MAX_ENTRIES + 3):
+        other = tmp_path / f"catalog-{number:064x}-0123456789abcdef.pickle"
+        other.write_bytes(b"an older entry")
+        os.utime(other, (now - 60 * (number + 2),) * 2)
+        others.append(other)
+    os.utime(mini_entry, (now - 3600 * 24,) * 2)  # the oldest of all ...
+    assert load_catalog(MINI).estimates  # ... until it is read again
+    not_ours = tmp_path / "notes.txt"
+    not_ours.write_text("someone else's file", encoding="utf-8")
+    stale = tmp_path / ".catalog-killed.tmp"
+    stale.write_bytes(b"half written")
+    os.utime(stale, (now - cache.STALE_TEMPORARY_SECONDS - 60,) * 2)
+    fresh = tmp_path / ".catalog-writing.tmp"
+    fresh.write_bytes(b"being written")
+    data = tmp_path / "data.yaml"
+    data.write_text(MINI.read_text().replace("90 Wh", "91 Wh"), encoding="utf-8")
+    load_catalog(data)  # a new entry: the folder is pruned
+    kept = set(tmp_path.glob("catalog-*.pickle"))
+    new_entries = kept - set(others) - {mini_entry}
+    assert len(new_entries) == 1
+    # The new entry, the one read just before, and the most recently used of the rest.
+    assert kept == {*new_entries, mini_entry, *others[: cache.MAX_ENTRIES - 2]}
+    assert not_ours.exists() and fresh.exists() and not stale.exists()
