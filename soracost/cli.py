@@ -973,6 +973,7 @@ def explain(
     site: SiteOption = None,
     boundary: BoundaryChoiceOption = BoundaryOption.facility,
     carbon: CarbonOption = False,
+    ecologits: EcoLogitsOption = None,
     format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     force: ForceOption = False,
@@ -994,13 +995,12 @@ def explain(
       soracost explain hf-wan21-1.3b-720p --duration 12 --resolution 1080p --site arizona
 
       soracost explain hf-wan21-1.3b-720p --format json
+
+      soracost explain ecologits-openai-sora-2-pro --ecologits openai/sora-2-pro -d 10 -r 720p
     """
     from soracost.model import clip_results
 
     catalog = _load(sources)
-    if estimate_id not in {estimate.id for estimate in catalog.estimates}:
-        known = ", ".join(estimate.id for estimate in catalog.estimates)
-        raise UsageProblem(f"no estimate has id {estimate_id!r}; ids: {known}")
     units = _units(energy_unit, water_unit, carbon_unit)
     scenario = _scenario(
         count=count,
@@ -1013,6 +1013,10 @@ def explain(
         boundary=boundary,
         carbon=carbon,
     )
+    catalog = _with_ecologits(catalog, ecologits, scenario)
+    if estimate_id not in {estimate.id for estimate in catalog.estimates}:
+        known = ", ".join(estimate.id for estimate in catalog.estimates)
+        raise UsageProblem(f"no estimate has id {estimate_id!r}; ids: {known}")
     results = clip_results(catalog, scenario, only=estimate_id)
     rows = results.rows
     missing = {

@@ -149,3 +149,20 @@ def test_without_the_extra_it_says_how_to_install(
         "soracost: error: --ecologits needs EcoLogits, which is not installed: "
         "pip install 'soracost[ecologits]'\n"
     )
+
+
+@needs_ecologits
+def test_explain_shows_the_steps_behind_an_ecologits_row(runner: CliRunner) -> None:
+    row_id = "ecologits-openai-sora-2-pro"
+    compared = run_json(runner, "compare", "--ecologits", SORA, *CLIP)
+    compared = ecologits_row(compared, SORA, "energy")
+    explained = run_json(runner, "explain", row_id, "--ecologits", SORA, *CLIP)
+    energy = next(row for row in explained["derivations"] if row["quantity"] == "energy")
+    assert energy["per_clip"] == compared["per_clip"]
+    claim = energy["steps"][0]
+    expected = video_impacts(SORA, "720p", 10).energy.value
+    assert claim["kind"] == "claim"
+    assert (claim["value"]["low"], claim["value"]["high"]) == (expected.min, expected.max)
+    assert explained["step_sources"][compared["source"]["id"]] == compared["source"]
+    unknown = runner.invoke(app, ["explain", row_id, *CLIP])  # without --ecologits
+    assert unknown.exit_code == 2 and "no estimate has id" in unknown.stderr
