@@ -114,40 +114,32 @@ def main() -> None:
         floor.write_text(FLOOR_SCRIPT, encoding="utf-8")
         big = big_catalogue(folder, args.copies)
         cli = soracost_command()
-        commands: dict[str, list[str]] = {
-            FLOOR: [sys.executable, str(floor), "clip", "--count", "10"],
-            "soracost --help": [*cli, "--help"],
-            "soracost clip --count 10": [*cli, "clip", "--count", "10"],
-            "soracost compare": [*cli, "compare"],
-            "soracost clip --format json": [*cli, "clip", "--format", "json"],
-            "soracost sources check": [*cli, "sources", "check"],
-            f"clip --count 10, {args.copies}× catalogue": [
-                *cli,
-                "clip",
-                "--count",
-                "10",
-                "--sources",
-                str(big),
-            ],
-            # Where the big catalogue's time goes: loading it (check), and the model
-            # without a table (CSV). Shown for reading the row above; no target.
-            f"sources check, {args.copies}× catalogue": [*cli, "sources", "check", str(big)],
-            f"clip -n 10 --format csv, {args.copies}×": [
-                *cli,
-                "clip",
-                "-n",
-                "10",
-                "--format",
-                "csv",
-                "--sources",
-                str(big),
-            ],
+        floor_argv = [sys.executable, str(floor), "clip", "--count", "10"]
+        big_sources = ["--sources", str(big)]
+        # Each command with its target (× floor); None: shown only to read the row above
+        # it, where the big catalogue's time goes (loading it; the model without a table).
+        planned: dict[str, tuple[list[str], float | None]] = {
+            "soracost --help": ([*cli, "--help"], TARGET),
+            "soracost clip --count 10": ([*cli, "clip", "--count", "10"], TARGET),
+            "soracost compare": ([*cli, "compare"], TARGET),
+            "soracost clip --format json": ([*cli, "clip", "--format", "json"], TARGET),
+            "soracost sources check": ([*cli, "sources", "check"], TARGET),
+            f"clip --count 10, {args.copies}× catalogue": (
+                [*cli, "clip", "--count", "10", *big_sources],
+                BIG_TARGET,
+            ),
+            f"sources check, {args.copies}× catalogue": (
+                [*cli, "sources", "check", str(big)],
+                None,
+            ),
+            f"clip -n 10 --format csv, {args.copies}×": (
+                [*cli, "clip", "-n", "10", "--format", "csv", *big_sources],
+                None,
+            ),
         }
+        commands = {name: argv for name, (argv, _) in planned.items()}
+        targets = {name: target for name, (_, target) in planned.items()}
         os.environ["COLUMNS"] = "120"
-        floor_argv = commands.pop(FLOOR)
-        # The five listed commands (the first five) and the big catalogue's clip table.
-        targets = dict.fromkeys(list(commands)[:5], TARGET)
-        targets[f"clip --count 10, {args.copies}× catalogue"] = BIG_TARGET
         times: dict[str, list[float]] = {name: [] for name in (FLOOR, *commands)}
         ratios: dict[str, list[float]] = {name: [] for name in commands}
         memory: dict[str, float] = dict.fromkeys((FLOOR, *commands), 0.0)
@@ -179,7 +171,7 @@ def main() -> None:
     )
     for name in commands:
         ratio = statistics.median(ratios[name])
-        target = targets.get(name)
+        target = targets[name]
         mark = "" if target is None else f"{'≤' if ratio <= target else '>'} {target:g}"
         print(
             f"{name:<40} {statistics.median(times[name]) * 1000:>9.0f} {ratio:>8.2f} "

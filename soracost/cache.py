@@ -68,6 +68,9 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+_TEMPORARY_PREFIX, _TEMPORARY_SUFFIX = ".catalog-", ".tmp"  # an entry being written
+
+
 def _entry(folder: Path, data_sha256: str) -> Path:
     return folder / f"catalog-{data_sha256}-{code_fingerprint()}.pickle"
 
@@ -116,7 +119,9 @@ def store(catalog: Catalog) -> None:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _trusted(folder):
             return
-        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".catalog-", suffix=".tmp")
+        descriptor, temporary = tempfile.mkstemp(
+            dir=folder, prefix=_TEMPORARY_PREFIX, suffix=_TEMPORARY_SUFFIX
+        )
         with os.fdopen(descriptor, "wb") as handle:
             pickle.dump(catalog, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.chmod(temporary, 0o600)
@@ -134,28 +139,28 @@ def store(catalog: Catalog) -> None:
 def _prune(folder: Path) -> None:
     """Remove all but the ``MAX_ENTRIES`` most recently used entries, and temporary files
     left behind by processes that died. Another process may be pruning too: a file that
-    is already gone is no error."""
+    is already gone is no error. Files named otherwise are never touched."""
     import time
 
-    entries: list[tuple[float, Path]] = []
-    stale_before = time.time() - STALE_TEMPORARY_SECONDS
-    for path in folder.iterdir():
-        name = path.name
-        if not (name.startswith("catalog-") and name.endswith(".pickle")) and not (
-            name.startswith(".catalog-") and name.endswith(".tmp")
-        ):
-            continue  # not ours: never touched
+    def last_used(path: Path) -> float | None:
         try:
-            used = path.stat().st_mtime
+            return path.stat().st_mtime
         except OSError:
-            continue
-        if name.endswith(".tmp"):
-            if used < stale_before:
-                with contextlib.suppress(OSError):
-                    path.unlink()
-            continue
-        entries.append((used, path))
+            return None
+
+    stale_before = time.time() - STALE_TEMPORARY_SECONDS
+    doomed = [
+        path
+        for path in folder.glob(f"{_TEMPORARY_PREFIX}*{_TEMPORARY_SUFFIX}")
+        if (used := last_used(path)) is not None and used < stale_before
+    ]
+    entries = [
+        (used, path)
+        for path in folder.glob("catalog-*.pickle")
+        if (used := last_used(path)) is not None
+    ]
     entries.sort(reverse=True)
-    for _, path in entries[MAX_ENTRIES:]:
+    doomed += [path for _, path in entries[MAX_ENTRIES:]]
+    for path in doomed:
         with contextlib.suppress(OSError):
             path.unlink()

@@ -692,14 +692,12 @@ def _deliver(
     """Build the output in the chosen format and write it. Each builder gets the module it
     needs (``soracost.render`` for tables, ``soracost.export`` otherwise), imported here
     only when that format is asked for: Rich is never loaded for CSV or JSON."""
-    if _left_for_exit is not None:  # the builders hold the command's results
-        _left_for_exit.append((table, csv, json))
+    _leave_for_exit(table, csv, json)  # the builders hold the command's results
     if format is OutputFormat.table:
         from soracost import render
 
         view = table(render)
-        if _left_for_exit is not None:
-            _left_for_exit.append(view)
+        _leave_for_exit(view)
         _emit(None, view, output, force, "the table")
         return
     from soracost import export
@@ -719,6 +717,11 @@ def leave_results_for_exit() -> None:
     """Keep each command's results and output until the process ends, unfreed."""
     global _left_for_exit
     _left_for_exit = []
+
+
+def _leave_for_exit(*objects: object) -> None:
+    if _left_for_exit is not None:
+        _left_for_exit.extend(objects)
 
 
 @contextmanager

@@ -209,13 +209,16 @@ the text's style and ``outside`` spaces in the cell's style only. A plain tuple:
 table has tens of thousands."""
 
 
-def _wrap(cell: _Cell, width: int, justify: str, overflow: str, no_wrap: bool) -> list[_Line]:
-    """The lines ``Text.wrap`` would make of the cell at ``width`` cells (all characters
-    are one cell wide here, so lengths and cell lengths agree)."""
+def _wrap(
+    hard_lines: list[str], width: int, justify: str, overflow: str, no_wrap: bool
+) -> list[_Line]:
+    """The lines ``Text.wrap`` would make at ``width`` cells of a text made of
+    ``hard_lines`` (all characters are one cell wide here, so lengths and cell lengths
+    agree); offsets count from the start of the first."""
     lines: list[_Line] = []
     line_start = 0
     fold = overflow == "fold"
-    for hard_line in cell.lines:
+    for hard_line in hard_lines:
         length = len(hard_line)
         if no_wrap or length <= width:
             lines.append(_justified(hard_line, line_start, 0, length, width, justify, overflow))
@@ -563,18 +566,20 @@ class _Renderer:
         return merged
 
     @staticmethod
-    def _layout(cell: _Cell, width: int, column: Column) -> list[_Line]:
+    def _settings(cell: _Cell, column: Column) -> tuple[str, str, bool]:
+        """The cell's justify, overflow and no_wrap: its own, else its column's."""
         justify = cell.justify or column.justify or "default"
         overflow = cell.overflow or column.overflow or "fold"
         no_wrap = cell.no_wrap if cell.no_wrap is not None else bool(column.no_wrap)
-        return _wrap(cell, width - 2, justify, overflow, no_wrap)  # one space either side
+        return justify, overflow, no_wrap
 
-    @staticmethod
-    def _plain_cell(cell: _Cell, width: int, _style: Style, column: Column) -> list[str]:
+    def _layout(self, cell: _Cell, width: int, column: Column) -> list[_Line]:
+        justify, overflow, no_wrap = self._settings(cell, column)
+        return _wrap(cell.lines, width - 2, justify, overflow, no_wrap)  # a space either side
+
+    def _plain_cell(self, cell: _Cell, width: int, _style: Style, column: Column) -> list[str]:
         """The cell's lines, each ``width`` characters wide (one space either side)."""
-        justify = cell.justify or column.justify or "default"
-        overflow = cell.overflow or column.overflow or "fold"
-        no_wrap = cell.no_wrap if cell.no_wrap is not None else bool(column.no_wrap)
+        justify, overflow, no_wrap = self._settings(cell, column)
         inner = width - 2
         lines: list[str] = []
         for hard_line in cell.lines:
@@ -583,9 +588,8 @@ class _Renderer:
             elif not no_wrap and (pieces := _simple_wrap(hard_line, inner)) is not None:
                 lines += [_padded(piece, inner, justify) for piece in pieces]
             else:  # a long word, odd spacing, or no wrapping: the general way
-                one = cell._replace(plain=hard_line, lines=[hard_line])
                 for before, start, end, ellipsis, after, outside in _wrap(
-                    one, inner, justify, overflow, no_wrap
+                    [hard_line], inner, justify, overflow, no_wrap
                 ):
                     text = hard_line[start:end] if not ellipsis else hard_line[start : end - 1]
                     text += "…" if ellipsis else ""
