@@ -24,11 +24,16 @@ def format_number(value: float, digits: int = SIGNIFICANT_DIGITS) -> str:
     magnitude = math.floor(math.log10(abs(value)))
     if magnitude >= 12 or magnitude < -4:
         return f"{value:.{digits - 1}e}"
-    decimals = max(0, digits - 1 - magnitude)
-    text = f"{value:,.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
+    decimals = digits - 1 - magnitude
+    if decimals <= 0:
+        return format(value, ",.0f")
+    text = format(value, _FIXED_POINT[decimals] if decimals < 16 else f",.{decimals}f")
+    return text.rstrip("0").rstrip(".")
+
+
+# Format specs by number of decimals, made once: a big table formats tens of thousands
+# of numbers.
+_FIXED_POINT = [f",.{decimals}f" for decimals in range(16)]
 
 
 def format_range(low: float, mid: float, high: float) -> tuple[str, str, str]:

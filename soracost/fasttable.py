@@ -97,22 +97,27 @@ def _one_cell_each(plain: str) -> bool:
     """Whether every character but line breaks is exactly one terminal cell wide, so that
     lengths and slices of the text are widths and slices of what is shown (no tabs, no
     wide, zero-width or control characters)."""
-    if plain.isascii():
-        return plain.replace("\n", "").isprintable()  # printable ASCII: one cell each
-    characters = set(plain)
-    characters.discard("\n")
-    if characters <= _ONE_CELL_CHARACTERS:
-        return True
-    for character in characters - _ONE_CELL_CHARACTERS:
+    global _NOT_YET_SEEN
+    while (found := _NOT_YET_SEEN.search(plain)) is not None:
+        character = found.group()
         if cell_len(character) != 1:
             return False
-        _ONE_CELL_CHARACTERS.add(character)
+        _ONE_CELL_CHARACTERS.append(character)
+        _NOT_YET_SEEN = _not_seen_pattern()
     return True
 
 
+def _not_seen_pattern() -> re.Pattern[str]:
+    """Any character but a line break, printable ASCII and those found one cell wide."""
+    known = "".join(_ONE_CELL_CHARACTERS)
+    return re.compile(f"[^\\n\\x20-\\x7e{re.escape(known)}]")
+
+
 # Characters found one cell wide so far (a character's width does not change within a
-# run): most cells are then checked with one set comparison.
-_ONE_CELL_CHARACTERS: set[str] = set()
+# run), and a pattern for any other: most cells are then checked with one search. A
+# table's cells use a few dozen distinct characters, so the pattern is remade rarely.
+_ONE_CELL_CHARACTERS: list[str] = []
+_NOT_YET_SEEN = _not_seen_pattern()
 
 
 class Cell:

@@ -158,8 +158,15 @@ class Derivation:
     """Water computed from energy with the site's factors, not published by the source."""
 
     def value_of(self, role: str) -> Range | None:
-        """The value of the step with ``role``, or ``None`` if there is none."""
-        return next((step.value for step in self.steps if role in step.roles), None)
+        """The value of the step with ``role``, or ``None`` if there is none.
+
+        A role names one step of a derivation. The search runs from the end, where the
+        per-clip and batch steps are (the figures asked for most), as a plain loop: a
+        table of thousands of rows asks this ten times a row."""
+        for step in reversed(self.steps):
+            if role in step.roles:
+                return step.value
+        return None
 
     @property
     def per_clip(self) -> Range:

@@ -265,6 +265,8 @@ def test_every_steps_list_recomputes_to_the_printed_figures(
         check_steps(steps)
         assert "batch" in steps[-1].roles and steps[-1].value == row.batch
         assert [s.value for s in steps if "per_clip" in s.roles] == [row.per_clip]
+        roles = [role for step in steps for role in step.roles]
+        assert len(roles) == len(set(roles)), roles  # value_of: a role names one step
         for value in (*row.per_clip, *row.batch):
             assert value >= 0 and math.isfinite(value)
         split = row.derivation.water_split
