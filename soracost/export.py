@@ -10,6 +10,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from soracost import __version__
@@ -110,6 +111,12 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: Any) -> str:
+    kind = type(value)  # the common exact types first: a big export has ~10⁵ cells
+    if kind is float or kind is int:
+        return repr(value)
+    if kind is str:
+        text: str = value
+        return "'" + text if text.startswith(_FORMULA_STARTS) else text
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -156,7 +163,17 @@ def _source_json(source: Source) -> dict[str, Any]:
 
 
 def _cases(prefix: str, values: Range | None) -> dict[str, float | None]:
-    return {f"{prefix}_{case}": getattr(values, case) if values else None for case in CASES}
+    """``{prefix}_low``, ``_mid`` and ``_high``: the three cases, or None each."""
+    return dict(zip(_case_keys(prefix), values or _NO_CASES, strict=True))
+
+
+_NO_CASES = (None,) * len(CASES)
+
+
+@lru_cache(maxsize=256)
+def _case_keys(prefix: str) -> tuple[str, ...]:
+    """The column names of ``prefix``'s cases (made once per prefix, not once per row)."""
+    return tuple(f"{prefix}_{case}" for case in CASES)
 
 
 def row_record(row: ResultRow) -> dict[str, Any]:
@@ -168,8 +185,8 @@ def row_record(row: ResultRow) -> dict[str, Any]:
         "quantity": row.quantity,
         "unit": row.unit,
         "count": row.count,
-        **{f"per_clip_{case}": value for case, value in row.per_clip.as_dict().items()},
-        **{f"batch_{case}": value for case, value in row.batch.as_dict().items()},
+        **_cases("per_clip", row.per_clip),
+        **_cases("batch", row.batch),
         "scaled": derivation.scaled,
         **_cases("scale_factor", derivation.scale_factor),
         "derived": row.derived,
