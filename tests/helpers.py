@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -24,15 +25,14 @@ def subprocess_env() -> dict[str, str]:
 
 
 def big_catalogue(folder: Path, copies: int) -> Path:
-    """The shipped catalogue with its estimates repeated ``copies`` times under new ids."""
-    text = (REPO_ROOT / "sources.yaml").read_text(encoding="utf-8")
-    head, rest = text.split("\nestimates:\n", 1)
-    estimates, _, tail = rest.partition("\n# --- The footprint model's factors")
-    blocks = [block.strip("\n") for block in ("\n" + estimates).split("\n  - id: ")[1:]]
-    lines = [head, "\nestimates:\n"]
-    for copy in range(copies):
-        lines.extend(f"  - id: c{copy}-{block}\n" for block in blocks)
-    lines.append("\n# --- The footprint model's factors" + tail if tail else "")
-    path = folder / f"sources-x{copies}.yaml"
-    path.write_text("".join(lines), encoding="utf-8")
+    """The benchmark's synthetic catalogue (``benchmarks/startup.py``): the shipped one with
+    its estimates repeated ``copies`` times under new ids. Taken from the benchmark, so the
+    tests run on the very catalogue it times."""
+    spec = importlib.util.spec_from_file_location(
+        "soracost_startup_benchmark", REPO_ROOT / "benchmarks" / "startup.py"
+    )
+    assert spec is not None and spec.loader is not None
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    path: Path = benchmark.big_catalogue(folder, copies)
     return path
