@@ -27,6 +27,10 @@ from soracost.units import Quantity
 METHODOLOGY_URL = "https://ecologits.ai/latest/methodology/video_generation/"
 INSTALL_HINT = "pip install 'soracost[ecologits]'"
 FRAMES_PER_SECOND = 24
+ECOLOGITS_PERCENTILES = (2.5, 97.5)
+"""The percentiles of EcoLogits' min and max: it takes them from the server's 2.5th and
+97.5th percentile power (``estimations/video.py``). Exactly so where the PUE it applies
+is one figure; with a PUE range, its extremes combine and lie further out still."""
 """EcoLogits turns a duration into int(24 × duration + 1) frames."""
 
 SITE_ZONES: dict[str, str] = {
@@ -322,6 +326,7 @@ def _estimate(
         side=side,
         notes=tuple(notes),
         own_pue=pue,
+        cases_percentiles=ECOLOGITS_PERCENTILES,
         note="A model, not a measurement: EcoLogits fits generation time to width × height "
         "× frames and multiplies by the whole server's power and PUE.",
     )

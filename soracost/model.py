@@ -356,7 +356,8 @@ def _monte_carlo(
             sampler.forget(claim_key(previous))  # rows of one estimate are consecutive
         previous = row.estimate.id
         steps = row.derivation.steps
-        values = sample_steps(steps, claim_key(row.estimate.id), sampler)
+        estimate = row.estimate
+        values = sample_steps(steps, claim_key(estimate.id), sampler, estimate.cases_percentiles)
         per_clip = next(v for s, v in zip(steps, values, strict=True) if "per_clip" in s.roles)
         del values  # the intermediate steps' samples
         key = (row.estimate.id, row.quantity)

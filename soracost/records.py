@@ -174,6 +174,10 @@ class Estimate:
     own_pue: Range | None = None
     """The PUE inside a facility figure, when its source says (a live source): used to
     get back to server energy instead of the site's PUE."""
+    cases_percentiles: tuple[float, float] = (5.0, 95.0)
+    """The percentiles that low and high stand for when Monte Carlo samples the figure:
+    P5 and P95 unless the source says otherwise (EcoLogits' min and max are P2.5 and
+    P97.5)."""
 
 
 FactorKind = Literal[

@@ -39,7 +39,8 @@ PERCENTILES = (5, 50, 95)
 
 DISTRIBUTION = (
     "split log-normal per range: median = mid, P5 = low, P95 = high (split normal, clipped "
-    "at 0, where low is 0); every use of one factor or claim shares its draws"
+    "at 0, where low is 0; an EcoLogits figure's low and high are its P2.5 and P97.5); "
+    "every use of one factor or claim shares its draws"
 )
 
 
@@ -55,21 +56,37 @@ class Percentiles:
         return {"p5": self.p5, "p50": self.p50, "p95": self.p95}
 
 
-def quantile(values: Range, z: Samples) -> Samples:
-    """The values of ``values``' distribution at standard-normal draws ``z``."""
+def quantile(values: Range, z: Samples, edges: tuple[float, float] = (Z_95, Z_95)) -> Samples:
+    """The values of ``values``' distribution at standard-normal draws ``z``.
+
+    ``edges`` are how many standard deviations below and above the median low and high
+    sit: (Z_95, Z_95) puts them at P5 and P95 (see :func:`edges_of`)."""
     import numpy as np
 
     low, mid, high = values
     if low == mid == high:
         return np.full(z.shape, mid)
+    below_edge, above_edge = edges
     if low > 0:
-        below = math.log(mid / low) / Z_95
-        above = math.log(high / mid) / Z_95
+        below = math.log(mid / low) / below_edge
+        above = math.log(high / mid) / above_edge
         result: Samples = mid * np.exp(np.where(z < 0, below, above) * z)
         return result
-    below, above = (mid - low) / Z_95, (high - mid) / Z_95  # a low of zero: linear
+    below, above = (mid - low) / below_edge, (high - mid) / above_edge  # a low of zero
     clipped: Samples = np.maximum(0.0, mid + np.where(z < 0, below, above) * z)
     return clipped
+
+
+def edges_of(cases_percentiles: tuple[float, float]) -> tuple[float, float]:
+    """How many standard deviations below and above the median the percentiles that low
+    and high stand for sit: ``(5, 95)`` gives ``(Z_95, Z_95)``, ``(2.5, 97.5)`` ~1.96 each."""
+    if cases_percentiles == (5.0, 95.0):
+        return Z_95, Z_95  # exact, and the common case
+    from statistics import NormalDist
+
+    low, high = cases_percentiles
+    standard = NormalDist()
+    return -standard.inv_cdf(low / 100), standard.inv_cdf(high / 100)
 
 
 class Sampler:
@@ -104,13 +121,20 @@ def claim_key(estimate_id: str) -> str:
     return f"claim:{estimate_id}"
 
 
-def sample_steps(steps: Sequence[Step], claim: str, sampler: Sampler) -> list[Samples]:
+def sample_steps(
+    steps: Sequence[Step],
+    claim: str,
+    sampler: Sampler,
+    claim_percentiles: tuple[float, float] = (5.0, 95.0),
+) -> list[Samples]:
     """Each step's samples: the claim and every sourced factor drawn from their ranges,
-    then combined by each step's operation, sample by sample."""
+    then combined by each step's operation, sample by sample. The claim's low and high
+    stand for ``claim_percentiles`` (its estimate's ``cases_percentiles``); a factor's
+    for P5 and P95."""
     values: list[Samples] = []
     for step in steps:
         if step.op == "start":
-            values.append(quantile(step.value, sampler.draws(claim)))
+            values.append(quantile(step.value, sampler.draws(claim), edges_of(claim_percentiles)))
             continue
         inputs = [values[index] for index in step.inputs]
         if step.op == "add":

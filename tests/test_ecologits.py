@@ -73,6 +73,30 @@ def test_compare_row_equals_video_impacts_to_full_precision(runner: CliRunner) -
 
 
 @needs_ecologits
+def test_monte_carlo_reads_ecologits_min_and_max_as_p2_5_and_p97_5(runner: CliRunner) -> None:
+    from soracost.catalog import default_sources_path, load_catalog
+    from soracost.ecologits_source import ECOLOGITS_PERCENTILES
+    from soracost.uncertainty import Z_95, edges_of
+
+    assert ECOLOGITS_PERCENTILES == (2.5, 97.5)  # the server power percentiles it uses
+    document = run_json(
+        runner, "compare", "--ecologits", SORA, *CLIP, "--method", "montecarlo", "--seed", "4",
+        "--samples", "20000",
+    )  # fmt: skip
+    row = ecologits_row(document, SORA, "energy")
+    low, mid, high = (row["per_clip"][case] for case in ("low", "mid", "high"))
+    found = row["percentiles"]
+    # low and high at ±1.96σ, so P5 and P95 at ±1.645σ: inside them, where log-normal
+    # percentiles put them (read as P5 and P95, they would land on low and high, 4-5% out)
+    share = Z_95 / edges_of(ECOLOGITS_PERCENTILES)[0]
+    assert found["p5"] == pytest.approx(mid * (low / mid) ** share, rel=0.02)
+    assert found["p95"] == pytest.approx(mid * (high / mid) ** share, rel=0.02)
+    assert low * 1.03 < found["p5"] < found["p95"] < high / 1.03
+    shipped = load_catalog(default_sources_path())
+    assert {estimate.cases_percentiles for estimate in shipped.estimates} == {(5.0, 95.0)}
+
+
+@needs_ecologits
 def test_water_and_carbon_are_ecologits_own(runner: CliRunner) -> None:
     document = run_json(runner, "clip", "--ecologits", "google/veo-3.1", *CLIP, "--carbon")
     impacts = video_impacts("google/veo-3.1", "720p", 10)

@@ -75,6 +75,25 @@ def test_quantiles_at_the_normal_percentiles_are_exact() -> None:
     assert quantile(Range(0.0, 1.0, 3.0), np.array([-5.0]))[0] == 0.0  # clipped at zero
 
 
+def test_low_and_high_can_stand_for_other_percentiles() -> None:
+    from soracost.uncertainty import Z_95, edges_of
+
+    assert edges_of((5.0, 95.0)) == (Z_95, Z_95)  # exactly: the shipped figures' default
+    below, above = edges_of((2.5, 97.5))
+    assert (below, above) == (pytest.approx(1.959963984540054, rel=1e-12),) * 2
+    values = Range(20.0, 46.9, 110.0)
+    at = quantile(values, np.array([-below, 0.0, above]), (below, above))
+    assert at.tolist() == pytest.approx([20.0, 46.9, 110.0], rel=1e-12)
+    # through the steps: the claim's low and high land on P2.5 and P97.5
+    claim = Step(kind="claim", label="c", op="start", inputs=(), value=values, unit="Wh")
+    samples = sample_steps([claim], "claim:x", Sampler(200_000, 3), (2.5, 97.5))[0]
+    low, high = np.percentile(samples, [2.5, 97.5])
+    assert (low, high) == (pytest.approx(20.0, rel=TOLERANCE), pytest.approx(110.0, rel=TOLERANCE))
+    narrower = percentiles(samples)  # so P5 and P95 lie inside low and high
+    default = percentiles(sample_steps([claim], "claim:x", Sampler(200_000, 3))[0])
+    assert default.p5 < narrower.p5 < narrower.p95 < default.p95
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     st.floats(min_value=1e-3, max_value=1e6),
