@@ -8,7 +8,8 @@ Why: the figures are positive and multiply, their ranges span factors rather tha
 amounts, and many are skewed (mid closer to low); a log scale treats "2× lower" and "2×
 higher" alike, and the three published cases are reproduced exactly as P5, P50 and P95.
 A range with a low of zero is split-normal in linear terms, clipped at zero; a single
-figure is a constant.
+figure is a constant. A claim whose source gives its low and high as other percentiles is
+drawn with those (``Estimate.cases_percentiles``: EcoLogits' are P2.5 and P97.5).
 
 Every use of one factor shares its draws (the same ``Z`` per factor id; the same per
 estimate for its claim), so correlated uses stay correlated: an estimate's energy, water
