@@ -10,11 +10,12 @@ source did not give are set by a named ``fill`` rule, never silently.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypedDict
 
 from soracost.fields import Fields
 from soracost.ranges import Range
-from soracost.records import CASES, FILLS, Fill
+from soracost.records import CASES, CONFIDENCES, FILLS, Confidence, Fill
 from soracost.units import UnitProblem, conversion_factor
 
 Parser = Callable[[str], tuple[float, str]]
@@ -92,7 +93,45 @@ def _filled(
     return Range(low, mid, high)
 
 
-def read_references(
+class Provenance(TypedDict):
+    """The fields every sourced figure shares (an estimate, a factor, an equivalent, a
+    training energy): where it comes from and how sure we are of it."""
+
+    cases_note: str | None
+    source: str
+    chain: tuple[str, ...]
+    see_also: tuple[str, ...]
+    claim: str
+    confidence: Confidence
+    line: int
+    unconfirmed: dict[str, str]
+    note: str | None
+
+
+def read_provenance(
+    item: Fields, sources: Mapping[str, object], unconfirmed_fields: Iterable[str]
+) -> Provenance:
+    """Read a sourced figure's :class:`Provenance`: its references (checked against the
+    known source ids), claim, confidence and notes. ``unconfirmed`` may name only
+    ``unconfirmed_fields`` (nested fields with dots)."""
+    source, chain, see_also = _read_references(item, sources)
+    claim = item.text("claim")
+    confidence = item.choice("confidence", CONFIDENCES)
+    assert claim is not None and confidence is not None  # both required
+    return Provenance(
+        cases_note=item.text("cases_note", required=False),
+        source=source,
+        chain=chain,
+        see_also=see_also,
+        claim=claim,
+        confidence=confidence,  # type: ignore[typeddict-item]  # one of CONFIDENCES
+        line=item.line,
+        unconfirmed=item.reasons("unconfirmed", allowed=unconfirmed_fields),
+        note=item.text("note", required=False),
+    )
+
+
+def _read_references(
     item: Fields, sources: Mapping[str, object]
 ) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """Read ``source``, ``chain`` and ``see_also``, each checked against known source ids.

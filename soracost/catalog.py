@@ -14,7 +14,7 @@ import re
 from importlib import resources
 from pathlib import Path
 
-from soracost.cases import read_cases, read_references
+from soracost.cases import read_cases, read_provenance
 from soracost.equivalent_loader import read_equivalents, read_training
 from soracost.errors import DataError
 from soracost.factor_loader import read_factors, read_sites
@@ -193,9 +193,7 @@ def _estimate(item: Fields, sources: dict[str, Source]) -> Estimate:
         lambda text: parse_amount(text, quantity),
         "has no unit; write it as the source did, e.g. '90 Wh'",
     )
-
-    source_id, chain, see_also = read_references(item, sources)
-
+    provenance = read_provenance(item, sources, _ESTIMATE_FIELD_PATHS)
     return Estimate(
         id=estimate_id,
         quantity=quantity,
@@ -203,18 +201,10 @@ def _estimate(item: Fields, sources: dict[str, Source]) -> Estimate:
         unit=unit,
         published=published,
         fill=fill,
-        cases_note=item.text("cases_note", required=False),
         applies_to=_applies_to(item.mapping("applies_to")),
         boundary=item.choice("boundary", BOUNDARIES),  # type: ignore[arg-type]
         method=item.choice("method", METHODS),  # type: ignore[arg-type]
-        source=source_id,
-        chain=chain,
-        see_also=see_also,
-        claim=item.text("claim"),  # type: ignore[arg-type]  # required=True
-        confidence=item.choice("confidence", CONFIDENCES),  # type: ignore[arg-type]
-        line=item.line,
-        unconfirmed=item.reasons("unconfirmed", allowed=_ESTIMATE_FIELD_PATHS),
-        note=item.text("note", required=False),
+        **provenance,
     )
 
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from soracost.cases import read_cases, read_references
+from soracost.cases import read_cases, read_provenance
 from soracost.fields import Fields
 from soracost.records import (
     CASES,
-    CONFIDENCES,
     METHODS,
     Equivalent,
     Source,
@@ -126,7 +125,7 @@ def _equivalent(item: Fields, sources: dict[str, Source]) -> Equivalent:
             f"{amount.mid:g} {reference} per {counts} is outside what can be compared with "
             f"({_SMALLEST:g} to {_LARGEST:g} {reference})",
         )
-    source_id, chain, see_also = read_references(item, sources)
+    provenance = read_provenance(item, sources, _EQUIVALENT_FIELD_PATHS)
     return Equivalent(
         id=equivalent_id,
         name=item.text("name"),  # type: ignore[arg-type]  # required=True
@@ -137,15 +136,7 @@ def _equivalent(item: Fields, sources: dict[str, Source]) -> Equivalent:
         published=published,
         per=per,
         fill=fill,
-        cases_note=item.text("cases_note", required=False),
-        source=source_id,
-        chain=chain,
-        see_also=see_also,
-        claim=item.text("claim"),  # type: ignore[arg-type]
-        confidence=item.choice("confidence", CONFIDENCES),  # type: ignore[arg-type]
-        line=item.line,
-        unconfirmed=item.reasons("unconfirmed", allowed=_EQUIVALENT_FIELD_PATHS),
-        note=item.text("note", required=False),
+        **provenance,
     )
 
 
@@ -195,7 +186,7 @@ def _training(item: Fields, sources: dict[str, Source]) -> TrainingRecord:
         item.fail("published", "a training energy must be more than zero")
     if values.high * conversion_factor(unit, "Wh") > _LARGEST_TRAINING_WH:
         item.fail("published", f"a training energy above {_LARGEST_TRAINING_WH:g} Wh is a typo")
-    source_id, chain, see_also = read_references(item, sources)
+    provenance = read_provenance(item, sources, _TRAINING_FIELD_PATHS)
     return TrainingRecord(
         id=record_id,
         model=item.text("model"),  # type: ignore[arg-type]
@@ -203,14 +194,6 @@ def _training(item: Fields, sources: dict[str, Source]) -> TrainingRecord:
         unit=unit,
         published=published,
         fill=fill,
-        cases_note=item.text("cases_note", required=False),
         method=item.choice("method", METHODS),  # type: ignore[arg-type]
-        source=source_id,
-        chain=chain,
-        see_also=see_also,
-        claim=item.text("claim"),  # type: ignore[arg-type]
-        confidence=item.choice("confidence", CONFIDENCES),  # type: ignore[arg-type]
-        line=item.line,
-        unconfirmed=item.reasons("unconfirmed", allowed=_TRAINING_FIELD_PATHS),
-        note=item.text("note", required=False),
+        **provenance,
     )

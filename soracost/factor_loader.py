@@ -6,11 +6,10 @@ Called by :func:`soracost.catalog.parse_catalog`; errors name file, line, entry 
 
 from __future__ import annotations
 
-from soracost.cases import read_cases, read_references
+from soracost.cases import read_cases, read_provenance
 from soracost.fields import Fields
 from soracost.records import (
     ACCOUNTINGS,
-    CONFIDENCES,
     FACTOR_KINDS,
     METHODS,
     OPTIONAL_SITE_FACTORS,
@@ -121,7 +120,7 @@ def _factor(item: Fields, sources: dict[str, Source]) -> Factor:
         item.fail("published", f"a {kind} below 1 would make energy vanish, got {values.low:g}")
     if kind.endswith("-exponent") and values.low <= 0:  # the ceiling is checked above
         item.fail("published", f"a scaling exponent must be above 0, got {values.low:g}")
-    source_id, chain, see_also = read_references(item, sources)
+    provenance = read_provenance(item, sources, _FACTOR_FIELD_PATHS)
     return Factor(
         id=factor_id,
         kind=kind,
@@ -129,18 +128,10 @@ def _factor(item: Fields, sources: dict[str, Source]) -> Factor:
         unit=unit,
         published=published,
         fill=fill,
-        cases_note=item.text("cases_note", required=False),
-        source=source_id,
-        chain=chain,
-        see_also=see_also,
-        claim=item.text("claim"),  # type: ignore[arg-type]  # required=True
         method=item.choice("method", METHODS),  # type: ignore[arg-type]
-        confidence=item.choice("confidence", CONFIDENCES),  # type: ignore[arg-type]
-        line=item.line,
         converts_from=converts_from,  # type: ignore[arg-type]
         accounting=accounting,  # type: ignore[arg-type]
-        unconfirmed=item.reasons("unconfirmed", allowed=_FACTOR_FIELD_PATHS),
-        note=item.text("note", required=False),
+        **provenance,
     )
 
 
