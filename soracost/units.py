@@ -194,7 +194,7 @@ def check_unit(text: str, quantity: Dimension) -> str:
             f"unit such as {_EXAMPLES[quantity]}"
         )
     # "cycle*Wh" is 2π Wh and "percent*Wh" 0.01 Wh: pure numbers hiding in a unit.
-    for component in unit._units:  # pint keeps a unit's factors in this container
+    for component, _power in ureg.Quantity(1, unit).unit_items():
         if ureg.Unit(component).dimensionless:
             raise UnitProblem(f"{name!r} contains the dimensionless factor {component!r}")
     try:

@@ -95,19 +95,66 @@ def parse(text: str, label: str) -> Any:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         return _Builder(label, loader).build()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problem = exc.problem or exc.context or "malformed YAML"
-        if exc.context and exc.context_mark is not None and exc.problem:
-            # e.g. an unclosed bracket: say where the construct began, not only where
-            # the parser gave up, which may be many lines later.
-            problem += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
-        raise DataError(f"invalid YAML: {problem}", file=label, line=line) from None
     except yaml.YAMLError as exc:
-        raise DataError(f"invalid YAML: {' '.join(str(exc).split())}", file=label) from None
+        # The parser may notice deep nesting before the builder does (libyaml refuses
+        # deep flow levels while it scans ahead, since PyYAML 6.0.4): whichever layer
+        # notices first, the user gets soracost's message, never the parser's wording.
+        deep_line = _line_beyond_depth(text)
+        if deep_line is not None:
+            raise _too_deep(label, deep_line) from None
+        raise _invalid_yaml(exc, label) from None
     finally:
         loader.dispose()
+
+
+def _too_deep(label: str, line: int) -> DataError:
+    return DataError(f"data nested deeper than {MAX_DEPTH} levels", file=label, line=line)
+
+
+def _invalid_yaml(exc: Exception, label: str) -> DataError:
+    """One line for a syntax error the parser found: what, and the line it is on."""
+    import yaml
+
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return DataError(f"invalid YAML: {' '.join(str(exc).split())}", file=label)
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark is not None else None
+    problem = exc.problem or exc.context or "malformed YAML"
+    if exc.context and exc.context_mark is not None and exc.problem:
+        # e.g. an unclosed bracket: say where the construct began, not only where
+        # the parser gave up, which may be many lines later.
+        problem += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
+    return DataError(f"invalid YAML: {' '.join(problem.split())}", file=label, line=line)
+
+
+def _line_beyond_depth(text: str) -> int | None:
+    """The 1-based line where the text's nesting first goes past MAX_DEPTH, if it does.
+
+    Counted on the pure-Python scanner's tokens (iterative, with no depth limit of its
+    own), stopping at the first token past the limit or at the first syntax error. Only
+    called once parsing has failed, so a valid file never pays for it.
+    """
+    import yaml
+
+    opening = (
+        yaml.FlowSequenceStartToken,
+        yaml.FlowMappingStartToken,
+        yaml.BlockMappingStartToken,
+        yaml.BlockSequenceStartToken,
+    )
+    closing = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken, yaml.BlockEndToken)
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, opening):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return int(token.start_mark.line) + 1
+            elif isinstance(token, closing):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    return None
 
 
 class _Frame:
@@ -153,7 +200,7 @@ class _Builder:
                 if event.tag not in _PLAIN_COLLECTION_TAGS:
                     raise self.fail(f"YAML tag {event.tag!r} is not supported", event)
                 if len(stack) >= MAX_DEPTH:
-                    raise self.fail(f"data nested deeper than {MAX_DEPTH} levels", event)
+                    raise _too_deep(self.label, event.start_mark.line + 1)
                 container: LocatedDict | LocatedList
                 if isinstance(event, yaml.MappingStartEvent):
                     container = LocatedDict()

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from soracost.cli import app
-from soracost.yamldoc import MAX_FILE_BYTES
+from soracost.yamldoc import MAX_DEPTH, MAX_FILE_BYTES
 
 from .conftest import MINI
 from .test_catalog import BAD_DATA, MINI_TEXT, broken
@@ -57,10 +57,17 @@ CASES.update(
         "data: binary": (data_file(b"\x89PNG\r\n\x1a\n\x00\x00"), DATA, "binary data"),
         "data: not UTF-8": (data_file(b"title: caf\xe9\n"), DATA, "not UTF-8"),
         "data: huge file": (data_file("#" * (MAX_FILE_BYTES + 1)), DATA, "larger than"),
+        # Shallow excess is the builder's find; deep excess the parser's (libyaml's own
+        # limit): the same message of soracost's either way.
+        "data: nesting just past the limit": (
+            data_file("a: " + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1)),
+            DATA,
+            f"data.yaml:1: data nested deeper than {MAX_DEPTH} levels",
+        ),
         "data: deep nesting": (
             data_file("a: " + "[" * 100_000 + "]" * 100_000),
             DATA,
-            "nested deeper",
+            f"data.yaml:1: data nested deeper than {MAX_DEPTH} levels",
         ),
         "data: unknown unit via clip": (
             data_file(MINI_TEXT.replace("mid: 90 Wh", "mid: 90 Whh"), ("clip",)),

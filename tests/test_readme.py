@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 from .conftest import REPO_ROOT
 
@@ -17,7 +18,20 @@ def setup_commands() -> list[str]:
 def test_readme_has_exactly_two_setup_commands() -> None:
     install, test = setup_commands()
     assert "pip install ." in install and install.endswith("soracost clip --count 10")
-    assert "'.[test]'" in test and "pytest" in test
+    # Users get pyproject.toml's ranges; the tests get the lock's exact, hashed versions.
+    assert "requirements" not in install
+    assert "--require-hashes -r requirements/test.txt" in test and test.endswith("pytest")
+
+
+def test_the_lock_pins_every_requirement_with_hashes() -> None:
+    lock = (REPO_ROOT / "requirements" / "test.txt").read_text(encoding="utf-8")
+    pins = re.findall(r"^([A-Za-z0-9_.-]+)==\S+", lock, flags=re.MULTILINE)
+    assert {"typer", "rich", "pint", "pyyaml", "numpy", "pytest", "hatchling"} <= {
+        pin.lower() for pin in pins
+    }
+    requirements = [line for line in lock.splitlines() if line and line[0].isalnum()]
+    assert requirements and all("==" in line and line.endswith("\\") for line in requirements)
+    assert "requirements/lock" in README
 
 
 def test_ci_runs_the_readme_test_command() -> None:
@@ -30,3 +44,34 @@ def test_readme_documents_every_command_and_exit_code() -> None:
         assert command in README
     for code in ("| 0 |", "| 1 |", "| 2 |", "| 130 |"):
         assert code in README
+
+
+
+def test_the_lock_satisfies_every_range_in_pyproject() -> None:
+    # A range changed in pyproject.toml without `requirements/lock --keep` fails here.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - the lock brings tomli to Python 3.10 (hatchling needs it)
+        import tomli as tomllib
+    from packaging.markers import default_environment
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    wanted = list(project["project"]["dependencies"])
+    for extra in project["project"]["optional-dependencies"].values():
+        wanted += extra
+    lock = (REPO_ROOT / "requirements" / "test.txt").read_text(encoding="utf-8")
+    environment = dict(default_environment())
+    pinned: dict[str, str] = {}
+    for line in lock.splitlines():
+        if line and line[0].isalnum():
+            pin = Requirement(line.rstrip(" \\"))
+            if pin.marker is None or pin.marker.evaluate(environment):
+                pinned[pin.name.lower().replace("_", "-")] = str(pin.specifier).lstrip("=")
+    for text in wanted:
+        requirement = Requirement(text)
+        name = requirement.name.lower().replace("_", "-")
+        assert name in pinned, f"{name} is in pyproject.toml but not in the lock"
+        assert requirement.specifier.contains(pinned[name], prereleases=True), (
+            f"the lock's {name}=={pinned[name]} is outside pyproject.toml's {requirement}"
+        )
