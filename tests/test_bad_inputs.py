@@ -159,8 +159,10 @@ CASES.update(
             USAGE,
             "unreadable unit",
         ),
-        "usage: unknown command": (arguments("estimate"), USAGE, "No such command"),
-        "usage: unknown option": (arguments("compare", "--colour"), USAGE, "No such option"),
+        # Click words these two itself: assert what the line must name (the word the user
+        # typed), not Click's phrasing around it.
+        "usage: unknown command": (arguments("estimate"), USAGE, "estimate"),
+        "usage: unknown option": (arguments("compare", "--colour"), USAGE, "--colour"),
         "usage: listing options with check": (
             arguments("sources", "--format", "json", "check"),
             USAGE,

@@ -46,7 +46,6 @@ def test_readme_documents_every_command_and_exit_code() -> None:
         assert code in README
 
 
-
 def test_the_lock_satisfies_every_range_in_pyproject() -> None:
     # A range changed in pyproject.toml without `requirements/lock --keep` fails here.
     if sys.version_info >= (3, 11):
