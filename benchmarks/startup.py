@@ -51,7 +51,7 @@ def soracost_command() -> list[str]:
 
 def big_catalogue(folder: Path, copies: int) -> Path:
     """The shipped catalogue with its estimates repeated ``copies`` times under new ids."""
-    from soracost.catalog import default_sources_path
+    from soracost.data.catalog import default_sources_path
 
     text = default_sources_path().read_text(encoding="utf-8")
     head, rest = text.split("\nestimates:\n", 1)

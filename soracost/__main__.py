@@ -13,7 +13,7 @@ import signal
 import sys
 from typing import NoReturn
 
-from soracost.errors import EXIT_DATA, EXIT_INTERRUPTED
+from soracost.core.errors import EXIT_DATA, EXIT_INTERRUPTED
 
 # A run allocates many small objects (a catalogue's records, every step of every
 # derivation, every table cell) and makes next to no reference cycles; reference counting
@@ -32,7 +32,7 @@ def main() -> NoReturn:
     signal.signal(signal.SIGTERM, _stop)
     gc.disable()
     try:
-        from soracost.cli import app, leave_results_for_exit
+        from soracost.cli.app import app, leave_results_for_exit
 
         leave_results_for_exit()  # freed by the end of the process, not one by one
         app()  # the command group always ends with SystemExit

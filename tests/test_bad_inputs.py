@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from soracost.cli import app
-from soracost.yamldoc import MAX_DEPTH, MAX_FILE_BYTES
+from soracost.cli.app import app
+from soracost.data.yamldoc import MAX_DEPTH, MAX_FILE_BYTES
 
 from .conftest import MINI
 from .test_catalog import BAD_DATA, MINI_TEXT, broken

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from soracost import cache
-from soracost.catalog import default_sources_path, load_catalog
-from soracost.cli import app
-from soracost.errors import DataError
+from soracost.cli.app import app
+from soracost.core.errors import DataError
+from soracost.data import cache
+from soracost.data.catalog import default_sources_path, load_catalog
 
 from .conftest import MINI
 
@@ -61,7 +61,7 @@ def test_a_warm_cache_skips_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     def refuse(*_: object, **__: object) -> None:
         raise AssertionError("parsed again")
 
-    monkeypatch.setattr("soracost.catalog.parse_catalog", refuse)
+    monkeypatch.setattr("soracost.data.catalog.parse_catalog", refuse)
     second = load_catalog(MINI)
     assert second == first and second is not first
     copy = tmp_path / "copy.yaml"

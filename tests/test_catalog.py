@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from soracost.catalog import load_catalog, parse_catalog, resolve_sources_path
-from soracost.errors import DataError
-from soracost.ranges import Range
-from soracost.records import Clip
-from soracost.yamldoc import MAX_DEPTH
+from soracost.core.errors import DataError
+from soracost.core.ranges import Range
+from soracost.core.records import Clip
+from soracost.data.catalog import load_catalog, parse_catalog, resolve_sources_path
+from soracost.data.yamldoc import MAX_DEPTH
 
 from .conftest import MINI
 

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from soracost import __version__
-from soracost.cli import app
+from soracost.cli.app import app
 
 from .conftest import MINI
 
@@ -502,7 +502,7 @@ def test_failed_run_leaves_no_output_file(runner: CliRunner, tmp_path: Path) -> 
 
 @pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])
 def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(prefix: str) -> None:
-    from soracost.export import _cell
+    from soracost.views.export import _cell
 
     assert _cell(f"{prefix}SUM(A1)") == f"'{prefix}SUM(A1)"
     assert _cell("plain text") == "plain text"

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from soracost.cli import app
+from soracost.cli.app import app
 
 try:
     from ecologits.estimations import video_impacts
@@ -74,9 +74,9 @@ def test_compare_row_equals_video_impacts_to_full_precision(runner: CliRunner) -
 
 @needs_ecologits
 def test_monte_carlo_reads_ecologits_min_and_max_as_p2_5_and_p97_5(runner: CliRunner) -> None:
-    from soracost.catalog import default_sources_path, load_catalog
-    from soracost.ecologits_source import ECOLOGITS_PERCENTILES
-    from soracost.uncertainty import Z_95, edges_of
+    from soracost.core.ecologits import ECOLOGITS_PERCENTILES
+    from soracost.core.uncertainty import Z_95, edges_of
+    from soracost.data.catalog import default_sources_path, load_catalog
 
     assert ECOLOGITS_PERCENTILES == (2.5, 97.5)  # the server power percentiles it uses
     document = run_json(
@@ -114,7 +114,7 @@ def test_water_and_carbon_are_ecologits_own(runner: CliRunner) -> None:
 @needs_ecologits
 def test_a_chosen_site_passes_its_factors_and_says_so(runner: CliRunner) -> None:
     document = run_json(runner, "clip", "--ecologits", SORA, *CLIP, "--site", "ireland")
-    from soracost.catalog import default_sources_path, load_catalog
+    from soracost.data.catalog import default_sources_path, load_catalog
 
     catalog = load_catalog(default_sources_path())
     site = catalog.sites["ireland"]

@@ -17,13 +17,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from soracost.catalog import load_catalog
-from soracost.cli import app
-from soracost.equivalents import count_of, parse_any_amount
-from soracost.errors import DataError, UsageProblem
-from soracost.ranges import Range
-from soracost.records import Catalog
-from soracost.training import resolve_training, training_share
+from soracost.cli.app import app
+from soracost.core.equivalents import count_of, parse_any_amount
+from soracost.core.errors import DataError, UsageProblem
+from soracost.core.ranges import Range
+from soracost.core.records import Catalog
+from soracost.core.training import resolve_training, training_share
+from soracost.data.catalog import load_catalog
 
 from .conftest import DATA
 
@@ -365,7 +365,7 @@ def test_figures_without_equivalents_of_their_basis_say_so(
 def test_what_is_counted_reads_in_the_singular_and_the_plural(
     counts: str, after_per: str, many: str, one: str
 ) -> None:
-    from soracost.render import _many, _one
+    from soracost.views.render import _many, _one
 
     assert _one(counts) == after_per  # "Wh per charge"
     assert _many(counts, 3.24) == many  # "3.24 days"

@@ -20,7 +20,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Span, Text
 
-from soracost.fasttable import Cell, FastTable
+from soracost.views.fasttable import Cell, FastTable
 
 WORDS = st.sampled_from(
     [
@@ -219,11 +219,11 @@ def test_without_colour_each_line_is_one_segment() -> None:
 
 def shipped_views() -> dict[str, Any]:
     """soracost's views of the shipped catalogue, built on whatever ``render.FastTable`` is."""
-    from soracost import render
-    from soracost.catalog import default_sources_path, load_catalog
-    from soracost.equivalents import parse_any_amount
-    from soracost.model import Scenario, clip_results, compare_results
-    from soracost.units import QUANTITIES
+    from soracost.core.equivalents import parse_any_amount
+    from soracost.core.reports import Scenario, clip_results, compare_results
+    from soracost.core.units import QUANTITIES
+    from soracost.data.catalog import default_sources_path, load_catalog
+    from soracost.views import render
 
     catalog = load_catalog(default_sources_path())
     clip = Scenario(count=10, quantities=QUANTITIES, equivalents=True, site="arizona")
@@ -241,7 +241,7 @@ def shipped_views() -> dict[str, Any]:
 
 def test_soracost_views_look_as_with_rich_tables(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every table soracost prints, on the shipped data, at a narrow and a wide width."""
-    from soracost import render
+    from soracost.views import render
 
     fast = shipped_views()
     monkeypatch.setattr(render, "FastTable", Table)

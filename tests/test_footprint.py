@@ -17,19 +17,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from soracost.catalog import default_sources_path, load_catalog
-from soracost.cli import app
-from soracost.errors import DataError, UsageProblem
-from soracost.footprint import (
+from soracost.cli.app import app
+from soracost.core.errors import DataError, UsageProblem
+from soracost.core.footprint import (
     ClipRequest,
     Model,
     check_steps,
     exponent_factor,
     parse_resolution,
 )
-from soracost.model import Scenario, Units, clip_results, select_estimates
-from soracost.ranges import Range
-from soracost.records import Catalog, Clip
+from soracost.core.ranges import Range
+from soracost.core.records import Catalog, Clip
+from soracost.core.reports import Scenario, Units, clip_results, select_estimates
+from soracost.data.catalog import default_sources_path, load_catalog
 
 from .conftest import DATA
 
@@ -577,7 +577,7 @@ BASE = MODEL_YAML.read_text(encoding="utf-8")
     ],
 )  # fmt: skip
 def test_bad_factors_and_sites_name_the_field(old: str, new: str, message: str) -> None:
-    from soracost.catalog import parse_catalog
+    from soracost.data.catalog import parse_catalog
 
     assert old in BASE, old
     with pytest.raises(DataError, match=message) as caught:
@@ -586,7 +586,7 @@ def test_bad_factors_and_sites_name_the_field(old: str, new: str, message: str) 
 
 
 def test_a_clip_whose_duration_disagrees_with_its_frames_is_refused() -> None:
-    from soracost.catalog import parse_catalog
+    from soracost.data.catalog import parse_catalog
 
     text = BASE.replace("frames: 81, fps: 16, steps: 50}", "frames: 81, fps: 16, duration_s: 50}")
     with pytest.raises(DataError, match=r"disagrees with 81 frames at 16 fps \(5.062 s\)"):

@@ -8,9 +8,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from soracost.catalog import parse_catalog
-from soracost.errors import DataError
-from soracost.units import conversion_factor, parse_amount
+from soracost.core.errors import DataError
+from soracost.core.units import conversion_factor, parse_amount
+from soracost.data.catalog import parse_catalog
 
 from .test_catalog import MINI_TEXT
 

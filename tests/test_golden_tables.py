@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from soracost.cli import app
+from soracost.cli.app import app
 
 from .conftest import DATA, MINI
 

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from soracost.catalog import load_catalog
-from soracost.display import format_number, log_axis, range_bar
-from soracost.model import Scenario, Units, clip_rows, compare_rows, spread
-from soracost.ranges import Range
+from soracost.core.ranges import Range
+from soracost.core.reports import Scenario, Units, clip_rows, compare_rows, spread
+from soracost.data.catalog import load_catalog
+from soracost.views.display import format_number, log_axis, range_bar
 
 from .conftest import MINI
 

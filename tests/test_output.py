@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from soracost.errors import OutputError
-from soracost.output import write_atomically
+from soracost.cli.output import write_atomically
+from soracost.core.errors import OutputError
 
 
 def test_writes_and_replaces_only_when_forced(tmp_path: Path) -> None:
@@ -44,7 +44,7 @@ def test_permission_denied_becomes_an_output_error(
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("soracost.output.os.open", refuse)  # the temporary file
+    monkeypatch.setattr("soracost.cli.output.os.open", refuse)  # the temporary file
     with pytest.raises(OutputError, match="permission denied"):
         write_atomically(tmp_path / "out.txt", "x")
     assert list(tmp_path.iterdir()) == []

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from soracost.ranges import Range
+from soracost.core.ranges import Range
 
 finite = st.floats(min_value=1e-6, max_value=1e6, allow_nan=False, allow_infinity=False)
 

@@ -6,10 +6,10 @@ import math
 
 import pytest
 
-from soracost.catalog import default_sources_path, load_catalog
-from soracost.ranges import Range
-from soracost.records import Catalog
-from soracost.units import conversion_factor
+from soracost.core.ranges import Range
+from soracost.core.records import Catalog
+from soracost.core.units import conversion_factor
+from soracost.data.catalog import default_sources_path, load_catalog
 
 from .conftest import REPO_ROOT
 
@@ -114,7 +114,7 @@ def test_published_span_matches_the_story(shipped: Catalog) -> None:
 
 
 def test_a_90_wh_video_is_about_half_an_hour_of_a_big_tv(shipped: Catalog) -> None:
-    from soracost.equivalents import count_of
+    from soracost.core.equivalents import count_of
 
     cnet = next(e for e in shipped.estimates if e.id == "cnet-90wh")
     minutes = count_of(cnet.values, cnet.unit, shipped.equivalents["large-tv"])
@@ -123,7 +123,7 @@ def test_a_90_wh_video_is_about_half_an_hour_of_a_big_tv(shipped: Catalog) -> No
 
 
 def test_650_ml_is_about_a_small_bottle(shipped: Catalog) -> None:
-    from soracost.equivalents import count_of
+    from soracost.core.equivalents import count_of
 
     water = next(e for e in shipped.estimates if e.id == "sora-650ml-ratio")
     bottles = count_of(water.values, water.unit, shipped.equivalents["bottle-500ml"])
@@ -133,7 +133,7 @@ def test_650_ml_is_about_a_small_bottle(shipped: Catalog) -> None:
 
 
 def test_gpt4_training_is_about_three_days_of_san_francisco(shipped: Catalog) -> None:
-    from soracost.equivalents import count_of
+    from soracost.core.equivalents import count_of
 
     training = shipped.training["gpt4-training"]
     days = count_of(training.values, training.unit, shipped.equivalents["san-francisco"])

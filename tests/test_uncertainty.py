@@ -20,10 +20,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from soracost.cli import app
-from soracost.footprint import Step, check_steps
-from soracost.ranges import Range
-from soracost.uncertainty import Sampler, percentiles, quantile, sample_steps
+from soracost.cli.app import app
+from soracost.core.footprint import Step, check_steps
+from soracost.core.ranges import Range
+from soracost.core.uncertainty import Sampler, percentiles, quantile, sample_steps
 
 from .conftest import DATA
 
@@ -76,7 +76,7 @@ def test_quantiles_at_the_normal_percentiles_are_exact() -> None:
 
 
 def test_low_and_high_can_stand_for_other_percentiles() -> None:
-    from soracost.uncertainty import Z_95, edges_of
+    from soracost.core.uncertainty import Z_95, edges_of
 
     assert edges_of((5.0, 95.0)) == (Z_95, Z_95)  # exactly: the shipped figures' default
     below, above = edges_of((2.5, 97.5))
@@ -298,7 +298,7 @@ def test_plot_without_matplotlib_says_how_to_install(
 
 
 def test_math_constant_is_the_95th_percentile() -> None:
-    from soracost.uncertainty import Z_95
+    from soracost.core.uncertainty import Z_95
 
     assert 0.5 * (1 + math.erf(Z_95 / math.sqrt(2))) == pytest.approx(0.95, abs=1e-12)
 
@@ -307,7 +307,7 @@ def test_progress_shows_on_a_terminal_after_a_second_only(monkeypatch: pytest.Mo
     import io
     import sys
 
-    from soracost import cli
+    from soracost.cli import app as cli
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -333,7 +333,7 @@ def test_progress_shows_on_a_terminal_after_a_second_only(monkeypatch: pytest.Mo
 def test_one_exponent_draw_is_one_exponent_scaling_up_or_down() -> None:
     from dataclasses import replace
 
-    from soracost.footprint import exponent_factor
+    from soracost.core.footprint import exponent_factor
 
     exponent = Range(1.5, 1.75, 2.0)
     up, down = exponent_factor(4.0, exponent), exponent_factor(0.25, exponent)
@@ -396,7 +396,7 @@ def test_the_pool_says_what_it_mixed() -> None:
     from, are named in the pool's description (exact text)."""
     from types import SimpleNamespace
 
-    from soracost.uncertainty import _pool_caveats
+    from soracost.core.uncertainty import _pool_caveats
 
     def row(id: str, source: str, chain: tuple[str, ...], differs: bool = False) -> object:
         estimate = SimpleNamespace(id=id, source=source, chain=chain)

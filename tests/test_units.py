@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from soracost.units import UnitProblem, check_unit, conversion_factor, parse_amount
+from soracost.core.units import UnitProblem, check_unit, conversion_factor, parse_amount
 
 
 @pytest.mark.parametrize(
@@ -81,7 +81,7 @@ def test_conversion_factors_match_exact_definitions(
 def test_the_exact_unit_table_agrees_with_pint() -> None:
     import pint
 
-    from soracost.units import _EXACT
+    from soracost.core.units import _EXACT
 
     ureg = pint.UnitRegistry()
     names = list(_EXACT)
@@ -116,7 +116,7 @@ def test_the_exact_unit_table_agrees_with_pint() -> None:
 def test_carbon_intensities_are_read_as_mass_per_energy(
     text: str, expected: tuple[float, str]
 ) -> None:
-    from soracost.units import parse_carbon_intensity
+    from soracost.core.units import parse_carbon_intensity
 
     assert parse_carbon_intensity(text) == expected
 
@@ -132,7 +132,7 @@ def test_carbon_intensities_are_read_as_mass_per_energy(
     ],
 )
 def test_bad_carbon_intensities_say_why(text: str, message: str) -> None:
-    from soracost.units import parse_carbon_intensity
+    from soracost.core.units import parse_carbon_intensity
 
     with pytest.raises(UnitProblem, match=message):
         parse_carbon_intensity(text)

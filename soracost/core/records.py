@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from soracost.ranges import Range
-from soracost.units import Quantity
+from soracost.core.ranges import Range
+from soracost.core.units import Quantity
 
 Boundary = Literal["gpu", "gpu+cpu+ram", "server", "facility", "unknown"]
 BOUNDARIES: tuple[Boundary, ...] = ("gpu", "gpu+cpu+ram", "server", "facility", "unknown")

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from soracost.ranges import Range
-from soracost.records import Catalog, Equivalent
-from soracost.units import QUANTITIES, Quantity, UnitProblem, conversion_factor, parse_amount
+from soracost.core.ranges import Range
+from soracost.core.records import Catalog, Equivalent
+from soracost.core.units import QUANTITIES, Quantity, UnitProblem, conversion_factor, parse_amount
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypedDict
 
-from soracost.fields import Fields
-from soracost.ranges import Range
-from soracost.records import CASES, CONFIDENCES, FILLS, Confidence, Fill
-from soracost.units import UnitProblem, conversion_factor
+from soracost.core.ranges import Range
+from soracost.core.records import CASES, CONFIDENCES, FILLS, Confidence, Fill
+from soracost.core.units import UnitProblem, conversion_factor
+from soracost.data.fields import Fields
 
 Parser = Callable[[str], tuple[float, str]]
 """Reads one published case into ``(value, unit)``; raises UnitProblem if it cannot."""

@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any, NoReturn, TypeVar
 
-from soracost.errors import DataError
-from soracost.yamldoc import LocatedDict, LocatedList
+from soracost.core.errors import DataError
+from soracost.data.yamldoc import LocatedDict, LocatedList
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")

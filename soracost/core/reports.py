@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from soracost.errors import DataError, UsageProblem
-from soracost.footprint import (
+from soracost.core.errors import DataError, UsageProblem
+from soracost.core.footprint import (
     DEFAULT_BOUNDARY,
     NO_ENERGY,
     BoundaryChoice,
@@ -21,13 +21,13 @@ from soracost.footprint import (
     Derivation,
     Model,
 )
-from soracost.ranges import Range
-from soracost.records import Catalog, Estimate, Site, Source
-from soracost.units import PUBLISHED_QUANTITIES, Quantity
+from soracost.core.ranges import Range
+from soracost.core.records import Catalog, Estimate, Site, Source
+from soracost.core.units import PUBLISHED_QUANTITIES, Quantity
 
 if TYPE_CHECKING:  # training and Monte Carlo are loaded only when asked for
-    from soracost.training import TrainingRequest, TrainingShare
-    from soracost.uncertainty import Percentiles
+    from soracost.core.training import TrainingRequest, TrainingShare
+    from soracost.core.uncertainty import Percentiles
 
 DEFAULT_ENERGY_UNIT = "Wh"
 DEFAULT_WATER_UNIT = "mL"
@@ -342,9 +342,9 @@ def clip_results(
 def _monte_carlo(
     results: Results, scenario: Scenario, progress: Callable[[int, int], None] | None
 ) -> Results:
-    """Each row's steps sampled (see :mod:`soracost.uncertainty`), in row order;
+    """Each row's steps sampled (see :mod:`soracost.core.uncertainty`), in row order;
     ``progress(done, total)`` is called after each row."""
-    from soracost.uncertainty import Percentiles, Sampler, claim_key, percentiles, sample_steps
+    from soracost.core.uncertainty import Percentiles, Sampler, claim_key, percentiles, sample_steps
 
     assert scenario.seed is not None  # chosen by the caller, so it can be reported
     sampler = Sampler(scenario.samples, scenario.seed)
@@ -421,6 +421,6 @@ def training_share_of(scenario: Scenario) -> TrainingShare | None:
     """The scenario's training share (per clip and per batch), or ``None`` if not asked."""
     if scenario.training is None:
         return None
-    from soracost.training import training_share
+    from soracost.core.training import training_share
 
     return training_share(scenario.training, scenario.units.energy, scenario.count)

@@ -17,7 +17,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from soracost.errors import DataError
+from soracost.core.errors import DataError
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 """Data files larger than this (8 MiB, ~500× the shipped catalogue) are refused."""

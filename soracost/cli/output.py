@@ -14,7 +14,7 @@ import os
 import stat
 from pathlib import Path
 
-from soracost.errors import OutputError
+from soracost.core.errors import OutputError
 
 
 def check_destination(path: Path, *, force: bool = False) -> tuple[Path, bool]:

@@ -21,7 +21,7 @@ import typer
 from typer.core import TyperGroup
 
 from soracost import __version__
-from soracost.errors import (
+from soracost.core.errors import (
     EXIT_DATA,
     EXIT_USAGE,
     Interrupted,
@@ -29,7 +29,7 @@ from soracost.errors import (
     SoracostError,
     UsageProblem,
 )
-from soracost.model import (
+from soracost.core.reports import (
     DEFAULT_CARBON_UNIT,
     DEFAULT_ENERGY_UNIT,
     DEFAULT_SAMPLES,
@@ -42,8 +42,8 @@ if TYPE_CHECKING:
 
     from rich.console import Console, RenderableType
 
-    from soracost.model import Scenario, Units
-    from soracost.records import Catalog
+    from soracost.core.records import Catalog
+    from soracost.core.reports import Scenario, Units
 
 
 class SoracostGroup(TyperGroup):
@@ -186,7 +186,7 @@ class QuantityChoice(str, Enum):
 
 def _unit_callback(quantity: str) -> Any:
     def check(value: str) -> str:
-        from soracost.units import UnitProblem, check_unit
+        from soracost.core.units import UnitProblem, check_unit
 
         try:
             return check_unit(value, quantity)  # type: ignore[arg-type]
@@ -456,8 +456,8 @@ def _root(
 
 
 def _load(sources: Path | None) -> "Catalog":
-    from soracost.catalog import SOURCES_ENV, load_catalog, resolve_sources_path
-    from soracost.errors import DataError
+    from soracost.core.errors import DataError
+    from soracost.data.catalog import SOURCES_ENV, load_catalog, resolve_sources_path
 
     path = resolve_sources_path(sources)
     try:
@@ -471,7 +471,7 @@ def _load(sources: Path | None) -> "Catalog":
 
 
 def _units(energy_unit: str, water_unit: str, carbon_unit: str = DEFAULT_CARBON_UNIT) -> "Units":
-    from soracost.model import Units
+    from soracost.core.reports import Units
 
     return Units(energy=energy_unit, water=water_unit, carbon=carbon_unit)
 
@@ -490,8 +490,8 @@ def _scenario(
 ) -> "Scenario":
     """The user's scenario, with --resolution checked (exit 2 if bad); --site and --model
     are checked by the model when it uses them."""
-    from soracost.footprint import ClipRequest, parse_resolution
-    from soracost.model import Scenario
+    from soracost.core.footprint import ClipRequest, parse_resolution
+    from soracost.core.reports import Scenario
 
     width = height = None
     if resolution is not None:
@@ -559,7 +559,7 @@ def _check_plot(plot: Path | None, output: Path | None, force: bool) -> str:
         and os.path.realpath(output) == os.path.realpath(plot)
     ):
         raise UsageProblem("--plot and --output name the same file")
-    from soracost.output import check_destination
+    from soracost.cli.output import check_destination
 
     check_destination(plot, force=force)
     return image_format
@@ -581,7 +581,7 @@ def _method(
 
 def _weights(text: str | None, pooled: bool) -> dict[str, float]:
     """``measured=3,modelled=2`` as weights by method; checked (exit 2 if bad)."""
-    from soracost.records import METHODS
+    from soracost.core.records import METHODS
 
     if text is None:
         return {}
@@ -610,8 +610,8 @@ def _with_ecologits(
     EcoLogits is imported only here."""
     if not models:
         return catalog
-    from soracost.ecologits_source import live_estimates
-    from soracost.model import resolve_site
+    from soracost.core.ecologits import live_estimates
+    from soracost.core.reports import resolve_site
 
     site = resolve_site(catalog, scenario.site)
     return live_estimates(catalog, models, scenario.request, site, scenario.site is not None)
@@ -648,7 +648,7 @@ def _emit(
     what: str,
 ) -> None:
     """Write an export (``text``) or a table (``view``) to stdout or to ``output``."""
-    from soracost.output import write_atomically
+    from soracost.cli.output import write_atomically
 
     if output is not None and str(output) == "-":
         output = None
@@ -690,17 +690,17 @@ def _deliver(
     json: "Callable[[ModuleType], str]",
 ) -> None:
     """Build the output in the chosen format and write it. Each builder gets the module it
-    needs (``soracost.render`` for tables, ``soracost.export`` otherwise), imported here
+    needs (``soracost.views.render`` for tables, ``soracost.views.export`` otherwise), imported here
     only when that format is asked for: Rich is never loaded for CSV or JSON."""
     _leave_for_exit(table, csv, json)  # the builders hold the command's results
     if format is OutputFormat.table:
-        from soracost import render
+        from soracost.views import render
 
         view = table(render)
         _leave_for_exit(view)
         _emit(None, view, output, force, "the table")
         return
-    from soracost import export
+    from soracost.views import export
 
     text = csv(export) if format is OutputFormat.csv else json(export)
     _emit(text, None, output, force, what)
@@ -783,12 +783,12 @@ def clip(
     """
     from dataclasses import replace
 
-    from soracost.model import clip_results
+    from soracost.core.reports import clip_results
 
     catalog = _load(sources)
     training = None
     if training_energy is not None or lifetime_clips is not None:  # either alone: an error
-        from soracost.training import resolve_training
+        from soracost.core.training import resolve_training
 
         training = resolve_training(catalog, training_energy, lifetime_clips, count)
     units = _units(energy_unit, water_unit, carbon_unit)
@@ -896,7 +896,7 @@ def compare(
     """
     from dataclasses import replace
 
-    from soracost.model import compare_results, spread
+    from soracost.core.reports import compare_results, spread
 
     catalog = _load(sources)
     units = _units(energy_unit, water_unit, carbon_unit)
@@ -934,12 +934,12 @@ def compare(
     widest = spread(rows)
     pool = None
     if pooled:
-        from soracost.uncertainty import pool_samples
+        from soracost.core.uncertainty import pool_samples
 
         pool = pool_samples(results, parsed_weights, scenario)
     image = None
     if plot is not None:
-        from soracost.chart import draw_comparison
+        from soracost.views.chart import draw_comparison
 
         if not rows:
             raise UsageProblem(f"--plot: no {chosen} figure is shown for these options")
@@ -958,7 +958,7 @@ def compare(
         ),
     )
     if plot is not None and image is not None:  # after the output: a failure leaves neither
-        from soracost.output import write_atomically
+        from soracost.cli.output import write_atomically
 
         write_atomically(plot, image, force=force)
         sys.stderr.write(f"soracost: wrote the chart to {plot}\n")
@@ -1001,7 +1001,7 @@ def explain(
 
       soracost explain ecologits-openai-sora-2-pro --ecologits openai/sora-2-pro -d 10 -r 720p
     """
-    from soracost.model import clip_results
+    from soracost.core.reports import clip_results
 
     catalog = _load(sources)
     units = _units(energy_unit, water_unit, carbon_unit)
@@ -1070,11 +1070,11 @@ def equivalents_command(
     """
     import math
 
-    from soracost.equivalents import parse_any_amount
+    from soracost.core.equivalents import parse_any_amount
 
     catalog = _load(sources)
     if not catalog.equivalents:
-        from soracost.errors import DataError
+        from soracost.core.errors import DataError
 
         raise DataError("the data file defines no equivalents", file=catalog.path)
     amounts = []
@@ -1106,7 +1106,7 @@ def ecologits_models() -> None:
 
       soracost compare --ecologits openai/sora-2-pro --duration 10 --resolution 720p
     """
-    from soracost.ecologits_source import installed_version, known_models
+    from soracost.core.ecologits import installed_version, known_models
 
     models = known_models()
     text = f"EcoLogits {installed_version()} knows {len(models)} video models:\n"
@@ -1130,7 +1130,7 @@ def sites(
     """
     catalog = _load(sources)
     if not catalog.sites:
-        from soracost.errors import DataError
+        from soracost.core.errors import DataError
 
         raise DataError("the data file defines no sites", file=catalog.path)
     _deliver(

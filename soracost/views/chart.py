@@ -12,10 +12,10 @@ import io
 from pathlib import PurePath
 from typing import Any
 
-from soracost.errors import SoracostError
-from soracost.model import Results, Scenario, describe_scenario
-from soracost.records import BOUNDARY_LABELS, Catalog
-from soracost.uncertainty import Pool
+from soracost.core.errors import SoracostError
+from soracost.core.records import BOUNDARY_LABELS, Catalog
+from soracost.core.reports import Results, Scenario, describe_scenario
+from soracost.core.uncertainty import Pool
 
 INSTALL_HINT = "pip install 'soracost[plot]'"
 

@@ -14,19 +14,10 @@ from functools import lru_cache
 from typing import Any
 
 from soracost import __version__
-from soracost.equivalents import Amount, Expressed, count_of, express, express_amount, of_basis
-from soracost.footprint import Step
-from soracost.model import (
-    CARBON_NOTE,
-    ResultRow,
-    Results,
-    Scenario,
-    Spread,
-    resolve_site,
-    training_share_of,
-)
-from soracost.ranges import Range
-from soracost.records import (
+from soracost.core.equivalents import Amount, Expressed, count_of, express, express_amount, of_basis
+from soracost.core.footprint import Step
+from soracost.core.ranges import Range
+from soracost.core.records import (
     CASES,
     FILLS,
     OPTIONAL_SITE_FACTORS,
@@ -37,8 +28,17 @@ from soracost.records import (
     Factor,
     Source,
 )
-from soracost.training import SORA_TRAINING_UNKNOWN
-from soracost.uncertainty import DISTRIBUTION, Pool
+from soracost.core.reports import (
+    CARBON_NOTE,
+    ResultRow,
+    Results,
+    Scenario,
+    Spread,
+    resolve_site,
+    training_share_of,
+)
+from soracost.core.training import SORA_TRAINING_UNKNOWN
+from soracost.core.uncertainty import DISTRIBUTION, Pool
 
 ROW_COLUMNS: tuple[str, ...] = (
     "estimate_id",

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Literal
 
-from soracost.ranges import Range
-from soracost.records import (
+from soracost.core.ranges import Range
+from soracost.core.records import (
     BOUNDARY_LABELS,
     Catalog,
     Clip,
@@ -35,7 +35,7 @@ from soracost.records import (
     FactorKind,
     Site,
 )
-from soracost.units import (
+from soracost.core.units import (
     CARBON_INTENSITY_UNIT,
     WATER_INTENSITY_UNIT,
     Quantity,

@@ -11,10 +11,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from soracost.errors import UsageProblem
-from soracost.ranges import Range
-from soracost.records import Catalog, TrainingRecord
-from soracost.units import UnitProblem, conversion_factor, parse_amount
+from soracost.core.errors import UsageProblem
+from soracost.core.ranges import Range
+from soracost.core.records import Catalog, TrainingRecord
+from soracost.core.units import UnitProblem, conversion_factor, parse_amount
 
 SORA_TRAINING_UNKNOWN = (
     "Sora's training energy has not been published: a training share uses another "

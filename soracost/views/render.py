@@ -16,19 +16,8 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from soracost.display import format_number, format_range, log_axis, range_bar
-from soracost.fasttable import Cell, FastTable
-from soracost.footprint import FAR_SCALE, NO_ENERGY, OPERATION_SYMBOLS, Step
-from soracost.model import (
-    CARBON_NOTE,
-    ResultRow,
-    Results,
-    Scenario,
-    Spread,
-    describe_scenario,
-    training_share_of,
-)
-from soracost.records import (
+from soracost.core.footprint import FAR_SCALE, NO_ENERGY, OPERATION_SYMBOLS, Step
+from soracost.core.records import (
     BOUNDARY_LABELS,
     FILLS,
     OPTIONAL_SITE_FACTORS,
@@ -38,12 +27,23 @@ from soracost.records import (
     Estimate,
     Source,
 )
-from soracost.units import Quantity
+from soracost.core.reports import (
+    CARBON_NOTE,
+    ResultRow,
+    Results,
+    Scenario,
+    Spread,
+    describe_scenario,
+    training_share_of,
+)
+from soracost.core.units import Quantity
+from soracost.views.display import format_number, format_range, log_axis, range_bar
+from soracost.views.fasttable import Cell, FastTable
 
 if TYPE_CHECKING:  # equivalents, training and Monte Carlo are loaded only when asked for
-    from soracost.equivalents import Amount
-    from soracost.training import TrainingShare
-    from soracost.uncertainty import Percentiles, Pool
+    from soracost.core.equivalents import Amount
+    from soracost.core.training import TrainingShare
+    from soracost.core.uncertainty import Percentiles, Pool
 
 _MISSING = Text("none", style="dim italic")
 _NOT_DERIVED = Text("n/a", style="dim italic")
@@ -356,7 +356,7 @@ def _method_note(scenario: Scenario) -> Text:
     """What the P5/P50/P95 lines are, with the seed that repeats them."""
     if scenario.method != "montecarlo":
         return Text()
-    from soracost.uncertainty import DISTRIBUTION
+    from soracost.core.uncertainty import DISTRIBUTION
 
     return Text(
         f"\nMonte Carlo: {scenario.samples:,} samples, seed {scenario.seed} (--seed "
@@ -402,7 +402,7 @@ def _add_training_row(
 
 
 def _training_note(share: TrainingShare) -> Text:
-    from soracost.training import SORA_TRAINING_UNKNOWN
+    from soracost.core.training import SORA_TRAINING_UNKNOWN
 
     request = share.request
     total = format_number(share.training.mid)
@@ -430,7 +430,7 @@ def _equivalents_tables(
     """One table per quantity shown: each figure as counts of the equivalents of its basis
     (the batch's, as the main table's right-hand column); the training share and the
     whole training energy as rows of their own."""
-    from soracost.equivalents import count_of, of_basis
+    from soracost.core.equivalents import count_of, of_basis
 
     parts: list[RenderableType] = []
     left_out: list[str] = []
@@ -492,7 +492,7 @@ def _equivalents_tables(
 
 def equivalents_view(catalog: Catalog, amounts: Sequence[Amount]) -> RenderableType:
     """``soracost equivalents``: the records, or typed amounts expressed in them."""
-    from soracost.equivalents import express_amount, of_basis
+    from soracost.core.equivalents import express_amount, of_basis
 
     footnotes = _Footnotes()
     if amounts:

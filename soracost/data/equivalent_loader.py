@@ -1,6 +1,6 @@
 """Load everyday equivalents and training-energy records from a catalogue.
 
-Called by :func:`soracost.catalog.parse_catalog`; errors name file, line, entry and field.
+Called by :func:`soracost.data.catalog.parse_catalog`; errors name file, line, entry and field.
 An equivalent is kept as its source published it ("90 Wh" for "37 min" of TV, "750 W"
 for a microwave, "15.8 gal" for a shower) and reduced here, once, to an amount per one
 counted unit (Wh per minute, L per shower).
@@ -11,16 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from soracost.cases import read_cases, read_provenance
-from soracost.fields import Fields
-from soracost.records import (
+from soracost.core.records import (
     CASES,
     METHODS,
     Equivalent,
     Source,
     TrainingRecord,
 )
-from soracost.units import (
+from soracost.core.units import (
     PUBLISHED_QUANTITIES,
     QUANTITIES,
     Dimension,
@@ -30,6 +28,8 @@ from soracost.units import (
     parse_amount,
     unit_dimension,
 )
+from soracost.data.cases import read_cases, read_provenance
+from soracost.data.fields import Fields
 
 REFERENCE_UNITS: dict[Quantity, str] = {"energy": "Wh", "water": "L", "carbon": "gCO2e"}
 """The unit an equivalent's amount per counted unit is held in, by basis."""

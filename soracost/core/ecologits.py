@@ -18,11 +18,11 @@ from dataclasses import dataclass, replace
 from importlib import metadata, resources
 from typing import Any
 
-from soracost.errors import SoracostError, UsageProblem
-from soracost.footprint import ClipRequest
-from soracost.ranges import Range
-from soracost.records import AppliesTo, Catalog, Clip, Estimate, SideFigure, Site, Source
-from soracost.units import Quantity
+from soracost.core.errors import SoracostError, UsageProblem
+from soracost.core.footprint import ClipRequest
+from soracost.core.ranges import Range
+from soracost.core.records import AppliesTo, Catalog, Clip, Estimate, SideFigure, Site, Source
+from soracost.core.units import Quantity
 
 METHODOLOGY_URL = "https://ecologits.ai/latest/methodology/video_generation/"
 INSTALL_HINT = "pip install 'soracost[ecologits]'"

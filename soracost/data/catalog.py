@@ -14,12 +14,8 @@ import re
 from importlib import resources
 from pathlib import Path
 
-from soracost.cases import read_cases, read_provenance
-from soracost.equivalent_loader import read_equivalents, read_training
-from soracost.errors import DataError
-from soracost.factor_loader import read_factors, read_sites
-from soracost.fields import Fields
-from soracost.records import (
+from soracost.core.errors import DataError
+from soracost.core.records import (
     BOUNDARIES,
     CASES,
     CITATION_FIELDS,
@@ -31,8 +27,12 @@ from soracost.records import (
     Estimate,
     Source,
 )
-from soracost.units import PUBLISHED_QUANTITIES, Quantity, parse_amount
-from soracost.yamldoc import LocatedDict, decode, parse, read_bytes
+from soracost.core.units import PUBLISHED_QUANTITIES, Quantity, parse_amount
+from soracost.data.cases import read_cases, read_provenance
+from soracost.data.equivalent_loader import read_equivalents, read_training
+from soracost.data.factor_loader import read_factors, read_sites
+from soracost.data.fields import Fields
+from soracost.data.yamldoc import LocatedDict, decode, parse, read_bytes
 
 SCHEMA_VERSION = 1
 SOURCES_ENV = "SORACOST_SOURCES"
@@ -46,10 +46,11 @@ _SOURCE_KINDS = (
 
 def default_sources_path() -> Path:
     """The embedded catalogue: inside the installed package, else the repository root."""
-    packaged = resources.files("soracost") / "data" / "sources.yaml"
+    # The wheel puts a copy beside this module (pyproject.toml's force-include).
+    packaged = resources.files("soracost.data") / "sources.yaml"
     if packaged.is_file():
         return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "sources.yaml"
+    return Path(__file__).resolve().parents[2] / "sources.yaml"
 
 
 def resolve_sources_path(option: str | Path | None) -> Path:
@@ -66,13 +67,13 @@ def load_catalog(path: Path, use_cache: bool = True) -> Catalog:
     """Read, parse and validate a data file. Raises :class:`DataError` on any problem.
 
     A catalogue validated before from the same bytes, by the same soracost, is taken
-    from the cache (:mod:`soracost.cache`) instead of being parsed again.
+    from the cache (:mod:`soracost.data.cache`) instead of being parsed again.
     """
     raw = read_bytes(path)
     label = str(path)
     sha256 = hashlib.sha256(raw).hexdigest()
     if use_cache:
-        from soracost import cache
+        from soracost.data import cache
 
         cached = cache.load(sha256, label)
         if cached is not None:

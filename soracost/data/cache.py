@@ -1,6 +1,6 @@
 """A cache of validated catalogues, so a run can skip parsing and validating its data file.
 
-A cache entry is a validated :class:`~soracost.records.Catalog`, pickled, under a name
+A cache entry is a validated :class:`~soracost.core.records.Catalog`, pickled, under a name
 made of the data file's SHA-256, soracost's version and a fingerprint of soracost's own
 code (the size and modification time of each of its modules): a changed data file, a new
 soracost or an edited module never meets an old entry. An entry is written only after
@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 from soracost import __version__
 
 if TYPE_CHECKING:
-    from soracost.records import Catalog
+    from soracost.core.records import Catalog
 
 CACHE_DIR_ENV = "SORACOST_CACHE_DIR"
 NO_CACHE_ENV = "SORACOST_NO_CACHE"
@@ -60,11 +60,12 @@ def code_fingerprint() -> str:
     soracost's modules (the cache folder may be shared by several environments)."""
     import sys
 
-    package = Path(__file__).parent
+    package = Path(__file__).parents[1]
     digest = hashlib.sha256(f"{__version__} {sys.version} {package}".encode())
-    for module in sorted(package.glob("*.py")):
+    for module in sorted(package.rglob("*.py")):
         info = module.stat()
-        digest.update(f"{module.name}:{info.st_size}:{info.st_mtime_ns}".encode())
+        name = module.relative_to(package).as_posix()
+        digest.update(f"{name}:{info.st_size}:{info.st_mtime_ns}".encode())
     return digest.hexdigest()[:16]
 
 
@@ -95,7 +96,7 @@ def load(data_sha256: str, label: str) -> Catalog | None:
         return None
     from dataclasses import replace
 
-    from soracost.records import Catalog
+    from soracost.core.records import Catalog
 
     try:
         with entry.open("rb") as handle:

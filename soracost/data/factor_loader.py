@@ -1,14 +1,12 @@
 """Load the model's factors and sites from a catalogue: scaling exponents, boundary
 overheads, PUE and water intensities, each a sourced record like an estimate.
 
-Called by :func:`soracost.catalog.parse_catalog`; errors name file, line, entry and field.
+Called by :func:`soracost.data.catalog.parse_catalog`; errors name file, line, entry and field.
 """
 
 from __future__ import annotations
 
-from soracost.cases import read_cases, read_provenance
-from soracost.fields import Fields
-from soracost.records import (
+from soracost.core.records import (
     ACCOUNTINGS,
     FACTOR_KINDS,
     METHODS,
@@ -20,7 +18,7 @@ from soracost.records import (
     Site,
     Source,
 )
-from soracost.units import (
+from soracost.core.units import (
     CARBON_INTENSITY_UNIT,
     WATER_INTENSITY_UNIT,
     conversion_factor,
@@ -28,6 +26,8 @@ from soracost.units import (
     parse_number,
     parse_water_intensity,
 )
+from soracost.data.cases import read_cases, read_provenance
+from soracost.data.fields import Fields
 
 _OVERHEAD_FROM = ("gpu", "gpu+cpu+ram")
 """The boundaries a server-overhead factor can lift to whole-server energy."""

@@ -24,8 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from soracost.footprint import Step
-from soracost.ranges import Range
+from soracost.core.footprint import Step
+from soracost.core.ranges import Range
 
 if TYPE_CHECKING:
     import numpy as np
@@ -212,7 +212,7 @@ def pool_samples(results: Any, by_method: dict[str, float], scenario: Any) -> Po
     """
     import numpy as np
 
-    from soracost.errors import UsageProblem
+    from soracost.core.errors import UsageProblem
 
     rows = results.rows
     if not rows:
