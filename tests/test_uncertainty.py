@@ -307,7 +307,7 @@ def test_progress_shows_on_a_terminal_after_a_second_only(monkeypatch: pytest.Mo
     import io
     import sys
 
-    from soracost.cli import app as cli
+    from soracost.cli import delivery as cli
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -317,15 +317,15 @@ def test_progress_shows_on_a_terminal_after_a_second_only(monkeypatch: pytest.Mo
     monkeypatch.setattr("time.monotonic", lambda: float(next(clock)))
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    with cli._progress(cli.OutputFormat.table, None) as progress:
+    with cli.progress_bar(cli.OutputFormat.table, None) as progress:
         progress(1, 2)
         progress(2, 2)
     assert "Monte Carlo" in terminal.getvalue()
     piped = io.StringIO()
     monkeypatch.setattr(sys, "stderr", piped)
-    with cli._progress(cli.OutputFormat.table, None) as progress:
+    with cli.progress_bar(cli.OutputFormat.table, None) as progress:
         progress(1, 2)
-    with cli._progress(cli.OutputFormat.json, None) as progress:
+    with cli.progress_bar(cli.OutputFormat.json, None) as progress:
         progress(1, 2)
     assert piped.getvalue() == ""
 

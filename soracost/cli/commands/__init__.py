@@ -1,0 +1,1 @@
+"""The commands, by family: footprint (clip, compare, explain) and catalogue."""

@@ -1,0 +1,317 @@
+"""The footprint commands: clip, compare and explain. Each reads its options, builds the
+core's report and hands it to a view through delivery.
+
+No ``from __future__ import annotations``: Typer reads these annotations at run time."""
+
+import sys
+
+import typer
+
+from soracost.cli.delivery import bar_width, check_plot, deliver, progress_bar
+from soracost.cli.inputs import (
+    build_scenario,
+    load_catalog_for,
+    parse_weights,
+    pooling_method,
+    with_ecologits,
+)
+from soracost.cli.options import (
+    BoundaryChoiceOption,
+    BoundaryOption,
+    CarbonOption,
+    CarbonUnitOption,
+    CountOption,
+    DurationOption,
+    EcoLogitsOption,
+    EnergyUnitOption,
+    EquivalentsOption,
+    EstimateIdArgument,
+    ForceOption,
+    FormatOption,
+    FpsOption,
+    LifetimeClipsOption,
+    MethodChoice,
+    MethodOption,
+    ModelOption,
+    OutputFormat,
+    OutputOption,
+    PlotOption,
+    PooledOption,
+    QuantityChoice,
+    QuantityOption,
+    ResolutionOption,
+    SamplesOption,
+    SeedOption,
+    SiteOption,
+    SourcesOption,
+    TrainingEnergyOption,
+    WaterUnitOption,
+    WeightsOption,
+)
+from soracost.core.errors import UsageProblem
+from soracost.core.reports import (
+    DEFAULT_CARBON_UNIT,
+    DEFAULT_ENERGY_UNIT,
+    DEFAULT_SAMPLES,
+    DEFAULT_WATER_UNIT,
+)
+
+
+def clip(
+    count: CountOption = 1,
+    duration: DurationOption = None,
+    resolution: ResolutionOption = None,
+    fps: FpsOption = None,
+    model: ModelOption = None,
+    site: SiteOption = None,
+    boundary: BoundaryChoiceOption = BoundaryOption.facility,
+    carbon: CarbonOption = False,
+    equivalents: EquivalentsOption = False,
+    training_energy: TrainingEnergyOption = None,
+    lifetime_clips: LifetimeClipsOption = None,
+    ecologits: EcoLogitsOption = None,
+    method: MethodOption = MethodChoice.bounds,
+    samples: SamplesOption = DEFAULT_SAMPLES,
+    seed: SeedOption = None,
+    format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    force: ForceOption = False,
+    sources: SourcesOption = None,
+    energy_unit: EnergyUnitOption = DEFAULT_ENERGY_UNIT,
+    water_unit: WaterUnitOption = DEFAULT_WATER_UNIT,
+    carbon_unit: CarbonUnitOption = DEFAULT_CARBON_UNIT,
+) -> None:
+    """Electricity and water per clip and for a batch of COUNT clips, source by source.
+
+    One row per published estimate, with its low, mid and high cases, scaled to your clip
+    (--duration, --resolution, --fps) where the source's own clip is known, and shown at
+    the --boundary you choose. Water is as published, or derived from energy with the
+    --site's PUE and water factors (on-site + off-site). --carbon adds location-based
+    gCO2e; --equivalents, everyday comparisons; --training-energy with --lifetime-clips,
+    a share of training on its own row. 'soracost explain ID' shows every step behind a row.
+
+    [b]Examples[/b]
+
+      soracost clip --count 10
+
+      soracost clip --duration 12 --resolution 1080p --site arizona
+
+      soracost clip --count 10 --equivalents --carbon
+
+      soracost clip --training-energy gpt4-training --lifetime-clips 1000000000
+
+      soracost clip --model sora --boundary as-published --format json --output clips.json
+    """
+    from soracost.core.reports import clip_results
+
+    catalog = load_catalog_for(sources)
+    training = None
+    if training_energy is not None or lifetime_clips is not None:  # either alone: an error
+        from soracost.core.training import resolve_training
+
+        training = resolve_training(catalog, training_energy, lifetime_clips, count)
+    scenario = build_scenario(
+        count=count,
+        duration=duration,
+        resolution=resolution,
+        fps=fps,
+        model=model,
+        site=site,
+        boundary=boundary,
+        quantities=("energy", "water", "carbon") if carbon else ("energy", "water"),
+        energy_unit=energy_unit,
+        water_unit=water_unit,
+        carbon_unit=carbon_unit,
+        method=method,
+        samples=samples,
+        seed=seed,
+        equivalents=equivalents,
+        training=training,
+    )
+    catalog = with_ecologits(catalog, ecologits, scenario)
+    with progress_bar(format, output) as progress:
+        results = clip_results(catalog, scenario, progress=progress)
+    deliver(
+        format,
+        output,
+        force,
+        f"{len(results.rows)} rows",
+        table=lambda render: render.clip_view(catalog, results, scenario),
+        csv=lambda export: export.rows_csv(results.rows, catalog, scenario, results),
+        json=lambda export: export.clip_json(catalog, results, scenario),
+    )
+
+
+def compare(
+    ctx: typer.Context,
+    quantity: QuantityOption = QuantityChoice.energy,
+    duration: DurationOption = None,
+    resolution: ResolutionOption = None,
+    fps: FpsOption = None,
+    model: ModelOption = None,
+    site: SiteOption = None,
+    boundary: BoundaryChoiceOption = BoundaryOption.facility,
+    ecologits: EcoLogitsOption = None,
+    method: MethodOption = MethodChoice.bounds,
+    samples: SamplesOption = DEFAULT_SAMPLES,
+    seed: SeedOption = None,
+    pooled: PooledOption = False,
+    weights: WeightsOption = None,
+    plot: PlotOption = None,
+    format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    force: ForceOption = False,
+    sources: SourcesOption = None,
+    energy_unit: EnergyUnitOption = DEFAULT_ENERGY_UNIT,
+    water_unit: WaterUnitOption = DEFAULT_WATER_UNIT,
+    carbon_unit: CarbonUnitOption = DEFAULT_CARBON_UNIT,
+) -> None:
+    """Every figure of one quantity side by side, sorted, with the spread between them.
+
+    Each row has a range bar on a log scale (├ low, ● mid, high ┤). The spread is the
+    highest high divided by the lowest low: how far apart the figures are. Rows shown at
+    another boundary than the one asked for (as published: than most rows) are marked ≠.
+
+    [b]Examples[/b]
+
+      soracost compare
+
+      soracost compare --quantity water --site ireland --water-unit L
+
+      soracost compare --boundary as-published --duration 10 --resolution 720p
+
+      soracost compare --format csv --output compare.csv
+
+      soracost compare --ecologits openai/sora-2-pro --duration 10 --resolution 720p
+    """
+    from soracost.core.reports import compare_results, spread
+
+    catalog = load_catalog_for(sources)
+    chosen = quantity.quantity
+    parsed_weights = parse_weights(weights, pooled)
+    image_format = check_plot(plot, output, force)
+    if pooled:  # was --method typed, or is it the default?
+        typed = getattr(ctx.get_parameter_source("method"), "name", "") != "DEFAULT"
+        method = pooling_method(method, typed)
+    scenario = build_scenario(
+        duration=duration,
+        resolution=resolution,
+        fps=fps,
+        model=model,
+        site=site,
+        boundary=boundary,
+        quantities=(chosen,),
+        energy_unit=energy_unit,
+        water_unit=water_unit,
+        carbon_unit=carbon_unit,
+        method=method,
+        samples=samples,
+        seed=seed,
+        keep_samples=pooled,
+    )
+    catalog = with_ecologits(catalog, ecologits, scenario)
+    with progress_bar(format, output) as progress:
+        results = compare_results(catalog, scenario, chosen, progress)
+    rows = results.rows
+    widest = spread(rows)
+    pool = None
+    if pooled:
+        from soracost.core.uncertainty import pool_samples
+
+        pool = pool_samples(results, parsed_weights, scenario)
+    image = None
+    if plot is not None:
+        from soracost.views.chart import draw_comparison
+
+        if not rows:
+            raise UsageProblem(f"--plot: no {chosen} figure is shown for these options")
+        image = draw_comparison(catalog, results, chosen, scenario, pool, image_format)
+    deliver(
+        format,
+        output,
+        force,
+        f"{len(rows)} rows",
+        table=lambda render: render.compare_view(
+            results, chosen, scenario, widest, catalog, bar_width=bar_width(output), pool=pool
+        ),
+        csv=lambda export: export.rows_csv(rows, catalog, scenario, results),
+        json=lambda export: export.compare_json(
+            catalog, results, chosen, scenario, widest, pool=pool
+        ),
+    )
+    if plot is not None and image is not None:  # after the output: a failure leaves neither
+        from soracost.cli.output import write_atomically
+
+        write_atomically(plot, image, force=force)
+        sys.stderr.write(f"soracost: wrote the chart to {plot}\n")
+
+
+def explain(
+    estimate_id: EstimateIdArgument,
+    count: CountOption = 1,
+    duration: DurationOption = None,
+    resolution: ResolutionOption = None,
+    fps: FpsOption = None,
+    site: SiteOption = None,
+    boundary: BoundaryChoiceOption = BoundaryOption.facility,
+    carbon: CarbonOption = False,
+    ecologits: EcoLogitsOption = None,
+    format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    force: ForceOption = False,
+    sources: SourcesOption = None,
+    energy_unit: EnergyUnitOption = DEFAULT_ENERGY_UNIT,
+    water_unit: WaterUnitOption = DEFAULT_WATER_UNIT,
+    carbon_unit: CarbonUnitOption = DEFAULT_CARBON_UNIT,
+) -> None:
+    """Every step behind one estimate's figures, for the current options.
+
+    The source's claim as published, the scaling to your clip, the boundary conversion,
+    the water factors and the batch total: each step with its value, unit and the
+    source of the factor it used. --format json gives the same steps as a list.
+
+    [b]Examples[/b]
+
+      soracost explain mlenergy-wan21-1.3b --boundary facility
+
+      soracost explain hf-wan21-1.3b-720p --duration 12 --resolution 1080p --site arizona
+
+      soracost explain hf-wan21-1.3b-720p --format json
+
+      soracost explain ecologits-openai-sora-2-pro --ecologits openai/sora-2-pro -d 10 -r 720p
+    """
+    from soracost.core.reports import clip_results
+
+    catalog = load_catalog_for(sources)
+    scenario = build_scenario(
+        count=count,
+        duration=duration,
+        resolution=resolution,
+        fps=fps,
+        site=site,
+        boundary=boundary,
+        quantities=("energy", "water", "carbon") if carbon else ("energy", "water"),
+        energy_unit=energy_unit,
+        water_unit=water_unit,
+        carbon_unit=carbon_unit,
+    )
+    catalog = with_ecologits(catalog, ecologits, scenario)
+    if estimate_id not in {estimate.id for estimate in catalog.estimates}:
+        known = ", ".join(estimate.id for estimate in catalog.estimates)
+        raise UsageProblem(f"no estimate has id {estimate_id!r}; ids: {known}")
+    results = clip_results(catalog, scenario, only=estimate_id)
+    rows = results.rows
+    missing = {
+        quantity: reason
+        for (estimate, quantity), reason in results.missing.items()
+        if estimate == estimate_id
+    }
+    deliver(
+        format,
+        output,
+        force,
+        "the steps",
+        table=lambda render: render.explain_view(catalog, rows, missing, scenario),
+        csv=lambda export: export.steps_csv(catalog, rows),
+        json=lambda export: export.explain_json(catalog, estimate_id, rows, missing, scenario),
+    )

@@ -1,0 +1,387 @@
+"""The command line's options, declared once as ``Annotated`` aliases and shared by the
+commands, grouped into help panels.
+
+No ``from __future__ import annotations``: Typer reads these annotations at run time."""
+
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from soracost.data.catalog import SOURCES_ENV
+
+if TYPE_CHECKING:
+    from soracost.core.units import Quantity
+
+# The help panels, in the order they read best in --help.
+CLIP = "Your clip"
+SELECTION = "Which estimates, where"
+FIGURES = "What to add"
+UNCERTAINTY = "Uncertainty"
+UNITS = "Units"
+OUTPUT = "Output"
+DATA = "Data"
+
+
+class OutputFormat(str, Enum):
+    """How results are written: a Rich table for people, or CSV / JSON for machines."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class QuantityChoice(str, Enum):
+    """The quantity ``compare`` puts side by side."""
+
+    energy = "energy"
+    water = "water"
+    carbon = "carbon"
+
+    @property
+    def quantity(self) -> "Quantity":
+        """The core's name of the quantity."""
+        names: dict[str, Quantity] = {"energy": "energy", "water": "water", "carbon": "carbon"}
+        return names[self.value]
+
+
+def _unit_callback(quantity: str) -> Any:
+    def check(value: str) -> str:
+        from soracost.core.units import UnitProblem, check_unit
+
+        try:
+            return check_unit(value, quantity)  # type: ignore[arg-type]
+        except UnitProblem as exc:
+            raise typer.BadParameter(str(exc)) from None
+
+    return check
+
+
+SourcesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--sources",
+        help=(
+            "Data file of sourced estimates to use. Default: $SORACOST_SOURCES if set, "
+            "else the embedded sources.yaml."
+        ),
+        show_default=False,
+        metavar="FILE",
+        envvar=SOURCES_ENV,
+        show_envvar=False,  # the help text says it, in words
+        rich_help_panel=DATA,
+    ),
+]
+EnergyUnitOption = Annotated[
+    str,
+    typer.Option(
+        "--energy-unit",
+        help="Unit for energy: any energy unit pint knows (Wh, kWh, MWh, J, MJ, kcal…).",
+        callback=_unit_callback("energy"),
+        metavar="UNIT",
+        rich_help_panel=UNITS,
+    ),
+]
+WaterUnitOption = Annotated[
+    str,
+    typer.Option(
+        "--water-unit",
+        help="Unit for water: any volume unit pint knows (mL, L, gal, tsp, cup…).",
+        callback=_unit_callback("water"),
+        metavar="UNIT",
+        rich_help_panel=UNITS,
+    ),
+]
+CarbonUnitOption = Annotated[
+    str,
+    typer.Option(
+        "--carbon-unit",
+        help="Unit for carbon (CO2-equivalent mass): gCO2e, kgCO2e, tCO2e, or any mass unit.",
+        callback=_unit_callback("carbon"),
+        metavar="UNIT",
+        rich_help_panel=UNITS,
+    ),
+]
+CarbonOption = Annotated[
+    bool,
+    typer.Option(
+        "--carbon",
+        help="Add carbon (gCO2e, location-based): facility energy × the --site's grid "
+        "carbon intensity.",
+        rich_help_panel=FIGURES,
+    ),
+]
+EquivalentsOption = Annotated[
+    bool,
+    typer.Option(
+        "--equivalents",
+        "-e",
+        help="Add everyday equivalents (minutes of TV, bottles, km…) of each figure, of the "
+        "same basis, each with its source ('soracost equivalents' lists them).",
+        rich_help_panel=FIGURES,
+    ),
+]
+TrainingEnergyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--training-energy",
+        help="A training energy to share per clip: an energy ('50 GWh') or a training "
+        "record (gpt4-training: GPT-4's, not Sora's, which is unknown). Needs --lifetime-clips.",
+        metavar="ENERGY|ID",
+        show_default=False,
+        rich_help_panel=FIGURES,
+    ),
+]
+LifetimeClipsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--lifetime-clips",
+        min=1,
+        max=10**15,
+        help="How many clips the model makes in its life: the training energy is shared "
+        "over them, and shown on its own row.",
+        metavar="N",
+        show_default=False,
+        rich_help_panel=FIGURES,
+    ),
+]
+EcoLogitsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--ecologits",
+        help="Add EcoLogits' model of a closed video API for your --duration and "
+        "--resolution (repeatable; e.g. openai/sora-2-pro, google/veo-3.1; "
+        "'soracost ecologits-models' lists them). Needs pip install 'soracost[ecologits]'.",
+        metavar="MODEL",
+        show_default=False,
+        rich_help_panel=SELECTION,
+    ),
+]
+
+
+class MethodChoice(str, Enum):
+    """How ranges propagate: as bounds, or as Monte Carlo samples."""
+
+    bounds = "bounds"
+    montecarlo = "montecarlo"
+
+
+MethodOption = Annotated[
+    MethodChoice,
+    typer.Option(
+        "--method",
+        help="bounds: low × low … high × high (the corners no source contradicts); "
+        "montecarlo: each range a distribution (median mid, P5 low, P95 high), sampled "
+        "through every step, with P5/P50/P95 beside the published cases.",
+        rich_help_panel=UNCERTAINTY,
+    ),
+]
+SamplesOption = Annotated[
+    int,
+    typer.Option(
+        "--samples",
+        min=100,
+        max=1_000_000,
+        help="Monte Carlo samples per figure (at most 1,000,000: memory grows with them).",
+        rich_help_panel=UNCERTAINTY,
+    ),
+]
+SeedOption = Annotated[
+    int | None,
+    typer.Option(
+        "--seed",
+        min=0,
+        max=2**63 - 1,
+        help="Monte Carlo seed: the same seed gives the same output (default: a random one, "
+        "which the output reports).",
+        show_default=False,
+        rich_help_panel=UNCERTAINTY,
+    ),
+]
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table for people; csv or json (full precision) for machines.",
+        rich_help_panel=OUTPUT,
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to FILE instead of the terminal. Written whole or not at all.",
+        metavar="FILE",
+        show_default=False,
+        rich_help_panel=OUTPUT,
+    ),
+]
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force", help="Replace the --output file if it already exists.", rich_help_panel=OUTPUT
+    ),
+]
+
+
+CountOption = Annotated[
+    int,
+    typer.Option(
+        "--count",
+        "-n",
+        min=1,
+        max=10**15,
+        help="Number of clips in the batch.",
+        rich_help_panel=CLIP,
+    ),
+]
+
+
+class BoundaryOption(str, Enum):
+    """How energy is shown: as each source published it, or lifted to one boundary."""
+
+    as_published = "as-published"
+    server = "server"
+    facility = "facility"
+
+
+def _bounded(name: str, low: float, high: float) -> Any:
+    """A callback refusing non-finite values (nan, inf) and values outside [low, high]."""
+
+    def check(value: float | None) -> float | None:
+        import math
+
+        if value is not None and not (math.isfinite(value) and low <= value <= high):
+            raise typer.BadParameter(f"{name} must be a number from {low:g} to {high:g}")
+        return value
+
+    return check
+
+
+DurationOption = Annotated[
+    float | None,
+    typer.Option(
+        "--duration",
+        "-d",
+        callback=_bounded("a duration in seconds", 0.1, 3600),
+        help="Clip length in seconds; figures are scaled from each source's clip.",
+        metavar="SECONDS",
+        show_default=False,
+        rich_help_panel=CLIP,
+    ),
+]
+ResolutionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--resolution",
+        "-r",
+        help="Clip resolution: 480p, 720p, 1080p, 4k or WxH (e.g. 1280x720).",
+        metavar="RES",
+        show_default=False,
+        rich_help_panel=CLIP,
+    ),
+]
+FpsOption = Annotated[
+    float | None,
+    typer.Option(
+        "--fps",
+        callback=_bounded("a frame rate", 1, 240),
+        help="Frames per second (default: each source's own); frames = duration × fps.",
+        show_default=False,
+        rich_help_panel=CLIP,
+    ),
+]
+ModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        "-m",
+        help="Keep only estimates for this model (part of its name; 'sora' keeps Sora proxies).",
+        metavar="NAME",
+        show_default=False,
+        rich_help_panel=SELECTION,
+    ),
+]
+SiteOption = Annotated[
+    str | None,
+    typer.Option(
+        "--site",
+        "-s",
+        help="Where clips are made, for PUE, water factors and grid carbon intensity: e.g. "
+        "us-average (the shipped "
+        "default), arizona, ireland, azure, aws, google; 'soracost sites' lists them all.",
+        metavar="SITE",
+        show_default=False,
+        rich_help_panel=SELECTION,
+    ),
+]
+BoundaryChoiceOption = Annotated[
+    BoundaryOption,
+    typer.Option(
+        "--boundary",
+        "-b",
+        help="Energy as-published, or converted to whole-server or facility (incl. PUE) energy. "
+        "Derived water always uses server and facility energy, whatever this says.",
+        rich_help_panel=SELECTION,
+    ),
+]
+
+
+QuantityOption = Annotated[
+    QuantityChoice,
+    typer.Option("--quantity", "-q", help="Which quantity to compare.", rich_help_panel=SELECTION),
+]
+PooledOption = Annotated[
+    bool,
+    typer.Option(
+        "--pooled",
+        help="Add a pooled line: every shown estimate's Monte Carlo samples mixed, each "
+        "estimate weighing the same (or by method, --weights). Implies --method montecarlo.",
+        rich_help_panel=UNCERTAINTY,
+    ),
+]
+WeightsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--weights",
+        help="Pooling weights by method, e.g. measured=3,modelled=2,disclosed=1,"
+        "back-of-envelope=0.5 (a method not named weighs 1).",
+        metavar="METHOD=W,...",
+        show_default=False,
+        rich_help_panel=UNCERTAINTY,
+    ),
+]
+PlotOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--plot",
+        help="Also draw the comparison as a chart: PNG, or SVG when FILE ends in .svg "
+        "(needs pip install 'soracost[plot]').",
+        metavar="FILE",
+        show_default=False,
+        rich_help_panel=OUTPUT,
+    ),
+]
+EstimateIdArgument = Annotated[
+    str, typer.Argument(metavar="ID", help="The estimate to explain (see 'soracost clip').")
+]
+AmountsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--of",
+        help="An amount to express: an energy ('90 Wh'), a volume ('650 mL') or a mass "
+        "of CO2e ('40 gCO2e'). Repeat it for several.",
+        metavar="AMOUNT",
+        show_default=False,
+    ),
+]
+CheckedFileArgument = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Data file to check (default: --sources, $SORACOST_SOURCES, or the embedded one).",
+        show_default=False,
+    ),
+]
