@@ -21,7 +21,7 @@ from soracost.cli.app import app
 from soracost.core.errors import DataError, UsageProblem
 from soracost.core.footprint import (
     ClipRequest,
-    Model,
+    FootprintCalculator,
     check_steps,
     exponent_factor,
     parse_resolution,
@@ -46,9 +46,9 @@ def shipped() -> Catalog:
     return load_catalog(default_sources_path())
 
 
-def model(catalog: Catalog, **options: Any) -> Model:
+def model(catalog: Catalog, **options: Any) -> FootprintCalculator:
     site = catalog.sites[options.pop("site")] if "site" in options else None
-    return Model(catalog, energy_unit="Wh", water_unit="mL", site=site, **options)
+    return FootprintCalculator(catalog, energy_unit="Wh", water_unit="mL", site=site, **options)
 
 
 def estimate(catalog: Catalog, estimate_id: str) -> Any:
@@ -142,7 +142,7 @@ def test_pue_appears_once_on_each_path_of_a_gpu_figure(catalog: Catalog) -> None
 
 
 def test_water_factors_are_converted_to_the_display_units(catalog: Catalog) -> None:
-    in_litres = Model(
+    in_litres = FootprintCalculator(
         catalog, energy_unit="kWh", water_unit="L", site=catalog.sites["drytown"]
     ).water(estimate(catalog, "model-b"))
     in_ml = model(catalog, site="drytown").water(estimate(catalog, "model-b"))
@@ -432,7 +432,7 @@ def test_less_than_a_frame_is_not_scaled(catalog: Catalog) -> None:
 
 def test_no_site_means_no_unused_server_step(mini: Path) -> None:
     catalog = load_catalog(mini)
-    derivation = Model(catalog, energy_unit="Wh", water_unit="mL").energy(
+    derivation = FootprintCalculator(catalog, energy_unit="Wh", water_unit="mL").energy(
         estimate(catalog, "model-a")
     )
     assert [step.kind for step in derivation.steps] == ["claim", "batch"]
@@ -628,9 +628,9 @@ def test_carbon_of_a_facility_figure_takes_it_as_published(catalog: Catalog) -> 
 
 
 def test_carbon_is_converted_to_the_chosen_unit(catalog: Catalog) -> None:
-    in_kg = Model(catalog, energy_unit="kWh", water_unit="L", carbon_unit="kgCO2e").carbon(
-        estimate(catalog, "model-b")
-    )
+    in_kg = FootprintCalculator(
+        catalog, energy_unit="kWh", water_unit="L", carbon_unit="kgCO2e"
+    ).carbon(estimate(catalog, "model-b"))
     in_g = model(catalog).carbon(estimate(catalog, "model-b"))
     assert not isinstance(in_kg, str) and not isinstance(in_g, str)
     assert in_g.per_clip == Range.single(2 * 1.5 * 1.25 * 0.4)

@@ -339,10 +339,10 @@ def reference_frames(clip: Clip) -> tuple[float | None, float | None]:
     return frames, duration
 
 
-class Model:
+class FootprintCalculator:
     """Derivations of a catalogue's figures for one scenario (clip, boundary, site, units).
 
-    The scenario is fixed when the model is made: what every estimate shares (the site's
+    The scenario is fixed when the calculator is made: what every estimate shares (the site's
     factors, unit conversions, the batch step) is worked out once, the first time it is
     needed, and an estimate's energy steps are kept while its figures are asked for.
     """

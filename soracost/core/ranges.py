@@ -16,6 +16,11 @@ from dataclasses import dataclass
 Number = int | float
 
 
+class NonFiniteRange(ValueError):
+    """A range with a value that is not finite: a figure too large for a float (an
+    overflow of the arithmetic, not a bug), which callers report as such."""
+
+
 @dataclass(frozen=True, slots=True)
 class Range:
     """Low, mid and high cases of one magnitude, with ``0 <= low <= mid <= high``."""
@@ -32,7 +37,7 @@ class Range:
             return
         values = (self.low, self.mid, self.high)
         if not all(math.isfinite(v) for v in values):
-            raise ValueError(f"range values must be finite, got {values}")
+            raise NonFiniteRange(f"range values must be finite, got {values}")
         if min(values) < 0:
             raise ValueError(f"range values must be non-negative, got {values}")
         if not self.low <= self.mid <= self.high:

@@ -19,9 +19,9 @@ from soracost.core.footprint import (
     BoundaryChoice,
     ClipRequest,
     Derivation,
-    Model,
+    FootprintCalculator,
 )
-from soracost.core.ranges import Range
+from soracost.core.ranges import NonFiniteRange, Range
 from soracost.core.records import Catalog, Estimate, Site, Source
 from soracost.core.units import PUBLISHED_QUANTITIES, Quantity
 
@@ -194,8 +194,8 @@ def _normalised(name: str) -> str:
     return "".join(character for character in name.casefold() if character.isalnum())
 
 
-def _model(catalog: Catalog, scenario: Scenario, count: int) -> Model:
-    return Model(
+def _calculator(catalog: Catalog, scenario: Scenario, count: int) -> FootprintCalculator:
+    return FootprintCalculator(
         catalog,
         energy_unit=scenario.units.energy,
         water_unit=scenario.units.water,
@@ -266,33 +266,33 @@ def _expected_boundaries(
 
 
 def _derive(
-    catalog: Catalog, model: Model, estimate: Estimate, quantity: Quantity
+    catalog: Catalog, calculator: FootprintCalculator, estimate: Estimate, quantity: Quantity
 ) -> Derivation | str:
     """One estimate's derivation of ``quantity``, or why there is none."""
     try:
         if quantity == "energy":
             if estimate.quantity != "energy":
                 return NO_ENERGY
-            return model.energy(estimate)
+            return calculator.energy(estimate)
         if quantity == "carbon":
-            return model.carbon(estimate)
-        return model.water(estimate)
-    except (ValueError, ArithmeticError) as exc:  # a figure or batch too large for a float
-        if isinstance(exc, ValueError) and "finite" not in str(exc):
-            raise  # a bug, not an overflow: let it show
+            return calculator.carbon(estimate)
+        return calculator.water(estimate)
+    except (NonFiniteRange, ArithmeticError):  # a figure or batch too large for a float
         raise DataError(
-            f"{quantity} in {_unit_of(model, quantity)} "
-            f"for {model.count:,} clip(s) is too large to compute",
+            f"{quantity} in {_unit_of(calculator, quantity)} "
+            f"for {calculator.count:,} clip(s) is too large to compute",
             file=catalog.path,
             line=estimate.line,
             entry=f"estimate {estimate.id!r}",
         ) from None
 
 
-def _unit_of(model: Model, quantity: Quantity) -> str:
-    return {"energy": model.energy_unit, "water": model.water_unit, "carbon": model.carbon_unit}[
-        quantity
-    ]
+def _unit_of(calculator: FootprintCalculator, quantity: Quantity) -> str:
+    return {
+        "energy": calculator.energy_unit,
+        "water": calculator.water_unit,
+        "carbon": calculator.carbon_unit,
+    }[quantity]
 
 
 @dataclass(frozen=True)
@@ -319,7 +319,7 @@ def clip_results(
 ) -> Results:
     """Each chosen estimate's rows, in catalogue order: energy, then water (published, or
     derived from energy with the site's factors). ``only`` keeps one estimate id."""
-    model = _model(catalog, scenario, scenario.count)
+    model = _calculator(catalog, scenario, scenario.count)
     figures: list[tuple[Estimate, Quantity, Derivation]] = []
     missing: dict[tuple[str, Quantity], str] = {}
     chosen = select_estimates(catalog, scenario.model)
