@@ -530,3 +530,12 @@ def test_a_bad_path_from_the_environment_says_so(
         f"soracost: error: {tmp_path / 'gone.yaml'}: no such file "
         "(the path comes from $SORACOST_SOURCES)\n"
     )
+
+
+def test_help_shows_the_extras_install_hints_with_their_brackets(runner: CliRunner) -> None:
+    # Rich markup would read "[plot]" as a style and drop it: the hints must survive.
+    for command, hint in (("compare", "soracost[plot]"), ("clip", "soracost[ecologits]")):
+        result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0
+        text = " ".join(result.stdout.replace("│", " ").split())
+        assert f"pip install '{hint}'" in text, command

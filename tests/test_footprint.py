@@ -28,7 +28,7 @@ from soracost.core.footprint import (
 )
 from soracost.core.ranges import Range
 from soracost.core.records import Catalog, Clip
-from soracost.core.reports import Scenario, Units, clip_results, select_estimates
+from soracost.core.results import Scenario, Units, clip_results, select_estimates
 from soracost.data.catalog import default_sources_path, load_catalog
 
 from .conftest import DATA

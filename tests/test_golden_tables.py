@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 from typer.testing import CliRunner
 
 from soracost.cli.app import app
@@ -40,3 +41,36 @@ def test_table_matches_its_golden_file(
     if os.environ.get("SORACOST_UPDATE_GOLDEN"):
         expected.write_text(text, encoding="utf-8")
     assert text == expected.read_text(encoding="utf-8")
+
+
+# Every view that prints a table, on the shipped catalogue (footnotes, equivalents,
+# Monte Carlo, sites and sources included), where the golden files above use the mini one.
+SHIPPED_TABLES = {
+    "clip": ["clip", "--count", "10", "--carbon", "--equivalents", "--site", "arizona"],
+    "montecarlo": ["clip", "-n", "3", "--method", "montecarlo", "--samples", "200", "--seed", "7"],
+    "compare": ["compare"],
+    "sources": ["sources"],
+    "sites": ["sites"],
+    "equivalents": ["equivalents", "--of", "90 Wh"],
+}
+# The default box (HEAVY_HEAD): each table line's first character and the one it must end in.
+RIGHT_EDGE = {"┏": "┓", "┃": "┃", "┡": "┩", "│": "│", "├": "┤", "└": "┘"}
+
+
+@pytest.mark.parametrize("width", [80, 120])
+@pytest.mark.parametrize("args", SHIPPED_TABLES.values(), ids=SHIPPED_TABLES.keys())
+def test_tables_fit_the_terminal_without_cropping(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, args: list[str], width: int
+) -> None:
+    """Columns shrink and wrap to the terminal's width: no line is wider than it, and every
+    table line ends in the table's right border (a line cut at the edge would not)."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    table_lines = [line for line in lines if line[:1] in RIGHT_EDGE]
+    assert table_lines
+    for line in lines:
+        assert Text(line).cell_len <= width, line
+    for line in table_lines:
+        assert line.endswith(RIGHT_EDGE[line[0]]), line

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from soracost.core.ranges import Range
-from soracost.core.reports import Scenario, Units, clip_rows, compare_rows, spread
+from soracost.core.results import Scenario, Units, clip_rows, compare_rows, spread
 from soracost.data.catalog import load_catalog
 from soracost.views.display import format_number, log_axis, range_bar
 

@@ -11,7 +11,7 @@ from soracost.core.errors import UsageProblem
 
 if TYPE_CHECKING:
     from soracost.core.records import Catalog
-    from soracost.core.reports import Scenario
+    from soracost.core.results import Scenario
     from soracost.core.training import TrainingRequest
     from soracost.core.units import Quantity
 
@@ -57,7 +57,7 @@ def build_scenario(
     --site and --model are checked by the core when it uses them. A Monte Carlo seed is
     picked if none was given (and reported, so that the run can be repeated)."""
     from soracost.core.footprint import ClipRequest, parse_resolution
-    from soracost.core.reports import DEFAULT_SAMPLES, Scenario, Units
+    from soracost.core.results import DEFAULT_SAMPLES, Scenario, Units
 
     width = height = None
     if resolution is not None:
@@ -127,7 +127,7 @@ def with_ecologits(catalog: "Catalog", models: list[str] | None, scenario: "Scen
     if not models:
         return catalog
     from soracost.core.ecologits import live_estimates
-    from soracost.core.reports import resolve_site
+    from soracost.core.results import resolve_site
 
     site = resolve_site(catalog, scenario.site)
     return live_estimates(catalog, models, scenario.request, site, scenario.site is not None)

@@ -152,7 +152,7 @@ EcoLogitsOption = Annotated[
         "--ecologits",
         help="Add EcoLogits' model of a closed video API for your --duration and "
         "--resolution (repeatable; e.g. openai/sora-2-pro, google/veo-3.1; "
-        "'soracost ecologits-models' lists them). Needs pip install 'soracost[ecologits]'.",
+        "'soracost ecologits-models' lists them). Needs pip install 'soracost\\[ecologits]'.",
         metavar="MODEL",
         show_default=False,
         rich_help_panel=SELECTION,
@@ -358,8 +358,9 @@ PlotOption = Annotated[
     Path | None,
     typer.Option(
         "--plot",
-        help="Also draw the comparison as a chart: PNG, or SVG when FILE ends in .svg "
-        "(needs pip install 'soracost[plot]').",
+        # \\[: a literal bracket in Rich markup, which would swallow "[plot]" otherwise.
+        help="Also draw the comparison as a chart: PNG, SVG or PDF, by FILE's ending "
+        "(.png, .svg, .pdf; needs pip install 'soracost\\[plot]').",
         metavar="FILE",
         show_default=False,
         rich_help_panel=OUTPUT,

@@ -13,9 +13,8 @@ from pathlib import PurePath
 from typing import Any
 
 from soracost.core.errors import SoracostError
-from soracost.core.records import BOUNDARY_LABELS, Catalog
-from soracost.core.reports import Results, Scenario, describe_scenario
-from soracost.core.uncertainty import Pool
+from soracost.core.records import BOUNDARY_LABELS
+from soracost.core.reports import CompareReport
 
 INSTALL_HINT = "pip install 'soracost[plot]'"
 
@@ -48,18 +47,11 @@ def _pyplot() -> Any:
     return plt
 
 
-def draw_comparison(
-    catalog: Catalog,
-    results: Results,
-    quantity: str,
-    scenario: Scenario,
-    pool: Pool | None,
-    image_format: str,
-) -> bytes:
-    """The chart of ``compare``'s rows as PNG or SVG bytes (``image_format``)."""
+def draw_comparison(report: CompareReport, image_format: str) -> bytes:
+    """The chart of ``compare``'s rows as PNG, SVG or PDF bytes (``image_format``)."""
     plt = _pyplot()
-    rows = results.rows
-    unit = scenario.units.of(quantity)  # type: ignore[arg-type]
+    catalog, rows, pool, quantity = report.catalog, report.rows, report.pool, report.quantity
+    unit = report.scenario.units.of(quantity)
     height = 2.4 + 0.42 * max(1, len(rows)) + (0.4 if pool else 0)
     figure, axes = plt.subplots(figsize=(10, height), dpi=120)
     labels = []
@@ -95,7 +87,7 @@ def draw_comparison(
                 frameon=False)  # fmt: skip
     axes.set_title(
         f"{quantity.capitalize()} per AI video clip, every source side by side\n"
-        + describe_scenario(catalog, scenario),
+        + report.description,
         fontsize=10,
     )
     today = datetime.date.today().isoformat()

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from soracost import __version__
-from soracost.core.equivalents import Amount, Expressed, count_of, express, express_amount, of_basis
+from soracost.core.equivalents import Expressed
 from soracost.core.footprint import Step
 from soracost.core.ranges import Range
 from soracost.core.records import (
@@ -29,16 +29,15 @@ from soracost.core.records import (
     Source,
 )
 from soracost.core.reports import (
-    CARBON_NOTE,
-    ResultRow,
-    Results,
-    Scenario,
-    Spread,
-    resolve_site,
-    training_share_of,
+    ClipReport,
+    CompareReport,
+    EquivalentsReport,
+    ExplainReport,
+    FootprintReport,
 )
-from soracost.core.training import SORA_TRAINING_UNKNOWN
-from soracost.core.uncertainty import DISTRIBUTION, Pool
+from soracost.core.results import CARBON_NOTE, ResultRow, Results, Scenario
+from soracost.core.training import SORA_TRAINING_UNKNOWN, TrainingShare
+from soracost.core.uncertainty import DISTRIBUTION
 
 ROW_COLUMNS: tuple[str, ...] = (
     "estimate_id",
@@ -300,42 +299,39 @@ MC_COLUMNS: tuple[str, ...] = (
 sample count and seed that repeat them."""
 
 
-def rows_csv(
-    rows: Sequence[ResultRow],
-    catalog: Catalog | None = None,
-    scenario: Scenario | None = None,
-    results: Results | None = None,
-) -> str:
+def rows_csv(report: FootprintReport) -> str:
     """``clip`` or ``compare`` rows as CSV text (``compare`` rows have a count of 1).
 
     With ``scenario.equivalents``, each row gains ``equivalent_<id>_per_clip_{low,mid,high}``
     columns (per clip, counts of that equivalent; empty for another basis); with a
     training share, the :data:`TRAINING_COLUMNS`.
     """
+    catalog, scenario, results, rows = report.catalog, report.scenario, report.results, report.rows
+    clip = report if isinstance(report, ClipReport) else None
     columns = list(ROW_COLUMNS)
-    equivalents = list(catalog.equivalents.values()) if catalog and scenario else []
-    if not (scenario and scenario.equivalents):
-        equivalents = []
-    share = training_share_of(scenario) if scenario else None
+    equivalents = list(catalog.equivalents.values()) if clip and scenario.equivalents else []
+    share = clip.training if clip else None
     for item in equivalents:
         columns += [f"equivalent_{item.id}_per_clip_{case}" for case in CASES]
     if share is not None:
         columns += TRAINING_COLUMNS
-    sampled = results.percentiles if results is not None else {}
+    sampled = results.percentiles
     if sampled:
         columns += MC_COLUMNS
 
     def record(row: ResultRow) -> dict[str, Any]:
         flat = row_record(row)
         if sampled:
-            assert scenario is not None
             per_clip, batch = sampled[(row.estimate.id, row.quantity)]
             flat.update(per_clip.as_dict())
             flat.update({f"batch_{key}": value for key, value in batch.as_dict().items()})
             flat.update(samples=scenario.samples, seed=scenario.seed)
+        counted = {
+            entry.equivalent.id: entry.per_clip
+            for entry in (clip.equivalents.get((row.estimate.id, row.quantity), []) if clip else [])
+        }
         for item in equivalents:
-            counts = count_of(row.per_clip, row.unit, item) if item.basis == row.quantity else None
-            flat.update(_cases(f"equivalent_{item.id}_per_clip", counts))
+            flat.update(_cases(f"equivalent_{item.id}_per_clip", counted.get(item.id)))
         if share is not None:
             energy = row.quantity == "energy"
             flat.update(_cases("training_share", share.per_clip if energy else None))
@@ -382,14 +378,8 @@ def _expressed_json(entry: Expressed) -> dict[str, Any]:
     }
 
 
-def _row_equivalents(catalog: Catalog, row: ResultRow) -> list[dict[str, Any]]:
-    items = of_basis(catalog, row.quantity)
-    return [_expressed_json(entry) for entry in express(row.per_clip, row.batch, row.unit, items)]
-
-
-def training_json(catalog: Catalog, scenario: Scenario) -> dict[str, Any] | None:
+def training_json(catalog: Catalog, share: TrainingShare | None) -> dict[str, Any] | None:
     """The training share, apart from every row: what was shared, over how many clips."""
-    share = training_share_of(scenario)
     if share is None:
         return None
     record = share.request.record
@@ -416,9 +406,9 @@ def training_json(catalog: Catalog, scenario: Scenario) -> dict[str, Any] | None
 CARBON_BASIS = {"accounting": "location-based", "note": CARBON_NOTE}
 
 
-def scenario_json(catalog: Catalog, scenario: Scenario) -> dict[str, Any]:
+def scenario_json(report: FootprintReport) -> dict[str, Any]:
     """What the figures are for: the requested clip, boundary, site and model."""
-    site = resolve_site(catalog, scenario.site)
+    scenario, site = report.scenario, report.site
     request = scenario.request
     return {
         "clip": {
@@ -453,63 +443,58 @@ def _not_given_json(missing: dict[Any, str]) -> list[dict[str, str]]:
     ]
 
 
-def _step_sources_json(
-    catalog: Catalog, rows: Sequence[ResultRow], scenario: Scenario | None = None
-) -> dict[str, Any]:
+def _step_sources_json(report: FootprintReport) -> dict[str, Any]:
     """The citation of every source a step names (claims and factors), by source id, and
     of every equivalent shown (by the ``source`` id its entries give)."""
+    catalog, rows = report.catalog, report.rows
     cited = {
         step.source_id: _source_json(catalog.sources[step.source_id])
         for row in rows
         for step in row.derivation.steps
         if step.source_id
     }
-    if scenario is not None and scenario.equivalents:
+    if isinstance(report, ClipReport) and report.scenario.equivalents:
         for quantity in dict.fromkeys(row.quantity for row in rows):  # in row order
-            for item in of_basis(catalog, quantity):
+            for item in report.equivalents_by_basis.get(quantity, []):
                 cited[item.source] = _source_json(catalog.sources[item.source])
     return cited
 
 
-def clip_json(catalog: Catalog, results: Results, scenario: Scenario) -> str:
+def clip_json(report: ClipReport) -> str:
     """``clip`` as a JSON document: count, sources file, units, scenario and rows."""
+    catalog, results, scenario = report.catalog, report.results, report.scenario
     document = _header(catalog, "clip")
     units = scenario.units
     rows = []
     for row in results.rows:
         record = _with_percentiles(row_json(row), row, results, scenario)
         if scenario.equivalents:
-            record["equivalents"] = _row_equivalents(catalog, row)
+            expressed = report.equivalents[(row.estimate.id, row.quantity)]
+            record["equivalents"] = [_expressed_json(entry) for entry in expressed]
         rows.append(record)
     document.update(
         count=scenario.count,
         units={quantity: units.of(quantity) for quantity in scenario.quantities},
-        scenario=scenario_json(catalog, scenario),
+        scenario=scenario_json(report),
         rows=rows,
-        training_share=training_json(catalog, scenario),
+        training_share=training_json(catalog, report.training),
         not_given=_not_given_json(results.missing),
-        step_sources=_step_sources_json(catalog, results.rows, scenario),
+        step_sources=_step_sources_json(report),
     )
     return _json(document)
 
 
-def compare_json(
-    catalog: Catalog,
-    results: Results,
-    quantity: str,
-    scenario: Scenario,
-    spread: Spread | None,
-    pool: Pool | None = None,
-) -> str:
+def compare_json(report: CompareReport) -> str:
     """``compare`` as a JSON document, sorted rows plus the spread between sources (and,
     with ``--pooled``, the pooled distribution)."""
-    rows = results.rows
+    catalog, results, scenario = report.catalog, report.results, report.scenario
+    quantity, spread, pool, rows = report.quantity, report.spread, report.pool, report.rows
     document = _header(catalog, "compare")
     document.update(
         quantity=quantity,
-        unit=scenario.units.of(quantity),  # type: ignore[arg-type]
+        unit=scenario.units.of(quantity),
         count=1,
-        scenario=scenario_json(catalog, scenario),
+        scenario=scenario_json(report),
         boundaries_differ=len({row.derivation.boundary for row in rows}) > 1,
         spread=None
         if spread is None
@@ -533,7 +518,7 @@ def compare_json(
             "samples": scenario.samples,
         },
         not_given=_not_given_json(results.missing),
-        step_sources=_step_sources_json(catalog, rows),
+        step_sources=_step_sources_json(report),
     )
     return _json(document)
 
@@ -550,15 +535,11 @@ def _with_percentiles(
     return record
 
 
-def explain_json(
-    catalog: Catalog,
-    estimate_id: str,
-    rows: Sequence[ResultRow],
-    missing: dict[Any, str],
-    scenario: Scenario,
-) -> str:
+def explain_json(report: ExplainReport) -> str:
     """``explain`` as a JSON document: one derivation per quantity (a ``clip`` row, with its
     ``steps``), what could not be given, and the sources the steps cite."""
+    catalog, scenario, estimate_id = report.catalog, report.scenario, report.estimate_id
+    rows, missing = report.rows, report.missing
     estimate = next(e for e in catalog.estimates if e.id == estimate_id)
     document = _header(catalog, "explain")
     document.update(
@@ -566,13 +547,13 @@ def explain_json(
         confidence=estimate.confidence,
         unconfirmed=dict(estimate.unconfirmed),
         count=scenario.count,
-        scenario=scenario_json(catalog, scenario),
+        scenario=scenario_json(report),
         derivations=[row_json(row) for row in rows],
         not_given=[
             {"estimate_id": estimate_id, "quantity": quantity, "reason": reason}
             for quantity, reason in missing.items()
         ],
-        step_sources=_step_sources_json(catalog, rows),
+        step_sources=_step_sources_json(report),
     )
     return _json(document)
 
@@ -584,8 +565,9 @@ STEP_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def steps_csv(catalog: Catalog, rows: Sequence[ResultRow]) -> str:
+def steps_csv(report: ExplainReport) -> str:
     """``explain`` as CSV: one line per step of each quantity's derivation."""
+    rows = report.rows
     return _csv(
         STEP_COLUMNS,
         (
@@ -738,9 +720,10 @@ EXPRESSED_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def equivalents_csv(catalog: Catalog, amounts: Sequence[Amount]) -> str:
+def equivalents_csv(report: EquivalentsReport) -> str:
     """``equivalents`` as CSV: the records (``amount_*`` per counted unit), or with
     ``--of``, one line per amount and equivalent of its basis."""
+    catalog, amounts = report.catalog, report.amounts
     if amounts:
         return _csv(
             EXPRESSED_COLUMNS,
@@ -756,8 +739,8 @@ def equivalents_csv(catalog: Catalog, amounts: Sequence[Amount]) -> str:
                     **entry.per_clip.as_dict(),
                     "source_id": entry.equivalent.source,
                 }
-                for amount in amounts
-                for entry in express_amount(catalog, amount)
+                for amount, expressed in amounts
+                for entry in expressed
             ),
         )
     records = []
@@ -784,9 +767,10 @@ def equivalents_csv(catalog: Catalog, amounts: Sequence[Amount]) -> str:
     return _csv(EQUIVALENT_COLUMNS, records)
 
 
-def equivalents_json(catalog: Catalog, amounts: Sequence[Amount]) -> str:
+def equivalents_json(report: EquivalentsReport) -> str:
     """``equivalents`` as a JSON document: every record with its source, and each
     ``--of`` amount expressed in the equivalents of its basis."""
+    catalog = report.catalog
     document = _header(catalog, "equivalents")
     document["equivalents"] = [
         _equivalent_json(catalog, item) for item in catalog.equivalents.values()
@@ -797,8 +781,8 @@ def equivalents_json(catalog: Catalog, amounts: Sequence[Amount]) -> str:
             "value": amount.value,
             "unit": amount.unit,
             "basis": amount.basis,
-            "equivalents": [_expressed_json(entry) for entry in express_amount(catalog, amount)],
+            "equivalents": [_expressed_json(entry) for entry in expressed],
         }
-        for amount in amounts
+        for amount, expressed in report.amounts
     ]
     return _json(document)

@@ -27,23 +27,14 @@ from soracost.core.records import (
     Estimate,
     Source,
 )
-from soracost.core.reports import (
-    CARBON_NOTE,
-    ResultRow,
-    Results,
-    Scenario,
-    Spread,
-    describe_scenario,
-    training_share_of,
-)
+from soracost.core.reports import ClipReport, CompareReport, EquivalentsReport, ExplainReport
+from soracost.core.results import CARBON_NOTE, ResultRow, Results, Scenario, Spread
 from soracost.core.units import Quantity
 from soracost.views.display import format_number, format_range, log_axis, range_bar
-from soracost.views.fasttable import Cell, FastTable
 
 if TYPE_CHECKING:  # equivalents, training and Monte Carlo are loaded only when asked for
-    from soracost.core.equivalents import Amount
     from soracost.core.training import TrainingShare
-    from soracost.core.uncertainty import Percentiles, Pool
+    from soracost.core.uncertainty import Percentiles
 
 _MISSING = Text("none", style="dim italic")
 _NOT_DERIVED = Text("n/a", style="dim italic")
@@ -87,7 +78,7 @@ def _range_cell(low: float, mid: float, high: float) -> Text:
     return Text.assemble((mid_text, "bold"), "\n", (f"{low_text} – {high_text}", "dim"))
 
 
-def _source_cell(row: ResultRow, footnotes: _Footnotes) -> Cell:
+def _source_cell(row: ResultRow, footnotes: _Footnotes) -> Text:
     text = _Pieces(style="bold", overflow="fold").add(f"{footnotes.mark(row.source)} ")
     text.add(row.source.publisher)
     text.add(f"\n{row.source.date or 'undated'}", "dim")
@@ -129,7 +120,7 @@ def _doubtful(names: tuple[str, ...], fields: tuple[str, ...]) -> bool:
     )
 
 
-def _applies_cell(estimate: Estimate) -> Cell:
+def _applies_cell(estimate: Estimate) -> Text:
     applies = estimate.applies_to
     text = _Pieces(overflow="fold").add(applies.model + _doubt(estimate, "applies_to.model"))
     if applies.sora_proxy:
@@ -186,10 +177,9 @@ def _notes(rows: Sequence[ResultRow], *, explain_none: bool = False) -> Text:
     return text
 
 
-def _figure_cell(row: ResultRow, value_of: str, sampled: Percentiles | None = None) -> Cell:
+def _figure_cell(row: ResultRow, value_of: str, sampled: Percentiles | None = None) -> Text:
     """A range cell, with what was done to the figure: scaled, derived, converted; with
-    Monte Carlo, its P50 (P5 – P95) beneath. Built in one piece (Text.append sanitises and
-    copies on every call; a big catalogue has thousands of these cells)."""
+    Monte Carlo, its P50 (P5 – P95) beneath."""
     low, mid, high = row.per_clip if value_of == "per_clip" else row.batch
     low_text, mid_text, high_text = format_range(low, mid, high)
     doubt = _doubt(row.estimate, "published")
@@ -214,8 +204,7 @@ def _figure_cell(row: ResultRow, value_of: str, sampled: Percentiles | None = No
 
 
 class _Pieces:
-    """Styled pieces gathered into one table cell at the end, as Text.append would join
-    them (a :class:`Cell`: a FastTable lays it out without making a Text)."""
+    """Styled pieces gathered into one table cell, joined into a Text at the end."""
 
     def __init__(self, style: str = "", overflow: OverflowMethod | None = None) -> None:
         self.style, self.overflow = style, overflow
@@ -225,8 +214,11 @@ class _Pieces:
         self.parts.append((text, style))
         return self
 
-    def cell(self) -> Cell:
-        return Cell.joined(self.parts, self.style, self.overflow)
+    def cell(self) -> Text:
+        text = Text(style=self.style, overflow=self.overflow)
+        for piece, style in self.parts:
+            text.append(piece, style)
+        return text
 
 
 def _factors_used(catalog: Catalog, rows: Sequence[ResultRow], footnotes: _Footnotes) -> Text:
@@ -287,16 +279,17 @@ def _clip_title(count: int, quantities: Sequence[Quantity]) -> str:
     return f"{what[0].upper()}{what[1:]} for {count:,} AI video clip{'s' if count != 1 else ''}"
 
 
-def clip_view(catalog: Catalog, results: Results, scenario: Scenario) -> RenderableType:
+def clip_view(report: ClipReport) -> RenderableType:
     """The ``clip`` table: each estimate's energy and water (and carbon, if asked), per
     clip and for the batch (for one clip, the batch columns would repeat the per-clip
     ones, and are left out)."""
+    catalog, results, scenario = report.catalog, report.results, report.scenario
     footnotes = _Footnotes()
     count, units = scenario.count, scenario.units
     quantities = scenario.quantities
     batch = count > 1
-    table = FastTable(
-        title=_clip_title(count, quantities) + "\n" + describe_scenario(catalog, scenario),
+    table = Table(
+        title=_clip_title(count, quantities) + "\n" + report.description,
         caption="each cell: [bold]mid[/bold], with low – high beneath; "
         "'soracost explain ID' shows every step",
         show_lines=True,
@@ -315,7 +308,7 @@ def clip_view(catalog: Catalog, results: Results, scenario: Scenario) -> Rendera
         by_estimate.setdefault(row.estimate.id, {})[row.quantity] = row
     for quantities_found in by_estimate.values():
         first = next(iter(quantities_found.values()))
-        cells: list[Text | Cell] = []
+        cells: list[Text] = []
         for quantity in quantities:
             found = quantities_found.get(quantity)
             if found is None:
@@ -336,7 +329,7 @@ def clip_view(catalog: Catalog, results: Results, scenario: Scenario) -> Rendera
             _basis_cell(first.estimate, energy.derivation.boundary if energy else None).cell(),
             *cells,
         )
-    share = training_share_of(scenario)
+    share = report.training
     if share is not None:
         _add_training_row(table, share, catalog, quantities, footnotes, batch)
     notes = _factors_used(catalog, results.rows, footnotes)
@@ -347,7 +340,7 @@ def clip_view(catalog: Catalog, results: Results, scenario: Scenario) -> Rendera
         notes.append_text(_training_note(share))
     parts: list[RenderableType] = [table, notes]
     if scenario.equivalents:
-        parts += _equivalents_tables(catalog, results.rows, count, footnotes, share)
+        parts += _equivalents_tables(report, footnotes)
     parts += [Text("\nSources", style="bold"), footnotes.legend()]
     return Group(*parts)
 
@@ -420,42 +413,43 @@ TOO_FEW = 1e-3
 electricity) says nothing to a reader: its column is left out, and the note names it."""
 
 
-def _equivalents_tables(
-    catalog: Catalog,
-    rows: Sequence[ResultRow],
-    count: int,
-    footnotes: _Footnotes,
-    share: TrainingShare | None = None,
-) -> list[RenderableType]:
+def _equivalents_tables(report: ClipReport, footnotes: _Footnotes) -> list[RenderableType]:
     """One table per quantity shown: each figure as counts of the equivalents of its basis
     (the batch's, as the main table's right-hand column); the training share and the
     whole training energy as rows of their own."""
-    from soracost.core.equivalents import count_of, of_basis
-
+    catalog, rows, count = report.catalog, report.rows, report.scenario.count
+    share, trained = report.training, report.training_equivalents
     parts: list[RenderableType] = []
     left_out: list[str] = []
     no_equivalents: list[str] = []
     clips = f"{count:,} clip{'s' if count != 1 else ''}"
     for quantity in ("energy", "water", "carbon"):
+        # Each figure shown, with the counts of every equivalent of its basis (batch).
         labelled = [
-            (row.estimate.id, row.batch, row.unit) for row in rows if row.quantity == quantity
+            (row.estimate.id, report.equivalents[(row.estimate.id, row.quantity)])
+            for row in rows
+            if row.quantity == quantity
         ]
-        if quantity == "energy" and share is not None:
-            labelled.append(("training share (own row)", share.batch, share.unit))
-            labelled.append((f"whole training: {share.request.label}", share.training, share.unit))
-        items = of_basis(catalog, quantity)
+        if quantity == "energy" and share is not None and trained is not None:
+            labelled.append(("training share (own row)", trained.share))
+            labelled.append((f"whole training: {share.request.label}", trained.whole))
+        items = report.equivalents_by_basis.get(quantity, [])
         if labelled and not items:
             no_equivalents.append(quantity)
         if not labelled or not items:
             continue
         counts = {
-            item.id: [count_of(value, unit, item) for _, value, unit in labelled] for item in items
+            item.id: [
+                next(entry.batch for entry in expressed if entry.equivalent.id == item.id)
+                for _, expressed in labelled
+            ]
+            for item in items
         }
         shown = [item for item in items if max(c.mid for c in counts[item.id]) >= TOO_FEW]
         left_out += [item.name for item in items if item not in shown]
         if not shown:
             continue
-        table = FastTable(
+        table = Table(
             title=f"\nEveryday equivalents of the {quantity} of {clips} "
             f"(basis: {quantity}; mid, with low – high beneath)",
             show_lines=True,
@@ -467,7 +461,7 @@ def _equivalents_tables(
             table.add_column(
                 f"{item.name}\n{item.counts}{doubt} {mark}", justify="right", overflow="fold"
             )
-        for position, (label, _, _) in enumerate(labelled):
+        for position, (label, _) in enumerate(labelled):
             table.add_row(
                 Text(label, overflow="fold"),
                 *(_range_cell(*counts[item.id][position]) for item in shown),
@@ -490,20 +484,19 @@ def _equivalents_tables(
     return parts
 
 
-def equivalents_view(catalog: Catalog, amounts: Sequence[Amount]) -> RenderableType:
+def equivalents_view(report: EquivalentsReport) -> RenderableType:
     """``soracost equivalents``: the records, or typed amounts expressed in them."""
-    from soracost.core.equivalents import express_amount, of_basis
-
+    catalog, amounts = report.catalog, report.amounts
     footnotes = _Footnotes()
     if amounts:
-        table = FastTable(title="Amounts as everyday equivalents (each of its own basis)",
-                      show_lines=True)  # fmt: skip
+        table = Table(title="Amounts as everyday equivalents (each of its own basis)",
+                  show_lines=True)  # fmt: skip
         table.add_column("Amount", style="bold", no_wrap=True)
         table.add_column("Basis")
         table.add_column("Equivalent")
         table.add_column("How many", justify="right")
-        for amount in amounts:
-            for entry in express_amount(catalog, amount):
+        for amount, expressed in amounts:
+            for entry in expressed:
                 item = entry.equivalent
                 table.add_row(
                     amount.text,
@@ -513,10 +506,10 @@ def equivalents_view(catalog: Catalog, amounts: Sequence[Amount]) -> RenderableT
                         _range_cell(*entry.per_clip), f" {_many(item.counts, entry.per_clip.mid)}"
                     ),
                 )
-            if not of_basis(catalog, amount.basis):
+            if not expressed:
                 table.add_row(amount.text, amount.basis, "none in this data file", "")
         return Group(table, Text("\nSources", style="bold"), footnotes.legend())
-    table = FastTable(title="Everyday equivalents for --equivalents", show_lines=True)
+    table = Table(title="Everyday equivalents for --equivalents", show_lines=True)
     table.add_column("ID", style="bold", no_wrap=True)
     table.add_column("Equivalent")
     table.add_column("Basis")
@@ -568,28 +561,21 @@ def _scaling_status(row: ResultRow) -> Text | None:
     return Text(f"{partly}scaled ×{format_number(factor.mid)}", style="yellow")
 
 
-def compare_view(
-    results: Results,
-    quantity: str,
-    scenario: Scenario,
-    spread: Spread | None,
-    catalog: Catalog,
-    bar_width: int = 26,
-    pool: Pool | None = None,
-) -> RenderableType:
-    """The ``compare`` table: one quantity's estimates sorted, with log-scale range bars."""
-    rows = results.rows
+def compare_view(report: CompareReport, bar_width: int = 26) -> RenderableType:
+    """The ``compare`` table: one quantity's estimates sorted, with log-scale range bars
+    ``bar_width`` characters wide."""
+    catalog, results, scenario, rows = report.catalog, report.results, report.scenario, report.rows
+    quantity, spread, pool = report.quantity, report.spread, report.pool
     footnotes = _Footnotes()
-    unit = scenario.units.of(quantity)  # type: ignore[arg-type]
-    title = (
-        f"{quantity.capitalize()} per clip, every source side by side ({unit})\n"
-        + describe_scenario(catalog, scenario)
+    unit = scenario.units.of(quantity)
+    title = f"{quantity.capitalize()} per clip, every source side by side ({unit})\n" + (
+        report.description
     )
     if not rows:
         message = Text(f"{title}\nNo {quantity} figure can be given for these options.\n")
         return Group(message, _notes_for(results))
     axis = log_axis([value for row in rows for value in row.per_clip])
-    table = FastTable(title=title, show_lines=True)
+    table = Table(title=title, show_lines=True)
     table.add_column("Source")
     table.add_column("Applies to")
     table.add_column("Boundary\nmethod\nfigure")
@@ -723,17 +709,11 @@ def _shared_prefix(first: Sequence[Step], second: Sequence[Step]) -> int:
     return count
 
 
-def explain_view(
-    catalog: Catalog,
-    rows: Sequence[ResultRow],
-    missing: dict[Quantity, str],
-    scenario: Scenario,
-) -> RenderableType:
+def explain_view(report: ExplainReport) -> RenderableType:
     """The derivation of one estimate as a tree: one branch per quantity, one leaf per step."""
-    if rows:
-        estimate = rows[0].estimate
-    else:  # every quantity missing; still say what the estimate is
-        estimate = next(e for e in catalog.estimates if e.id in {k for k in missing})
+    catalog, rows, missing = report.catalog, report.rows, report.missing
+    # With every quantity missing there is no row: still say what the estimate is.
+    estimate = next(e for e in catalog.estimates if e.id == report.estimate_id)
     doubts = "; ".join(f"{name}: {why}" for name, why in estimate.unconfirmed.items())
     tree = Tree(
         Text.assemble(
@@ -742,7 +722,7 @@ def explain_view(
             (f"confidence: {estimate.confidence}", "dim"),
             (f"; not confirmed: {doubts}" if doubts else "", "dim"),
             "\n",
-            (describe_scenario(catalog, scenario), "dim"),
+            (report.description, "dim"),
         )
     )
     energy_steps: tuple[Step, ...] = ()
@@ -783,7 +763,7 @@ def sites_view(catalog: Catalog) -> RenderableType:
     """The ``sites`` table: each site's PUE, on-site WUE, off-site EWIF and grid carbon
     intensity, with sources."""
     footnotes = _Footnotes()
-    table = FastTable(
+    table = Table(
         title="Sites for --site: PUE, water factors and grid carbon intensity",
         caption="rounded to 3 significant figures; --format json keeps them as published; "
         "carbon is location-based",
@@ -827,7 +807,7 @@ def _role(estimate: Estimate, source: Source) -> str:
 
 def sources_view(catalog: Catalog) -> RenderableType:
     """The ``sources`` table: each source's citation, confidence and what it covers."""
-    table = FastTable(title=f"Sources in {PurePath(catalog.path).name}", show_lines=True)
+    table = Table(title=f"Sources in {PurePath(catalog.path).name}", show_lines=True)
     table.add_column("ID", style="bold", no_wrap=True)
     table.add_column("Citation")
     table.add_column("Confidence")

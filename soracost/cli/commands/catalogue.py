@@ -44,6 +44,7 @@ def equivalents_command(
     import math
 
     from soracost.core.equivalents import parse_any_amount
+    from soracost.core.reports import equivalents_report
 
     catalog = load_catalog_for(sources)
     if not catalog.equivalents:
@@ -58,14 +59,15 @@ def equivalents_command(
             raise UsageProblem(f"--of: {exc}") from None
         if not math.isfinite(amounts[-1].value * 1e18):
             raise UsageProblem(f"--of: {text!r} is too large to compare")
+    report = equivalents_report(catalog, amounts)
     deliver(
         format,
         output,
         force,
         f"{len(catalog.equivalents)} equivalents",
-        table=lambda render: render.equivalents_view(catalog, amounts),
-        csv=lambda export: export.equivalents_csv(catalog, amounts),
-        json=lambda export: export.equivalents_json(catalog, amounts),
+        table=lambda render: render.equivalents_view(report),
+        csv=lambda export: export.equivalents_csv(report),
+        json=lambda export: export.equivalents_json(report),
     )
 
 

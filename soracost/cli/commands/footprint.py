@@ -49,7 +49,7 @@ from soracost.cli.options import (
     WeightsOption,
 )
 from soracost.core.errors import UsageProblem
-from soracost.core.reports import (
+from soracost.core.results import (
     DEFAULT_CARBON_UNIT,
     DEFAULT_ENERGY_UNIT,
     DEFAULT_SAMPLES,
@@ -102,7 +102,7 @@ def clip(
 
       soracost clip --model sora --boundary as-published --format json --output clips.json
     """
-    from soracost.core.reports import clip_results
+    from soracost.core.reports import clip_report
 
     catalog = load_catalog_for(sources)
     training = None
@@ -130,15 +130,15 @@ def clip(
     )
     catalog = with_ecologits(catalog, ecologits, scenario)
     with progress_bar(format, output) as progress:
-        results = clip_results(catalog, scenario, progress=progress)
+        report = clip_report(catalog, scenario, progress)
     deliver(
         format,
         output,
         force,
-        f"{len(results.rows)} rows",
-        table=lambda render: render.clip_view(catalog, results, scenario),
-        csv=lambda export: export.rows_csv(results.rows, catalog, scenario, results),
-        json=lambda export: export.clip_json(catalog, results, scenario),
+        f"{len(report.rows)} rows",
+        table=lambda render: render.clip_view(report),
+        csv=lambda export: export.rows_csv(report),
+        json=lambda export: export.clip_json(report),
     )
 
 
@@ -184,7 +184,7 @@ def compare(
 
       soracost compare --ecologits openai/sora-2-pro --duration 10 --resolution 720p
     """
-    from soracost.core.reports import compare_results, spread
+    from soracost.core.reports import compare_report
 
     catalog = load_catalog_for(sources)
     chosen = quantity.quantity
@@ -211,33 +211,22 @@ def compare(
     )
     catalog = with_ecologits(catalog, ecologits, scenario)
     with progress_bar(format, output) as progress:
-        results = compare_results(catalog, scenario, chosen, progress)
-    rows = results.rows
-    widest = spread(rows)
-    pool = None
-    if pooled:
-        from soracost.core.uncertainty import pool_samples
-
-        pool = pool_samples(results, parsed_weights, scenario)
+        report = compare_report(catalog, scenario, chosen, parsed_weights, progress)
     image = None
     if plot is not None:
         from soracost.views.chart import draw_comparison
 
-        if not rows:
+        if not report.rows:
             raise UsageProblem(f"--plot: no {chosen} figure is shown for these options")
-        image = draw_comparison(catalog, results, chosen, scenario, pool, image_format)
+        image = draw_comparison(report, image_format)
     deliver(
         format,
         output,
         force,
-        f"{len(rows)} rows",
-        table=lambda render: render.compare_view(
-            results, chosen, scenario, widest, catalog, bar_width=bar_width(output), pool=pool
-        ),
-        csv=lambda export: export.rows_csv(rows, catalog, scenario, results),
-        json=lambda export: export.compare_json(
-            catalog, results, chosen, scenario, widest, pool=pool
-        ),
+        f"{len(report.rows)} rows",
+        table=lambda render: render.compare_view(report, bar_width=bar_width(output)),
+        csv=lambda export: export.rows_csv(report),
+        json=lambda export: export.compare_json(report),
     )
     if plot is not None and image is not None:  # after the output: a failure leaves neither
         from soracost.cli.output import write_atomically
@@ -280,7 +269,7 @@ def explain(
 
       soracost explain ecologits-openai-sora-2-pro --ecologits openai/sora-2-pro -d 10 -r 720p
     """
-    from soracost.core.reports import clip_results
+    from soracost.core.reports import explain_report
 
     catalog = load_catalog_for(sources)
     scenario = build_scenario(
@@ -299,19 +288,13 @@ def explain(
     if estimate_id not in {estimate.id for estimate in catalog.estimates}:
         known = ", ".join(estimate.id for estimate in catalog.estimates)
         raise UsageProblem(f"no estimate has id {estimate_id!r}; ids: {known}")
-    results = clip_results(catalog, scenario, only=estimate_id)
-    rows = results.rows
-    missing = {
-        quantity: reason
-        for (estimate, quantity), reason in results.missing.items()
-        if estimate == estimate_id
-    }
+    report = explain_report(catalog, scenario, estimate_id)
     deliver(
         format,
         output,
         force,
         "the steps",
-        table=lambda render: render.explain_view(catalog, rows, missing, scenario),
-        csv=lambda export: export.steps_csv(catalog, rows),
-        json=lambda export: export.explain_json(catalog, estimate_id, rows, missing, scenario),
+        table=lambda render: render.explain_view(report),
+        csv=lambda export: export.steps_csv(report),
+        json=lambda export: export.explain_json(report),
     )

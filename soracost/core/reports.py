@@ -1,0 +1,200 @@
+"""Reports: one object per command holding everything its views show.
+
+A view (table, CSV, JSON, chart) takes one report and only formats it: the rows, what
+was left out and why, the site whose factors were used, the training share, each
+figure's everyday equivalents, the spread between sources and the pooled distribution
+are all worked out here, once, so that the formats cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from soracost.core.records import Catalog, Equivalent, Site
+from soracost.core.results import (
+    ResultRow,
+    Results,
+    Scenario,
+    Spread,
+    clip_results,
+    compare_results,
+    describe_scenario,
+    resolve_site,
+    spread,
+    training_share_of,
+)
+from soracost.core.units import Quantity
+
+if TYPE_CHECKING:  # equivalents, Monte Carlo and training are loaded only when asked for
+    from soracost.core.equivalents import Amount, Expressed
+    from soracost.core.training import TrainingShare
+    from soracost.core.uncertainty import Pool
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` while Monte Carlo samples the rows."""
+
+RowKey = tuple[str, Quantity]
+"""A row's key: its estimate id and quantity."""
+
+
+@dataclass(frozen=True)
+class TrainingEquivalents:
+    """The training share and the whole training energy as counts of each equivalent of
+    energy (``share``: per clip and batch; ``whole``: the training energy, in both)."""
+
+    share: list[Expressed]
+    whole: list[Expressed]
+
+
+@dataclass(frozen=True)
+class FootprintReport:
+    """What every footprint report holds: the catalogue (for citations), the scenario,
+    the results, the line saying what they are for, and the site whose factors were
+    used (``None`` when the data file has none)."""
+
+    catalog: Catalog
+    scenario: Scenario
+    results: Results
+    description: str
+    site: Site | None
+
+    @property
+    def rows(self) -> list[ResultRow]:
+        return self.results.rows
+
+
+@dataclass(frozen=True)
+class ClipReport(FootprintReport):
+    """``clip``: every estimate's figures for a batch of clips.
+
+    ``equivalents`` holds, by row, the counts of every equivalent of the row's basis
+    (empty unless the scenario asks for equivalents); ``equivalents_by_basis`` the
+    catalogue's equivalents of each basis shown, in catalogue order.
+    """
+
+    training: TrainingShare | None = None
+    equivalents: dict[RowKey, list[Expressed]] = field(default_factory=dict)
+    equivalents_by_basis: dict[Quantity, list[Equivalent]] = field(default_factory=dict)
+    training_equivalents: TrainingEquivalents | None = None
+
+
+@dataclass(frozen=True)
+class CompareReport(FootprintReport):
+    """``compare``: one quantity's figures per clip, sorted, with the spread between the
+    sources and, with ``--pooled``, their pooled distribution."""
+
+    quantity: Quantity = "energy"
+    spread: Spread | None = None
+    pool: Pool | None = None
+
+
+@dataclass(frozen=True)
+class ExplainReport(FootprintReport):
+    """``explain``: one estimate's derivations (a row per quantity) and, by quantity, why
+    one could not be given."""
+
+    estimate_id: str = ""
+    missing: dict[Quantity, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EquivalentsReport:
+    """``equivalents``: the catalogue's equivalents, or amounts expressed in them."""
+
+    catalog: Catalog
+    amounts: list[tuple[Amount, list[Expressed]]]
+
+
+def clip_report(
+    catalog: Catalog, scenario: Scenario, progress: Progress | None = None
+) -> ClipReport:
+    """Every chosen estimate's figures for the scenario's batch, with what goes beside them."""
+    results = clip_results(catalog, scenario, progress=progress)
+    training = training_share_of(scenario)
+    by_basis: dict[Quantity, list[Equivalent]] = {}
+    by_row: dict[RowKey, list[Expressed]] = {}
+    training_equivalents = None
+    if scenario.equivalents:
+        from soracost.core.equivalents import express, of_basis
+
+        by_basis = {quantity: of_basis(catalog, quantity) for quantity in scenario.quantities}
+        for row in results.rows:
+            items = by_basis.get(row.quantity) or of_basis(catalog, row.quantity)
+            by_row[(row.estimate.id, row.quantity)] = express(
+                row.per_clip, row.batch, row.unit, items
+            )
+        if training is not None:
+            energy = of_basis(catalog, "energy")
+            training_equivalents = TrainingEquivalents(
+                share=express(training.per_clip, training.batch, training.unit, energy),
+                whole=express(training.training, training.training, training.unit, energy),
+            )
+    return ClipReport(
+        catalog=catalog,
+        scenario=scenario,
+        results=results,
+        description=describe_scenario(catalog, scenario),
+        site=resolve_site(catalog, scenario.site),
+        training=training,
+        equivalents=by_row,
+        equivalents_by_basis=by_basis,
+        training_equivalents=training_equivalents,
+    )
+
+
+def compare_report(
+    catalog: Catalog,
+    scenario: Scenario,
+    quantity: Quantity,
+    weights: dict[str, float] | None = None,
+    progress: Progress | None = None,
+) -> CompareReport:
+    """One quantity's figures side by side; pooled when the scenario keeps its samples
+    (``weights``: pooling weights by method, a method not named weighing 1)."""
+    results = compare_results(catalog, scenario, quantity, progress)
+    pool = None
+    if scenario.keep_samples:
+        from soracost.core.uncertainty import pool_samples
+
+        pool = pool_samples(results, weights or {}, scenario)
+    return CompareReport(
+        catalog=catalog,
+        scenario=scenario,
+        results=results,
+        description=describe_scenario(catalog, scenario),
+        site=resolve_site(catalog, scenario.site),
+        quantity=quantity,
+        spread=spread(results.rows),
+        pool=pool,
+    )
+
+
+def explain_report(catalog: Catalog, scenario: Scenario, estimate_id: str) -> ExplainReport:
+    """Every step behind one estimate's figures for the scenario."""
+    results = clip_results(catalog, scenario, only=estimate_id)
+    missing = {
+        quantity: reason
+        for (estimate, quantity), reason in results.missing.items()
+        if estimate == estimate_id
+    }
+    return ExplainReport(
+        catalog=catalog,
+        scenario=scenario,
+        results=results,
+        description=describe_scenario(catalog, scenario),
+        site=resolve_site(catalog, scenario.site),
+        estimate_id=estimate_id,
+        missing=missing,
+    )
+
+
+def equivalents_report(catalog: Catalog, amounts: Sequence[Amount]) -> EquivalentsReport:
+    """The catalogue's equivalents, and each typed amount as counts of those of its basis."""
+    from soracost.core.equivalents import express_amount
+
+    return EquivalentsReport(
+        catalog=catalog,
+        amounts=[(amount, express_amount(catalog, amount)) for amount in amounts],
+    )
