@@ -12,7 +12,6 @@ import typer
 
 from soracost import __version__
 from soracost.cli.commands import catalogue, footprint
-from soracost.cli.delivery import leave_results_for_exit
 from soracost.cli.faults import SoracostGroup
 
 app = typer.Typer(
@@ -79,4 +78,4 @@ app.command()(catalogue.sites)
 sources_app.callback(invoke_without_command=True)(catalogue.sources_list)
 sources_app.command("check")(catalogue.sources_check)
 
-__all__ = ["app", "leave_results_for_exit"]
+__all__ = ["app"]

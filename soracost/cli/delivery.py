@@ -149,36 +149,16 @@ def deliver(
     """Build the output in the chosen format and write it. Each builder gets the module it
     needs (``soracost.views.render`` for tables, ``soracost.views.export`` otherwise), imported here
     only when that format is asked for: Rich is never loaded for CSV or JSON."""
-    _leave_for_exit(table, csv, json)  # the builders hold the command's results
     if format is OutputFormat.table:
         from soracost.views import render
 
         view = table(render)
-        _leave_for_exit(view)
         emit(None, view, output, force, "the table")
         return
     from soracost.views import export
 
     text = csv(export) if format is OutputFormat.csv else json(export)
     emit(text, None, output, force, what)
-
-
-# What finished commands built, left for the end of the process when soracost runs as its
-# own process (soracost.__main__ ends it without tearing the interpreter down): freeing a
-# big table's cells and derivations one by one took ~25 ms, with nothing left to do. A
-# program that runs the app repeatedly (the tests) leaves this off and frees as usual.
-_left_for_exit: list[object] | None = None
-
-
-def leave_results_for_exit() -> None:
-    """Keep each command's results and output until the process ends, unfreed."""
-    global _left_for_exit
-    _left_for_exit = []
-
-
-def _leave_for_exit(*objects: object) -> None:
-    if _left_for_exit is not None:
-        _left_for_exit.extend(objects)
 
 
 @contextmanager

@@ -157,6 +157,13 @@ class Derivation:
     derived_water: bool = False
     """Water computed from energy with the site's factors, not published by the source."""
 
+    @property
+    def far_scaling_note(self) -> str | None:
+        """The note (also in ``notes``) saying the figure was scaled more than
+        :data:`FAR_SCALE` times from its source's clip, or ``None`` if it was not."""
+        far = _extrapolation(self.scale_factor)
+        return far[0] if far else None
+
     def value_of(self, role: str) -> Range | None:
         """The value of the step with ``role``, or ``None`` if there is none.
 

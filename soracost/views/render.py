@@ -246,10 +246,11 @@ def _notes_for(results: Results) -> Text:
     reasons: dict[str, list[str]] = {}
     for row in results.rows:
         derivation = row.derivation
-        if any(note.startswith("scaled ×") for note in derivation.notes):
+        far_note = derivation.far_scaling_note
+        if far_note is not None:
             far.append(row.estimate.id)
         for reason in (*derivation.not_scaled, *derivation.notes):
-            if not reason.startswith("scaled ×"):
+            if reason != far_note:  # said once for every such row, below
                 reasons.setdefault(reason, []).append(row.estimate.id)
     for (estimate_id, quantity), reason in results.missing.items():
         if quantity != "energy" and reason != NO_ENERGY:
