@@ -384,3 +384,126 @@ def test_sources_path_resolution(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     assert resolve_sources_path(None) == tmp_path / "env.yaml"
     monkeypatch.delenv("SORACOST_SOURCES")
     assert resolve_sources_path(None).name == "sources.yaml"
+
+
+MODEL_TEXT = (MINI.parent / "model.yaml").read_text(encoding="utf-8")
+
+
+def error_in(text: str) -> str:
+    """The one-line message for a catalogue text that must fail to load."""
+    with pytest.raises(DataError) as caught:
+        parse_catalog(text, "bad.yaml")
+    return str(caught.value)
+
+
+def edited(text: str, old: str, new: str) -> str:
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+# Each kind of entry's keys, as its error messages list them (sorted): the keys are
+# declared once per kind, with whether 'unconfirmed' may name each, and must stay so.
+# (text, entry line, entry, keys the entry may have, fields 'unconfirmed' may name)
+ENTRY_KEYS = {
+    "source": (
+        MINI_TEXT,
+        "  - id: news\n",
+        "source 'news'",
+        "authors, confidence, date, gaps, id, kind, note, publisher, title, unconfirmed, url",
+        "authors, date, publisher, title, url",
+    ),
+    "estimate": (
+        MINI_TEXT,
+        "  - id: model-b\n",
+        "estimate 'model-b'",
+        "applies_to, boundary, cases_note, chain, claim, confidence, fill, id, method, note, "
+        "published, quantity, see_also, source, unconfirmed",
+        "applies_to, applies_to.clip, applies_to.clip.duration_s, applies_to.clip.fps, "
+        "applies_to.clip.frames, applies_to.clip.height, applies_to.clip.steps, "
+        "applies_to.clip.width, applies_to.hardware, applies_to.model, applies_to.sora_proxy, "
+        "boundary, cases_note, chain, claim, fill, method, note, published, published.high, "
+        "published.low, published.mid, quantity, see_also, source",
+    ),
+    "factor": (
+        MODEL_TEXT,
+        "  - id: res-exp\n",
+        "factor 'res-exp'",
+        "accounting, cases_note, chain, claim, confidence, converts_from, fill, id, kind, "
+        "method, note, published, see_also, source, unconfirmed",
+        "accounting, cases_note, chain, claim, fill, method, note, published, published.high, "
+        "published.low, published.mid, see_also, source",
+    ),
+    "equivalent": (
+        MODEL_TEXT,
+        "  - id: tv\n",
+        "equivalent 'tv'",
+        "basis, cases_note, chain, claim, confidence, counts, fill, id, name, note, per, "
+        "published, see_also, source, unconfirmed",
+        "cases_note, chain, claim, counts, fill, name, note, per, published, published.high, "
+        "published.low, published.mid, see_also, source",
+    ),
+    "training record": (
+        MODEL_TEXT,
+        "  - id: big-model\n",
+        "training record 'big-model'",
+        "cases_note, chain, claim, confidence, fill, id, method, model, note, published, "
+        "see_also, source, unconfirmed",
+        "cases_note, chain, claim, fill, method, model, note, published, published.high, "
+        "published.low, published.mid, see_also, source",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "entry_line", "entry", "keys", "unconfirmable"),
+    ENTRY_KEYS.values(),
+    ids=ENTRY_KEYS.keys(),
+)
+def test_each_kind_of_entry_lists_its_keys_in_errors(
+    text: str, entry_line: str, entry: str, keys: str, unconfirmable: str
+) -> None:
+    unknown = edited(text, entry_line, entry_line + "    colour: red\n")
+    assert error_in(unknown) == (
+        f"bad.yaml:{line_of(unknown, 'colour')}: {entry}: colour: "
+        f"unknown key (expected one of: {keys})"
+    )
+    naming = edited(text, entry_line, entry_line + "    unconfirmed: {colour: a guess}\n")
+    assert error_in(naming) == (
+        f"bad.yaml:{line_of(naming, 'colour')}: {entry}: unconfirmed.colour: "
+        f"names no field of this entry (expected one of: {unconfirmable})"
+    )
+
+
+def test_unconfirmed_may_name_nested_fields() -> None:
+    text = edited(
+        MINI_TEXT,
+        "    claim: Model B uses 7,200 J per video.\n",
+        "    claim: Model B uses 7,200 J per video.\n"
+        "    unconfirmed: {applies_to.model: renamed since, published.mid: rounded}\n",
+    )
+    model_b = parse_catalog(text, "x.yaml").estimates[1]
+    assert model_b.unconfirmed == {"applies_to.model": "renamed since", "published.mid": "rounded"}
+    assert model_b.confidence == "partial" and model_b.chain == ("news", "paper")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("  - id: frames-exp", "  - id: res-exp", "factor 'res-exp': id: duplicate id 'res-exp' "
+         "(first on line 101)"),
+        # The repeated id is reported before the repeated kind on the same entry.
+        ("  - id: frames-exp\n    kind: frames-exponent", "  - id: res-exp\n    kind: "
+         "resolution-exponent", "duplicate id 'res-exp' (first on line 101)"),
+        ("  - id: drytown", "  - id: testland", "site 'testland': id: duplicate id 'testland' "
+         "(first on line 211)"),
+        ("  - id: oven", "  - id: tv", "equivalent 'tv': id: duplicate id 'tv' "
+         "(first on line 228)"),
+        ("training:\n", "training:\n  - id: big-model\n    model: Big Model\n    published: "
+         "{mid: 1 MWh}\n    fill: single-figure\n    method: disclosed\n    source: paper\n"
+         "    claim: x\n    confidence: confirmed\n", "training record 'big-model': id: "
+         "duplicate id 'big-model' (first on line 281)"),
+    ],
+    ids=["factor", "factor and kind", "site", "equivalent", "training"],
+)  # fmt: skip
+def test_every_list_refuses_a_repeated_id(old: str, new: str, message: str) -> None:
+    assert message in error_in(edited(MODEL_TEXT, old, new))

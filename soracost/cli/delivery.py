@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
     from rich.console import Console, RenderableType
 
+    from soracost.core.reports import CompareReport
+
 
 @contextmanager
 def progress_bar(format: OutputFormat, output: Path | None) -> Iterator[Callable[[int, int], None]]:
@@ -72,6 +74,27 @@ def check_plot(plot: Path | None, output: Path | None, force: bool) -> str:
 
     check_destination(plot, force=force)
     return image_format
+
+
+def draw_chart(report: "CompareReport", plot: Path | None, image_format: str) -> bytes | None:
+    """The chart's bytes for --plot (``None`` without it); matplotlib is imported only here."""
+    if plot is None:
+        return None
+    from soracost.views.chart import draw_comparison
+
+    if not report.rows:
+        raise UsageProblem(f"--plot: no {report.quantity} figure is shown for these options")
+    return draw_comparison(report, image_format)
+
+
+def write_chart(plot: Path | None, image: bytes | None, force: bool) -> None:
+    """Write the chart, whole or not at all, once the main output is written."""
+    if plot is None or image is None:
+        return
+    from soracost.cli.output import write_atomically
+
+    write_atomically(plot, image, force=force)
+    sys.stderr.write(f"soracost: wrote the chart to {plot}\n")
 
 
 def console(file: Any = None, *, plain: bool = False) -> "Console":

@@ -87,8 +87,10 @@ def build_scenario(
     )
 
 
-def pooling_method(method: MethodChoice, typed: bool) -> MethodChoice:
-    """--pooled implies Monte Carlo; an explicit --method bounds beside it is an error."""
+def pooling_method(method: MethodChoice, given: object) -> MethodChoice:
+    """--pooled implies Monte Carlo; an explicit --method bounds beside it is an error.
+    ``given``: where --method's value came from (Click's parameter source)."""
+    typed = getattr(given, "name", "") != "DEFAULT"
     if method is MethodChoice.bounds and typed:
         raise UsageProblem(
             "--pooled mixes Monte Carlo samples; it cannot be used with --method bounds "

@@ -139,26 +139,25 @@ class SideFigure:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class Estimate:
-    """One published figure of energy or water per clip, with its origin and limits.
+@dataclass(frozen=True, kw_only=True)
+class Sourced:
+    """What every figure that cites a source shares (an estimate, a factor, an equivalent,
+    a training energy), declared once: the figure as published, where it comes from and
+    how sure we are of it.
 
-    ``values`` is in ``unit``; ``published`` keeps each case exactly as the source wrote
-    it, and ``fill`` says how the cases the source did not publish were set.
-    ``chain`` lists the sources from the outermost report to the origin of the figure;
-    ``see_also`` lists supporting sources, such as the data set the cases came from.
+    ``published`` keeps each case exactly as the source wrote it, and ``fill`` says how
+    the cases the source did not publish were set. ``chain`` lists the sources from the
+    outermost report to the origin of the figure; ``see_also`` lists supporting sources,
+    such as the data set the cases came from. ``unconfirmed`` maps each field given but
+    not confirmed in the original to why; ``line`` is where the entry starts in its data
+    file (0 for a figure computed at run time).
+
+    Keyword-only, so that a record's own fields, with or without defaults, may follow.
     """
 
-    id: str
-    quantity: Quantity
-    values: Range
-    unit: str
     published: dict[str, str]
     fill: Fill | None
     cases_note: str | None
-    applies_to: AppliesTo
-    boundary: Boundary
-    method: Method
     source: str
     chain: tuple[str, ...]
     see_also: tuple[str, ...]
@@ -167,6 +166,26 @@ class Estimate:
     line: int
     unconfirmed: dict[str, str] = field(default_factory=dict)
     note: str | None = None
+
+    def cites(self, source_id: str) -> bool:
+        """Whether the figure names ``source_id`` as its source, in its chain or to see."""
+        return source_id == self.source or source_id in self.chain or source_id in self.see_also
+
+
+@dataclass(frozen=True)
+class Estimate(Sourced):
+    """One published figure of energy or water per clip, with its origin and limits.
+
+    ``values`` is in ``unit``; where it comes from is :class:`Sourced`'s.
+    """
+
+    id: str
+    quantity: Quantity
+    values: Range
+    unit: str
+    applies_to: AppliesTo
+    boundary: Boundary
+    method: Method
     side: dict[Quantity, SideFigure] = field(default_factory=dict)
     """Water or carbon the source computed alongside its energy (live sources only)."""
     notes: tuple[str, ...] = ()
@@ -204,7 +223,7 @@ OPTIONAL_SITE_FACTORS: tuple[FactorKind, ...] = ("carbon-intensity",)
 
 
 @dataclass(frozen=True)
-class Factor:
+class Factor(Sourced):
     """A sourced number the model multiplies by: a scaling exponent, an overhead, a PUE,
     a water intensity. ``values`` is in ``unit`` ('' for pure numbers, else L/kWh).
 
@@ -216,21 +235,10 @@ class Factor:
     kind: FactorKind
     values: Range
     unit: str
-    published: dict[str, str]
-    fill: Fill | None
-    cases_note: str | None
-    source: str
-    chain: tuple[str, ...]
-    see_also: tuple[str, ...]
-    claim: str
     method: Method
-    confidence: Confidence
-    line: int
     converts_from: Boundary | None = None
     accounting: Accounting | None = None
     """Set for carbon intensities only."""
-    unconfirmed: dict[str, str] = field(default_factory=dict)
-    note: str | None = None
 
 
 Accounting = Literal["location-based", "market-based"]
@@ -302,13 +310,7 @@ class Catalog:
 
     def estimates_citing(self, source_id: str) -> list[Estimate]:
         """Estimates that cite ``source_id`` directly or anywhere in their chain."""
-        return [
-            estimate
-            for estimate in self.estimates
-            if estimate.source == source_id
-            or source_id in estimate.chain
-            or source_id in estimate.see_also
-        ]
+        return [estimate for estimate in self.estimates if estimate.cites(source_id)]
 
     def others_citing(self, source_id: str) -> list[Equivalent | TrainingRecord]:
         """Equivalents and training records that cite ``source_id`` anywhere."""
@@ -316,25 +318,15 @@ class Catalog:
             *self.equivalents.values(),
             *self.training.values(),
         ]
-        return [
-            record
-            for record in records
-            if source_id in (record.source, *record.chain, *record.see_also)
-        ]
+        return [record for record in records if record.cites(source_id)]
 
     def factors_citing(self, source_id: str) -> list[Factor]:
         """Factors that cite ``source_id`` directly or anywhere in their chain."""
-        return [
-            factor
-            for factor in self.factors.values()
-            if factor.source == source_id
-            or source_id in factor.chain
-            or source_id in factor.see_also
-        ]
+        return [factor for factor in self.factors.values() if factor.cites(source_id)]
 
 
 @dataclass(frozen=True)
-class Equivalent:
+class Equivalent(Sourced):
     """An everyday comparison: how much energy, water or carbon (``basis``) one of
     something takes, such as a minute of a large TV or a 500 mL bottle.
 
@@ -350,22 +342,11 @@ class Equivalent:
     basis: Quantity
     amount: Range
     amount_unit: str
-    published: dict[str, str]
     per: str | None
-    fill: Fill | None
-    cases_note: str | None
-    source: str
-    chain: tuple[str, ...]
-    see_also: tuple[str, ...]
-    claim: str
-    confidence: Confidence
-    line: int
-    unconfirmed: dict[str, str] = field(default_factory=dict)
-    note: str | None = None
 
 
 @dataclass(frozen=True)
-class TrainingRecord:
+class TrainingRecord(Sourced):
     """A published figure of the energy used to train a model (never Sora's: unknown).
 
     ``values`` is in ``unit``; ``published`` keeps each case as the source wrote it.
@@ -375,15 +356,4 @@ class TrainingRecord:
     model: str
     values: Range
     unit: str
-    published: dict[str, str]
-    fill: Fill | None
-    cases_note: str | None
     method: Method
-    source: str
-    chain: tuple[str, ...]
-    see_also: tuple[str, ...]
-    claim: str
-    confidence: Confidence
-    line: int
-    unconfirmed: dict[str, str] = field(default_factory=dict)
-    note: str | None = None

@@ -1,4 +1,4 @@
-"""Readers shared by every record that cites a source: published cases and references.
+"""Readers shared by every record that cites a source: published cases and provenance.
 
 Published cases (low, mid, high) are read as their source wrote them into a :class:`Range`.
 
@@ -10,13 +10,14 @@ source did not give are set by a named ``fill`` rule, never silently.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
-from typing import TypedDict
+from collections.abc import Callable, Mapping
+from dataclasses import fields
+from typing import Any
 
 from soracost.core.ranges import Range
-from soracost.core.records import CASES, CONFIDENCES, FILLS, Confidence, Fill
+from soracost.core.records import CASES, CONFIDENCES, FILLS, Fill, Sourced
 from soracost.core.units import UnitProblem, conversion_factor
-from soracost.data.fields import Fields
+from soracost.data.fields import Fields, Keys
 
 Parser = Callable[[str], tuple[float, str]]
 """Reads one published case into ``(value, unit)``; raises UnitProblem if it cannot."""
@@ -40,7 +41,6 @@ def read_cases(
         block.fail(None, "give at least one of low, mid, high (e.g. 'mid: 90 Wh')")
     parsed: dict[str, tuple[float, str]] = {}
     for case, text in published.items():
-        assert text is not None  # block.text() requires a value
         try:
             parsed[case] = parse(text)
         except UnitProblem as exc:
@@ -54,13 +54,12 @@ def read_cases(
             values[case] = math.inf
         if not math.isfinite(values[case]):
             block.fail(case, f"{published[case]!r} is too large to express in {unit}")
-    texts = {case: text for case, text in published.items() if text is not None}
     fill = item.choice("fill", tuple(FILLS), required=False)
-    return _filled(item, texts, values, fill), unit, texts, fill  # type: ignore[return-value]
+    return _filled(item, published, values, fill), unit, published, fill
 
 
 def _filled(
-    item: Fields, published: dict[str, str], values: dict[str, float], fill: str | None
+    item: Fields, published: dict[str, str], values: dict[str, float], fill: Fill | None
 ) -> Range:
     """Complete the cases the source did not give, by the rule the data names."""
     given = tuple(case for case in CASES if case in published)
@@ -93,42 +92,52 @@ def _filled(
     return Range(low, mid, high)
 
 
-class Provenance(TypedDict):
-    """The fields every sourced figure shares (an estimate, a factor, an equivalent, a
-    training energy): where it comes from and how sure we are of it."""
-
-    cases_note: str | None
-    source: str
-    chain: tuple[str, ...]
-    see_also: tuple[str, ...]
-    claim: str
-    confidence: Confidence
-    line: int
-    unconfirmed: dict[str, str]
-    note: str | None
+_SOURCED_KEYS: dict[str, bool | tuple[str, ...]] = {
+    "id": False, "published": CASES, "fill": True, "cases_note": True, "source": True,
+    "chain": True, "see_also": True, "claim": True, "confidence": False,
+    "unconfirmed": False, "note": True,
+}  # fmt: skip
+"""The keys every sourced entry has (its :class:`Sourced` fields, and ``id``), and
+whether its ``unconfirmed`` may name each (see :class:`Keys`)."""
 
 
-def read_provenance(
-    item: Fields, sources: Mapping[str, object], unconfirmed_fields: Iterable[str]
-) -> Provenance:
-    """Read a sourced figure's :class:`Provenance`: its references (checked against the
-    known source ids), claim, confidence and notes. ``unconfirmed`` may name only
-    ``unconfirmed_fields`` (nested fields with dots)."""
+def sourced_keys(**own: bool | tuple[str, ...]) -> Keys:
+    """The keys of one kind of sourced entry: its ``own`` and those every one has."""
+    return Keys({**_SOURCED_KEYS, **own})
+
+
+def read_sourced(
+    item: Fields,
+    sources: Mapping[str, object],
+    keys: Keys,
+    published: dict[str, str],
+    fill: Fill | None,
+) -> dict[str, Any]:
+    """Read the :class:`Sourced` part of a record, whose cases :func:`read_cases` read:
+    its references (checked against the known source ids), claim, confidence and notes.
+    ``unconfirmed`` may name only ``keys.unconfirmable``.
+
+    Returned as keyword arguments for the record's class (``Estimate(**sourced, ...)``):
+    typed where they are read, into a :class:`Sourced`, since no type can say "the
+    fields of a dataclass" to the record's constructor.
+    """
     source, chain, see_also = _read_references(item, sources)
     claim = item.text("claim")
     confidence = item.choice("confidence", CONFIDENCES)
-    assert claim is not None and confidence is not None  # both required
-    return Provenance(
+    sourced = Sourced(
+        published=published,
+        fill=fill,
         cases_note=item.text("cases_note", required=False),
         source=source,
         chain=chain,
         see_also=see_also,
         claim=claim,
-        confidence=confidence,  # type: ignore[typeddict-item]  # one of CONFIDENCES
+        confidence=confidence,
         line=item.line,
-        unconfirmed=item.reasons("unconfirmed", allowed=unconfirmed_fields),
+        unconfirmed=item.reasons("unconfirmed", allowed=keys.unconfirmable),
         note=item.text("note", required=False),
     )
+    return {field.name: getattr(sourced, field.name) for field in fields(Sourced)}
 
 
 def _read_references(
@@ -140,7 +149,6 @@ def _read_references(
     include the record's own ``source``.
     """
     source_id = item.text("source")
-    assert source_id is not None
     if source_id not in sources:
         item.fail("source", f"no source has id {source_id!r}")
     chain = tuple(item.text_list("chain", required=False) or ())

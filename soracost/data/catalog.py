@@ -17,7 +17,6 @@ from pathlib import Path
 from soracost.core.errors import DataError
 from soracost.core.records import (
     BOUNDARIES,
-    CASES,
     CITATION_FIELDS,
     CONFIDENCES,
     METHODS,
@@ -27,11 +26,11 @@ from soracost.core.records import (
     Estimate,
     Source,
 )
-from soracost.core.units import PUBLISHED_QUANTITIES, Quantity, parse_amount
-from soracost.data.cases import read_cases, read_provenance
+from soracost.core.units import PUBLISHED_QUANTITIES, parse_amount
+from soracost.data.cases import read_cases, read_sourced, sourced_keys
 from soracost.data.equivalent_loader import read_equivalents, read_training
 from soracost.data.factor_loader import read_factors, read_sites
-from soracost.data.fields import Fields
+from soracost.data.fields import Fields, Keys
 from soracost.data.yamldoc import LocatedDict, decode, parse, read_bytes
 
 SCHEMA_VERSION = 1
@@ -111,21 +110,8 @@ def parse_catalog(text: str, label: str, sha256: str | None = None) -> Catalog:
         )
     title = top.text("title", required=False)
 
-    sources: dict[str, Source] = {}
-    for item in top.entries("sources"):
-        source = _source(item)
-        if source.id in sources:
-            item.fail("id", f"duplicate id {source.id!r} (first on line {sources[source.id].line})")
-        sources[source.id] = source
-
-    estimates: list[Estimate] = []
-    seen: dict[str, int] = {}
-    for item in top.entries("estimates"):
-        estimate = _estimate(item, sources)
-        if estimate.id in seen:
-            item.fail("id", f"duplicate id {estimate.id!r} (first on line {seen[estimate.id]})")
-        seen[estimate.id] = estimate.line
-        estimates.append(estimate)
+    sources = top.unique("sources", _source)
+    estimates = tuple(top.unique("estimates", lambda item: _estimate(item, sources)).values())
     if not estimates:
         top.fail("estimates", "the catalogue has no estimates")
     factors = read_factors(top, sources) if top.has_key("factors") else {}
@@ -136,7 +122,7 @@ def parse_catalog(text: str, label: str, sha256: str | None = None) -> Catalog:
         path=label,
         sha256=sha256,
         sources=sources,
-        estimates=tuple(estimates),
+        estimates=estimates,
         title=title,
         factors=factors,
         sites=sites,
@@ -145,10 +131,17 @@ def parse_catalog(text: str, label: str, sha256: str | None = None) -> Catalog:
     )
 
 
+_SOURCE_KEYS = Keys(
+    {
+        "id": False, **dict.fromkeys(CITATION_FIELDS, True), "kind": False,
+        "confidence": False, "gaps": False, "unconfirmed": False, "note": False,
+    }
+)  # fmt: skip
+"""A source's keys; ``unconfirmed`` may name its citation fields."""
+
+
 def _source(item: Fields) -> Source:
-    item.reject_unknown(
-        {"id", *CITATION_FIELDS, "kind", "confidence", "gaps", "unconfirmed", "note"}
-    )
+    item.reject_unknown(_SOURCE_KEYS.allowed)
     gaps = item.reasons("gaps", allowed=CITATION_FIELDS)
     if "publisher" in gaps:
         item.fail("gaps.publisher", "the publisher is required; it cannot be a gap")
@@ -167,60 +160,55 @@ def _source(item: Fields) -> Source:
         item.fail("url", f"{url!r} is not an http(s) URL")
     return Source(
         id=item.identifier(),
-        publisher=item.text("publisher"),  # type: ignore[arg-type]  # required=True
+        publisher=item.text("publisher"),
         title=item.text("title", required=False),
         authors=item.text_list("authors"),
         date=item.date("date"),
         url=url,
-        kind=item.choice("kind", _SOURCE_KINDS),  # type: ignore[arg-type]  # required=True
-        confidence=item.choice("confidence", CONFIDENCES),  # type: ignore[arg-type]
+        kind=item.choice("kind", _SOURCE_KINDS),
+        confidence=item.choice("confidence", CONFIDENCES),
         line=item.line,
         gaps=gaps,
-        unconfirmed=item.reasons("unconfirmed", allowed=CITATION_FIELDS),
+        unconfirmed=item.reasons("unconfirmed", allowed=_SOURCE_KEYS.unconfirmable),
         note=item.text("note", required=False),
     )
 
 
+_CLIP_FIELDS = ("duration_s", "width", "height", "frames", "fps", "steps")
+_APPLIES_TO_FIELDS = ("model", "sora_proxy", "clip", "hardware")
+_ESTIMATE_KEYS = sourced_keys(
+    quantity=True,
+    applies_to=(*_APPLIES_TO_FIELDS, *(f"clip.{name}" for name in _CLIP_FIELDS)),
+    boundary=True,
+    method=True,
+)
+"""An estimate's keys: each may be marked unconfirmed, down to ``applies_to.clip.fps``."""
+
+
 def _estimate(item: Fields, sources: dict[str, Source]) -> Estimate:
-    allowed = {
-        "id", "quantity", "published", "fill", "cases_note", "applies_to", "boundary",
-        "method", "source", "chain", "see_also", "claim", "confidence", "unconfirmed", "note",
-    }  # fmt: skip
-    item.reject_unknown(allowed)
+    item.reject_unknown(_ESTIMATE_KEYS.allowed)
     estimate_id = item.identifier()
-    quantity: Quantity = item.choice("quantity", PUBLISHED_QUANTITIES)  # type: ignore[assignment]
+    quantity = item.choice("quantity", PUBLISHED_QUANTITIES)
     filled, unit, published, fill = read_cases(
         item,
         lambda text: parse_amount(text, quantity),
         "has no unit; write it as the source did, e.g. '90 Wh'",
     )
-    provenance = read_provenance(item, sources, _ESTIMATE_FIELD_PATHS)
+    sourced = read_sourced(item, sources, _ESTIMATE_KEYS, published, fill)
     return Estimate(
         id=estimate_id,
         quantity=quantity,
         values=filled,
         unit=unit,
-        published=published,
-        fill=fill,
         applies_to=_applies_to(item.mapping("applies_to")),
-        boundary=item.choice("boundary", BOUNDARIES),  # type: ignore[arg-type]
-        method=item.choice("method", METHODS),  # type: ignore[arg-type]
-        **provenance,
+        boundary=item.choice("boundary", BOUNDARIES),
+        method=item.choice("method", METHODS),
+        **sourced,
     )
 
 
-_CLIP_FIELDS = ("duration_s", "width", "height", "frames", "fps", "steps")
-_ESTIMATE_FIELD_PATHS = (
-    "quantity", "published", *(f"published.{case}" for case in CASES), "fill", "cases_note",
-    "applies_to", "applies_to.model", "applies_to.sora_proxy", "applies_to.hardware",
-    "applies_to.clip", *(f"applies_to.clip.{name}" for name in _CLIP_FIELDS),
-    "boundary", "method", "source", "chain", "see_also", "claim", "note",
-)  # fmt: skip
-"""Fields an estimate's ``unconfirmed`` may name, nested ones with dots."""
-
-
 def _applies_to(block: Fields) -> AppliesTo:
-    block.reject_unknown({"model", "sora_proxy", "clip", "hardware"})
+    block.reject_unknown(_APPLIES_TO_FIELDS)
     clip = Clip()
     if block.has_key("clip"):
         fields = block.mapping("clip")
@@ -242,7 +230,7 @@ def _applies_to(block: Fields) -> AppliesTo:
                     f"{clip.fps:g} fps ({implied:.3f} s)",
                 )
     return AppliesTo(
-        model=block.text("model"),  # type: ignore[arg-type]  # required=True
+        model=block.text("model"),
         sora_proxy=block.boolean("sora_proxy"),
         clip=clip,
         hardware=block.text("hardware", required=False),

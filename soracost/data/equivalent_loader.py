@@ -8,16 +8,7 @@ counted unit (Wh per minute, L per shower).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
-from soracost.core.records import (
-    CASES,
-    METHODS,
-    Equivalent,
-    Source,
-    TrainingRecord,
-)
+from soracost.core.records import METHODS, Equivalent, Source, TrainingRecord
 from soracost.core.units import (
     PUBLISHED_QUANTITIES,
     QUANTITIES,
@@ -28,7 +19,7 @@ from soracost.core.units import (
     parse_amount,
     unit_dimension,
 )
-from soracost.data.cases import read_cases, read_provenance
+from soracost.data.cases import read_cases, read_sourced, sourced_keys
 from soracost.data.fields import Fields
 
 REFERENCE_UNITS: dict[Quantity, str] = {"energy": "Wh", "water": "L", "carbon": "gCO2e"}
@@ -42,48 +33,20 @@ _COUNTABLE: tuple[Dimension, ...] = ("time", "length")
 """Dimensions a ``counts`` unit may have; any other ``counts`` is a noun (charges)."""
 
 
-_Record = TypeVar("_Record", Equivalent, TrainingRecord)
-
-
-def _unique(
-    top: Fields,
-    key: str,
-    sources: dict[str, Source],
-    build: Callable[[Fields, dict[str, Source]], _Record],
-) -> dict[str, _Record]:
-    """Every entry under ``key``, built by ``build``, refusing a repeated id."""
-    records: dict[str, _Record] = {}
-    for item in top.entries(key):
-        record = build(item, sources)
-        if record.id in records:
-            first = records[record.id].line
-            item.fail("id", f"duplicate id {record.id!r} (first on line {first})")
-        records[record.id] = record
-    return records
-
-
 def read_equivalents(top: Fields, sources: dict[str, Source]) -> dict[str, Equivalent]:
     """Every entry under ``equivalents``, with unique ids."""
-    return _unique(top, "equivalents", sources, _equivalent)
+    return top.unique("equivalents", lambda item: _equivalent(item, sources))
 
 
-_EQUIVALENT_FIELD_PATHS = (
-    "name", "counts", "published", *(f"published.{case}" for case in CASES), "per", "fill",
-    "cases_note", "source", "chain", "see_also", "claim", "note",
-)  # fmt: skip
+_EQUIVALENT_KEYS = sourced_keys(name=True, counts=True, basis=False, per=True)
+"""An equivalent's keys; its basis (energy, water or carbon) is never unconfirmed."""
 
 
 def _equivalent(item: Fields, sources: dict[str, Source]) -> Equivalent:
-    item.reject_unknown(
-        {
-            "id", "name", "counts", "basis", "published", "per", "fill", "cases_note", "source",
-            "chain", "see_also", "claim", "confidence", "unconfirmed", "note",
-        }
-    )  # fmt: skip
+    item.reject_unknown(_EQUIVALENT_KEYS.allowed)
     equivalent_id = item.identifier()
-    basis: Quantity = item.choice("basis", QUANTITIES)  # type: ignore[assignment]
+    basis = item.choice("basis", QUANTITIES)
     counts = item.text("counts")
-    assert counts is not None
     counts_dimension = unit_dimension(counts)
     if counts_dimension is not None and counts_dimension not in _COUNTABLE:
         item.fail("counts", f"{counts!r} is a unit of {counts_dimension}; count time, distance "
@@ -125,18 +88,16 @@ def _equivalent(item: Fields, sources: dict[str, Source]) -> Equivalent:
             f"{amount.mid:g} {reference} per {counts} is outside what can be compared with "
             f"({_SMALLEST:g} to {_LARGEST:g} {reference})",
         )
-    provenance = read_provenance(item, sources, _EQUIVALENT_FIELD_PATHS)
+    sourced = read_sourced(item, sources, _EQUIVALENT_KEYS, published, fill)
     return Equivalent(
         id=equivalent_id,
-        name=item.text("name"),  # type: ignore[arg-type]  # required=True
+        name=item.text("name"),
         counts=counts,
         basis=basis,
         amount=amount,
         amount_unit=reference,
-        published=published,
         per=per,
-        fill=fill,
-        **provenance,
+        **sourced,
     )
 
 
@@ -159,22 +120,15 @@ _LARGEST_TRAINING_WH = 1e18
 
 def read_training(top: Fields, sources: dict[str, Source]) -> dict[str, TrainingRecord]:
     """Every entry under ``training``: published training energies, unique ids."""
-    return _unique(top, "training", sources, _training)
+    return top.unique("training", lambda item: _training(item, sources))
 
 
-_TRAINING_FIELD_PATHS = (
-    "model", "published", *(f"published.{case}" for case in CASES), "fill", "cases_note",
-    "method", "source", "chain", "see_also", "claim", "note",
-)  # fmt: skip
+_TRAINING_KEYS = sourced_keys(model=True, method=True)
+"""A training record's keys."""
 
 
 def _training(item: Fields, sources: dict[str, Source]) -> TrainingRecord:
-    item.reject_unknown(
-        {
-            "id", "model", "published", "fill", "cases_note", "method", "source", "chain",
-            "see_also", "claim", "confidence", "unconfirmed", "note",
-        }
-    )  # fmt: skip
+    item.reject_unknown(_TRAINING_KEYS.allowed)
     record_id = item.identifier()
     energy: Quantity = PUBLISHED_QUANTITIES[0]
     values, unit, published, fill = read_cases(
@@ -186,14 +140,12 @@ def _training(item: Fields, sources: dict[str, Source]) -> TrainingRecord:
         item.fail("published", "a training energy must be more than zero")
     if values.high * conversion_factor(unit, "Wh") > _LARGEST_TRAINING_WH:
         item.fail("published", f"a training energy above {_LARGEST_TRAINING_WH:g} Wh is a typo")
-    provenance = read_provenance(item, sources, _TRAINING_FIELD_PATHS)
+    sourced = read_sourced(item, sources, _TRAINING_KEYS, published, fill)
     return TrainingRecord(
         id=record_id,
-        model=item.text("model"),  # type: ignore[arg-type]
+        model=item.text("model"),
         values=values,
         unit=unit,
-        published=published,
-        fill=fill,
-        method=item.choice("method", METHODS),  # type: ignore[arg-type]
-        **provenance,
+        method=item.choice("method", METHODS),
+        **sourced,
     )

@@ -13,6 +13,7 @@ from soracost.core.records import (
     OPTIONAL_SITE_FACTORS,
     SITE_FACTORS,
     SITE_KINDS,
+    Boundary,
     Factor,
     FactorKind,
     Site,
@@ -26,10 +27,10 @@ from soracost.core.units import (
     parse_number,
     parse_water_intensity,
 )
-from soracost.data.cases import read_cases, read_provenance
+from soracost.data.cases import read_cases, read_sourced, sourced_keys
 from soracost.data.fields import Fields
 
-_OVERHEAD_FROM = ("gpu", "gpu+cpu+ram")
+_OVERHEAD_FROM: tuple[Boundary, ...] = ("gpu", "gpu+cpu+ram")
 """The boundaries a server-overhead factor can lift to whole-server energy."""
 
 _WATER_KINDS = ("wue-onsite", "ewif-offsite")
@@ -55,10 +56,7 @@ def read_factors(top: Fields, sources: dict[str, Source]) -> dict[str, Factor]:
     """Every entry under ``factors``; ids unique, one scaling rule and overhead of each kind."""
     factors: dict[str, Factor] = {}
     singletons: dict[tuple[str, str | None], Factor] = {}
-    for item in top.entries("factors"):
-        factor = _factor(item, sources)
-        if factor.id in factors:
-            item.fail("id", f"duplicate id {factor.id!r} (first on line {factors[factor.id].line})")
+    for item, factor in top.unique_entries("factors", lambda entry: _factor(entry, sources)):
         factors[factor.id] = factor
         if factor.kind not in _PER_SITE_KINDS:
             key = (factor.kind, factor.converts_from)
@@ -73,15 +71,14 @@ def read_factors(top: Fields, sources: dict[str, Source]) -> dict[str, Factor]:
     return factors
 
 
+_FACTOR_KEYS = sourced_keys(kind=False, converts_from=False, accounting=True, method=True)
+"""A factor's keys; what kind it is and the boundary it converts from are never unconfirmed."""
+
+
 def _factor(item: Fields, sources: dict[str, Source]) -> Factor:
-    item.reject_unknown(
-        {
-            "id", "kind", "converts_from", "accounting", "published", "fill", "cases_note",
-            "source", "chain", "see_also", "claim", "method", "confidence", "unconfirmed", "note",
-        }
-    )  # fmt: skip
+    item.reject_unknown(_FACTOR_KEYS.allowed)
     factor_id = item.identifier()
-    kind: FactorKind = item.choice("kind", tuple(FACTOR_KINDS))  # type: ignore[assignment]
+    kind = item.choice("kind", tuple(FACTOR_KINDS))
     converts_from = item.choice("converts_from", _OVERHEAD_FROM, required=False)
     if kind == "server-overhead" and converts_from is None:
         item.fail(
@@ -120,35 +117,22 @@ def _factor(item: Fields, sources: dict[str, Source]) -> Factor:
         item.fail("published", f"a {kind} below 1 would make energy vanish, got {values.low:g}")
     if kind.endswith("-exponent") and values.low <= 0:  # the ceiling is checked above
         item.fail("published", f"a scaling exponent must be above 0, got {values.low:g}")
-    provenance = read_provenance(item, sources, _FACTOR_FIELD_PATHS)
+    sourced = read_sourced(item, sources, _FACTOR_KEYS, published, fill)
     return Factor(
         id=factor_id,
         kind=kind,
         values=values,
         unit=unit,
-        published=published,
-        fill=fill,
-        method=item.choice("method", METHODS),  # type: ignore[arg-type]
-        converts_from=converts_from,  # type: ignore[arg-type]
-        accounting=accounting,  # type: ignore[arg-type]
-        **provenance,
+        method=item.choice("method", METHODS),
+        converts_from=converts_from,
+        accounting=accounting,
+        **sourced,
     )
-
-
-_FACTOR_FIELD_PATHS = (
-    "published", "published.low", "published.mid", "published.high", "fill", "cases_note",
-    "source", "chain", "see_also", "claim", "method", "note", "accounting",
-)  # fmt: skip
 
 
 def read_sites(top: Fields, factors: dict[str, Factor]) -> dict[str, Site]:
     """Every entry under ``sites``: unique ids, factors of the right kind, one default."""
-    sites: dict[str, Site] = {}
-    for item in top.entries("sites"):
-        site = _site(item, factors)
-        if site.id in sites:
-            item.fail("id", f"duplicate id {site.id!r} (first on line {sites[site.id].line})")
-        sites[site.id] = site
+    sites = top.unique("sites", lambda item: _site(item, factors))
     defaults = [site for site in sites.values() if site.default]
     if sites and len(defaults) != 1:
         found = ", ".join(site.id for site in defaults) or "none"
@@ -182,8 +166,8 @@ def _site(item: Fields, factors: dict[str, Factor]) -> Site:
         chosen[kind] = factor_id
     return Site(
         id=item.identifier(),
-        name=item.text("name"),  # type: ignore[arg-type]  # required=True
-        kind=item.choice("kind", SITE_KINDS),  # type: ignore[arg-type]
+        name=item.text("name"),
+        kind=item.choice("kind", SITE_KINDS),
         factors=chosen,
         line=item.line,
         default=item.boolean("default") if item.has_key("default") else False,

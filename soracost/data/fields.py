@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterable
-from typing import Any, NoReturn, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, Literal, NoReturn, Protocol, TypeVar, overload
 
 from soracost.core.errors import DataError
 from soracost.data.yamldoc import LocatedDict, LocatedList
@@ -21,6 +21,39 @@ MAX_TEXT = 2000
 """Longest text field accepted, in characters (a title or a note, not a book)."""
 
 T = TypeVar("T")
+Choice = TypeVar("Choice", bound=str)
+"""One of a fixed set of texts, such as a :data:`~soracost.core.records.Method`."""
+
+
+class Identified(Protocol):
+    """A record with an id, read from a line of a data file."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def line(self) -> int: ...
+
+
+Record = TypeVar("Record", bound=Identified)
+
+
+class Keys:
+    """The keys an entry may have, each listed once with what ``unconfirmed`` may say of it.
+
+    Each key maps to ``False`` when ``unconfirmed`` may not name it, ``True`` when it may,
+    or the key's nested fields that it may name as well, as paths below the key (for
+    ``published``: ``low``, ``mid``, ``high``; each becomes ``published.low`` and so on).
+    """
+
+    def __init__(self, keys: Mapping[str, bool | tuple[str, ...]]) -> None:
+        self.allowed = frozenset(keys)
+        self.unconfirmable = frozenset(
+            path
+            for key, nested in keys.items()
+            if nested is not False
+            for path in (key, *(() if nested is True else (f"{key}.{name}" for name in nested)))
+        )
 
 
 class Fields:
@@ -74,6 +107,10 @@ class Fields:
             return None
         return self.data[name]
 
+    @overload
+    def text(self, name: str, required: Literal[True] = True) -> str: ...
+    @overload
+    def text(self, name: str, required: bool) -> str | None: ...
     def text(self, name: str, required: bool = True) -> str | None:
         value = self._get(name, required)
         if value is None:
@@ -88,7 +125,6 @@ class Fields:
 
     def identifier(self) -> str:
         value = self.text("id")
-        assert value is not None
         if not _ID.match(value):
             self.fail(
                 "id", f"{value!r} is not a valid id (lower-case letters, digits, '.', '_', '-')"
@@ -125,12 +161,22 @@ class Fields:
             self.fail(name, f"expected true or false, got {describe(value)}")
         return value
 
-    def choice(self, name: str, choices: Iterable[str], required: bool = True) -> str | None:
+    @overload
+    def choice(
+        self, name: str, choices: Iterable[Choice], required: Literal[True] = True
+    ) -> Choice: ...
+    @overload
+    def choice(self, name: str, choices: Iterable[Choice], required: bool) -> Choice | None: ...
+    def choice(self, name: str, choices: Iterable[Choice], required: bool = True) -> Choice | None:
+        """One of ``choices``, typed as they are (a ``Literal``)."""
         options = tuple(choices)
         value = self.text(name, required)
-        if value is not None and value not in options:
-            self.fail(name, f"{value!r} is not one of: {', '.join(options)}")
-        return value
+        if value is None:
+            return None
+        for option in options:
+            if option == value:
+                return option
+        self.fail(name, f"{value!r} is not one of: {', '.join(options)}")
 
     def date(self, name: str) -> str | None:
         value = self._get(name, required=False)
@@ -173,9 +219,7 @@ class Fields:
             if key not in fields:
                 expected = ", ".join(sorted(fields))
                 block.fail(key, f"names no field of this entry (expected one of: {expected})")
-            reason = block.text(key)
-            assert reason is not None
-            result[key] = reason
+            result[key] = block.text(key)
         return result
 
     def entries(self, name: str) -> Iterable[Fields]:
@@ -195,6 +239,24 @@ class Fields:
             ident = item.get("id")
             label = f"{kind} {ident!r}" if isinstance(ident, str) else f"{kind} #{position + 1}"
             yield Fields(item, self.label, label)
+
+    def unique_entries(
+        self, name: str, build: Callable[[Fields], Record]
+    ) -> Iterator[tuple[Fields, Record]]:
+        """Each entry under ``name`` and the record ``build`` makes of it, refusing an id
+        given before; a caller checks more of each entry as it comes, in file order."""
+        first_lines: dict[str, int] = {}
+        for item in self.entries(name):
+            record = build(item)
+            if record.id in first_lines:
+                first = first_lines[record.id]
+                item.fail("id", f"duplicate id {record.id!r} (first on line {first})")
+            first_lines[record.id] = record.line
+            yield item, record
+
+    def unique(self, name: str, build: Callable[[Fields], Record]) -> dict[str, Record]:
+        """Every entry under ``name``, by id, built by ``build``; an id given twice is an error."""
+        return {record.id: record for _, record in self.unique_entries(name, build)}
 
 
 def _real_date(text: str) -> bool:

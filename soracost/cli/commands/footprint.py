@@ -3,11 +3,16 @@ core's report and hands it to a view through delivery.
 
 No ``from __future__ import annotations``: Typer reads these annotations at run time."""
 
-import sys
-
 import typer
 
-from soracost.cli.delivery import bar_width, check_plot, deliver, progress_bar
+from soracost.cli.delivery import (
+    bar_width,
+    check_plot,
+    deliver,
+    draw_chart,
+    progress_bar,
+    write_chart,
+)
 from soracost.cli.inputs import (
     build_scenario,
     load_catalog_for,
@@ -191,8 +196,7 @@ def compare(
     parsed_weights = parse_weights(weights, pooled)
     image_format = check_plot(plot, output, force)
     if pooled:  # was --method typed, or is it the default?
-        typed = getattr(ctx.get_parameter_source("method"), "name", "") != "DEFAULT"
-        method = pooling_method(method, typed)
+        method = pooling_method(method, ctx.get_parameter_source("method"))
     scenario = build_scenario(
         duration=duration,
         resolution=resolution,
@@ -212,13 +216,7 @@ def compare(
     catalog = with_ecologits(catalog, ecologits, scenario)
     with progress_bar(format, output) as progress:
         report = compare_report(catalog, scenario, chosen, parsed_weights, progress)
-    image = None
-    if plot is not None:
-        from soracost.views.chart import draw_comparison
-
-        if not report.rows:
-            raise UsageProblem(f"--plot: no {chosen} figure is shown for these options")
-        image = draw_comparison(report, image_format)
+    image = draw_chart(report, plot, image_format)  # before the output: a failure leaves neither
     deliver(
         format,
         output,
@@ -228,11 +226,7 @@ def compare(
         csv=lambda export: export.rows_csv(report),
         json=lambda export: export.compare_json(report),
     )
-    if plot is not None and image is not None:  # after the output: a failure leaves neither
-        from soracost.cli.output import write_atomically
-
-        write_atomically(plot, image, force=force)
-        sys.stderr.write(f"soracost: wrote the chart to {plot}\n")
+    write_chart(plot, image, force)
 
 
 def explain(
