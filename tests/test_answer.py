@@ -1,0 +1,86 @@
+"""The answer: which rows feed it, and the mixture's percentiles, checked exactly."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from soracost.core.answer import _SplitDistribution, answer_for, mixture_quantile
+from soracost.core.footprint import ClipRequest
+from soracost.core.results import Scenario, clip_results
+from soracost.data.catalog import default_sources_path, load_catalog
+
+
+def test_one_range_gives_back_its_own_cases() -> None:
+    one = [_SplitDistribution(60.0, 90.0, 120.0)]
+    assert mixture_quantile(one, 0.05) == pytest.approx(60.0, rel=1e-9)
+    assert mixture_quantile(one, 0.50) == pytest.approx(90.0, rel=1e-9)
+    assert mixture_quantile(one, 0.95) == pytest.approx(120.0, rel=1e-9)
+
+
+def test_a_single_figure_is_a_point() -> None:
+    assert mixture_quantile([_SplitDistribution(3.0, 3.0, 3.0)], 0.5) == 3.0
+    points = [_SplitDistribution(1.0, 1.0, 1.0), _SplitDistribution(9.0, 9.0, 9.0)]
+    assert mixture_quantile(points, 0.25) == pytest.approx(1.0)
+    assert mixture_quantile(points, 0.75) == pytest.approx(9.0)
+
+
+def test_two_equal_ranges_far_apart_put_the_median_between_them() -> None:
+    mixed = [_SplitDistribution(1.0, 2.0, 4.0), _SplitDistribution(100.0, 200.0, 400.0)]
+    median = mixture_quantile(mixed, 0.5)
+    assert 4.0 < median < 100.0
+
+
+ranges = st.tuples(st.floats(1e-3, 1e6), st.floats(1.0, 50.0), st.floats(1.0, 50.0)).map(
+    lambda t: _SplitDistribution(t[0], t[0] * t[1], t[0] * t[1] * t[2])
+)
+
+
+@given(st.lists(ranges, min_size=1, max_size=8))
+def test_the_mixture_percentiles_are_ordered_and_bounded(mixed: list[_SplitDistribution]) -> None:
+    p5, p50, p95 = (mixture_quantile(mixed, p) for p in (0.05, 0.5, 0.95))
+    assert p5 <= p50 <= p95
+    # Each part has 5 % below its low and 5 % above its high: so has the mixture.
+    assert min(d.low for d in mixed) * (1 - 1e-9) <= p5
+    assert p95 <= max(d.high for d in mixed) * (1 + 1e-9)
+    assert all(math.isfinite(value) for value in (p5, p50, p95))
+
+
+def shipped_rows(**request: float | int) -> list:  # type: ignore[type-arg]
+    catalog = load_catalog(default_sources_path())
+    scenario = Scenario(count=1000, request=ClipRequest(**request))  # type: ignore[arg-type]
+    return clip_results(catalog, scenario).rows
+
+
+def test_the_shipped_answer_counts_each_measurement_once() -> None:
+    answer = answer_for(shipped_rows(), "energy", 1000)
+    reasons = {item.estimate_id: item.reason for item in answer.left_out}
+    # CNET repeats the Hugging Face paper's WAN 1.3B figure: the paper's row is kept.
+    assert reasons["cnet-90wh"] == "same-measurement"
+    assert "hf-wan21-1.3b-720p" in answer.fed
+    # The WSJ's figures have no known boundary: not convertible to facility energy.
+    assert reasons["wsj-20-110wh"] == reasons["lebigdata-wsj-20-100wh"] == "other-boundary"
+    assert set(answer.fed).isdisjoint(reasons)
+    assert answer.p5 is not None and answer.p50 is not None and answer.p95 is not None
+    assert answer.lowest is not None and answer.highest is not None
+    assert answer.lowest <= answer.p5 <= answer.p50 <= answer.p95 <= answer.highest
+    assert answer.batch(answer.p50) == pytest.approx(answer.p50 * 1000)
+
+
+def test_far_scaled_rows_are_left_out_and_the_limit_is_a_choice() -> None:
+    rows = shipped_rows(duration_s=10.0, width=1920, height=1080)
+    strict = answer_for(rows, "energy", 1)
+    far = {item.estimate_id for item in strict.left_out if item.reason == "far-scaled"}
+    assert "hf-animatediff" in far  # a 1.6 s 512² clip scaled ~×780
+    loose = answer_for(rows, "energy", 1, max_scale=1000.0)
+    assert "hf-animatediff" in loose.fed
+    with pytest.raises(ValueError):
+        answer_for(rows, "energy", 1, max_scale=0.5)
+
+
+def test_no_row_gives_no_figures() -> None:
+    answer = answer_for([], "water", 5)
+    assert (answer.fed, answer.p50, answer.lowest) == ((), None, None)
