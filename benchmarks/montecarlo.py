@@ -1,61 +1,124 @@
-"""Monte Carlo benchmark: 100,000 samples over the whole shipped catalogue.
+"""Monte Carlo benchmark: time and peak memory at 1×, 100× and 400× the shipped catalogue.
 
 Run from the repository root, with soracost installed in the active environment:
 
-    python benchmarks/montecarlo.py             # 5 runs
-    python benchmarks/montecarlo.py --runs 9 --samples 100000
+    python benchmarks/montecarlo.py                      # 100,000 samples; 1×, 100×, 400×
+    python benchmarks/montecarlo.py --copies 1,100 --samples 20000 --runs 5
 
-It times, as whole processes, ``soracost clip --method montecarlo`` (energy, water and
-carbon for every estimate: every row sampled through all its steps) and, for
-comparison, the same command with ``--method bounds``. The target is under 2 seconds
-on a 2-core machine. Not part of the test suite: timings are measurements, not
-assertions.
+For each catalogue (the shipped one with its estimates repeated, as in
+``benchmarks/startup.py``) it runs, as whole processes writing CSV to a file,
+``compare --pooled`` (every estimate's energy sampled and pooled) and ``clip --method
+montecarlo --carbon`` (energy, water and carbon: three rows per estimate), each beside
+the same command with ``--method bounds``, which reads the same catalogue without
+sampling. The bounds (the "Done when" of "Hardening, round two"):
+
+- peak memory under 500 MiB at 100,000 samples, whatever the catalogue's size: Monte
+  Carlo holds one row's samples at a time and the pool's, one per sample;
+- time linear in rows × samples: "ns/draw" (the time over the bounds run's, per row and
+  sample) stays the same from 100× to 400×.
+
+The median of ``--runs`` runs is shown for the shipped catalogue, one run for the big
+ones. Not part of the test suite: timings are measurements, not assertions.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
 
-def soracost_command() -> list[str]:
-    """The installed console script, else ``python -m soracost``."""
-    script = shutil.which("soracost", path=str(Path(sys.executable).parent))
-    return [script] if script else [sys.executable, "-m", "soracost"]
+from startup import big_catalogue, ensure_bytecode, soracost_command
+
+MEMORY_BOUND_MIB = 500
+LINEAR_TOLERANCE = 1.5
+"""The time per row and sample at the biggest catalogue may be at most this × that at the
+second biggest."""
 
 
-def time_command(arguments: list[str]) -> float:
+def run_once(argv: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MiB) of one whole process."""
     start = time.perf_counter()
-    subprocess.run(arguments, stdout=subprocess.DEVNULL, check=True)
-    return time.perf_counter() - start
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(argv)} failed: {stderr.strip()}")
+    return elapsed, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+
+
+def measure(argv: list[str], runs: int) -> tuple[float, float]:
+    """The median wall time and the highest peak memory of ``runs`` runs."""
+    results = [run_once(argv) for _ in range(runs)]
+    return statistics.median(t for t, _ in results), max(m for _, m in results)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--samples", type=int, default=100_000)
+    parser.add_argument("--copies", default="1,100,400", help="catalogue sizes (default 1,100,400)")
+    parser.add_argument("--runs", type=int, default=5, help="runs on the shipped catalogue")
     options = parser.parse_args()
-    base = [*soracost_command(), "clip", "--carbon", "--format", "json"]
+    sizes = [int(part) for part in options.copies.split(",")]
+    compiled = ensure_bytecode()
+    if compiled:
+        print(compiled)
+    cli = soracost_command()
+    montecarlo = ["--samples", str(options.samples), "--seed", "7"]
     commands = {
-        f"montecarlo, {options.samples:,} samples": [
-            *base, "--method", "montecarlo", "--samples", str(options.samples), "--seed", "7",
-        ],
-        "bounds": base,
-    }  # fmt: skip
-    timings: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(options.runs):
-        for name, arguments in commands.items():
-            timings[name].append(time_command(arguments))
-    print(f"{'command':<40} {'median s':>9} {'max s':>7}")
-    for name, values in timings.items():
-        print(f"{name:<40} {statistics.median(values):>9.2f} {max(values):>7.2f}")
-    print(f"\n{options.runs} runs on {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+        "compare --pooled": (["compare", "--pooled", *montecarlo], ["compare"]),
+        "clip --carbon, montecarlo": (
+            ["clip", "--carbon", "--method", "montecarlo", *montecarlo],
+            ["clip", "--carbon"],
+        ),
+    }
+    header = (
+        f"{'command':<26} {'size':>5} {'rows':>6} {'s':>7} {'bounds s':>8} "
+        f"{'ns/draw':>7} {'peak MiB':>8} {'bounds MiB':>10}"
+    )
+    print(f"{options.samples:,} samples per row\n{header}")
+    os.environ["SORACOST_NO_CACHE"] = "1"  # every run reads its catalogue the same way
+    per_row: dict[tuple[str, int], float] = {}
+    peaks: list[float] = []
+    with tempfile.TemporaryDirectory() as folder_name:
+        folder = Path(folder_name)
+        output = folder / "out.csv"
+        for copies in sizes:
+            sources = big_catalogue(folder, copies)
+            runs = options.runs if copies == 1 else 1
+            for name, (sampled, bounds) in commands.items():
+                tail = ["--sources", str(sources), "--format", "csv", "-o", str(output), "--force"]
+                elapsed, peak = measure([*cli, *sampled, *tail], runs)
+                rows = len(output.read_text(encoding="utf-8").splitlines()) - 1
+                bounds_elapsed, bounds_peak = measure([*cli, *bounds, *tail], runs)
+                cost = (elapsed - bounds_elapsed) / (rows * options.samples) * 1e9
+                per_row[(name, copies)] = cost
+                peaks.append(peak)
+                print(
+                    f"{name:<26} {f'{copies}×':>5} {rows:>6} {elapsed:>7.2f} "
+                    f"{bounds_elapsed:>8.2f} {cost:>7.0f} {peak:>8.0f} {bounds_peak:>10.0f}",
+                    flush=True,
+                )
+    print(
+        f"\nns/draw: (s − bounds s) per row and sample. Median of {options.runs} runs "
+        f"at 1×, one run otherwise; {os.cpu_count()} CPUs, Python {sys.version.split()[0]}."
+    )
+    if options.samples <= 100_000:
+        verdict = "within" if max(peaks) < MEMORY_BOUND_MIB else "OVER"
+        print(f"peak memory: {max(peaks):.0f} MiB at most, {verdict} {MEMORY_BOUND_MIB} MiB")
+    if len(sizes) >= 2:
+        small, big = sorted(sizes)[-2:]
+        for name in commands:
+            ratio = per_row[(name, big)] / per_row[(name, small)]
+            verdict = "linear" if ratio <= LINEAR_TOLERANCE else "NOT linear"
+            print(f"{name}: ns/draw at {big}× is {ratio:.2f}× that at {small}×: {verdict}")
 
 
 if __name__ == "__main__":

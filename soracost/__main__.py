@@ -23,13 +23,46 @@ from soracost.core.errors import EXIT_DATA, EXIT_INTERRUPTED
 # off for the largest runs measured.
 
 
+# Every signal whose default action ends the process and that a program may catch: each
+# becomes an interruption, cleaned up exactly as Ctrl-C is (exit 130, no temporary file
+# left). Not caught: SIGKILL and SIGSTOP (cannot be), SIGPIPE and SIGXFSZ (Python ignores
+# them: a write then fails with an error, handled as such), and the signals of a crash
+# (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS), after which no Python code
+# can safely run. A signal ignored when soracost starts (nohup's SIGHUP) stays ignored.
+_ENDING = ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGVTALRM",
+           "SIGPROF", "SIGXCPU", "SIGIO", "SIGPOLL", "SIGPWR", "SIGSTKFLT", "SIGLOST")  # fmt: skip
+
+
+def _ending_signals() -> set[int]:
+    found = {getattr(signal, name) for name in _ENDING if hasattr(signal, name)}
+    if hasattr(signal, "SIGRTMIN"):  # real-time signals end a process by default too
+        found.update(range(signal.SIGRTMIN, signal.SIGRTMAX + 1))
+    return found
+
+
+_caught: list[int] = []
+
+
 def _stop(signum: int, frame: object) -> None:
+    # Once: the run is ending, and a second signal (Ctrl-C pressed twice, SIGTERM then
+    # SIGHUP as a terminal closes) must not interrupt its clean-up. A handler that does
+    # nothing, not SIG_IGN: Python would complain of signals already on their way.
+    for caught in _caught:
+        signal.signal(caught, _stopping)
     raise KeyboardInterrupt  # so a SIGTERM cleans up exactly as Ctrl-C does
+
+
+def _stopping(signum: int, frame: object) -> None:
+    """The handler of every caught signal once the first has come: the run is ending."""
 
 
 def main() -> NoReturn:
     """Run the soracost command line, then end the process with its exit code."""
-    signal.signal(signal.SIGTERM, _stop)
+    _caught[:] = [s for s in sorted(_ending_signals()) if signal.getsignal(s) == signal.SIG_DFL]
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        _caught.append(signal.SIGINT)
+    for signum in _caught:
+        signal.signal(signum, _stop)
     gc.disable()
     try:
         from soracost.cli.app import app
@@ -44,10 +77,24 @@ def main() -> NoReturn:
             raise  # a message to print: the interpreter's own exit does that
         code = done.code or 0
     finally:
-        # The work is done (or abandoned): a SIGTERM from here on ends the process the
+        _remove_leftovers()
+        # The work is done (or abandoned): a signal from here on ends the process the
         # default way, rather than as a KeyboardInterrupt escaping interpreter shutdown.
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for signum in _caught:
+            signal.signal(signum, signal.SIG_DFL)
     _exit_now(code)
+
+
+def _remove_leftovers() -> None:
+    """Remove a temporary output file whose clean-up a signal cut short (the first signal
+    makes the others ignored, so this cannot be cut short in turn but by that first one)."""
+    output = sys.modules.get("soracost.cli.output")
+    if output is None:
+        return  # nothing was written to a file
+    try:
+        output.remove_leftovers()
+    except KeyboardInterrupt:
+        output.remove_leftovers()
 
 
 def _exit_now(code: int) -> NoReturn:

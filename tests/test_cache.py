@@ -1,18 +1,28 @@
 """The catalogue cache: outputs are byte-identical with no cache, a cold one and a warm one;
-it never serves a stale, corrupt or foreign entry, and never fails a run."""
+it holds data, not code, never serves a stale, corrupt, tampered or foreign entry, never
+touches a file it did not make, and never fails a run."""
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import hashlib
+import json
+import math
 import os
-import pickle
+import signal
 import stat
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from soracost.cli.app import app
-from soracost.core.errors import DataError
+from soracost.core import environment
+from soracost.core.errors import DataError, UsageProblem
+from soracost.core.records import Catalog, Estimate
 from soracost.data import cache
 from soracost.data.catalog import default_sources_path, load_catalog
 
@@ -40,6 +50,26 @@ def outputs(runner: CliRunner) -> list[str]:
     return results
 
 
+def entries_in(base: Path) -> list[Path]:
+    """The entries soracost keeps under the cache folder ``base``, wherever they are."""
+    return sorted(path for path in base.rglob("catalog-*") if path.is_file())
+
+
+def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every catalogue parsed from its data file (not served from the cache)."""
+    from soracost.data import catalog
+
+    parses: list[str] = []
+    parse = catalog.parse_catalog
+
+    def counting(text: str, label: str, sha256: str | None = None) -> Catalog:
+        parses.append(label)
+        return parse(text, label, sha256=sha256)
+
+    monkeypatch.setattr(catalog, "parse_catalog", counting)
+    return parses
+
+
 def test_outputs_are_identical_without_cache_cold_and_warm(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -48,10 +78,40 @@ def test_outputs_are_identical_without_cache_cold_and_warm(
     monkeypatch.delenv("SORACOST_NO_CACHE")
     monkeypatch.setenv("SORACOST_CACHE_DIR", str(tmp_path / "cache"))
     cold = outputs(runner)
-    entries = list((tmp_path / "cache").glob("catalog-*.pickle"))
+    folder = tmp_path / "cache" / cache.FOLDER_NAME
+    entries = list(folder.glob("catalog-*.json"))
     assert len(entries) == 1  # one data file, one entry
+    assert (folder / cache.MARKER_NAME).read_bytes() == cache.MARKER
     warm = outputs(runner)
     assert none == cold == warm
+
+
+def walk_identical(first: Any, second: Any, where: str = "catalog") -> None:
+    """Equal, and of the same types all the way down (an int stays an int, a tuple a
+    tuple): what a table or a JSON number prints depends on it."""
+    assert type(first) is type(second), where
+    if dataclasses.is_dataclass(first):
+        for field in dataclasses.fields(first):
+            name = f"{where}.{field.name}"
+            walk_identical(getattr(first, field.name), getattr(second, field.name), name)
+    elif isinstance(first, tuple | list):
+        assert len(first) == len(second), where
+        for index, (one, other) in enumerate(zip(first, second, strict=True)):
+            walk_identical(one, other, f"{where}[{index}]")
+    elif isinstance(first, dict):
+        assert list(first) == list(second), where
+        for key in first:
+            walk_identical(first[key], second[key], f"{where}[{key!r}]")
+    else:
+        assert first == second, where
+
+
+@pytest.mark.parametrize("path", [MINI, default_sources_path()], ids=["mini", "shipped"])
+def test_an_entry_gives_back_exactly_the_validated_catalogue(path: Path) -> None:
+    catalog = load_catalog(path, use_cache=False)
+    content = cache.encode(catalog)
+    assert b"pickle" not in content and content.startswith(cache.FORMAT)
+    walk_identical(cache.decode(content), catalog)
 
 
 def test_a_warm_cache_skips_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -84,20 +144,128 @@ def test_changed_data_is_never_served_from_the_cache(
         load_catalog(data)  # validated afresh, never a cached look-alike
 
 
-def test_a_corrupt_or_foreign_entry_is_ignored(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def body_of(content: bytes) -> bytes:
+    return content.partition(b"\n")[2]
+
+
+def sealed(body: bytes) -> bytes:
+    """An entry with a checksum that matches its (tampered) body."""
+    return b"%s %s\n%s" % (cache.FORMAT, hashlib.sha256(body).hexdigest().encode(), body)
+
+
+def edited(content: bytes, edit: Callable[[list[Any]], object]) -> bytes:
+    """The entry with its JSON (a record is the list of its fields) changed by ``edit``
+    and sealed again, so that only the checks on the content can refuse it."""
+    document = json.loads(body_of(content))
+    edit(document)
+    return sealed(json.dumps(document).encode())
+
+
+def at(record: type, name: str) -> int:
+    """Where a record's field is in the list that holds the record."""
+    return [field.name for field in dataclasses.fields(record)].index(name)
+
+
+def set_estimate(name: str, value: object) -> Callable[[list[Any]], object]:
+    """Set a field of the first estimate."""
+    return lambda d: d[at(Catalog, "estimates")][0].__setitem__(at(Estimate, name), value)
+
+
+def set_first_low(value: object) -> Callable[[list[Any]], object]:
+    """Set the first estimate's low case."""
+    return lambda d: d[at(Catalog, "estimates")][0][at(Estimate, "values")].__setitem__(0, value)
+
+
+TAMPERINGS: dict[str, Callable[[bytes], bytes]] = {
+    "empty": lambda content: b"",
+    "not JSON": lambda content: b"not a cache entry",
+    "truncated": lambda content: content[: len(content) // 2],
+    "header only": lambda content: content.partition(b"\n")[0],
+    "checksum off": lambda content: b"%s %s\n%s" % (cache.FORMAT, b"0" * 64, body_of(content)),
+    "another format": lambda content: content.replace(cache.FORMAT, b"soracost-catalog-json 2"),
+    "a figure changed, checksum kept": lambda content: (
+        b"%s\n%s" % (content.partition(b"\n")[0], body_of(content).replace(b"90", b"91", 1))
+    ),
+    "a field missing": lambda content: edited(content, lambda d: d.pop()),
+    "a field too many": lambda content: edited(content, lambda d: d.append(None)),
+    "an object where a record goes": lambda content: edited(
+        content, set_estimate("applies_to", {})
+    ),
+    "a range out of order": lambda content: edited(content, set_first_low(1e9)),
+    "a negative figure": lambda content: edited(content, set_first_low(-1)),
+    "NaN": lambda content: edited(content, set_first_low(math.nan)),
+    "a text where a number goes": lambda content: edited(content, set_first_low("90")),
+    "a flag where a count goes": lambda content: edited(content, set_estimate("line", True)),
+    "a count where a text goes": lambda content: edited(content, set_estimate("id", 7)),
+    "an unknown choice": lambda content: edited(content, set_estimate("boundary", "moon")),
+    "a list where a mapping goes": lambda content: edited(content, set_estimate("published", [])),
+    "a source that does not exist": lambda content: edited(
+        content, set_estimate("source", "nobody")
+    ),
+    "no estimates": lambda content: edited(
+        content, lambda d: d.__setitem__(at(Catalog, "estimates"), [])
+    ),
+    "another data file's": lambda content: edited(
+        content, lambda d: d.__setitem__(at(Catalog, "sha256"), "0" * 64)
+    ),
+    "deeply nested": lambda content: sealed(b"[" * 100_000 + b"]" * 100_000),
+}
+
+
+@pytest.mark.parametrize("tamper", TAMPERINGS.values(), ids=TAMPERINGS.keys())
+def test_a_malformed_or_tampered_entry_is_rebuilt_from_the_data_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tamper: Callable[[bytes], bytes]
 ) -> None:
     monkeypatch.setenv("SORACOST_CACHE_DIR", str(tmp_path))
     expected = load_catalog(MINI, use_cache=False)
     load_catalog(MINI)
-    (entry,) = tmp_path.glob("catalog-*.pickle")
-    entry.write_bytes(b"not a pickle")
+    (entry,) = entries_in(tmp_path)
+    entry.write_bytes(tamper(entry.read_bytes()))
+    parses = count_parses(monkeypatch)
     assert load_catalog(MINI) == expected
-    entry.write_bytes(pickle.dumps({"a": "dictionary"}))
-    assert load_catalog(MINI) == expected
-    entry.chmod(0o666)  # writable by others: not trusted, not read
+    assert parses == [str(MINI)]  # never trusted: built again from the data file
+    assert load_catalog(MINI) == expected and len(parses) == 1  # and the entry rebuilt
+
+
+def test_an_entry_others_could_write_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SORACOST_CACHE_DIR", str(tmp_path))
+    expected = load_catalog(MINI)
+    (entry,) = entries_in(tmp_path)
     os.chmod(entry, stat.S_IMODE(entry.stat().st_mode) | stat.S_IWOTH)
     assert cache.load(expected.sha256, str(MINI)) is None
+    entry.chmod(0o600)
+    assert cache.load(expected.sha256, str(MINI)) == expected
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # root can give it away
+        os.chown(entry, 4242, -1)
+        assert cache.load(expected.sha256, str(MINI)) is None
+
+
+def test_a_link_in_place_of_an_entry_or_of_the_folder_is_not_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SORACOST_CACHE_DIR", str(tmp_path / "cache"))
+    expected = load_catalog(MINI)
+    (entry,) = entries_in(tmp_path / "cache")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    planted = elsewhere / "planted"
+    planted.write_bytes(entry.read_bytes())  # a valid entry, but not in the cache
+    planted.chmod(0o600)
+    entry.unlink()
+    entry.symlink_to(planted)
+    parses = count_parses(monkeypatch)
+    assert load_catalog(MINI) == expected
+    assert parses == [str(MINI)]  # the link was not read ...
+    assert planted.read_bytes().startswith(b"soracost-catalog")  # ... nor written through
+    assert not entry.is_symlink()  # the link itself was replaced by a new entry
+    # The cache's own folder as a link to another folder: not the cache's.
+    folder = tmp_path / "linked" / cache.FOLDER_NAME
+    folder.parent.mkdir()
+    folder.symlink_to(entry.parent, target_is_directory=True)
+    monkeypatch.setenv("SORACOST_CACHE_DIR", str(folder.parent))
+    assert load_catalog(MINI) == expected and len(parses) == 2
 
 
 def test_an_unusable_cache_folder_never_fails_a_run(
@@ -127,35 +295,211 @@ def test_the_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert cache.cache_dir() == tmp_path / "xdg" / "soracost"
 
 
+@pytest.mark.parametrize("value", ["1", "true", "TRUE", "Yes", "on", " On "])
+def test_no_cache_reads_yes_words_as_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("SORACOST_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("SORACOST_NO_CACHE", value)
+    assert load_catalog(MINI).estimates
+    assert cache.cache_dir() is None and not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("value", ["0", "false", "False", "NO", "off", ""])
+def test_no_cache_reads_no_words_as_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("SORACOST_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("SORACOST_NO_CACHE", value)
+    assert load_catalog(MINI).estimates
+    assert len(entries_in(tmp_path)) == 1  # the cache is on
+
+
+@pytest.mark.parametrize("value", ["maybe", "2", "enabled", "\x1b[31m", "o n"])
+def test_an_on_off_switch_refuses_other_words(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("SORACOST_SWITCH", value)
+    with pytest.raises(UsageProblem, match=r"^\$SORACOST_SWITCH is .*; set it to 1, true"):
+        environment.switch("SORACOST_SWITCH")
+    assert UsageProblem.exit_code == 2
+    monkeypatch.delenv("SORACOST_SWITCH")
+    assert environment.switch("SORACOST_SWITCH") is False
+    assert environment.switch("SORACOST_SWITCH", default=True) is True
+
+
+def test_the_cache_folder_expands_a_tilde(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("SORACOST_CACHE_DIR", "~/x")
+    assert load_catalog(MINI).estimates
+    assert not (work / "~").exists()  # never a folder literally named '~'
+    assert len(entries_in(tmp_path / "home" / "x")) == 1
+    monkeypatch.setenv("SORACOST_CACHE_DIR", "~")
+    assert cache.cache_dir() == tmp_path / "home"
+    monkeypatch.delenv("HOME")
+    monkeypatch.setenv("SORACOST_CACHE_DIR", "~/x")
+    assert cache.cache_dir() is None  # no HOME: no cache, and no '~' folder
+    assert load_catalog(MINI).estimates
+    assert not (work / "~").exists()
+
+
+def test_without_home_or_passwd_entry_there_is_no_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pwd
+
+    def no_entry(uid: int) -> pwd.struct_passwd:
+        raise KeyError(f"getpwuid(): uid not found: {uid}")
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("HOME", "XDG_CACHE_HOME", "SORACOST_CACHE_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    assert cache.cache_dir() is None  # HOME unset: no cache, even with a passwd entry
+    monkeypatch.setattr(pwd, "getpwuid", no_entry)  # a container's arbitrary uid
+    assert cache.cache_dir() is None
+    assert load_catalog(MINI).estimates
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative")  # the XDG rule: ignored
+    assert cache.cache_dir() is None
+    assert not list(tmp_path.iterdir())
+
+
 def test_the_cache_keeps_the_entries_used_last(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SORACOST_CACHE_DIR", str(tmp_path))
+    folder = tmp_path / cache.FOLDER_NAME
     load_catalog(MINI)
-    (mini_entry,) = tmp_path.glob("catalog-*.pickle")
+    (mini_entry,) = folder.glob("catalog-*.json")
     # Older entries (other data files, other versions), each last used a minute apart.
     now = mini_entry.stat().st_mtime
     others = []
     for number in range(cache.MAX_ENTRIES + 3):
-        other = tmp_path / f"catalog-{number:064x}-0123456789abcdef.pickle"
+        other = folder / f"catalog-{number:064x}-0123456789abcdef.json"
         other.write_bytes(b"an older entry")
         os.utime(other, (now - 60 * (number + 2),) * 2)
         others.append(other)
     os.utime(mini_entry, (now - 3600 * 24,) * 2)  # the oldest of all ...
     assert load_catalog(MINI).estimates  # ... until it is read again
-    not_ours = tmp_path / "notes.txt"
+    not_ours = folder / "notes.txt"
     not_ours.write_text("someone else's file", encoding="utf-8")
-    stale = tmp_path / ".catalog-killed.tmp"
+    stale = folder / ".catalog-killed.tmp"
     stale.write_bytes(b"half written")
     os.utime(stale, (now - cache.STALE_TEMPORARY_SECONDS - 60,) * 2)
-    fresh = tmp_path / ".catalog-writing.tmp"
+    fresh = folder / ".catalog-writing.tmp"
     fresh.write_bytes(b"being written")
     data = tmp_path / "data.yaml"
     data.write_text(MINI.read_text().replace("90 Wh", "91 Wh"), encoding="utf-8")
     load_catalog(data)  # a new entry: the folder is pruned
-    kept = set(tmp_path.glob("catalog-*.pickle"))
+    kept = set(folder.glob("catalog-*.json"))
     new_entries = kept - set(others) - {mini_entry}
     assert len(new_entries) == 1
     # The new entry, the one read just before, and the most recently used of the rest.
     assert kept == {*new_entries, mini_entry, *others[: cache.MAX_ENTRIES - 2]}
     assert not_ours.exists() and fresh.exists() and not stale.exists()
+
+
+def fill_the_cache(tmp_path: Path) -> None:
+    """Store more catalogues than the cache keeps, so that it prunes."""
+    for number in range(cache.MAX_ENTRIES + 3):
+        data = tmp_path / f"data-{number}.yaml"
+        data.write_text(f"{MINI.read_text()}# another file, {number}\n", "utf-8")
+        load_catalog(data)
+
+
+def users_files(folder: Path) -> dict[Path, bytes]:
+    """Files of the user's, named as soracost's entries and temporary files are (or
+    were: pickles), old enough to be pruned."""
+    folder.mkdir(parents=True, exist_ok=True)
+    names = [
+        *(f"catalog-{number:064x}-0123456789abcdef.pickle" for number in range(20)),
+        *(f"catalog-{number:064x}-0123456789abcdef.json" for number in range(20)),
+        ".catalog-mine.tmp",
+        "notes.txt",
+    ]
+    files = {}
+    for name in names:
+        path = folder / name
+        path.write_bytes(f"the user's own {name}".encode())
+        os.utime(path, (1_000_000_000,) * 2)  # 2001: older than anything
+        files[path] = path.read_bytes()
+    return files
+
+
+def test_pruning_never_deletes_the_users_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SORACOST_CACHE_DIR names a folder the user keeps files in.
+    theirs = tmp_path / "mine"
+    files = users_files(theirs)
+    monkeypatch.setenv("SORACOST_CACHE_DIR", str(theirs))
+    fill_the_cache(tmp_path)
+    assert {path: path.read_bytes() for path in files} == files
+    assert len(entries_in(theirs / cache.FOLDER_NAME)) == cache.MAX_ENTRIES
+
+
+def test_a_folder_of_the_caches_name_without_its_marker_is_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = tmp_path / "base"
+    files = users_files(base / cache.FOLDER_NAME)
+    monkeypatch.setenv("SORACOST_CACHE_DIR", str(base))
+    fill_the_cache(tmp_path)
+    assert {path: path.read_bytes() for path in files} == files
+    assert set((base / cache.FOLDER_NAME).iterdir()) == set(files)  # nothing written there
+    # A marker of another content proves nothing either.
+    (base / cache.FOLDER_NAME / cache.MARKER_NAME).write_bytes(b"Signature: something else\n")
+    fill_the_cache(tmp_path)
+    assert {path: path.read_bytes() for path in files} == files
+
+
+def test_an_empty_folder_of_the_caches_name_is_taken_and_marked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What a process killed between making the folder and marking it leaves.
+    (tmp_path / cache.FOLDER_NAME).mkdir(mode=0o700)
+    monkeypatch.setenv("SORACOST_CACHE_DIR", str(tmp_path))
+    load_catalog(MINI)
+    assert (tmp_path / cache.FOLDER_NAME / cache.MARKER_NAME).read_bytes() == cache.MARKER
+    assert len(entries_in(tmp_path)) == 1
+
+
+class Blocked(BaseException):
+    """Not an ``Exception``: no ``except Exception`` in the code under test hides it."""
+
+
+@contextlib.contextmanager
+def no_longer_than(seconds: float) -> Iterator[None]:
+    """Fail, instead of hanging the suite, if the block blocks."""
+
+    def blocked(signum: int, frame: object) -> None:
+        raise Blocked(f"blocked for more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, blocked)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_anything_but_a_regular_file_is_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SORACOST_CACHE_DIR", str(tmp_path))
+    expected = load_catalog(MINI)
+    (entry,) = entries_in(tmp_path)
+    entry.unlink()
+    os.mkfifo(entry)  # with no writer: reading it would block for ever
+    with no_longer_than(10):
+        assert load_catalog(MINI) == expected  # not blocked, and rebuilt over the FIFO
+    assert entry.is_file()
+    entry.unlink()
+    entry.mkdir()  # a folder in an entry's place: no entry, and none can be written
+    assert load_catalog(MINI) == expected
+    fifo = tmp_path / cache.FOLDER_NAME / f"catalog-{'0' * 64}-0123456789abcdef.json"
+    os.mkfifo(fifo)
+    os.utime(fifo, (1_000_000_000,) * 2)
+    fill_the_cache(tmp_path)  # pruning skips it too
+    assert stat.S_ISFIFO(fifo.lstat().st_mode) and entry.is_dir()

@@ -74,3 +74,31 @@ def test_tables_fit_the_terminal_without_cropping(
         assert Text(line).cell_len <= width, line
     for line in table_lines:
         assert line.endswith(RIGHT_EDGE[line[0]]), line
+
+
+def test_titles_and_captions_keep_their_styles_in_a_colour_terminal(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Titles and captions are Text (never read as markup), styled as Rich styles them."""
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    result = runner.invoke(app, ["clip", "--count", "3", "--sources", str(MINI)])
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("\x1b[3m") and "Electricity and water for 3" in lines[0]
+    assert lines[1].startswith("\x1b[3m") and "clip: each source's own clip" in lines[1]
+    assert "each cell: \x1b[0m\x1b[1;2;3mmid\x1b[0m\x1b[2;3m, with low" in result.stdout
+
+
+@pytest.mark.parametrize(("name", "args"), TABLES.items(), ids=TABLES.keys())
+def test_a_table_to_an_ascii_stdout_keeps_its_columns(
+    monkeypatch: pytest.MonkeyPatch, name: str, args: list[str]
+) -> None:
+    """On a stdout that cannot encode them, the table's own characters (box, –, ×, ●)
+    become one ASCII character each: every line as wide as in UTF-8."""
+    monkeypatch.setenv("COLUMNS", "120")
+    command = [*args, "--sources", str(MINI)]
+    utf8 = CliRunner().invoke(app, command)
+    ascii_only = CliRunner(charset="ascii").invoke(app, command)
+    assert (utf8.exit_code, ascii_only.exit_code) == (0, 0), ascii_only.output
+    assert ascii_only.stdout_bytes.isascii()
+    widths = [Text(line).cell_len for line in utf8.stdout.splitlines()]
+    assert [len(line) for line in ascii_only.stdout.splitlines()] == widths

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -145,3 +146,278 @@ def test_a_whole_run_writes_all_of_its_output(big: Path) -> None:
     rows = list(csv.reader(io.StringIO(result.stdout.decode())))
     assert rows[0][0] == "estimate_id"
     assert len(rows) > 2000 and {len(row) for row in rows} == {len(rows[0])}
+
+
+def _state(pid: int) -> str:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+
+
+def _signal_while_the_temporary_exists(
+    big: Path, folder: Path, *signums: int, preexec: Any = None
+) -> tuple[int, str]:
+    """Run a large JSON export into ``folder``; the moment its temporary file appears,
+    freeze the process (SIGSTOP), check the file is still there, send ``signums`` and let
+    it go on: the signals land while the temporary exists, every time."""
+    target = folder / "out.json"
+    for _attempt in range(5):
+        target.write_text('{"previous": true}', encoding="utf-8")
+        argv = ["compare", "-f", "json", "--force", "-o", str(target), "--sources", str(big)]
+        process = subprocess.Popen(
+            soracost_argv(*argv),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=subprocess_env(),
+            preexec_fn=preexec,
+        )
+        while process.poll() is None:
+            if any(name.endswith(".partial") for name in os.listdir(folder)):
+                process.send_signal(signal.SIGSTOP)
+                while process.poll() is None and _state(process.pid) != "T":
+                    time.sleep(0.001)
+                if any(name.endswith(".partial") for name in os.listdir(folder)):
+                    for signum in signums:
+                        process.send_signal(signum)
+                    process.send_signal(signal.SIGCONT)
+                    _, stderr = process.communicate(timeout=60)
+                    return process.returncode, stderr.decode()
+                process.send_signal(signal.SIGCONT)
+        process.communicate(timeout=60)
+    raise AssertionError("the temporary file was never seen: the write was too quick")
+
+
+ENDING_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGALRM", "SIGRTMIN"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+@pytest.mark.parametrize("name", ENDING_SIGNALS)
+def test_every_signal_that_ends_the_run_leaves_no_temporary_file(
+    big: Path, tmp_path: Path, name: str
+) -> None:
+    if not hasattr(signal, name):
+        pytest.skip(f"no {name} here")
+    code, stderr = _signal_while_the_temporary_exists(big, tmp_path, getattr(signal, name))
+    assert (code, stderr) == (130, "soracost: interrupted\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+    assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8")) == {"previous": True}
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+@pytest.mark.parametrize("name", ["SIGHUP", "SIGPIPE"])
+def test_a_signal_ignored_from_the_start_stays_ignored(
+    big: Path, tmp_path: Path, name: str
+) -> None:
+    # nohup ignores SIGHUP for the command it runs, and Python ignores SIGPIPE (a write to
+    # a closed pipe fails instead): the run goes on and writes its whole file.
+    signum = getattr(signal, name)
+    code, stderr = _signal_while_the_temporary_exists(
+        big, tmp_path, signum, preexec=lambda: signal.signal(signum, signal.SIG_IGN)
+    )
+    assert code == 0, stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+    assert "rows" in json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+@pytest.mark.parametrize("names", [("SIGTERM", "SIGHUP"), ("SIGINT", "SIGQUIT", "SIGUSR2")])
+def test_signals_in_a_burst_end_the_run_once_and_leave_no_temporary_file(
+    big: Path, tmp_path: Path, names: tuple[str, ...]
+) -> None:
+    # A terminal that closes sends SIGHUP, then the shell SIGTERM; an impatient user
+    # presses Ctrl-C twice: the first signal ends the run, the others wait for its clean-up.
+    signums = [getattr(signal, name) for name in names]
+    code, stderr = _signal_while_the_temporary_exists(big, tmp_path, *signums)
+    assert (code, stderr) == (130, "soracost: interrupted\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_a_fifo_in_the_cache_folder_does_not_hang_a_run(tmp_path: Path) -> None:
+    env = {**subprocess_env(), "SORACOST_CACHE_DIR": str(tmp_path)}
+    env.pop("SORACOST_NO_CACHE", None)
+    argv = soracost_argv("clip", "--count", "10", "--format", "json")
+    cold = subprocess.run(argv, env=env, capture_output=True, timeout=120, check=True)
+    entries = [path for path in tmp_path.rglob("catalog-*") if path.is_file()]
+    assert entries
+    for entry in entries:  # a FIFO with no writer: opening it to read would block
+        entry.unlink()
+        os.mkfifo(entry)
+        os.mkfifo(entry.parent / "a-fifo")  # and one of another name beside it
+    warm = subprocess.run(argv, env=env, capture_output=True, timeout=60)
+    assert (warm.returncode, warm.stderr) == (0, b"")
+    assert warm.stdout == cold.stdout
+
+
+_NO_PASSWD_ENTRY = """
+import pwd, runpy, sys
+
+def no_entry(uid):  # a container's arbitrary uid: no line in /etc/passwd
+    raise KeyError(f"getpwuid(): uid not found: {uid}")
+
+pwd.getpwuid = no_entry
+sys.argv = ["soracost", *sys.argv[1:]]
+runpy.run_module("soracost", run_name="__main__", alter_sys=True)
+"""
+
+
+@pytest.mark.parametrize("tilde", [False, True])
+def test_no_home_and_no_passwd_entry_runs_without_a_cache(tmp_path: Path, tilde: bool) -> None:
+    import sys
+
+    args = ("clip", "--count", "10", "--format", "json")
+    expected = subprocess.run(
+        soracost_argv(*args),
+        env={**subprocess_env(), "SORACOST_NO_CACHE": "1"},
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    unset = ("HOME", "XDG_CACHE_HOME", "SORACOST_CACHE_DIR", "SORACOST_NO_CACHE")
+    env = {name: value for name, value in subprocess_env().items() if name not in unset}
+    if tilde:
+        env["SORACOST_CACHE_DIR"] = "~/cache"  # nothing to expand it from
+    result = subprocess.run(
+        [sys.executable, "-c", _NO_PASSWD_ENTRY, *args],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=120,
+    )
+    assert (result.returncode, result.stderr.decode()) == (0, "")
+    assert result.stdout == expected.stdout
+    assert not list(tmp_path.iterdir())  # no cache, and no folder named '~'
+
+
+# No traceback whatever the environment (issue 18, class 4): closed or unwritable
+# streams, a stdout that cannot encode the output, odd terminal sizes, odd file names.
+
+
+def _run_with(
+    args: list[str],
+    *,
+    stdout: str = "pipe",
+    stderr: str = "pipe",
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+) -> tuple[int, bytes, bytes]:
+    """Run soracost with its stdout and stderr each a pipe, closed, read-only or full."""
+    import tempfile
+
+    def prepare() -> None:  # in the child, before soracost starts
+        for fd, how in ((1, stdout), (2, stderr)):
+            if how == "closed":
+                os.close(fd)
+            elif how in ("read-only", "full"):
+                opened = os.open(
+                    os.devnull if how == "read-only" else "/dev/full",
+                    os.O_RDONLY if how == "read-only" else os.O_WRONLY,
+                )
+                os.dup2(opened, fd)
+                os.close(opened)
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.run(
+            soracost_argv(*args),
+            stdout=out,
+            stderr=err,
+            env={**subprocess_env(), "SORACOST_NO_CACHE": "1", **(env or {})},
+            preexec_fn=prepare,
+            timeout=timeout,
+        )
+        out.seek(0)
+        err.seek(0)
+        return process.returncode, out.read(), err.read()
+
+
+@pytest.mark.parametrize(
+    "args", [["compare"], ["clip"], ["sources", "check"], ["explain", "cnet-90wh"], ["sites"]]
+)
+def test_a_closed_stdout_is_one_line_and_exit_1(args: list[str]) -> None:
+    code, _, stderr = _run_with(args, stdout="closed")
+    assert (code, stderr.decode()) == (
+        1,
+        "soracost: error: there is no standard output to write to; use --output FILE\n",
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("how", ["closed", "read-only", "full"])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [(["explain", "nope"], 2), (["clip", "--count", "0"], 2), (["clip", "--model", "zzz"], 2)],
+)
+def test_an_unwritable_stderr_keeps_the_exit_code(how: str, args: list[str], expected: int) -> None:
+    code, stdout, _ = _run_with(args, stderr=how)
+    assert (code, stdout) == (expected, b"")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("how", ["closed", "read-only", "full"])
+def test_an_unwritable_stderr_does_not_fail_a_written_output(tmp_path: Path, how: str) -> None:
+    target = tmp_path / "out.csv"
+    code, _, _ = _run_with(["clip", "-f", "csv", "-o", str(target)], stderr=how)
+    assert code == 0
+    assert target.read_text(encoding="utf-8").startswith("estimate_id,")
+
+
+ASCII_ONLY = {
+    "PYTHONIOENCODING=ascii": {"PYTHONIOENCODING": "ascii"},
+    "LC_ALL=C, no UTF-8 mode": {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"},
+}
+
+
+@pytest.mark.parametrize("environment", ASCII_ONLY.values(), ids=ASCII_ONLY.keys())
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["clip", "--count", "10"],
+        ["compare"],
+        ["sources"],
+        ["explain", "cnet-90wh"],
+        ["sites"],
+        ["equivalents", "--of", "90 Wh"],
+        ["sources", "check"],
+        ["--help"],
+        ["clip", "--help"],
+        ["clip", "-f", "csv"],
+    ],
+)
+def test_a_stdout_that_cannot_encode_gets_ascii(
+    environment: dict[str, str], args: list[str]
+) -> None:
+    env = {key: value for key, value in environment.items()}
+    if "PYTHONIOENCODING" not in env:
+        env["PYTHONIOENCODING"] = ""  # unset: the locale decides
+    code, stdout, stderr = _run_with(args, env=env)
+    assert (code, stderr) == (0, b""), stderr.decode(errors="replace")
+    assert stdout and stdout.isascii()
+
+
+@pytest.mark.parametrize("environment", ASCII_ONLY.values(), ids=ASCII_ONLY.keys())
+def test_json_to_an_ascii_stdout_is_the_same_document(environment: dict[str, str]) -> None:
+    args = ["clip", "--carbon", "--equivalents", "-f", "json"]
+    _, expected, _ = _run_with(args)
+    code, stdout, stderr = _run_with(args, env={"PYTHONIOENCODING": "", **environment})
+    assert (code, stderr) == (0, b"") and stdout.isascii()
+    assert json.loads(stdout) == json.loads(expected)
+    assert not expected.isascii()  # the document does hold non-ASCII text
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "abc", "200000", "99999999999999999999", " 80"])
+@pytest.mark.parametrize("args", [["--help"], ["clip", "--help"], ["compare"]])
+def test_odd_terminal_sizes_still_give_a_readable_output(value: str, args: list[str]) -> None:
+    env = {"COLUMNS": value, "LINES": value, "TERMINAL_WIDTH": value}
+    code, stdout, stderr = _run_with(args, env=env, timeout=30)
+    assert (code, stderr) == (0, b""), stderr.decode(errors="replace")
+    assert 1000 < len(stdout) < 200_000
+    assert max(len(line) for line in stdout.decode().splitlines()) <= 1000
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_with_its_bytes(tmp_path: Path) -> None:
+    from .conftest import MINI
+
+    folder = os.fsencode(tmp_path)
+    path = folder + b"/bad\xff\x9b.yaml"
+    with open(path, "wb") as handle:
+        handle.write(MINI.read_bytes())
+    code, stdout, stderr = _run_with(["sources", "check", os.fsdecode(path)])
+    assert (code, stderr) == (0, b"")
+    assert b"bad\\xff\\x9b.yaml: valid: " in stdout and b"\x9b" not in stdout

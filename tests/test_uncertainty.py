@@ -412,3 +412,78 @@ def test_the_pool_says_what_it_mixed() -> None:
         "it may count a figure twice (rows taken from a source other rows come from): report ← lab",
     ]
     assert _pool_caveats(rows[1:2]) == []
+
+
+# --- bounded memory: one row at a time, the pool streamed ------------------------------------
+
+
+def stacked_pool(results: Any, weights: dict[str, float], seed: int, samples: int) -> Any:
+    """The pool as it was made before it was streamed: every row's samples drawn again
+    from scratch, stacked (rows × samples), and one row chosen per sample position."""
+    from soracost.core.uncertainty import claim_key
+
+    sampler = Sampler(samples, seed)
+    rows = results.rows
+    stacked = []
+    for row in rows:
+        steps, estimate = row.derivation.steps, row.estimate
+        values = sample_steps(steps, claim_key(estimate.id), sampler, estimate.cases_percentiles)
+        stacked.append(next(v for s, v in zip(steps, values, strict=True) if "per_clip" in s.roles))
+    share = np.array([weights.get(row.estimate.method, 1.0) for row in rows], dtype=float)
+    share = share / share.max()
+    share = share / share.sum()
+    chosen = np.random.default_rng([seed, 1]).choice(len(rows), size=samples, p=share)
+    return percentiles(np.stack(stacked)[chosen, np.arange(samples)]), stacked
+
+
+@pytest.mark.parametrize("weights", [{}, {"measured": 3.0, "modelled": 0.5}])
+def test_the_streamed_pool_is_the_stacked_pool(weights: dict[str, float]) -> None:
+    """Rows are sampled one at a time and each gives the pool only the samples drawn from
+    it: the percentiles are exactly those of every row's samples stacked at once."""
+    from soracost.core.results import Scenario, compare_results
+    from soracost.data.catalog import default_sources_path, load_catalog
+
+    catalog = load_catalog(default_sources_path())
+    scenario = Scenario(method="montecarlo", samples=3000, seed=7, keep_samples=True)
+    results = compare_results(catalog, scenario, "energy", weights=weights)
+    assert results.pool is not None and len(results.rows) > 10
+    expected, stacked = stacked_pool(results, weights, seed=7, samples=3000)
+    assert results.pool.percentiles == expected  # exactly, not approximately
+    for row, samples in zip(results.rows, stacked, strict=True):
+        assert results.percentiles[(row.estimate.id, "energy")][0] == percentiles(samples)
+
+
+def test_draws_dropped_from_the_cache_come_back_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The draws kept for reuse are bounded; a factor's draws made again after they were
+    dropped are the same, so a factor shared by every estimate stays one draw."""
+    from soracost.core import uncertainty
+    from soracost.core.results import Scenario, clip_results
+    from soracost.data.catalog import default_sources_path, load_catalog
+
+    catalog = load_catalog(default_sources_path())
+    scenario = Scenario(method="montecarlo", samples=2000, seed=5,
+                        quantities=("energy", "water", "carbon"))  # fmt: skip
+    roomy = clip_results(catalog, scenario).percentiles
+    monkeypatch.setattr(uncertainty, "CACHE_BYTES", 0)  # two keys' draws at most
+    sampler = uncertainty.Sampler(2000, seed=5)
+    first = sampler.draws("pue").copy()
+    sampler.draws("a"), sampler.draws("b")  # "pue" is dropped
+    assert "pue" not in sampler._draws
+    assert np.array_equal(sampler.draws("pue"), first)
+    assert clip_results(catalog, scenario).percentiles == roomy
+
+
+def test_weights_of_zero_are_refused_before_any_sampling() -> None:
+    from soracost.core.errors import UsageProblem
+    from soracost.core.records import METHODS
+    from soracost.core.reports import compare_report
+    from soracost.core.results import Scenario
+    from soracost.data.catalog import default_sources_path, load_catalog
+
+    catalog = load_catalog(default_sources_path())
+    scenario = Scenario(method="montecarlo", samples=1000, seed=1, keep_samples=True)
+    sampled: list[int] = []
+    with pytest.raises(UsageProblem, match="every shown estimate weighs 0"):
+        compare_report(catalog, scenario, "energy", dict.fromkeys(METHODS, 0.0),
+                       progress=lambda done, total: sampled.append(done))  # fmt: skip
+    assert sampled == []

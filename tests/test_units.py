@@ -146,3 +146,30 @@ def test_co2e_only_qualifies_carbon_units() -> None:
         check_unit("WhCO2e", "energy")
     with pytest.raises(UnitProblem, match="not a unit of carbon"):
         check_unit("Wh", "carbon")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Wh*ms/s", "kWh*ms/s", "Wh*m/ft", "J*s/min", "Wh*mL/L", "Wh*g/kg", "Wh/ms*s", "N*m*kJ/(W*s)"],
+)
+def test_units_that_cancel_out_in_part_are_refused(name: str) -> None:
+    # Each hides a pure number (ms/s is 0.001), like the dimensionless factors refused above.
+    with pytest.raises(UnitProblem, match="hides a scale factor"):
+        check_unit(name, "energy")
+
+
+@pytest.mark.parametrize("name", ["W*h", "kW*h", "W*s", "N*m", "kg*m**2/s**2", "Btu"])
+def test_units_whose_parts_are_independent_are_kept(name: str) -> None:
+    assert check_unit(name, "energy") == name
+
+
+@pytest.mark.parametrize(
+    ("parse", "text"),
+    [("parse_water_intensity", "0.14 L*ms/s/kWh"), ("parse_carbon_intensity", "1 g*ms/s/kWh"),
+     ("parse_water_intensity", "0.14 L*percent/kWh")],
+)  # fmt: skip
+def test_factors_per_energy_refuse_hidden_numbers_too(parse: str, text: str) -> None:
+    from soracost.core import units
+
+    with pytest.raises(UnitProblem, match=r"hides a scale factor|dimensionless factor"):
+        getattr(units, parse)(text)

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from soracost.cli.faults import say
 from soracost.cli.options import OutputFormat
 from soracost.core.errors import OutputError, UsageProblem
 
@@ -53,10 +54,10 @@ def progress_bar(format: OutputFormat, output: Path | None) -> Iterator[Callable
 PLOT_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
 
-def check_plot(plot: Path | None, output: Path | None, force: bool) -> str:
-    """The chart's format from its file name, checked before any work: exit 2 for an
-    unknown suffix or the --output file, exit 1 for a file that exists without --force or
-    a missing folder."""
+def check_plot(plot: Path | None) -> str:
+    """The chart's format from its file name, checked before any work (exit 2 for an
+    unknown suffix); where it goes is checked with the other outputs
+    (:func:`soracost.cli.output.check_outputs`)."""
     if plot is None:
         return ""
     image_format = PLOT_FORMATS.get(plot.suffix.lower())
@@ -64,15 +65,6 @@ def check_plot(plot: Path | None, output: Path | None, force: bool) -> str:
         raise UsageProblem(
             f"--plot: {str(plot)!r} must end in {', '.join(PLOT_FORMATS)} (the chart's format)"
         )
-    if (
-        output is not None
-        and str(output) != "-"
-        and os.path.realpath(output) == os.path.realpath(plot)
-    ):
-        raise UsageProblem("--plot and --output name the same file")
-    from soracost.cli.output import check_destination
-
-    check_destination(plot, force=force)
     return image_format
 
 
@@ -94,7 +86,7 @@ def write_chart(plot: Path | None, image: bytes | None, force: bool) -> None:
     from soracost.cli.output import write_atomically
 
     write_atomically(plot, image, force=force)
-    sys.stderr.write(f"soracost: wrote the chart to {plot}\n")
+    say(f"wrote the chart to {plot}")
 
 
 def console(file: Any = None, *, plain: bool = False) -> "Console":
@@ -107,17 +99,28 @@ def console(file: Any = None, *, plain: bool = False) -> "Console":
             self.quiet = True
             raise BrokenPipeError
 
+    # No markup: a string that reaches Rich is printed as it is, never read for [tags]
+    # (the views hand over Text, with data shown by soracost.views.text.shown). No emoji
+    # codes: a ":name:" in a source's title is text, not a picture.
     if plain:  # a table written to a file: no colour codes, a fixed readable width
         return Console(
-            file=file, width=120, no_color=True, color_system=None, highlight=False, emoji=False
+            file=file,
+            width=120,
+            no_color=True,
+            color_system=None,
+            highlight=False,
+            emoji=False,
+            markup=False,
         )
     # Rich reads COLUMNS and NO_COLOR itself; off a terminal it would fall back to 80
     # columns, too narrow for these tables, so piped tables get 120 unless COLUMNS says.
-    width: int | None = None if sys.stdout.isatty() else 120
-    if os.environ.get("COLUMNS", "").isdigit():
-        width = max(40, int(os.environ["COLUMNS"]))  # COLUMNS=0 would print nothing
-    # No emoji codes: a ":name:" in a source's title is text, not a picture.
-    return QuietConsole(file=file, width=width, highlight=False, emoji=False)
+    # (SoracostGroup.main has held COLUMNS to 40-1000 and dropped one that is no number.)
+    stdout = sys.stdout
+    width: int | None = None if stdout is not None and stdout.isatty() else 120
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isascii() and columns.isdigit():
+        width = min(1000, max(40, int(columns[-5:])))  # COLUMNS=0 would print nothing
+    return QuietConsole(file=file, width=width, highlight=False, emoji=False, markup=False)
 
 
 def emit(
@@ -147,11 +150,21 @@ def emit(
     assert text is not None
     if output is None:
         with _stdout_errors():
+            _lossless_stdout()
             sys.stdout.write(text)
             sys.stdout.flush()
         return
     write_atomically(output, text, force=force)
-    sys.stderr.write(f"soracost: wrote {what} to {output}\n")
+    say(f"wrote {what} to {output}")
+
+
+def _lossless_stdout() -> None:
+    """An export to a stdout that cannot encode all of it: what it lacks is written as
+    JSON's \\uXXXX (JSON stays valid and means the same), not as a table's look-alikes."""
+    from soracost.views.text import ESCAPE, TRANSLITERATE
+
+    if getattr(sys.stdout, "errors", None) == TRANSLITERATE:
+        sys.stdout.reconfigure(errors=ESCAPE)  # type: ignore[union-attr]
 
 
 def bar_width(output: Path | None) -> int:

@@ -1,6 +1,10 @@
 """Faults to exit codes: every error a run can meet becomes one line on stderr and a
-documented exit code (0 ok, 1 data or input/output, 2 usage, 130 interrupted)."""
+documented exit code (0 ok, 1 data or input/output, 2 usage, 130 interrupted), whatever
+the environment: a closed or unwritable stderr, a stdout that cannot encode the output,
+odd terminal sizes."""
 
+import codecs
+import contextlib
 import os
 import sys
 from typing import TYPE_CHECKING, Any
@@ -9,6 +13,13 @@ import typer
 from typer.core import TyperGroup
 
 from soracost.core.errors import EXIT_DATA, EXIT_USAGE, Interrupted, SoracostError
+from soracost.views.text import (
+    ESCAPE,
+    TRANSLITERATE,
+    escape_unencodable,
+    shown,
+    transliterate_unencodable,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -29,6 +40,8 @@ class SoracostGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        _sane_terminal_sizes()
+        _tolerant_stdout()
         try:
             code = super().main(
                 args=args,
@@ -47,9 +60,11 @@ class SoracostGroup(TyperGroup):
         except OSError as exc:  # e.g. --help or --version written to a full disk
             code = _report(f"error: cannot write: {exc.strerror or exc}", EXIT_DATA)
         except Exception as exc:
-            if not _is_click_error(exc):
-                raise
-            code = _report(_usage_line(exc), int(getattr(exc, "exit_code", EXIT_USAGE)))
+            if _is_click_error(exc):
+                code = _report(_usage_line(exc), int(getattr(exc, "exit_code", EXIT_USAGE)))
+            else:  # a bug: still one line, never a traceback
+                what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                code = _report(f"internal error (please report it): {what}", EXIT_DATA)
         code = code if isinstance(code, int) else 0
         if standalone_mode:
             sys.exit(code)
@@ -97,6 +112,63 @@ def _usage_line(exc: Exception) -> str:
 
 
 def _report(line: str, code: int) -> int:
-    sys.stderr.write(f"soracost: {line}\n")
-    sys.stderr.flush()
+    say(line)
     return code
+
+
+def say(message: str) -> None:
+    """Write ``soracost: MESSAGE`` to stderr as one line, with everything in it that did not
+    come from soracost shown safely (:func:`soracost.views.text.shown`). A stderr that is
+    closed or cannot be written to loses the message, never the run or its exit code."""
+    line = f"soracost: {' '.join(shown(message).split())}\n"
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        stream.write(line)
+        stream.flush()
+    except (OSError, ValueError):  # closed, read-only, full; ValueError: closed file
+        try:  # what stayed in its buffer would fail again at exit: send it nowhere
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+            os.close(devnull)
+            stream.flush()
+        except (OSError, ValueError):
+            sys.stderr = None
+
+
+TERMINAL_SIZES = {"COLUMNS": (40, 1000), "LINES": (1, 1000), "TERMINAL_WIDTH": (40, 1000)}
+"""Terminal sizes that Rich and Typer read from the environment, with the range each is
+held to: not a whole number (abc, -5, 1e3, empty), it is as if unset; 0 or too small, the
+smallest (COLUMNS=0 printed no help at all); too large, the largest (COLUMNS=99999999
+wrote gigabytes of help)."""
+
+
+def _sane_terminal_sizes() -> None:
+    for name, (smallest, largest) in TERMINAL_SIZES.items():
+        value = os.environ.get(name)
+        if value is None:
+            continue
+        text = value.strip()
+        if not (text.isascii() and text.isdigit()):
+            del os.environ[name]
+            continue
+        digits = text.lstrip("0") or "0"
+        size = largest if len(digits) > 6 else min(largest, max(smallest, int(digits)))
+        if str(size) != value:
+            os.environ[name] = str(size)
+
+
+def _tolerant_stdout() -> None:
+    """A stdout that cannot encode every character (PYTHONIOENCODING=ascii, LANG=C, a
+    Latin-1 terminal) writes ASCII stand-ins for those it lacks rather than failing with
+    UnicodeEncodeError (see :data:`soracost.views.text.TRANSLITERATE`; exports switch to
+    the lossless :data:`soracost.views.text.ESCAPE`)."""
+    codecs.register_error(ESCAPE, escape_unencodable)
+    codecs.register_error(TRANSLITERATE, transliterate_unencodable)
+    stream = sys.stdout
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is None or getattr(stream, "errors", None) not in ("strict", "surrogateescape"):
+        return  # no stdout, or one told how to handle what it cannot encode
+    with contextlib.suppress(OSError, ValueError):  # closed: reported when written to
+        reconfigure(errors=TRANSLITERATE)

@@ -33,6 +33,19 @@ def load_catalog_for(sources: Path | None) -> "Catalog":
         raise
 
 
+def check_outputs(
+    sources: Path | None, force: bool, output: Path | None, plot: Path | None = None
+) -> None:
+    """Before any work: --output and --plot can be written, name different files, and
+    neither is the catalogue this run reads, however spelled (exit 2, --force or not)."""
+    if output is None and plot is None:
+        return
+    from soracost.cli.output import check_outputs as check
+    from soracost.data.catalog import resolve_sources_path
+
+    check({"--output": output, "--plot": plot}, [resolve_sources_path(sources)], force)
+
+
 def build_scenario(
     *,
     count: int = 1,

@@ -68,6 +68,7 @@ SourcesOption = Annotated[
         ),
         show_default=False,
         metavar="FILE",
+        readable=False,  # an unreadable file is the loader's to report (exit 1, as a missing one)
         envvar=SOURCES_ENV,
         show_envvar=False,  # the help text says it, in words
         rich_help_panel=DATA,
@@ -215,6 +216,7 @@ OutputOption = Annotated[
         "-o",
         help="Write to FILE instead of the terminal. Written whole or not at all.",
         metavar="FILE",
+        readable=False,  # an output need not be readable; soracost.cli.output checks it
         show_default=False,
         rich_help_panel=OUTPUT,
     ),
@@ -227,6 +229,18 @@ ForceOption = Annotated[
 ]
 
 
+MaxScaleOption = Annotated[
+    float,
+    typer.Option(
+        "--max-scale",
+        min=1,
+        max=1e6,
+        help="The answer on the first line uses only estimates scaled at most this many "
+        "times (up or down) from their source's own clip.",
+        metavar="FACTOR",
+        rich_help_panel=SELECTION,
+    ),
+]
 CountOption = Annotated[
     int,
     typer.Option(
@@ -362,6 +376,7 @@ PlotOption = Annotated[
         help="Also draw the comparison as a chart: PNG, SVG or PDF, by FILE's ending "
         "(.png, .svg, .pdf; needs pip install 'soracost\\[plot]').",
         metavar="FILE",
+        readable=False,
         show_default=False,
         rich_help_panel=OUTPUT,
     ),
@@ -384,5 +399,6 @@ CheckedFileArgument = Annotated[
     typer.Argument(
         help="Data file to check (default: --sources, $SORACOST_SOURCES, or the embedded one).",
         show_default=False,
+        readable=False,
     ),
 ]

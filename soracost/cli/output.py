@@ -1,76 +1,177 @@
-"""Writing an output file without ever leaving half of one behind.
+"""Writing an output file without ever leaving half of one behind, and without ever
+destroying a file the user did not name.
 
 The text is written to a temporary file in the target's own folder and renamed over the
 target only once it is complete, so an interrupted or failed run leaves the folder as it
-was; the temporary file is removed on any error, Ctrl-C or SIGTERM (only SIGKILL, which
-no program can catch, can leave a hidden ``.soracost-*.partial`` behind, never a partial
-file under the target's name). An existing file is replaced only when the caller says so.
+was; the temporary file is removed on any error and on every signal that ends the process
+and can be caught (``soracost.__main__`` turns those into an interruption; only SIGKILL,
+which no program can catch, can leave a hidden ``.soracost-*.partial`` behind, never a
+partial file under the target's name). An existing file is replaced only when the caller
+says so.
+
+Symbolic links. The output path is followed one name at a time, from folder descriptors
+(never re-read as text between the check and the write), and a symbolic link is followed
+only when someone else could not have planted it there, the rule of Linux's
+``fs.protected_symlinks`` made stricter: the link is the user's own, or its folder is
+writable by nobody but its owner, or the folder is sticky (like /tmp) and the link is the
+folder owner's. A dangling link in a folder others can write is followed only when it is
+the user's own: soracost never creates a file where someone else's link points. Any other
+link is refused with one line and exit code 1 (it is not replaced: in a sticky folder the
+system would not let the user remove it anyway, and silently replacing a link the user
+may have meant is no better); the message says to give the real path. The file finally
+written is replaced by renaming onto its name in its folder, which never follows a link.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import stat
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from soracost.core.errors import OutputError
+from soracost.core.errors import OutputError, UsageProblem
+
+_FOLDER_FLAGS = (
+    (getattr(os, "O_PATH", 0) or os.O_RDONLY) | getattr(os, "O_DIRECTORY", 0) | os.O_CLOEXEC
+)
+_MAX_LINKS = 40  # as the system's own limit (ELOOP)
+_SHARED = stat.S_IWGRP | stat.S_IWOTH  # a folder someone besides its owner can write
+_NOT_REGULAR = "is not a regular file (use '-o -' for standard output)"
 
 
-def check_destination(path: Path, *, force: bool = False) -> tuple[Path, bool]:
-    """``(the file written through any link, whether it exists)``, or :class:`OutputError`
-    if ``path`` cannot be written: not a regular file, a folder, an existing file without
-    ``force``, a missing folder. Used before work starts and again when writing."""
-    if path.exists() and not path.is_file() and not path.is_dir():  # e.g. /dev/stdout
-        raise OutputError(f"{path}: is not a regular file (use '-o -' for standard output)")
-    target = Path(os.path.realpath(path))
-    folder = target.parent
-    if target.is_dir() or str(path).endswith(os.sep):
+@dataclass(frozen=True)
+class Destination:
+    """Where an output goes: a folder (held open) and the name in it, and the file now
+    there (``None`` if there is none). Close it with :meth:`close`."""
+
+    folder: int
+    name: str
+    existing: os.stat_result | None
+
+    def identity(self) -> tuple[int, int, str]:
+        """The same for two spellings of one file: the existing file's device and inode,
+        or the folder's and the name for a file still to be made."""
+        if self.existing is not None:
+            return (self.existing.st_dev, self.existing.st_ino, "")
+        folder = os.fstat(self.folder)
+        return (folder.st_dev, folder.st_ino, self.name)
+
+    def close(self) -> None:
+        if any(folder == self.folder for folder, _name in _MADE):
+            return  # kept for remove_leftovers: a signal stopped the clean-up
+        with contextlib.suppress(OSError):
+            os.close(self.folder)
+
+
+def check_destination(path: Path, *, force: bool = False) -> None:
+    """Raise :class:`OutputError` if ``path`` cannot be written: not a regular file, a
+    folder, an existing file without ``force``, a missing or read-only folder, a link that
+    may not be followed. Used before work starts; the write checks again."""
+    destination = open_destination(path, force=force)
+    try:
+        _probe(destination, path)
+    finally:
+        destination.close()
+
+
+def check_outputs(outputs: Mapping[str, Path | None], inputs: Sequence[Path], force: bool) -> None:
+    """Before any work: each output (by its option, e.g. ``--output``) can be written, is
+    none of the run's ``inputs`` however spelled (a relative path, a link, a hard link:
+    compared by device and inode), and no two outputs name the same file. An output that
+    is an input is a usage error (exit 2), ``--force`` or not; ``-`` is standard output."""
+    files = {option: path for option, path in outputs.items() if path and str(path) != "-"}
+    read = {}
+    for given in inputs:
+        with contextlib.suppress(OSError, ValueError):  # unreadable: its loading says so
+            found = os.stat(given)
+            read[(found.st_dev, found.st_ino)] = given
+    seen: dict[tuple[int, int, str], str] = {}
+    for option, path in files.items():
+        destination = open_destination(path, force=True)
+        try:
+            identity = destination.identity()
+            source = read.get(identity[:2]) if destination.existing is not None else None
+            if source is not None:
+                raise UsageProblem(
+                    f"{option} {path}: is the data file this run reads ({source}); "
+                    "write the output to another file"
+                )
+            if identity in seen:
+                raise UsageProblem(f"{option} and {seen[identity]} name the same file")
+            seen[identity] = option
+        finally:
+            destination.close()
+    for path in files.values():
+        check_destination(path, force=force)
+
+
+def open_destination(path: Path, *, force: bool = False) -> Destination:
+    """The folder and name ``path`` writes to, following only links that may be followed
+    (see the module's note). :class:`OutputError` if it cannot be written there."""
+    text = os.fspath(path)
+    parts = text.split(os.sep)
+    if not text or parts[-1] in ("", ".", ".."):
         raise OutputError(f"{path}: is a folder; give a file name")
-    if target.exists() and not target.is_file():
-        # Renaming over a device or a pipe would replace it (as root, even /dev/null).
-        raise OutputError(f"{path}: is not a regular file (use '-o -' for standard output)")
-    exists = target.exists()
-    if exists and not force:
-        raise OutputError(f"{path}: already exists; add --force to replace it")
-    if not folder.is_dir():
-        problem = "is not a folder" if folder.exists() else "does not exist"
-        raise OutputError(f"{path}: cannot write: {folder} {problem}")
-    return target, exists
+    with contextlib.suppress(OSError, ValueError):  # /dev/stdout: a pipe, a terminal
+        found = os.stat(text)  # a look only: /proc's links name no file one can follow
+        if not stat.S_ISREG(found.st_mode) and not stat.S_ISDIR(found.st_mode):
+            raise OutputError(f"{path}: {_NOT_REGULAR}")
+    try:
+        destination = _walk(path, parts)
+    except (PermissionError, FileNotFoundError, NotADirectoryError) as exc:
+        raise OutputError(_system_refusal(path, exc)) from None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    try:
+        existing = destination.existing
+        if existing is not None:
+            if stat.S_ISDIR(existing.st_mode):
+                raise OutputError(f"{path}: is a folder; give a file name")
+            if not stat.S_ISREG(existing.st_mode):
+                # Renaming over a device or a pipe would replace it (as root, even /dev/null).
+                raise OutputError(f"{path}: {_NOT_REGULAR}")
+            if not force:
+                raise OutputError(f"{path}: already exists; add --force to replace it")
+    except BaseException:
+        destination.close()
+        raise
+    return destination
 
 
 def write_atomically(path: Path, text: str | bytes, *, force: bool = False) -> None:
     """Write ``text`` (UTF-8, or bytes as they are) to ``path`` all at once, or not at all.
 
-    A symbolic link is written through, to the file it points at. A replaced file keeps
-    its permissions. Without ``force`` the final step is a hard link, which fails if the
-    name has appeared meanwhile, so no file is ever overwritten by a race.
-    Raises :class:`OutputError` when the file exists and ``force`` is false, when its
-    folder is missing, or when the system refuses the write.
+    A symbolic link that may be followed (see the module's note) is written through, to
+    the file it points at. A replaced file keeps its permissions. Without ``force`` the
+    final step is a hard link, which fails if the name has appeared meanwhile, so no file
+    is ever overwritten by a race. Raises :class:`OutputError` when the file exists and
+    ``force`` is false, when its folder is missing, or when the system refuses the write.
     """
-    target, exists = check_destination(path, force=force)
-    folder = target.parent
-    mode = stat.S_IMODE(target.stat().st_mode) if exists else 0o666 & ~_current_umask()
+    destination = open_destination(path, force=force)
+    folder, name = destination.folder, destination.name
+    existing = destination.existing
+    mode = stat.S_IMODE(existing.st_mode) if existing else 0o666 & ~_current_umask()
+    # backslashreplace: a file name with undecodable bytes (a lone surrogate in Python)
+    # is written as \udcXX, valid JSON and CSV text, instead of failing the write.
+    data = text.encode("utf-8", "backslashreplace") if isinstance(text, str) else text
     temporary: str | None = None
     try:
-        # A short temporary name, so that any name the target may have still fits. Made
-        # with os.open, not tempfile.mkstemp: an interruption (Ctrl-C, SIGTERM) inside
-        # mkstemp, after it made the file and before it returned the name, left a file
-        # nobody removed. Between os.open's return and the next line no signal is handled.
-        name = os.path.join(folder, f".soracost-{os.urandom(6).hex()}.partial")
-        descriptor = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        temporary = name
-        data = text.encode("utf-8") if isinstance(text, str) else text
-        with os.fdopen(descriptor, "wb") as handle:
+        with _signals_held():  # the name is kept before any signal can end the run
+            temporary, descriptor = _make_temporary(folder)
+            handle = os.fdopen(descriptor, "wb")
+        with handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
+            os.fchmod(handle.fileno(), mode)
         if force:
-            os.replace(temporary, target)
-        else:
-            os.link(temporary, target)  # fails if the name appeared since the check above
-            os.unlink(temporary)
+            os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
+        else:  # fails if the name appeared since the check above; never follows a link
+            os.link(temporary, name, src_dir_fd=folder, dst_dir_fd=folder, follow_symlinks=False)
+        _remove_temporary(folder, temporary)  # after a rename, only forgets its name
         temporary = None
     except FileExistsError:
         raise OutputError(f"{path}: already exists; add --force to replace it") from None
@@ -80,8 +181,162 @@ def write_atomically(path: Path, text: str | bytes, *, force: bool = False) -> N
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
     finally:
         if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+            _remove_temporary(folder, temporary)
+        destination.close()
+
+
+def remove_leftovers() -> None:
+    """Remove any temporary file a run made and did not get to remove: a signal that came
+    while its clean-up had begun (``soracost.__main__`` calls this as the process ends)."""
+    for folder, name in list(_MADE):
+        _remove_temporary(folder, name)
+
+
+# The temporary files made and not yet removed or renamed, with their folders (held open
+# until then): what remove_leftovers removes.
+_MADE: set[tuple[int, str]] = set()
+
+
+def _walk(path: Path, parts: list[str]) -> Destination:
+    """Follow ``parts`` from the root or the working folder, one name at a time."""
+    folder = os.open(os.sep if os.path.isabs(path) else os.curdir, _FOLDER_FLAGS)
+    shown = [] if os.path.isabs(path) else os.getcwd().split(os.sep)[1:]
+    pending = [part for part in reversed(parts) if part not in ("", ".")]
+    # borrowed: the file's name comes from a link in a shared folder that is not the user's
+    links, borrowed = 0, False
+    try:
+        while pending:
+            part = pending.pop()
+            if part == "..":
+                folder = _enter(folder, "..")
+                shown = shown[:-1]
+                continue
+            try:
+                found = os.stat(part, dir_fd=folder, follow_symlinks=False)
+            except FileNotFoundError:
+                if pending:
+                    raise OutputError(
+                        f"{path}: cannot write: {_shown(shown, part)} does not exist"
+                    ) from None
+                if borrowed:
+                    raise OutputError(
+                        f"{path}: will not create a file through a symbolic link that is not "
+                        "yours in a folder others can write; give the real path"
+                    ) from None
+                return Destination(folder, part, None)
+            if stat.S_ISLNK(found.st_mode):
+                links += 1
+                if links > _MAX_LINKS:
+                    raise OutputError(f"{path}: cannot write: too many levels of symbolic links")
+                around = os.fstat(folder)
+                _check_link(path, found, around, _shown(shown, part))
+                if not pending:  # the link names the file itself, not a folder on the way
+                    mine = found.st_uid == os.geteuid()
+                    borrowed = borrowed or (not mine and bool(around.st_mode & _SHARED))
+                target = os.readlink(part, dir_fd=folder)
+                if target.endswith(os.sep) and not pending:
+                    raise OutputError(f"{path}: is a folder; give a file name")
+                if os.path.isabs(target):
+                    folder = _enter(folder, os.sep)
+                    shown = []
+                pending.extend(p for p in reversed(target.split(os.sep)) if p not in ("", "."))
+                continue
+            if not pending:
+                return Destination(folder, part, found)
+            if not stat.S_ISDIR(found.st_mode):
+                raise OutputError(f"{path}: cannot write: {_shown(shown, part)} is not a folder")
+            folder = _enter(folder, part, found)
+            shown.append(part)
+        raise OutputError(f"{path}: is a folder; give a file name")  # e.g. a link to '.'
+    except BaseException:
+        os.close(folder)
+        raise
+
+
+def _enter(folder: int, name: str, expected: os.stat_result | None = None) -> int:
+    """Open the folder ``name`` in ``folder`` (closed), refusing a link put in its place."""
+    try:
+        inner = os.open(name, _FOLDER_FLAGS | getattr(os, "O_NOFOLLOW", 0), dir_fd=folder)
+    finally:
+        os.close(folder)
+    if expected is not None:
+        now = os.fstat(inner)
+        if (now.st_dev, now.st_ino) != (expected.st_dev, expected.st_ino):
+            os.close(inner)
+            raise OSError(0, "the folder changed while it was being opened")
+    return inner
+
+
+def _check_link(path: Path, link: os.stat_result, folder: os.stat_result, shown: str) -> None:
+    """Refuse a link someone else could have planted: protected_symlinks' rule, and a
+    folder writable by others without the sticky bit trusts only the user's own links."""
+    if link.st_uid == os.geteuid() or not folder.st_mode & _SHARED:
+        return
+    if folder.st_mode & stat.S_ISVTX and link.st_uid == folder.st_uid:
+        return
+    raise OutputError(
+        f"{path}: will not follow the symbolic link {shown}: it belongs to another user "
+        f"(uid {link.st_uid}) in a folder others can write; give the real path"
+    )
+
+
+def _shown(folders: list[str], name: str) -> str:
+    return os.sep + os.sep.join([*folders, name])
+
+
+def _probe(destination: Destination, path: Path) -> None:
+    """Make and remove a temporary file where the output will go: a read-only folder, a
+    full inode table or a file system that takes no files (/proc) is found before work."""
+    try:
+        with _signals_held():
+            name, descriptor = _make_temporary(destination.folder)
+            os.close(descriptor)
+        _remove_temporary(destination.folder, name)
+    except PermissionError:
+        raise OutputError(f"{path}: cannot write: permission denied") from None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def _make_temporary(folder: int) -> tuple[str, int]:
+    # A short temporary name, so that any name the target may have still fits. Made with
+    # os.open, not tempfile.mkstemp, and only while signals are held (see _signals_held):
+    # an interruption between making the file and keeping its name would leave it behind.
+    name = f".soracost-{os.urandom(6).hex()}.partial"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(name, flags, 0o600, dir_fd=folder)
+    _MADE.add((folder, name))
+    return name, descriptor
+
+
+def _remove_temporary(folder: int, name: str) -> None:
+    """Remove a temporary file (gone already after a rename: then only forget it)."""
+    with _signals_held():  # a second signal must not stop the clean-up halfway
+        with contextlib.suppress(OSError):
+            os.unlink(name, dir_fd=folder)
+        _MADE.discard((folder, name))
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold back every signal for a few system calls: one sent meanwhile is delivered (and
+    ends the run through its handler) right after, once the temporary file is accounted for.
+    """
+    block = getattr(signal, "pthread_sigmask", None)
+    if block is None:  # pragma: no cover - not POSIX
+        yield
+        return
+    previous = block(signal.SIG_BLOCK, signal.valid_signals())
+    try:
+        yield
+    finally:
+        block(signal.SIG_SETMASK, previous)
+
+
+def _system_refusal(path: Path, exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return f"{path}: cannot write: permission denied"
+    return f"{path}: cannot write: {exc.strerror or exc}"
 
 
 def _current_umask() -> int:

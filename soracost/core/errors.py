@@ -16,6 +16,8 @@ EXIT_DATA = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # the shell's convention for a process ended by SIGINT
 
+_ASCII_WHITESPACE = str.maketrans("\t\n\r\x0b\x0c", "     ")
+
 
 class SoracostError(Exception):
     """Base class of every error soracost reports to a user."""
@@ -23,8 +25,12 @@ class SoracostError(Exception):
     exit_code: int = EXIT_DATA
 
     def one_line(self) -> str:
-        """The message as a single line, whatever the message held."""
-        return " ".join(str(self).split())
+        """The message as a single line, whatever the message held: each run of ASCII
+        whitespace (newlines included) becomes one space. Other characters are left for
+        the CLI to show safely; str.split() would have turned some of them (U+001C–U+001F,
+        U+0085, U+2028) into plain spaces, hiding them in a file name."""
+        words = str(self).translate(_ASCII_WHITESPACE).split(" ")
+        return " ".join(word for word in words if word)
 
 
 class DataError(SoracostError):

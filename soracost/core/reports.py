@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from soracost.core.answer import DEFAULT_MAX_SCALE, Answer, answer_for
 from soracost.core.records import Catalog, Equivalent, Site
 from soracost.core.results import (
     ResultRow,
@@ -59,6 +60,8 @@ class FootprintReport:
     results: Results
     description: str
     site: Site | None
+    answers: dict[Quantity, Answer] = field(default_factory=dict)
+    """The answer for each quantity asked, from the rows near the clip (see core.answer)."""
 
     @property
     def rows(self) -> list[ResultRow]:
@@ -108,9 +111,13 @@ class EquivalentsReport:
 
 
 def clip_report(
-    catalog: Catalog, scenario: Scenario, progress: Progress | None = None
+    catalog: Catalog,
+    scenario: Scenario,
+    progress: Progress | None = None,
+    max_scale: float = DEFAULT_MAX_SCALE,
 ) -> ClipReport:
-    """Every chosen estimate's figures for the scenario's batch, with what goes beside them."""
+    """Every chosen estimate's figures for the scenario's batch, with what goes beside them;
+    the answer feeds on rows scaled at most ``max_scale`` times from their source's clip."""
     results = clip_results(catalog, scenario, progress=progress)
     training = training_share_of(scenario)
     by_basis: dict[Quantity, list[Equivalent]] = {}
@@ -141,6 +148,7 @@ def clip_report(
         equivalents=by_row,
         equivalents_by_basis=by_basis,
         training_equivalents=training_equivalents,
+        answers=_answers(results, scenario, max_scale),
     )
 
 
@@ -150,15 +158,11 @@ def compare_report(
     quantity: Quantity,
     weights: dict[str, float] | None = None,
     progress: Progress | None = None,
+    max_scale: float = DEFAULT_MAX_SCALE,
 ) -> CompareReport:
     """One quantity's figures side by side; pooled when the scenario keeps its samples
     (``weights``: pooling weights by method, a method not named weighing 1)."""
-    results = compare_results(catalog, scenario, quantity, progress)
-    pool = None
-    if scenario.keep_samples:
-        from soracost.core.uncertainty import pool_samples
-
-        pool = pool_samples(results, weights or {}, scenario)
+    results = compare_results(catalog, scenario, quantity, progress, weights)
     return CompareReport(
         catalog=catalog,
         scenario=scenario,
@@ -167,8 +171,16 @@ def compare_report(
         site=resolve_site(catalog, scenario.site),
         quantity=quantity,
         spread=spread(results.rows),
-        pool=pool,
+        answers=_answers(results, scenario, max_scale),
+        pool=results.pool,
     )
+
+
+def _answers(results: Results, scenario: Scenario, max_scale: float) -> dict[Quantity, Answer]:
+    return {
+        quantity: answer_for(results.rows, quantity, scenario.count, max_scale)
+        for quantity in scenario.quantities
+    }
 
 
 def explain_report(catalog: Catalog, scenario: Scenario, estimate_id: str) -> ExplainReport:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from soracost.core.errors import DataError, UsageProblem
 from soracost.core.footprint import (
@@ -27,7 +27,7 @@ from soracost.core.units import PUBLISHED_QUANTITIES, Quantity
 
 if TYPE_CHECKING:  # training and Monte Carlo are loaded only when asked for
     from soracost.core.training import TrainingRequest, TrainingShare
-    from soracost.core.uncertainty import Percentiles
+    from soracost.core.uncertainty import Percentiles, Pool
 
 DEFAULT_ENERGY_UNIT = "Wh"
 DEFAULT_WATER_UNIT = "mL"
@@ -78,9 +78,9 @@ class Scenario:
     """``bounds`` (low × low … high × high) or ``montecarlo`` (percentiles of samples)."""
     samples: int = DEFAULT_SAMPLES
     seed: int | None = None
-    keep_samples: bool = False
-    """Keep each row's samples (for pooling and charts); otherwise only percentiles."""
     """The Monte Carlo seed; ``None`` until the CLI picks one (and reports it)."""
+    keep_samples: bool = False
+    """Pool the rows' samples (``compare --pooled``): see :func:`compare_results`."""
 
     def __post_init__(self) -> None:
         if self.count < 1:
@@ -299,8 +299,9 @@ def _unit_of(calculator: FootprintCalculator, quantity: Quantity) -> str:
 class Results:
     """Rows in order, and, by estimate id, why a quantity could not be given.
 
-    With Monte Carlo, ``percentiles`` holds each row's (per clip, batch) percentiles and
-    ``samples`` its per-clip samples, both by ``(estimate id, quantity)``.
+    With Monte Carlo, ``percentiles`` holds each row's (per clip, batch) percentiles by
+    ``(estimate id, quantity)``, and ``pool`` the rows' samples mixed when the scenario
+    pools them. The samples themselves are not kept.
     """
 
     rows: list[ResultRow]
@@ -308,7 +309,7 @@ class Results:
     percentiles: dict[tuple[str, Quantity], tuple[Percentiles, Percentiles]] = field(
         default_factory=dict
     )
-    samples: dict[tuple[str, Quantity], Any] = field(default_factory=dict)
+    pool: Pool | None = None
 
 
 def clip_results(
@@ -319,6 +320,14 @@ def clip_results(
 ) -> Results:
     """Each chosen estimate's rows, in catalogue order: energy, then water (published, or
     derived from energy with the site's factors). ``only`` keeps one estimate id."""
+    results = _bounds_results(catalog, scenario, only)
+    if scenario.method == "montecarlo":
+        results = _monte_carlo(results, scenario, progress)
+    return results
+
+
+def _bounds_results(catalog: Catalog, scenario: Scenario, only: str | None = None) -> Results:
+    """The rows of :func:`clip_results`, before any Monte Carlo."""
     model = _calculator(catalog, scenario, scenario.count)
     figures: list[tuple[Estimate, Quantity, Derivation]] = []
     missing: dict[tuple[str, Quantity], str] = {}
@@ -333,46 +342,81 @@ def clip_results(
             else:
                 figures.append((estimate, quantity, derivation))
     rows = _rows(catalog, figures, scenario.count, model.site, scenario.boundary)
-    results = Results(rows=rows, missing=missing)
-    if scenario.method == "montecarlo":
-        results = _monte_carlo(results, scenario, progress)
-    return results
+    return Results(rows=rows, missing=missing)
 
 
 def _monte_carlo(
-    results: Results, scenario: Scenario, progress: Callable[[int, int], None] | None
+    results: Results,
+    scenario: Scenario,
+    progress: Callable[[int, int], None] | None,
+    weights: dict[str, float] | None = None,
 ) -> Results:
     """Each row's steps sampled (see :mod:`soracost.core.uncertainty`), in row order;
-    ``progress(done, total)`` is called after each row."""
-    from soracost.core.uncertainty import Percentiles, Sampler, claim_key, percentiles, sample_steps
+    ``progress(done, total)`` is called after each row. With ``scenario.keep_samples``
+    the rows' samples are pooled, in row order, with ``weights`` by method.
+
+    One row's samples are held at a time (and the pool's, one per sample): memory does
+    not grow with the number of rows, and every draw is the same whatever the order of
+    the rows or how many there are (a key's draws come from its own stream).
+    """
+    from soracost.core.uncertainty import (
+        Percentiles,
+        PoolBuilder,
+        Sampler,
+        claim_key,
+        percentiles,
+        sample_steps,
+    )
 
     assert scenario.seed is not None  # chosen by the caller, so it can be reported
     sampler = Sampler(scenario.samples, scenario.seed)
+    pooling = None
+    if scenario.keep_samples and results.rows:  # checks the weights before any sampling
+        pooling = PoolBuilder(results.rows, weights or {}, scenario.seed, scenario.samples)
     found: dict[tuple[str, Quantity], tuple[Percentiles, Percentiles]] = {}
-    samples: dict[tuple[str, Quantity], Any] = {}
     previous: str | None = None
-    for row in results.rows:
+    count = float(scenario.count)
+    for index, row in enumerate(results.rows):
         if previous is not None and previous != row.estimate.id:
-            sampler.forget(claim_key(previous))  # rows of one estimate are consecutive
+            sampler.forget(claim_key(previous))  # an estimate's rows are consecutive
         previous = row.estimate.id
         steps = row.derivation.steps
         estimate = row.estimate
         values = sample_steps(steps, claim_key(estimate.id), sampler, estimate.cases_percentiles)
         per_clip = next(v for s, v in zip(steps, values, strict=True) if "per_clip" in s.roles)
         del values  # the intermediate steps' samples
-        key = (row.estimate.id, row.quantity)
-        clip_percentiles = percentiles(per_clip)
+        try:
+            clip_percentiles = percentiles(per_clip)
+        except NonFiniteRange:
+            raise _beyond_a_float(row, "its Monte Carlo percentiles") from None
         # the batch is the per-clip figure × count, a constant: its percentiles scale alike
-        count = float(scenario.count)
-        found[key] = (
-            clip_percentiles,
-            Percentiles(*(value * count for value in clip_percentiles.as_dict().values())),
-        )
-        if scenario.keep_samples:
-            samples[key] = per_clip
+        batch = Percentiles(*(value * count for value in clip_percentiles.as_dict().values()))
+        if not math.isfinite(batch.p95):
+            raise _beyond_a_float(row, f"its Monte Carlo percentiles for {scenario.count:,} clips")
+        found[(estimate.id, row.quantity)] = (clip_percentiles, batch)
+        if pooling is not None:
+            pooling.add(index, per_clip)
+        del per_clip
         if progress is not None:
             progress(len(found), len(results.rows))
-    return replace(results, percentiles=found, samples=samples)
+    try:
+        pool = pooling.pool() if pooling is not None else None
+    except NonFiniteRange:
+        raise DataError(
+            "--pooled: the pooled percentiles are beyond what a float holds (a range spans "
+            "too many orders of magnitude); pool fewer estimates (--model) or use --weights"
+        ) from None
+    return replace(results, percentiles=found, pool=pool)
+
+
+def _beyond_a_float(row: ResultRow, what: str) -> DataError:
+    """The error for a row whose Monte Carlo percentiles cannot be computed: never NaN or
+    infinity in an output."""
+    return DataError(
+        f"{row.quantity} in {row.unit}: {what} are beyond what a float holds (its ranges "
+        "span too many orders of magnitude); use --method bounds",
+        entry=f"estimate {row.estimate.id!r}",
+    )
 
 
 def clip_rows(catalog: Catalog, scenario: Scenario) -> list[ResultRow]:
@@ -385,12 +429,21 @@ def compare_results(
     scenario: Scenario,
     quantity: Quantity,
     progress: Callable[[int, int], None] | None = None,
+    weights: dict[str, float] | None = None,
 ) -> Results:
     """Every figure of one quantity per clip, sorted by mid, then low, high and id, and why
-    the others could not be given."""
+    the others could not be given. With ``scenario.keep_samples`` (``--pooled``) the
+    rows' samples are pooled in that order, weighed by method with ``weights`` (a method
+    not named weighs 1).
+
+    Raises :class:`UsageProblem` when every row to pool weighs 0.
+    """
     one_clip = replace(scenario, count=1, quantities=(quantity,), equivalents=False, training=None)
-    results = clip_results(catalog, one_clip, progress=progress)
-    return replace(results, rows=sorted(results.rows, key=_by_figure))
+    results = _bounds_results(catalog, one_clip)
+    results = replace(results, rows=sorted(results.rows, key=_by_figure))
+    if one_clip.method == "montecarlo":
+        results = _monte_carlo(results, one_clip, progress, weights)
+    return results
 
 
 def _by_figure(row: ResultRow) -> tuple[float, float, float, str]:

@@ -15,17 +15,23 @@ Every use of one factor shares its draws (the same ``Z`` per factor id; the same
 estimate for its claim), so correlated uses stay correlated: an estimate's energy, water
 and carbon move together, and one site's PUE is one draw for every estimate. NumPy is
 imported only here, and only when Monte Carlo is asked for.
+
+Memory does not grow with the catalogue: rows are sampled one at a time and only their
+percentiles are kept; a pool takes each row's samples as they are made
+(:class:`PoolBuilder`), and the draws kept for reuse are bounded (:class:`Sampler`). Time
+grows with rows × samples.
 """
 
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from soracost.core.footprint import Step
-from soracost.core.ranges import Range
+from soracost.core.ranges import NonFiniteRange, Range
 
 if TYPE_CHECKING:
     import numpy as np
@@ -90,25 +96,41 @@ def edges_of(cases_percentiles: tuple[float, float]) -> tuple[float, float]:
     return -standard.inv_cdf(low / 100), standard.inv_cdf(high / 100)
 
 
+CACHE_BYTES = 64 * 1024 * 1024
+"""At most this much of the draws is kept for reuse (at least two keys' worth): a draw
+left out is made again, identically, when next asked for."""
+
+
 class Sampler:
     """Standard-normal draws by key (a factor id, an estimate's claim), each key from its
     own stream seeded by (seed, key): the same seed gives the same draws for a factor or
-    an estimate whatever else is asked for, in whatever order."""
+    an estimate whatever else is asked for, in whatever order.
+
+    The draws used most recently are kept, up to :data:`CACHE_BYTES`: memory does not
+    grow with the number of keys (a catalogue with thousands of sites or factors), and a
+    key asked for again after it was dropped gets the same draws, made anew."""
 
     def __init__(self, samples: int, seed: int) -> None:
         self.samples = samples
         self.seed = seed
-        self._draws: dict[str, Samples] = {}
+        self._draws: OrderedDict[str, Samples] = OrderedDict()
+        self._capacity = max(2, CACHE_BYTES // (8 * max(1, samples)))
 
     def draws(self, key: str) -> Samples:
         import zlib
 
         import numpy as np
 
-        if key not in self._draws:
-            stream = np.random.default_rng([self.seed, zlib.crc32(key.encode("utf-8"))])
-            self._draws[key] = stream.standard_normal(self.samples)
-        return self._draws[key]
+        kept = self._draws.get(key)
+        if kept is not None:
+            self._draws.move_to_end(key)
+            return kept
+        stream = np.random.default_rng([self.seed, zlib.crc32(key.encode("utf-8"))])
+        made: Samples = stream.standard_normal(self.samples)
+        self._draws[key] = made
+        while len(self._draws) > self._capacity:
+            self._draws.popitem(last=False)  # the least recently used
+        return made
 
     def forget(self, key: str) -> None:
         """Release a key's draws (an estimate's claim, once its rows are done)."""
@@ -131,36 +153,51 @@ def sample_steps(
     """Each step's samples: the claim and every sourced factor drawn from their ranges,
     then combined by each step's operation, sample by sample. The claim's low and high
     stand for ``claim_percentiles`` (its estimate's ``cases_percentiles``); a factor's
-    for P5 and P95."""
+    for P5 and P95.
+
+    A range spanning hundreds of orders of magnitude can give samples beyond what a float
+    holds (inf, or NaN from inf × 0): NumPy is kept from warning about them on stderr, and
+    :func:`percentiles` refuses them."""
+    import numpy as np
+
     values: list[Samples] = []
-    for step in steps:
-        if step.op == "start":
-            values.append(quantile(step.value, sampler.draws(claim), edges_of(claim_percentiles)))
-            continue
-        inputs = [values[index] for index in step.inputs]
-        if step.op == "add":
-            total = inputs[0]
-            for extra in inputs[1:]:
-                total = total + extra
-            values.append(total)
-            continue
-        assert step.factor is not None
-        key = step.factor_id or ""
-        draws = sampler.draws(key) if key else None
-        if draws is not None and step.falls_with_factor:
-            draws = -draws  # a higher exponent, a smaller factor: the same exponent draw
-        factor: Samples | float = (
-            quantile(step.factor, draws) if draws is not None else (step.factor.mid)
-        )
-        values.append(inputs[0] * factor if step.op == "multiply" else inputs[0] / factor)
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        for step in steps:
+            if step.op == "start":
+                edges = edges_of(claim_percentiles)
+                values.append(quantile(step.value, sampler.draws(claim), edges))
+                continue
+            inputs = [values[index] for index in step.inputs]
+            if step.op == "add":
+                total = inputs[0]
+                for extra in inputs[1:]:
+                    total = total + extra
+                values.append(total)
+                continue
+            assert step.factor is not None
+            key = step.factor_id or ""
+            draws = sampler.draws(key) if key else None
+            if draws is not None and step.falls_with_factor:
+                draws = -draws  # a higher exponent, a smaller factor: the same exponent draw
+            factor: Samples | float = (
+                quantile(step.factor, draws) if draws is not None else (step.factor.mid)
+            )
+            values.append(inputs[0] * factor if step.op == "multiply" else inputs[0] / factor)
     return values
 
 
 def percentiles(samples: Samples) -> Percentiles:
-    """P5, P50 and P95 of ``samples`` (NumPy's default linear interpolation)."""
+    """P5, P50 and P95 of ``samples`` (NumPy's default linear interpolation).
+
+    Raises :class:`NonFiniteRange` when one of them is not a finite number (samples that
+    overflowed): a percentile is never NaN or infinity."""
     import numpy as np
 
-    p5, p50, p95 = (float(value) for value in np.percentile(samples, PERCENTILES))
+    with np.errstate(over="ignore", invalid="ignore"):
+        found = np.percentile(samples, PERCENTILES)
+    p5, p50, p95 = (float(value) for value in found)
+    if not (math.isfinite(p5) and math.isfinite(p50) and math.isfinite(p95)):
+        raise NonFiniteRange(f"percentiles must be finite, got {(p5, p50, p95)}")
     return Percentiles(p5, p50, p95)
 
 
@@ -204,42 +241,65 @@ def _pool_caveats(rows: Any) -> list[str]:
     return caveats
 
 
-def pool_samples(results: Any, by_method: dict[str, float], scenario: Any) -> Pool | None:
-    """Mix every row's per-clip samples, each row drawn with probability ∝ its weight
-    (its method's weight from ``by_method``, 1 if not named): ``None`` without rows.
+class PoolBuilder:
+    """Mixes the rows' per-clip samples as they are made, one row at a time: each sample
+    position is drawn from one row, with probability ∝ the row's weight (its method's
+    weight from ``by_method``, 1 if not named), and only the chosen row's sample at that
+    position is kept. Memory holds one sample per position, whatever the number of rows;
+    the rows' other samples can be dropped as soon as they are added.
 
-    Raises :class:`UsageProblem` when every shown estimate weighs 0.
+    ``rows`` are in the order in which they are shown; which row each position takes is
+    drawn from its own stream (seeded by ``(seed, 1)``), so the rows' draws are untouched
+    and the pool is the same whatever the order in which rows are added.
+
+    Raises :class:`UsageProblem` when every row weighs 0 (before any sampling).
     """
-    import numpy as np
 
-    from soracost.core.errors import UsageProblem
+    def __init__(self, rows: Sequence[Any], by_method: dict[str, float], seed: int, samples: int):
+        import numpy as np
 
-    rows = results.rows
-    if not rows:
-        return None
-    weights = np.array([by_method.get(row.estimate.method, 1.0) for row in rows], dtype=float)
-    if weights.max() <= 0:
-        raise UsageProblem("--weights: every shown estimate weighs 0; nothing to pool")
-    weights = weights / weights.max()  # huge weights must not overflow their sum
-    share = weights / weights.sum()
-    stacked = np.stack([results.samples[(row.estimate.id, row.quantity)] for row in rows])
-    count = stacked.shape[1]
-    rng = np.random.default_rng([scenario.seed, 1])  # its own stream: rows' draws untouched
-    chosen = rng.choice(len(rows), size=count, p=share)
-    pooled = stacked[chosen, np.arange(count)]
-    if by_method:
-        named = ", ".join(f"{method}={weight:g}" for method, weight in by_method.items())
-        description = f"weights by method: {named} (a method not named weighs 1)"
-        shown = {row.estimate.method for row in rows}
-        unused = [method for method in by_method if method not in shown]
-        if unused:
-            description += f"; no row shown is {' or '.join(unused)}"
-    else:
-        description = "every estimate weighs the same"
-    return Pool(
-        percentiles=percentiles(pooled),
-        weights={row.estimate.id: float(w) for row, w in zip(rows, share, strict=True)},
-        by_method=dict(by_method),
-        description=description,
-        caveats=tuple(_pool_caveats(rows)),
-    )
+        from soracost.core.errors import UsageProblem
+
+        assert rows, "nothing to pool"
+        weights = np.array([by_method.get(row.estimate.method, 1.0) for row in rows], dtype=float)
+        if weights.max() <= 0:
+            raise UsageProblem("--weights: every shown estimate weighs 0; nothing to pool")
+        weights = weights / weights.max()  # huge weights must not overflow their sum
+        share = weights / weights.sum()
+        rng = np.random.default_rng([seed, 1])  # its own stream: rows' draws untouched
+        chosen = rng.choice(len(rows), size=samples, p=share)
+        # The positions each row was chosen for, row by row: positions[starts[i]:starts[i+1]]
+        self._positions = np.argsort(chosen, kind="stable")
+        self._starts = np.searchsorted(chosen[self._positions], np.arange(len(rows) + 1))
+        self._pooled: Samples = np.full(samples, np.nan)
+        self._added = np.zeros(len(rows), dtype=bool)
+        self._rows = list(rows)
+        self._share = share
+        self._by_method = dict(by_method)
+
+    def add(self, index: int, samples: Samples) -> None:
+        """Take row ``index``'s samples at the positions drawn for it."""
+        at = self._positions[self._starts[index] : self._starts[index + 1]]
+        self._pooled[at] = samples[at]
+        self._added[index] = True
+
+    def pool(self) -> Pool:
+        """The mixture, once every row has been added."""
+        assert self._added.all(), "a row was not added to the pool"
+        rows, by_method = self._rows, self._by_method
+        if by_method:
+            named = ", ".join(f"{method}={weight:g}" for method, weight in by_method.items())
+            description = f"weights by method: {named} (a method not named weighs 1)"
+            shown = {row.estimate.method for row in rows}
+            unused = [method for method in by_method if method not in shown]
+            if unused:
+                description += f"; no row shown is {' or '.join(unused)}"
+        else:
+            description = "every estimate weighs the same"
+        return Pool(
+            percentiles=percentiles(self._pooled),
+            weights={row.estimate.id: float(w) for row, w in zip(rows, self._share, strict=True)},
+            by_method=dict(by_method),
+            description=description,
+            caveats=tuple(_pool_caveats(rows)),
+        )

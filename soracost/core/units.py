@@ -69,11 +69,18 @@ CO2E_SUFFIX = "CO2e"
 
 # A published value is one plain number (commas may group thousands: "109,000 J") followed
 # by a unit. Parsing it with this pattern, rather than pint's expression evaluator, keeps
-# arithmetic ("2**99 Wh") out of the data.
+# arithmetic ("2**99 Wh") out of the data. The unit runs to its last non-space character:
+# greedy, so that matching is linear in the text (a lazy ".*?" before "\s*$" rescanned
+# every run of spaces inside it: 40,000 spaces took half a minute).
 _NUMBER_THEN_UNIT = re.compile(
     r"^\s*(?P<sign>[+-]?)(?P<number>(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+)"
-    r"(?P<exponent>[eE][+-]?[0-9]+)?\s*(?P<unit>[^0-9\s.,+-].*?)?\s*$"
+    r"(?P<exponent>[eE][+-]?[0-9]+)?\s*(?P<unit>[^0-9\s.,+-](?:.*\S)?)?\s*$"
 )
+
+MAX_UNIT_LENGTH = 100
+"""The longest unit text read: pint's parser takes time quadratic in the length of what
+it reads (20,000 characters: seconds), and no unit needs more (spelled out in full,
+``US_liquid_gallon / kilowatt_hour`` has 32)."""
 
 
 class UnitProblem(ValueError):
@@ -157,6 +164,15 @@ def _pint_name(name: str) -> str:
     return name.replace(CO2E_SUFFIX, "")
 
 
+def _refuse_long(name: str) -> None:
+    """Refuse a unit longer than :data:`MAX_UNIT_LENGTH` before pint reads it."""
+    if len(name) > MAX_UNIT_LENGTH:
+        raise UnitProblem(
+            f"unreadable unit {name[:20]!r}…: {len(name):,} characters long "
+            f"(a unit has at most {MAX_UNIT_LENGTH})"
+        )
+
+
 def check_unit(text: str, quantity: Dimension) -> str:
     """Return ``text`` stripped if it names a unit of ``quantity``'s dimension.
 
@@ -173,6 +189,7 @@ def check_unit(text: str, quantity: Dimension) -> str:
         )
     if "#" in name:  # pint would silently drop everything after it
         raise UnitProblem(f"unreadable unit {name!r}")
+    _refuse_long(name)
     import pint
 
     if not name:
@@ -193,10 +210,7 @@ def check_unit(text: str, quantity: Dimension) -> str:
             f"{name!r} is not a unit of {quantity}: {quantity} needs {_NOUN[quantity]} "
             f"unit such as {_EXAMPLES[quantity]}"
         )
-    # "cycle*Wh" is 2π Wh and "percent*Wh" 0.01 Wh: pure numbers hiding in a unit.
-    for component, _power in ureg.Quantity(1, unit).unit_items():
-        if ureg.Unit(component).dimensionless:
-            raise UnitProblem(f"{name!r} contains the dimensionless factor {component!r}")
+    _refuse_hidden_factors(name, unit)
     try:
         factor = conversion_factor(name, _REFERENCE[quantity])
     except ArithmeticError:
@@ -204,6 +218,54 @@ def check_unit(text: str, quantity: Dimension) -> str:
     if not math.isfinite(factor) or factor == 0:
         raise UnitProblem(f"{name!r} is too large or too small a unit to compute with")
     return name
+
+
+def _refuse_hidden_factors(name: str, unit: pint.Unit) -> None:
+    """Refuse a unit hiding a pure number: a dimensionless component ("cycle*Wh" is 2π Wh,
+    "percent*Wh" 0.01 Wh), or components that cancel out in part ("Wh*ms/s" is 0.001 Wh,
+    "Wh*m/ft" 3.28 Wh). Components cancel when their dimensions are linearly dependent:
+    some product of their powers is a pure number. Independent ones ("W*h") are fine."""
+    ureg = registry()
+    components = [component for component, _power in ureg.Quantity(1, unit).unit_items()]
+    vectors: list[dict[str, Fraction]] = []
+    for component in components:
+        dimensions = ureg.Unit(component).dimensionality
+        if not dimensions:
+            raise UnitProblem(f"{name!r} contains the dimensionless factor {component!r}")
+        vectors.append({key: Fraction(str(power)) for key, power in dimensions.items()})
+    for index, vector in enumerate(vectors):
+        for other, earlier in zip(components, vectors[:index], strict=False):
+            if _proportional(vector, earlier):
+                raise UnitProblem(
+                    f"{name!r} hides a scale factor: {components[index]!r} and {other!r} cancel out"
+                )
+    if _rank(vectors) < len(vectors):
+        raise UnitProblem(f"{name!r} hides a scale factor: some of its units cancel out")
+
+
+def _proportional(a: dict[str, Fraction], b: dict[str, Fraction]) -> bool:
+    if a.keys() != b.keys():
+        return False
+    ratios = {a[key] / b[key] for key in a}
+    return len(ratios) == 1
+
+
+def _rank(vectors: list[dict[str, Fraction]]) -> int:
+    """The rank of dimension vectors (exact, by Gaussian elimination over fractions)."""
+    keys = sorted({key for vector in vectors for key in vector})
+    rows = [[vector.get(key, Fraction(0)) for key in keys] for vector in vectors]
+    rank = 0
+    for column in range(len(keys)):
+        pivot = next((r for r in range(rank, len(rows)) if rows[r][column] != 0), None)
+        if pivot is None:
+            continue
+        rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        for r in range(len(rows)):
+            if r != rank and rows[r][column] != 0:
+                ratio = rows[r][column] / rows[rank][column]
+                rows[r] = [x - ratio * y for x, y in zip(rows[r], rows[rank], strict=True)]
+        rank += 1
+    return rank
 
 
 def parse_amount(text: str, quantity: Dimension) -> tuple[float, str]:
@@ -307,6 +369,7 @@ def _parse_per_energy(text: str, top: Dimension, reference: str, what: str) -> t
         raise UnitProblem(f"{name!r} is not {expected}")
     if "#" in name or (top != "carbon" and CO2E_SUFFIX in name):
         raise UnitProblem(f"unreadable unit {name!r} (expected {reference})")
+    _refuse_long(name)
     import pint
 
     ureg = registry()
@@ -318,6 +381,7 @@ def _parse_per_energy(text: str, top: Dimension, reference: str, what: str) -> t
         raise UnitProblem(f"unreadable unit {name!r}") from exc
     if unit.dimensionality != ureg.get_dimensionality(f"{_DIMENSION[top]} / [energy]"):
         raise UnitProblem(f"{name!r} is not {expected}")
+    _refuse_hidden_factors(name, unit)
     if not math.isfinite(value) or not math.isfinite(conversion_factor(name, reference)):
         raise UnitProblem(f"{text!r} is too large to compute with")
     return value, name

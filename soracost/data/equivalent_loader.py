@@ -8,6 +8,7 @@ counted unit (Wh per minute, L per shower).
 
 from __future__ import annotations
 
+from soracost.core.ranges import NonFiniteRange
 from soracost.core.records import METHODS, Equivalent, Source, TrainingRecord
 from soracost.core.units import (
     PUBLISHED_QUANTITIES,
@@ -69,24 +70,27 @@ def _equivalent(item: Fields, sources: dict[str, Source]) -> Equivalent:
     )
     reference = REFERENCE_UNITS[basis]
     per = item.text("per", required=False)
-    if unit_dimension(unit) == "power":
-        if counts_dimension != "time":
-            item.fail("published", f"a power ({unit}) needs 'counts' to be a duration (min, h)")
-        if per is not None:
-            item.fail("per", "a power is already per unit of time; remove 'per'")
-        # watts × one counted unit of time, in watt-hours
-        hours = conversion_factor(counts, "s") / 3600
-        watt_hours = conversion_factor(unit, "W") * hours
-        amount = values * watt_hours * conversion_factor("Wh", reference)
-    else:
-        amount = values * conversion_factor(unit, reference)
-        if per is not None:
-            amount = amount / _per_in_counts(item, per, counts, counts_dimension)
+    outside = f"is outside what can be compared with ({_SMALLEST:g} to {_LARGEST:g} {reference})"
+    try:
+        if unit_dimension(unit) == "power":
+            if counts_dimension != "time":
+                item.fail("published", f"a power ({unit}) needs 'counts' to be a duration (min, h)")
+            if per is not None:
+                item.fail("per", "a power is already per unit of time; remove 'per'")
+            # watts × one counted unit of time, in watt-hours
+            hours = conversion_factor(counts, "s") / 3600
+            watt_hours = conversion_factor(unit, "W") * hours
+            amount = values * watt_hours * conversion_factor("Wh", reference)
+        else:
+            amount = values * conversion_factor(unit, reference)
+            if per is not None:
+                amount = amount / _per_in_counts(item, per, counts, counts_dimension)
+    except (NonFiniteRange, ArithmeticError):  # beyond a float, or 'per' rounded to zero
+        item.fail("published", f"the amount per {counts} {outside}")
     if not (amount.low >= _SMALLEST and amount.high <= _LARGEST):
         item.fail(
             "published",
-            f"{amount.mid:g} {reference} per {counts} is outside what can be compared with "
-            f"({_SMALLEST:g} to {_LARGEST:g} {reference})",
+            f"{amount.mid:g} {reference} per {counts} {outside}",
         )
     sourced = read_sourced(item, sources, _EQUIVALENT_KEYS, published, fill)
     return Equivalent(

@@ -10,6 +10,10 @@ import sys
 
 SIGNIFICANT_DIGITS = 3
 
+CANNOT_COMPUTE = "cannot compute"
+"""What a table shows for a figure beyond what a float holds (the core refuses those
+before they reach a view; this is the last guard, so that no table says nan or inf)."""
+
 
 def format_number(value: float, digits: int = SIGNIFICANT_DIGITS) -> str:
     """``value`` rounded for reading: ``digits`` significant figures, thousands separated.
@@ -19,8 +23,8 @@ def format_number(value: float, digits: int = SIGNIFICANT_DIGITS) -> str:
     """
     if value == 0:
         return "0"
-    if not math.isfinite(value):
-        return str(value)
+    if not math.isfinite(value):  # never printed as nan or inf
+        return CANNOT_COMPUTE
     magnitude = math.floor(math.log10(abs(value)))
     if magnitude >= 12 or magnitude < -4:
         return f"{value:.{digits - 1}e}"
@@ -43,10 +47,11 @@ def format_range(low: float, mid: float, high: float) -> tuple[str, str, str]:
 
 def log_axis(values: list[float]) -> tuple[float, float]:
     """A log axis spanning the positive ``values``, padded to whole powers of ten."""
-    positive = [value for value in values if value > 0]
+    positive = [value for value in values if value > 0 and math.isfinite(value)]
     if not positive:
         return 0.1, 10.0
-    low = 10.0 ** math.floor(math.log10(min(positive)))
+    # The smallest power of ten a float holds is 1e-323 (1e-324 is 0, with no logarithm).
+    low = 10.0 ** max(math.floor(math.log10(min(positive))), -323)
     # Clamp to the largest power of ten a float holds: beyond it there is no axis to draw.
     high = 10.0 ** min(math.ceil(math.log10(max(positive))), 308)
     if high <= low:
@@ -65,8 +70,10 @@ def range_bar(
     span = math.log10(axis_high) - math.log10(axis_low)
 
     def column(value: float) -> int:
-        if value <= axis_low:
+        if value <= axis_low or math.isnan(value):
             return 0
+        if value >= axis_high:
+            return width - 1
         share = (math.log10(value) - math.log10(axis_low)) / span
         return min(width - 1, max(0, round(share * (width - 1))))
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
@@ -132,7 +131,11 @@ def _csv(columns: Sequence[str], records: Iterable[dict[str, Any]]) -> str:
 
 
 def _json(document: dict[str, Any]) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """``json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)`` and a
+    newline, written by :mod:`soracost.views.jsontext` (the same text, faster and leaner)."""
+    from soracost.views.jsontext import dumps
+
+    return dumps(document, end="\n")
 
 
 def _clip_json(clip: Clip) -> dict[str, Any]:

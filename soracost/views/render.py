@@ -31,6 +31,7 @@ from soracost.core.reports import ClipReport, CompareReport, EquivalentsReport, 
 from soracost.core.results import CARBON_NOTE, ResultRow, Results, Scenario, Spread
 from soracost.core.units import Quantity
 from soracost.views.display import format_number, format_range, log_axis, range_bar
+from soracost.views.text import shown
 
 if TYPE_CHECKING:  # equivalents, training and Monte Carlo are loaded only when asked for
     from soracost.core.training import TrainingShare
@@ -39,6 +40,12 @@ if TYPE_CHECKING:  # equivalents, training and Monte Carlo are loaded only when 
 _MISSING = Text("none", style="dim italic")
 _NOT_DERIVED = Text("n/a", style="dim italic")
 _ENERGY_ONLY = Text("energy only", style="dim italic")
+
+
+def _title(text: str) -> Text:
+    """A table's title as Text, styled as Rich styles a title given as a string: a title
+    holds text from outside (a file name, --model), which a string would be read as markup."""
+    return Text(text, style="table.title")
 
 
 class _Footnotes:
@@ -59,11 +66,11 @@ class _Footnotes:
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         for source in self.sources:
-            text = Text(source.citation, overflow="fold")
+            text = Text(shown(source.citation), overflow="fold")
             if source.url:
                 text.append("\n")
-                text.append(source.url, style="cyan")
-            gaps = [f"{name}: {why}" for name, why in source.gaps.items()]
+                text.append(shown(source.url), style="cyan")
+            gaps = [f"{shown(name)}: {shown(why)}" for name, why in source.gaps.items()]
             if gaps:
                 text.append("\nnot known: " + "; ".join(gaps), style="dim")
             table.add_row(f"[{self.numbers[source.id]}]", text)
@@ -80,8 +87,8 @@ def _range_cell(low: float, mid: float, high: float) -> Text:
 
 def _source_cell(row: ResultRow, footnotes: _Footnotes) -> Text:
     text = _Pieces(style="bold", overflow="fold").add(f"{footnotes.mark(row.source)} ")
-    text.add(row.source.publisher)
-    text.add(f"\n{row.source.date or 'undated'}", "dim")
+    text.add(shown(row.source.publisher))
+    text.add(f"\n{shown(row.source.date or 'undated')}", "dim")
     # The chain runs from the outermost report to the origin: links before the row's own
     # source repeated its figure; links after it are where the figure came from.
     ids = [link.id for link in row.chain]
@@ -122,12 +129,12 @@ def _doubtful(names: tuple[str, ...], fields: tuple[str, ...]) -> bool:
 
 def _applies_cell(estimate: Estimate) -> Text:
     applies = estimate.applies_to
-    text = _Pieces(overflow="fold").add(applies.model + _doubt(estimate, "applies_to.model"))
+    text = _Pieces(overflow="fold").add(shown(applies.model) + _doubt(estimate, "applies_to.model"))
     if applies.sora_proxy:
         text.add("\nSora proxy", "yellow")
     clip = applies.clip.describe()
     if clip:
-        text.add(f"\n{clip}{_doubt(estimate, 'applies_to.clip')}", "dim")
+        text.add(f"\n{shown(clip)}{_doubt(estimate, 'applies_to.clip')}", "dim")
     return text.cell()
 
 
@@ -230,7 +237,7 @@ def _factors_used(catalog: Catalog, rows: Sequence[ResultRow], footnotes: _Footn
             if factor is not None and factor.id not in used:
                 doubt = "?" if factor.unconfirmed else ""
                 used[factor.id] = (
-                    f"{factor.id}{doubt} {footnotes.mark(catalog.sources[factor.source])}"
+                    f"{shown(factor.id)}{doubt} {footnotes.mark(catalog.sources[factor.source])}"
                 )
     if not used:
         return Text()
@@ -257,16 +264,16 @@ def _notes_for(results: Results) -> Text:
             reasons.setdefault(reason, []).append(estimate_id)
     text = Text()
     if far:
-        far_ids = ", ".join(dict.fromkeys(far))
+        far_ids = ", ".join(dict.fromkeys(shown(estimate_id) for estimate_id in far))
         text.append(
             f"Scaled more than {FAR_SCALE:g}× from the source's own clip (read as an order of "
             f"magnitude): {far_ids}.\n",
             style="yellow",
         )
     for reason, ids in reasons.items():
-        text.append(
-            f"{reason[0].upper()}{reason[1:]}: {', '.join(dict.fromkeys(ids))}.\n", style="red"
-        )
+        said = shown(reason)
+        listed = ", ".join(dict.fromkeys(shown(estimate_id) for estimate_id in ids))
+        text.append(f"{said[0].upper()}{said[1:]}: {listed}.\n", style="red")
     return text
 
 
@@ -290,9 +297,13 @@ def clip_view(report: ClipReport) -> RenderableType:
     quantities = scenario.quantities
     batch = count > 1
     table = Table(
-        title=_clip_title(count, quantities) + "\n" + report.description,
-        caption="each cell: [bold]mid[/bold], with low – high beneath; "
-        "'soracost explain ID' shows every step",
+        title=_title(_clip_title(count, quantities) + "\n" + shown(report.description)),
+        caption=Text.assemble(
+            "each cell: ",
+            ("mid", "bold"),
+            ", with low – high beneath; 'soracost explain ID' shows every step",
+            style="table.caption",
+        ),
         show_lines=True,
         expand=False,
     )
@@ -300,10 +311,11 @@ def clip_view(report: ClipReport) -> RenderableType:
     table.add_column("Applies to")
     table.add_column("Boundary\nmethod")
     for quantity in quantities:
-        title, unit = _QUANTITY_TITLES[quantity], units.of(quantity)
-        table.add_column(f"{title} per clip\n{unit}", justify="right", overflow="fold")
+        title, unit = _QUANTITY_TITLES[quantity], shown(units.of(quantity))
+        table.add_column(Text(f"{title} per clip\n{unit}"), justify="right", overflow="fold")
         if batch:
-            table.add_column(f"{title} × {count:,}\n{unit}", justify="right", overflow="fold")
+            header = Text(f"{title} × {count:,}\n{unit}")
+            table.add_column(header, justify="right", overflow="fold")
     by_estimate: dict[str, dict[Quantity, ResultRow]] = {}
     for row in results.rows:
         by_estimate.setdefault(row.estimate.id, {})[row.quantity] = row
@@ -375,13 +387,13 @@ def _add_training_row(
     if record is not None:
         source = catalog.sources[record.source]
         source_cell = Text(f"{footnotes.mark(source)} ", style="bold", overflow="fold")
-        source_cell.append(source.publisher, style="")
-        source_cell.append(f"\n{source.date or 'undated'}", style="dim")
-        applies = Text(f"{record.model} training", overflow="fold")
+        source_cell.append(shown(source.publisher), style="")
+        source_cell.append(f"\n{shown(source.date or 'undated')}", style="dim")
+        applies = Text(f"{shown(record.model)} training", overflow="fold")
         applies.append("\nnot Sora (unknown)", style="yellow")
     else:
         source_cell = Text("your figure", style="bold")
-        applies = Text(f"training: {share.request.text}", overflow="fold")
+        applies = Text(f"training: {shown(share.request.text)}", overflow="fold")
     basis = Text("training share", style="magenta", overflow="fold")
     basis.append(f"\n÷ {share.request.lifetime_clips:,} lifetime clips", style="dim")
     cells: list[Text] = []
@@ -403,8 +415,8 @@ def _training_note(share: TrainingShare) -> Text:
     clips = f"{request.lifetime_clips:,} clip{'s' if request.lifetime_clips != 1 else ''}"
     per_clip = format_number(share.per_clip.mid)
     return Text(
-        f"\ntraining share: {request.label}, {total} {share.unit} ÷ {clips} = {per_clip} "
-        f"{share.unit} per clip, on its own row. {SORA_TRAINING_UNKNOWN}\n",
+        f"\ntraining share: {shown(request.label)}, {total} {shown(share.unit)} ÷ {clips} = "
+        f"{per_clip} {shown(share.unit)} per clip, on its own row. {SORA_TRAINING_UNKNOWN}\n",
         style="magenta",
     )
 
@@ -433,7 +445,7 @@ def _equivalents_tables(report: ClipReport, footnotes: _Footnotes) -> list[Rende
         ]
         if quantity == "energy" and share is not None and trained is not None:
             labelled.append(("training share (own row)", trained.share))
-            labelled.append((f"whole training: {share.request.label}", trained.whole))
+            labelled.append((f"whole training: {shown(share.request.label)}", trained.whole))
         items = report.equivalents_by_basis.get(quantity, [])
         if labelled and not items:
             no_equivalents.append(quantity)
@@ -446,9 +458,9 @@ def _equivalents_tables(report: ClipReport, footnotes: _Footnotes) -> list[Rende
             ]
             for item in items
         }
-        shown = [item for item in items if max(c.mid for c in counts[item.id]) >= TOO_FEW]
-        left_out += [item.name for item in items if item not in shown]
-        if not shown:
+        kept = [item for item in items if max(c.mid for c in counts[item.id]) >= TOO_FEW]
+        left_out += [item.name for item in items if item not in kept]
+        if not kept:
             continue
         table = Table(
             title=f"\nEveryday equivalents of the {quantity} of {clips} "
@@ -456,16 +468,15 @@ def _equivalents_tables(report: ClipReport, footnotes: _Footnotes) -> list[Rende
             show_lines=True,
         )
         table.add_column("Figure", overflow="fold")
-        for item in shown:
+        for item in kept:
             mark = footnotes.mark(catalog.sources[item.source])
             doubt = "?" if item.unconfirmed or item.confidence == "unconfirmed" else ""
-            table.add_column(
-                f"{item.name}\n{item.counts}{doubt} {mark}", justify="right", overflow="fold"
-            )
+            header = Text(f"{shown(item.name)}\n{shown(item.counts)}{doubt} {mark}")
+            table.add_column(header, justify="right", overflow="fold")
         for position, (label, _) in enumerate(labelled):
             table.add_row(
-                Text(label, overflow="fold"),
-                *(_range_cell(*counts[item.id][position]) for item in shown),
+                Text(shown(label), overflow="fold"),
+                *(_range_cell(*counts[item.id][position]) for item in kept),
             )
         parts.append(table)
     if parts or left_out or no_equivalents:
@@ -475,7 +486,8 @@ def _equivalents_tables(report: ClipReport, footnotes: _Footnotes) -> list[Rende
             "lists them."
         )
         if left_out:
-            note += f" Too small to show here (under {TOO_FEW:g}): {', '.join(left_out)}."
+            names = ", ".join(shown(name) for name in left_out)
+            note += f" Too small to show here (under {TOO_FEW:g}): {names}."
         if no_equivalents:
             note += (
                 f" The data file has no equivalents of basis {' or '.join(no_equivalents)}: "
@@ -500,15 +512,16 @@ def equivalents_view(report: EquivalentsReport) -> RenderableType:
             for entry in expressed:
                 item = entry.equivalent
                 table.add_row(
-                    amount.text,
+                    Text(shown(amount.text)),
                     amount.basis,
-                    Text(f"{item.name} {footnotes.mark(catalog.sources[item.source])}"),
+                    Text(f"{shown(item.name)} {footnotes.mark(catalog.sources[item.source])}"),
                     Text.assemble(
-                        _range_cell(*entry.per_clip), f" {_many(item.counts, entry.per_clip.mid)}"
+                        _range_cell(*entry.per_clip),
+                        f" {shown(_many(item.counts, entry.per_clip.mid))}",
                     ),
                 )
             if not expressed:
-                table.add_row(amount.text, amount.basis, "none in this data file", "")
+                table.add_row(Text(shown(amount.text)), amount.basis, "none in this data file", "")
         return Group(table, Text("\nSources", style="bold"), footnotes.legend())
     table = Table(title="Everyday equivalents for --equivalents", show_lines=True)
     table.add_column("ID", style="bold", no_wrap=True)
@@ -517,17 +530,17 @@ def equivalents_view(report: EquivalentsReport) -> RenderableType:
     table.add_column("Amount per unit", justify="right")
     table.add_column("As published", overflow="fold")
     for item in catalog.equivalents.values():
-        published = ", ".join(f"{case} {text}" for case, text in item.published.items())
+        published = ", ".join(f"{case} {shown(text)}" for case, text in item.published.items())
         if item.per:
-            published += f" per {item.per}"
+            published += f" per {shown(item.per)}"
         detail = Text(published)
         detail.append(f"\n{footnotes.mark(catalog.sources[item.source])} {item.confidence}",
                       style="dim")  # fmt: skip
         if item.cases_note:
-            detail.append(f"\n{item.cases_note}", style="dim")
+            detail.append(f"\n{shown(item.cases_note)}", style="dim")
         per_unit = _range_cell(*item.amount)
-        per_unit.append(f"\n{item.amount_unit} per {_one(item.counts)}", style="dim")
-        table.add_row(item.id, item.name, item.basis, per_unit, detail)
+        per_unit.append(f"\n{item.amount_unit} per {shown(_one(item.counts))}", style="dim")
+        table.add_row(Text(shown(item.id)), Text(shown(item.name)), item.basis, per_unit, detail)
     return Group(table, Text("\nSources", style="bold"), footnotes.legend())
 
 
@@ -568,15 +581,15 @@ def compare_view(report: CompareReport, bar_width: int = 26) -> RenderableType:
     catalog, results, scenario, rows = report.catalog, report.results, report.scenario, report.rows
     quantity, spread, pool = report.quantity, report.spread, report.pool
     footnotes = _Footnotes()
-    unit = scenario.units.of(quantity)
-    title = f"{quantity.capitalize()} per clip, every source side by side ({unit})\n" + (
+    unit = shown(scenario.units.of(quantity))
+    title = f"{quantity.capitalize()} per clip, every source side by side ({unit})\n" + shown(
         report.description
     )
     if not rows:
         message = Text(f"{title}\nNo {quantity} figure can be given for these options.\n")
         return Group(message, _notes_for(results))
     axis = log_axis([value for row in rows for value in row.per_clip])
-    table = Table(title=title, show_lines=True)
+    table = Table(title=_title(title), show_lines=True)
     table.add_column("Source")
     table.add_column("Applies to")
     table.add_column("Boundary\nmethod\nfigure")
@@ -589,7 +602,7 @@ def compare_view(report: CompareReport, bar_width: int = 26) -> RenderableType:
         table.add_column("P50", justify="right", overflow="fold", style="bold blue")
         table.add_column("P95", justify="right", overflow="fold", style="blue")
     axis_label = f"log scale\n{format_number(axis[0])} … {format_number(axis[1])} {unit}"
-    table.add_column(axis_label, no_wrap=True, min_width=bar_width)
+    table.add_column(Text(axis_label), no_wrap=True, min_width=bar_width)
     for row in rows:
         low, mid, high = format_range(*row.per_clip)
         mid += _doubt(row.estimate, "published")
@@ -630,13 +643,13 @@ def compare_view(report: CompareReport, bar_width: int = 26) -> RenderableType:
         parts.append(
             Text(
                 f"Pooled over the {len(rows)} estimate{'s' if len(rows) != 1 else ''} shown "
-                f"({pool.description}): "
+                f"({shown(pool.description)}): "
                 f"P50 {p50} {unit}, P5–95 {p5} – {p95} {unit}.",
                 style="bold blue",
             )
         )
         for caveat in pool.caveats:
-            parts.append(Text(f"Note: {caveat}.", style="yellow"))
+            parts.append(Text(f"Note: {shown(caveat)}.", style="yellow"))
     legend = Text()
     if any(row.boundary_differs for row in rows):
         if scenario.boundary == "as-published":
@@ -674,27 +687,29 @@ def _step_text(step: Step, position: int, catalog: Catalog) -> Text:
     factor_sources = catalog.sources
     low, mid, high = format_range(*step.value)
     value = mid if step.value.low == step.value.high else f"{mid} ({low} – {high})"
-    text = Text(f"{position}. {step.label}", style="bold" if step.roles else "")
+    text = Text(f"{position}. {shown(step.label)}", style="bold" if step.roles else "")
     symbol = OPERATION_SYMBOLS[step.op]
     if step.op in ("multiply", "divide") and step.inputs and step.inputs[0] != position - 2:
         text.append(f" (of step {step.inputs[0] + 1})")
     text.append(": ")
-    text.append(f"{value} {step.unit}", style="bold green" if step.roles else "green")
+    text.append(f"{value} {shown(step.unit)}", style="bold green" if step.roles else "green")
     if step.op in ("multiply", "divide") and step.factor_text:
-        shown = (
-            step.factor_text if step.factor_text.startswith("×") else f"{symbol} {step.factor_text}"
-        )
-        text.append(f"  [{shown}]", style="yellow")
+        factor_text = shown(step.factor_text)
+        written = factor_text if factor_text.startswith("×") else f"{symbol} {factor_text}"
+        text.append(f"  [{written}]", style="yellow")
     elif step.op == "add":
         text.append(f"  [steps {' + '.join(str(i + 1) for i in step.inputs)}]", style="yellow")
     if step.source_id and step.source_id in factor_sources:
-        text.append(f"\n   source: {factor_sources[step.source_id].short_citation}", style="dim")
-        if factor_sources[step.source_id].url:
-            text.append(f"\n   {factor_sources[step.source_id].url}", style="cyan")
+        source = factor_sources[step.source_id]
+        text.append(f"\n   source: {shown(source.short_citation)}", style="dim")
+        if source.url:
+            text.append(f"\n   {shown(source.url)}", style="cyan")
         factor = catalog.factors.get(step.factor_id or "")
         if factor is not None:
             doubt = (
-                "; not confirmed: " + "; ".join(factor.unconfirmed) if factor.unconfirmed else ""
+                "; not confirmed: " + "; ".join(shown(name) for name in factor.unconfirmed)
+                if factor.unconfirmed
+                else ""
             )
             text.append(f"\n   confidence: {factor.confidence}{doubt}", style="dim")
     return text
@@ -715,15 +730,15 @@ def explain_view(report: ExplainReport) -> RenderableType:
     catalog, rows, missing = report.catalog, report.rows, report.missing
     # With every quantity missing there is no row: still say what the estimate is.
     estimate = next(e for e in catalog.estimates if e.id == report.estimate_id)
-    doubts = "; ".join(f"{name}: {why}" for name, why in estimate.unconfirmed.items())
+    doubts = "; ".join(f"{shown(name)}: {shown(why)}" for name, why in estimate.unconfirmed.items())
     tree = Tree(
         Text.assemble(
-            (estimate.id, "bold"),
-            f" — {estimate.claim}\n",
+            (shown(estimate.id), "bold"),
+            f" — {shown(estimate.claim)}\n",
             (f"confidence: {estimate.confidence}", "dim"),
             (f"; not confirmed: {doubts}" if doubts else "", "dim"),
             "\n",
-            (report.description, "dim"),
+            (shown(report.description), "dim"),
         )
     )
     energy_steps: tuple[Step, ...] = ()
@@ -733,7 +748,7 @@ def explain_view(report: ExplainReport) -> RenderableType:
             "water": "water, derived from energy" if row.derived else "water",
             "carbon": "carbon, location-based, derived from energy",
         }.get(row.quantity, row.quantity)
-        branch = tree.add(Text(f"{what} ({row.unit})", style="bold magenta"))
+        branch = tree.add(Text(f"{what} ({shown(row.unit)})", style="bold magenta"))
         shared = _shared_prefix(energy_steps, derivation.steps)
         if shared > 1:
             branch.add(Text(f"1–{shared}. as in the energy branch above", style="dim"))
@@ -743,20 +758,21 @@ def explain_view(report: ExplainReport) -> RenderableType:
         if row.quantity == "energy":
             energy_steps = derivation.steps
         for reason in (*derivation.not_scaled, *derivation.notes):
-            branch.add(Text(reason, style="red"))
+            branch.add(Text(shown(reason), style="red"))
         split = derivation.water_split
         if split is not None:
             on_site, off_site = split
             branch.add(
                 Text(
                     f"per clip: on-site {format_number(on_site.mid)} + off-site "
-                    f"{format_number(off_site.mid)} = {format_number(row.per_clip.mid)} {row.unit}"
+                    f"{format_number(off_site.mid)} = {format_number(row.per_clip.mid)} "
+                    f"{shown(row.unit)}"
                     " (mid)",
                     style="cyan",
                 )
             )
     for quantity, reason in missing.items():
-        tree.add(Text(f"{quantity}: {reason}", style="dim"))
+        tree.add(Text(f"{quantity}: {shown(reason)}", style="dim"))
     return tree
 
 
@@ -766,8 +782,11 @@ def sites_view(catalog: Catalog) -> RenderableType:
     footnotes = _Footnotes()
     table = Table(
         title="Sites for --site: PUE, water factors and grid carbon intensity",
-        caption="rounded to 3 significant figures; --format json keeps them as published; "
-        "carbon is location-based",
+        caption=Text(
+            "rounded to 3 significant figures; --format json keeps them as published; "
+            "carbon is location-based",
+            style="table.caption",
+        ),
         show_lines=True,
     )
     table.add_column("Site", style="bold", no_wrap=True)
@@ -784,16 +803,17 @@ def sites_view(catalog: Catalog) -> RenderableType:
             cell = _range_cell(*factor.values)
             cell.append(f"\n{footnotes.mark(catalog.sources[factor.source])}", style="dim")
             cells.append(cell)
-        name = Text(site.name + (" (default)" if site.default else ""), overflow="fold")
+        name = Text(shown(site.name) + (" (default)" if site.default else ""), overflow="fold")
         if site.note:
-            name.append(f"\n{site.note}", style="dim")
-        table.add_row(site.id, name, *cells)
+            name.append(f"\n{shown(site.note)}", style="dim")
+        table.add_row(Text(shown(site.id)), name, *cells)
     return Group(table, Text("\nSources", style="bold"), footnotes.legend())
 
 
 def _spread_sentence(spread: Spread, unit: str) -> str:
-    high = f"{format_number(spread.highest.per_clip.high)} {unit} ({spread.highest.estimate.id})"
-    low = f"{format_number(spread.lowest.per_clip.low)} {unit} ({spread.lowest.estimate.id})"
+    highest, lowest = shown(spread.highest.estimate.id), shown(spread.lowest.estimate.id)
+    high = f"{format_number(spread.highest.per_clip.high)} {unit} ({highest})"
+    low = f"{format_number(spread.lowest.per_clip.low)} {unit} ({lowest})"
     if spread.ratio is None:
         return f"Spread: highest high {high} over lowest low {low}: undefined (lowest is zero)."
     return f"Spread: highest high {high} ÷ lowest low {low} = {format_number(spread.ratio)}×"
@@ -808,27 +828,25 @@ def _role(estimate: Estimate, source: Source) -> str:
 
 def sources_view(catalog: Catalog) -> RenderableType:
     """The ``sources`` table: each source's citation, confidence and what it covers."""
-    table = Table(title=f"Sources in {PurePath(catalog.path).name}", show_lines=True)
+    table = Table(title=_title(f"Sources in {shown(PurePath(catalog.path).name)}"), show_lines=True)
     table.add_column("ID", style="bold", no_wrap=True)
     table.add_column("Citation")
     table.add_column("Confidence")
     table.add_column("Covers", overflow="fold")
     for source in catalog.sources.values():
-        citation = Text(source.citation, overflow="fold")
+        citation = Text(shown(source.citation), overflow="fold")
         if source.url:
-            citation.append(f"\n{source.url}", style="cyan")
+            citation.append(f"\n{shown(source.url)}", style="cyan")
         if source.gaps:
-            citation.append(
-                "\nnot known: " + "; ".join(f"{k}: {v}" for k, v in source.gaps.items()),
-                style="dim",
-            )
+            gaps = "; ".join(f"{shown(k)}: {shown(v)}" for k, v in source.gaps.items())
+            citation.append("\nnot known: " + gaps, style="dim")
         covered = catalog.estimates_citing(source.id)
-        lines = [f"{estimate.id}{_role(estimate, source)}" for estimate in covered]
-        lines += [f"{factor.id} (factor)" for factor in catalog.factors_citing(source.id)]
+        lines = [f"{shown(estimate.id)}{_role(estimate, source)}" for estimate in covered]
+        lines += [f"{shown(factor.id)} (factor)" for factor in catalog.factors_citing(source.id)]
         lines += [
-            f"{record.id} ({'equivalent' if isinstance(record, Equivalent) else 'training'})"
+            f"{shown(record.id)} ({'equivalent' if isinstance(record, Equivalent) else 'training'})"
             for record in catalog.others_citing(source.id)
         ]
         covers = Text("\n".join(lines))
-        table.add_row(source.id, citation, source.confidence, covers)
+        table.add_row(Text(shown(source.id)), citation, source.confidence, covers)
     return table

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from soracost.cli.delivery import deliver, emit
-from soracost.cli.inputs import load_catalog_for
+from soracost.cli.inputs import check_outputs, load_catalog_for
 from soracost.cli.options import (
     AmountsOption,
     CheckedFileArgument,
@@ -46,6 +46,7 @@ def equivalents_command(
     from soracost.core.equivalents import parse_any_amount
     from soracost.core.reports import equivalents_report
 
+    check_outputs(sources, force, output)
     catalog = load_catalog_for(sources)
     if not catalog.equivalents:
         from soracost.core.errors import DataError
@@ -81,10 +82,11 @@ def ecologits_models() -> None:
       soracost compare --ecologits openai/sora-2-pro --duration 10 --resolution 720p
     """
     from soracost.core.ecologits import installed_version, known_models
+    from soracost.views.text import shown
 
     models = known_models()
-    text = f"EcoLogits {installed_version()} knows {len(models)} video models:\n"
-    emit(text + "".join(f"{model}\n" for model in models), None, None, False, "")
+    text = f"EcoLogits {shown(installed_version())} knows {len(models)} video models:\n"
+    emit(text + "".join(f"{shown(model)}\n" for model in models), None, None, False, "")
 
 
 def sites(
@@ -101,6 +103,7 @@ def sites(
 
       soracost sites --format json
     """
+    check_outputs(sources, force, output)
     catalog = load_catalog_for(sources)
     if not catalog.sites:
         from soracost.core.errors import DataError
@@ -153,6 +156,7 @@ def sources_list(
             )
         ctx.obj = sources  # 'soracost sources --sources FILE check' checks FILE
         return
+    check_outputs(sources, force, output)
     catalog = load_catalog_for(sources)
     deliver(
         format,
@@ -200,5 +204,7 @@ def sources_check(
     counts = [
         text[:-1] if text.startswith("1 ") and text.endswith("s") else text for text in counts
     ]
-    summary = f"{catalog.path}: valid: {', '.join(counts)} (sha256 {catalog.sha256[:12]}…)\n"
+    from soracost.views.text import shown
+
+    summary = f"{shown(catalog.path)}: valid: {', '.join(counts)} (sha256 {catalog.sha256[:12]}…)\n"
     emit(summary, None, None, False, "")

@@ -15,6 +15,7 @@ from soracost.cli.delivery import (
 )
 from soracost.cli.inputs import (
     build_scenario,
+    check_outputs,
     load_catalog_for,
     parse_weights,
     pooling_method,
@@ -35,6 +36,7 @@ from soracost.cli.options import (
     FormatOption,
     FpsOption,
     LifetimeClipsOption,
+    MaxScaleOption,
     MethodChoice,
     MethodOption,
     ModelOption,
@@ -53,6 +55,7 @@ from soracost.cli.options import (
     WaterUnitOption,
     WeightsOption,
 )
+from soracost.core.answer import DEFAULT_MAX_SCALE
 from soracost.core.errors import UsageProblem
 from soracost.core.results import (
     DEFAULT_CARBON_UNIT,
@@ -81,6 +84,7 @@ def clip(
     format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     force: ForceOption = False,
+    max_scale: MaxScaleOption = DEFAULT_MAX_SCALE,
     sources: SourcesOption = None,
     energy_unit: EnergyUnitOption = DEFAULT_ENERGY_UNIT,
     water_unit: WaterUnitOption = DEFAULT_WATER_UNIT,
@@ -109,6 +113,7 @@ def clip(
     """
     from soracost.core.reports import clip_report
 
+    check_outputs(sources, force, output)
     catalog = load_catalog_for(sources)
     training = None
     if training_energy is not None or lifetime_clips is not None:  # either alone: an error
@@ -135,7 +140,7 @@ def clip(
     )
     catalog = with_ecologits(catalog, ecologits, scenario)
     with progress_bar(format, output) as progress:
-        report = clip_report(catalog, scenario, progress)
+        report = clip_report(catalog, scenario, progress, max_scale)
     deliver(
         format,
         output,
@@ -150,6 +155,7 @@ def clip(
 def compare(
     ctx: typer.Context,
     quantity: QuantityOption = QuantityChoice.energy,
+    count: CountOption = 1,
     duration: DurationOption = None,
     resolution: ResolutionOption = None,
     fps: FpsOption = None,
@@ -166,6 +172,7 @@ def compare(
     format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     force: ForceOption = False,
+    max_scale: MaxScaleOption = DEFAULT_MAX_SCALE,
     sources: SourcesOption = None,
     energy_unit: EnergyUnitOption = DEFAULT_ENERGY_UNIT,
     water_unit: WaterUnitOption = DEFAULT_WATER_UNIT,
@@ -191,13 +198,15 @@ def compare(
     """
     from soracost.core.reports import compare_report
 
+    image_format = check_plot(plot)
+    check_outputs(sources, force, output, plot)
     catalog = load_catalog_for(sources)
     chosen = quantity.quantity
     parsed_weights = parse_weights(weights, pooled)
-    image_format = check_plot(plot, output, force)
     if pooled:  # was --method typed, or is it the default?
         method = pooling_method(method, ctx.get_parameter_source("method"))
     scenario = build_scenario(
+        count=count,
         duration=duration,
         resolution=resolution,
         fps=fps,
@@ -215,7 +224,7 @@ def compare(
     )
     catalog = with_ecologits(catalog, ecologits, scenario)
     with progress_bar(format, output) as progress:
-        report = compare_report(catalog, scenario, chosen, parsed_weights, progress)
+        report = compare_report(catalog, scenario, chosen, parsed_weights, progress, max_scale)
     image = draw_chart(report, plot, image_format)  # before the output: a failure leaves neither
     deliver(
         format,
@@ -265,6 +274,7 @@ def explain(
     """
     from soracost.core.reports import explain_report
 
+    check_outputs(sources, force, output)
     catalog = load_catalog_for(sources)
     scenario = build_scenario(
         count=count,

@@ -1,0 +1,128 @@
+"""Text from outside soracost, made safe to show: :func:`shown`.
+
+Every piece of text that comes from a data file, a file name, an option or the
+environment passes through :func:`shown` before it reaches a terminal (tables, notes,
+titles, messages on stderr) or a chart. Characters that a terminal would act on or that a
+reader cannot see are written out instead:
+
+* control characters (C0, DEL and C1: escape sequences, carriage returns, newlines) as
+  ``\\x1b``, ``\\x0d``…;
+* bytes of a file name that were not UTF-8 (kept by Python as lone surrogates) as the
+  byte, ``\\xff``;
+* bidirectional controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C), other
+  invisible formatting characters (zero-width space and joiners, soft hyphen, word
+  joiner, byte order mark, variation selectors, tags…), line and paragraph separators as
+  ``<U+202E>``.
+
+Everything else is returned as it is, so ordinary text (accents, ×, –, emoji) is shown
+unchanged. :func:`shown` only makes characters visible; that the text is never read as
+Rich markup is the views' business (they hand Rich :class:`rich.text.Text` objects, which
+are never parsed), and that it is never read as mathtext the chart's.
+
+No Rich here: CSV and JSON runs import this module too.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Code points that a terminal acts on or that show as nothing. Written out rather than
+# computed from unicodedata at import (a walk of every code point costs ~0.1 s);
+# tests/test_bad_inputs.py checks the list against unicodedata's categories Cc, Cf, Zl,
+# Zp and Cs, so that a Python with a newer Unicode cannot slip one past.
+_HIDDEN = re.compile(
+    "["
+    "\x00-\x1f\x7f-\x9f"  # C0 controls, DEL, C1 controls
+    "\u00ad"  # soft hyphen
+    "\u034f"  # combining grapheme joiner
+    "\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"  # Arabic format characters, ALM
+    "\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\uffa0"  # fillers that draw nothing
+    "\u200b-\u200f"  # zero-width space, joiners, left-to-right and right-to-left marks
+    "\u2028-\u202e"  # line and paragraph separators, bidi embeddings and overrides
+    "\u2060-\u206f"  # word joiner, invisible operators, bidi isolates, deprecated formats
+    "\ufe00-\ufe0f\ufeff\ufff9-\ufffb"  # variation selectors, BOM, interlinear annotation
+    "\ud800-\udfff"  # lone surrogates: undecodable bytes of a file name
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e0fff"  # tags and variation selectors supplement
+    "]"
+)
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0xA0:
+        return f"\\x{code:02x}"
+    if 0xDC80 <= code <= 0xDCFF:  # Python's stand-in for an undecodable byte
+        return f"\\x{code - 0xDC00:02x}"
+    return f"<U+{code:04X}>"
+
+
+def shown(text: object) -> str:
+    """``text`` (made a string) with every control, bidi and invisible character written
+    out: ``"a\\x1b[31m"`` gives ``a\\x1b[31m`` with a literal backslash, ``"\\u202e"``
+    gives ``<U+202E>``. Ordinary text comes back unchanged (and fast)."""
+    string = text if type(text) is str else str(text)
+    if _HIDDEN.search(string) is None:
+        return string
+    return _HIDDEN.sub(_visible, string)
+
+
+# When standard output cannot encode a character (PYTHONIOENCODING=ascii, LANG=C without
+# UTF-8 mode, a Latin-1 terminal), it is written in ASCII instead of ending the run with
+# UnicodeEncodeError. Two codec error handlers, registered by the CLI at start:
+
+ESCAPE = "soracost.escape"
+"""Any character the encoding lacks as ``\\uXXXX`` (two of them for a character beyond
+U+FFFF): exactly JSON's escape, so a JSON export stays valid and means the same; in CSV
+and other text it is at least visible."""
+
+TRANSLITERATE = "soracost.transliterate"
+"""For tables: the characters soracost draws with (–, ×, ●, ├─┤…) as one ASCII character
+each, so columns stay aligned; any other as with :data:`ESCAPE`."""
+
+_ASCII_LOOKALIKES = {
+    **dict.fromkeys("–—―−", "-"),
+    **dict.fromkeys("─━┄┈═", "-"),
+    **dict.fromkeys("│┃├┤┡┩┝┥╞╡", "|"),
+    "×": "x",
+    "÷": "/",
+    "●": "*",
+    "…": "~",
+    "≈": "~",
+    "·": ".",
+    "≠": "#",
+    "→": ">",
+    "←": "<",
+    "µ": "u",
+    "²": "2",
+    "³": "3",
+    "“": '"',
+    "”": '"',
+    "‘": "'",
+    "’": "'",
+    "\u00a0": " ",
+}
+
+
+def _json_escape(character: str) -> str:
+    code = ord(character)
+    if code > 0xFFFF:  # a surrogate pair, as JSON writes it
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def escape_unencodable(error: UnicodeError) -> tuple[str, int]:
+    """The codec error handler :data:`ESCAPE`."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    return "".join(map(_json_escape, error.object[error.start : error.end])), error.end
+
+
+def transliterate_unencodable(error: UnicodeError) -> tuple[str, int]:
+    """The codec error handler :data:`TRANSLITERATE`."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    characters = error.object[error.start : error.end]
+    replaced = (_ASCII_LOOKALIKES.get(c) or _json_escape(c) for c in characters)
+    return "".join(replaced), error.end
