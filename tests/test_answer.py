@@ -84,3 +84,30 @@ def test_far_scaled_rows_are_left_out_and_the_limit_is_a_choice() -> None:
 def test_no_row_gives_no_figures() -> None:
     answer = answer_for([], "water", 5)
     assert (answer.fed, answer.p50, answer.lowest) == ((), None, None)
+
+
+def test_the_table_opens_with_the_answer_and_json_agrees() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from soracost.cli.app import app
+    from soracost.views.display import format_number
+
+    args = ["clip", "--count", "1000", "--site", "arizona", "--model", "sora"]
+    runner = CliRunner()
+    table = runner.invoke(app, args, env={"COLUMNS": "200"})
+    document = json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout)
+    assert table.exit_code == 0
+    first = table.stdout.splitlines()[0]
+    energy = document["answer"]["energy"]
+    batch, per_clip = energy["batch"], energy["per_clip"]
+    expected = (
+        f"Energy for 1,000 clips: {format_number(batch['p50'])} Wh "
+        f"(P5–P95 {format_number(batch['p5'])} – {format_number(batch['p95'])}); "
+        f"per clip {format_number(per_clip['p50'])} Wh "
+        f"({format_number(per_clip['p5'])} – {format_number(per_clip['p95'])}). "
+        f"Pooled from {len(energy['fed'])} estimates"
+    )
+    assert first.startswith(expected)
+    assert f"{len(energy['left_out'])} left out" in first

@@ -153,11 +153,54 @@ def run(runner: CliRunner, *args: str) -> Any:
     return result
 
 
+ANSWER_METHOD = (
+    "equal-weight mixture of the fed estimates' split log-normals (median mid, P5 low, "
+    "P95 high), percentiles in closed form"
+)
+NOT_CONVERTED = [
+    {
+        "estimate_id": "model-a",
+        "reason": "other-boundary",
+        "detail": "at another boundary (gpu+cpu+ram): not like for like",
+    },
+    {
+        "estimate_id": "model-b",
+        "reason": "other-boundary",
+        "detail": "at another boundary (gpu): not like for like",
+    },
+]
+
+
+def expected_answer(
+    unit: str, count: int, cases: tuple[float, ...] | None, fed: list[str], left_out: list[Any]
+) -> dict[str, Any]:
+    """An answer object; ``cases``: lowest, P5, P50, P95, highest per clip (or None)."""
+    keys = ("lowest", "p5", "p50", "p95", "highest")
+    per_clip = dict(zip(keys, cases or (None,) * 5, strict=True))
+    return {
+        "unit": unit,
+        "count": count,
+        # The percentiles come from a bisection: equal to the last few digits.
+        "per_clip": {k: None if v is None else pytest.approx(v) for k, v in per_clip.items()},
+        "batch": {k: None if v is None else pytest.approx(v * count) for k, v in per_clip.items()},
+        "method": ANSWER_METHOD,
+        "max_scale": 3.0,
+        "fed": fed,
+        "left_out": left_out,
+    }
+
+
 def test_clip_json_is_exact(runner: CliRunner, mini: Path) -> None:
     result = run(runner, "clip", "--count", "3", "--format", "json", "--sources", str(mini))
     assert result.exit_code == 0, result.stderr
     document = json.loads(result.stdout)
     document["rows"] = without_model_keys(document["rows"])
+    assert document.pop("answer") == {
+        # No energy figure could be lifted to the facility boundary: nothing to pool.
+        "energy": expected_answer("Wh", 3, None, [], NOT_CONVERTED),
+        # One estimate: the answer is its own cases.
+        "water": expected_answer("mL", 3, (250.0, 250.0, 500.0, 1000.0, 1000.0), ["water-c"], []),
+    }
     assert document == {
         "soracost_version": __version__,
         "command": "clip",
@@ -248,6 +291,10 @@ def test_compare_csv_parses_and_has_the_required_columns(runner: CliRunner, mini
 def test_compare_json_is_exact(runner: CliRunner, mini: Path) -> None:
     result = run(runner, "compare", "--format", "json", "--sources", str(mini))
     document = json.loads(result.stdout)
+    # In the order of the rows: sorted by mid.
+    assert document.pop("answer") == {
+        "energy": expected_answer("Wh", 1, None, [], NOT_CONVERTED[::-1])
+    }
     assert {key: value for key, value in document.items() if key != "rows"} == {
         "soracost_version": __version__,
         "command": "compare",

@@ -82,7 +82,7 @@ def test_titles_and_captions_keep_their_styles_in_a_colour_terminal(
     """Titles and captions are Text (never read as markup), styled as Rich styles them."""
     monkeypatch.setenv("FORCE_COLOR", "1")
     result = runner.invoke(app, ["clip", "--count", "3", "--sources", str(MINI)])
-    lines = result.stdout.splitlines()
+    lines = result.stdout.splitlines()[2:]  # after the answer's two lines
     assert lines[0].startswith("\x1b[3m") and "Electricity and water for 3" in lines[0]
     assert lines[1].startswith("\x1b[3m") and "clip: each source's own clip" in lines[1]
     assert "each cell: \x1b[0m\x1b[1;2;3mmid\x1b[0m\x1b[2;3m, with low" in result.stdout

@@ -463,10 +463,46 @@ def _step_sources_json(report: FootprintReport) -> dict[str, Any]:
     return cited
 
 
+ANSWER_METHOD = (
+    "equal-weight mixture of the fed estimates' split log-normals (median mid, P5 low, "
+    "P95 high), percentiles in closed form"
+)
+
+
+def answers_json(report: FootprintReport) -> dict[str, Any]:
+    """The answer per quantity, full precision: per clip and for the batch, the spread of
+    the estimates that fed it (lowest, highest) and the pooled P5/P50/P95; which
+    estimates fed it and which were left out, and why."""
+    document: dict[str, Any] = {}
+    for quantity, answer in report.answers.items():
+        per_clip = {
+            "lowest": answer.lowest,
+            "p5": answer.p5,
+            "p50": answer.p50,
+            "p95": answer.p95,
+            "highest": answer.highest,
+        }
+        document[quantity] = {
+            "unit": answer.unit or None,
+            "count": answer.count,
+            "per_clip": per_clip,
+            "batch": {key: answer.batch(value) for key, value in per_clip.items()},
+            "method": ANSWER_METHOD,
+            "max_scale": answer.max_scale,
+            "fed": list(answer.fed),
+            "left_out": [
+                {"estimate_id": item.estimate_id, "reason": item.reason, "detail": item.detail}
+                for item in answer.left_out
+            ],
+        }
+    return document
+
+
 def clip_json(report: ClipReport) -> str:
     """``clip`` as a JSON document: count, sources file, units, scenario and rows."""
     catalog, results, scenario = report.catalog, report.results, report.scenario
     document = _header(catalog, "clip")
+    document["answer"] = answers_json(report)
     units = scenario.units
     rows = []
     for row in results.rows:
@@ -493,6 +529,7 @@ def compare_json(report: CompareReport) -> str:
     catalog, results, scenario = report.catalog, report.results, report.scenario
     quantity, spread, pool, rows = report.quantity, report.spread, report.pool, report.rows
     document = _header(catalog, "compare")
+    document["answer"] = answers_json(report)
     document.update(
         quantity=quantity,
         unit=scenario.units.of(quantity),

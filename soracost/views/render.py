@@ -30,6 +30,7 @@ from soracost.core.records import (
 from soracost.core.reports import ClipReport, CompareReport, EquivalentsReport, ExplainReport
 from soracost.core.results import CARBON_NOTE, ResultRow, Results, Scenario, Spread
 from soracost.core.units import Quantity
+from soracost.views.answer import answer_line
 from soracost.views.display import format_number, format_range, log_axis, range_bar
 from soracost.views.text import shown
 
@@ -287,6 +288,11 @@ def _clip_title(count: int, quantities: Sequence[Quantity]) -> str:
     return f"{what[0].upper()}{what[1:]} for {count:,} AI video clip{'s' if count != 1 else ''}"
 
 
+def _answer_lines(report: ClipReport | CompareReport) -> list[Text]:
+    """The answer, first: one line per quantity (see views.answer)."""
+    return [Text(answer_line(answer), style="bold") for answer in report.answers.values()]
+
+
 def clip_view(report: ClipReport) -> RenderableType:
     """The ``clip`` table: each estimate's energy and water (and carbon, if asked), per
     clip and for the batch (for one clip, the batch columns would repeat the per-clip
@@ -351,7 +357,7 @@ def clip_view(report: ClipReport) -> RenderableType:
     notes.append_text(_method_note(scenario))
     if share is not None:
         notes.append_text(_training_note(share))
-    parts: list[RenderableType] = [table, notes]
+    parts: list[RenderableType] = [*_answer_lines(report), table, notes]
     if scenario.equivalents:
         parts += _equivalents_tables(report, footnotes)
     parts += [Text("\nSources", style="bold"), footnotes.legend()]
@@ -587,7 +593,7 @@ def compare_view(report: CompareReport, bar_width: int = 26) -> RenderableType:
     )
     if not rows:
         message = Text(f"{title}\nNo {quantity} figure can be given for these options.\n")
-        return Group(message, _notes_for(results))
+        return Group(*_answer_lines(report), message, _notes_for(results))
     axis = log_axis([value for row in rows for value in row.per_clip])
     table = Table(title=_title(title), show_lines=True)
     table.add_column("Source")
@@ -632,7 +638,7 @@ def compare_view(report: CompareReport, bar_width: int = 26) -> RenderableType:
                 style="cyan",
             ),
         )
-    parts: list[RenderableType] = [table]
+    parts: list[RenderableType] = [*_answer_lines(report), table]
     if spread is not None:
         sentence = _spread_sentence(spread, unit)
         if any(row.derivation.not_scaled for row in rows):
