@@ -421,3 +421,23 @@ def test_a_file_name_that_is_not_utf8_is_shown_with_its_bytes(tmp_path: Path) ->
     code, stdout, stderr = _run_with(["sources", "check", os.fsdecode(path)])
     assert (code, stderr) == (0, b"")
     assert b"bad\\xff\\x9b.yaml: valid: " in stdout and b"\x9b" not in stdout
+
+
+def test_shell_completion_installs_and_completes(tmp_path: Path) -> None:
+    """--install-completion writes a bash script and sources it; the script's protocol
+    completes commands and options (as the shell would ask, through the environment)."""
+    import shutil
+    import sys
+
+    script = shutil.which("soracost", path=str(Path(sys.executable).parent))
+    command = [script] if script else [sys.executable, "-m", "soracost"]
+    env = {**os.environ, "HOME": str(tmp_path), "SHELL": "/bin/bash"}
+    installed = subprocess.run(
+        [*command, "--install-completion", "bash"], env=env, capture_output=True, text=True
+    )
+    assert installed.returncode == 0, installed.stderr
+    assert "soracost.sh" in (tmp_path / ".bashrc").read_text(encoding="utf-8")
+    asked = {**env, "_SORACOST_COMPLETE": "complete_bash", "COMP_WORDS": "soracost clip --sit",
+             "COMP_CWORD": "2"}  # fmt: skip
+    completed = subprocess.run(command, env=asked, capture_output=True, text=True)
+    assert completed.stdout.split() == ["--site"]

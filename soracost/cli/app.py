@@ -33,7 +33,7 @@ app = typer.Typer(
         "soracost compare --format csv --output compare.csv  ·  soracost sources check my.yaml"
         "\n\nExit codes: 0 ok, 1 bad data or input/output problem, 2 misused command line."
     ),
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion (bash, zsh, fish, PowerShell)
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
