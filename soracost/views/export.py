@@ -63,6 +63,7 @@ ROW_COLUMNS: tuple[str, ...] = (
     "published_low",
     "published_mid",
     "published_high",
+    "published_unit",
     "fill",
     "model",
     "sora_proxy",
@@ -190,7 +191,15 @@ def row_record(row: ResultRow) -> dict[str, Any]:
         "derived": row.derived,
         **_cases("on_site", on_site),
         **_cases("off_site", off_site),
-        **{f"published_{case}": estimate.published.get(case) for case in CASES},
+        # The cases the source gave, as numbers in one unit (the text as printed is in
+        # JSON's "published"); a case soracost filled in (``fill``) is left empty.
+        **{
+            f"published_{case}": getattr(estimate.values, case)
+            if case in estimate.published
+            else None
+            for case in CASES
+        },
+        "published_unit": estimate.unit,
         "fill": estimate.fill,
         "model": estimate.applies_to.model,
         "sora_proxy": estimate.applies_to.sora_proxy,
