@@ -65,6 +65,7 @@ MODEL_A = {
     "applies_to": {
         "model": "Model A",
         "sora_proxy": True,
+        "models_sora": False,
         "hardware": None,
         "clip": {
             "duration_s": None,
@@ -97,7 +98,13 @@ MODEL_B = {
     "published": {"mid": "7,200 J"},
     "fill": "single-figure",
     "fill_rule": "the source gives one figure; low, mid and high are all set to it",
-    "applies_to": {"model": "Model B", "sora_proxy": False, "hardware": None, "clip": NO_CLIP},
+    "applies_to": {
+        "model": "Model B",
+        "sora_proxy": False,
+        "models_sora": False,
+        "hardware": None,
+        "clip": NO_CLIP,
+    },
     "boundary": "gpu",
     "method": "measured",
     "confidence": "partial",
@@ -112,7 +119,13 @@ WATER_C = {
     "published": {"low": "0.25 L", "high": "1 L"},
     "fill": "geometric-mean",
     "fill_rule": "the source gives a range; mid is set to the geometric mean of low and high",
-    "applies_to": {"model": "Model C", "sora_proxy": False, "hardware": None, "clip": NO_CLIP},
+    "applies_to": {
+        "model": "Model C",
+        "sora_proxy": False,
+        "models_sora": False,
+        "hardware": None,
+        "clip": NO_CLIP,
+    },
     "boundary": "unknown",
     "method": "back-of-envelope",
     "confidence": "unconfirmed",
@@ -335,7 +348,7 @@ def test_compare_water(runner: CliRunner, mini: Path) -> None:
 
 
 def test_clip_table_shows_sources_cases_and_empty_water(runner: CliRunner, mini: Path) -> None:
-    result = run(runner, "clip", "--count", "3", "--sources", str(mini))
+    result = run(runner, "clip", "--count", "3", "--sources", str(mini), "--wide")
     assert result.exit_code == 0
     out = result.stdout
     assert "Electricity and water for 3 AI video clips" in out

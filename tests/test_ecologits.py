@@ -132,7 +132,7 @@ def test_a_chosen_site_passes_its_factors_and_says_so(runner: CliRunner) -> None
 
 @needs_ecologits
 def test_the_table_places_the_row_among_the_published_figures(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["compare", "--ecologits", SORA, *CLIP])
+    result = runner.invoke(app, ["compare", "--ecologits", SORA, *CLIP, "--wide"])
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     row = next(i for i, line in enumerate(lines) if "openai/sora-2-pro" in line)
@@ -190,3 +190,15 @@ def test_explain_shows_the_steps_behind_an_ecologits_row(runner: CliRunner) -> N
     assert explained["step_sources"][compared["source"]["id"]] == compared["source"]
     unknown = runner.invoke(app, ["explain", row_id, *CLIP])  # without --ecologits
     assert unknown.exit_code == 2 and "no estimate has id" in unknown.stderr
+
+
+@needs_ecologits
+def test_a_model_of_sora_itself_is_not_called_a_proxy(runner: CliRunner) -> None:
+    arguments = ("clip", "--ecologits", "openai/sora-2-pro", "-d", "10", "-r", "720p")
+    document = run_json(runner, *arguments, "--model", "sora-2-pro")
+    applies_to = document["rows"][0]["applies_to"]
+    assert (applies_to["sora_proxy"], applies_to["models_sora"]) == (False, True)
+    table = runner.invoke(
+        app, [*arguments, "--model", "sora-2-pro", "--wide"], env={"COLUMNS": "200"}
+    )
+    assert "models Sora (not measured)" in table.stdout

@@ -285,7 +285,7 @@ def test_the_training_share_is_never_folded_into_inference(runner: CliRunner) ->
 
 def test_training_share_has_its_own_row_and_columns(runner: CliRunner) -> None:
     arguments = ("clip", "--training-energy", "2 MWh", "--lifetime-clips", "500")
-    code, out, err = invoke(runner, *arguments)
+    code, out, err = invoke(runner, *arguments, "--wide")
     assert code == 0, err
     assert "training share" in out and "÷ 500 lifetime clips" in out
     assert "Sora's training energy has not been published" in out

@@ -515,7 +515,7 @@ def test_explain_unknown_id_lists_the_ids() -> None:
 
 
 def test_compare_marks_the_rows_whose_boundary_differs() -> None:
-    result = invoke("compare", "--boundary", "as-published")
+    result = invoke("compare", "--boundary", "as-published", "--wide")
     assert result.exit_code == 0
     assert "≠: measured within another boundary than most rows (GPU+CPU+RAM)" in result.stdout
     document = json.loads(invoke("compare", "--boundary", "as-published", "-f", "json").stdout)

@@ -19,20 +19,25 @@ from soracost.cli.app import app
 from .conftest import DATA, MINI
 
 GOLDEN = DATA / "golden"
+# The detailed tables (--wide, at 120 columns) and the compact ones (the default for clip
+# and compare, at 80).
 TABLES = {
-    "clip-3.txt": ["clip", "--count", "3"],
-    "clip-kwh-l.txt": ["clip", "--energy-unit", "kWh", "--water-unit", "L"],
-    "compare-energy.txt": ["compare"],
-    "compare-water.txt": ["compare", "--quantity", "water"],
+    "clip-3.txt": ["clip", "--count", "3", "--wide"],
+    "clip-kwh-l.txt": ["clip", "--energy-unit", "kWh", "--water-unit", "L", "--wide"],
+    "compare-energy.txt": ["compare", "--wide"],
+    "compare-water.txt": ["compare", "--quantity", "water", "--wide"],
     "sources.txt": ["sources"],
+    "clip-compact-80.txt": ["clip", "--count", "3"],
+    "compare-compact-80.txt": ["compare"],
 }
+WIDTHS = {"clip-compact-80.txt": 80, "compare-compact-80.txt": 80}
 
 
 @pytest.mark.parametrize(("name", "args"), TABLES.items(), ids=TABLES.keys())
 def test_table_matches_its_golden_file(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch, name: str, args: list[str]
 ) -> None:
-    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("COLUMNS", str(WIDTHS.get(name, 120)))
     result = runner.invoke(app, [*args, "--sources", str(MINI)])
     assert result.exit_code == 0, result.stderr
     # The sources file's path differs between machines; everything else must not.
@@ -43,12 +48,17 @@ def test_table_matches_its_golden_file(
     assert text == expected.read_text(encoding="utf-8")
 
 
-# Every view that prints a table, on the shipped catalogue (footnotes, equivalents,
+# Every view that prints a boxed table, on the shipped catalogue (footnotes, equivalents,
 # Monte Carlo, sites and sources included), where the golden files above use the mini one.
+# The compact tables of clip and compare, which have no box, are tests/test_widths.py's.
 SHIPPED_TABLES = {
-    "clip": ["clip", "--count", "10", "--carbon", "--equivalents", "--site", "arizona"],
-    "montecarlo": ["clip", "-n", "3", "--method", "montecarlo", "--samples", "200", "--seed", "7"],
-    "compare": ["compare"],
+    "clip": ["clip", "--count", "10", "--carbon", "--equivalents", "--site", "arizona", "--wide"],
+    "clip-equivalents": ["clip", "--count", "10", "--equivalents"],
+    "montecarlo": [
+        *("clip", "-n", "3", "--method", "montecarlo", "--samples", "200", "--seed", "7"),
+        "--wide",
+    ],
+    "compare": ["compare", "--wide"],
     "sources": ["sources"],
     "sites": ["sites"],
     "equivalents": ["equivalents", "--of", "90 Wh"],
@@ -81,7 +91,7 @@ def test_titles_and_captions_keep_their_styles_in_a_colour_terminal(
 ) -> None:
     """Titles and captions are Text (never read as markup), styled as Rich styles them."""
     monkeypatch.setenv("FORCE_COLOR", "1")
-    result = runner.invoke(app, ["clip", "--count", "3", "--sources", str(MINI)])
+    result = runner.invoke(app, ["clip", "--count", "3", "--wide", "--sources", str(MINI)])
     lines = result.stdout.splitlines()[2:]  # after the answer's two lines
     assert lines[0].startswith("\x1b[3m") and "Electricity and water for 3" in lines[0]
     assert lines[1].startswith("\x1b[3m") and "clip: each source's own clip" in lines[1]
@@ -94,7 +104,7 @@ def test_a_table_to_an_ascii_stdout_keeps_its_columns(
 ) -> None:
     """On a stdout that cannot encode them, the table's own characters (box, –, ×, ●)
     become one ASCII character each: every line as wide as in UTF-8."""
-    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("COLUMNS", str(WIDTHS.get(name, 120)))
     command = [*args, "--sources", str(MINI)]
     utf8 = CliRunner().invoke(app, command)
     ascii_only = CliRunner(charset="ascii").invoke(app, command)

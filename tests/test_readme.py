@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
+
+import pytest
 
 from .conftest import REPO_ROOT
 
@@ -74,3 +77,19 @@ def test_the_lock_satisfies_every_range_in_pyproject() -> None:
         assert requirement.specifier.contains(pinned[name], prereleases=True), (
             f"the lock's {name}=={pinned[name]} is outside pyproject.toml's {requirement}"
         )
+
+
+def test_every_quick_answer_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shlex
+
+    from typer.testing import CliRunner
+
+    from soracost.cli.app import app
+
+    section = README.split("## Quick answers", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"\| `soracost ([^`]+)` \|", section)
+    assert len(commands) >= 4
+    monkeypatch.chdir(tmp_path)  # --output files land here
+    for command in commands:
+        result = CliRunner().invoke(app, shlex.split(command))
+        assert result.exit_code == 0, (command, result.output)

@@ -221,6 +221,15 @@ OutputOption = Annotated[
         rich_help_panel=OUTPUT,
     ),
 ]
+WideOption = Annotated[
+    bool,
+    typer.Option(
+        "--wide",
+        help="The detailed table: every source, clip, method and note, with footnoted "
+        "sources, cells wrapped over several lines (default: one line per estimate).",
+        rich_help_panel=OUTPUT,
+    ),
+]
 ForceOption = Annotated[
     bool,
     typer.Option(

@@ -302,7 +302,9 @@ def _estimate(
         ),
         applies_to=AppliesTo(
             model=model,
-            sora_proxy=model.startswith("openai/sora"),
+            # A model of Sora itself, not another model standing in for it.
+            sora_proxy=False,
+            models_sora=model.startswith("openai/sora"),
             # No frame count: EcoLogits' int(24 × d + 1) frames would make the clip
             # 1/24 s longer than asked, and soracost would scale it back.
             clip=Clip(

@@ -123,6 +123,9 @@ class AppliesTo:
     sora_proxy: bool
     clip: Clip
     hardware: str | None = None
+    models_sora: bool = False
+    """The figure is a model of Sora itself (EcoLogits' model of OpenAI's API), not a
+    measurement and not another model standing in for it."""
 
 
 @dataclass(frozen=True)

@@ -168,6 +168,7 @@ def select_estimates(catalog: Catalog, model: str | None) -> list[Estimate]:
         for estimate in catalog.estimates
         if wanted in _normalised(estimate.applies_to.model)
         or (wanted == "sora" and estimate.applies_to.sora_proxy)
+        or (wanted == "sora" and estimate.applies_to.models_sora)
     ]
     if not chosen:
         models = sorted({estimate.applies_to.model for estimate in catalog.estimates})

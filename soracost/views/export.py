@@ -272,6 +272,7 @@ def row_json(row: ResultRow) -> dict[str, Any]:
         "applies_to": {
             "model": estimate.applies_to.model,
             "sora_proxy": estimate.applies_to.sora_proxy,
+            "models_sora": estimate.applies_to.models_sora,
             "hardware": estimate.applies_to.hardware,
             "clip": _clip_json(estimate.applies_to.clip),
         },

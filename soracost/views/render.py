@@ -1,7 +1,12 @@
 """Rich renderables for people. Each function returns a renderable; only the CLI prints.
 
-Every figure row carries a footnote number that points at its source in a legend below
-the table (title and URL), so no number appears without its origin.
+``clip`` and ``compare`` come in two layouts: compact (the default: the answer, then one
+line per estimate that fits the terminal, see :mod:`soracost.views.compact`) and wide
+(``--wide``: every detail, cells wrapped over several lines). In the wide tables every
+figure row carries a footnote number that points at its source in a legend below the
+table (title and URL); in the compact ones each row names its source (publisher and
+year) and its id, which ``soracost explain ID`` and ``soracost sources`` expand: no
+number appears without its origin.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from soracost.core.records import (
 from soracost.core.reports import ClipReport, CompareReport, EquivalentsReport, ExplainReport
 from soracost.core.results import CARBON_NOTE, ResultRow, Results, Scenario, Spread
 from soracost.core.units import Quantity
+from soracost.views import compact
 from soracost.views.answer import answer_line
 from soracost.views.display import format_number, format_range, log_axis, range_bar
 from soracost.views.text import shown
@@ -133,6 +139,8 @@ def _applies_cell(estimate: Estimate) -> Text:
     text = _Pieces(overflow="fold").add(shown(applies.model) + _doubt(estimate, "applies_to.model"))
     if applies.sora_proxy:
         text.add("\nSora proxy", "yellow")
+    elif applies.models_sora:
+        text.add("\nmodels Sora (not measured)", "yellow")
     clip = applies.clip.describe()
     if clip:
         text.add(f"\n{shown(clip)}{_doubt(estimate, 'applies_to.clip')}", "dim")
@@ -293,8 +301,13 @@ def _answer_lines(report: ClipReport | CompareReport) -> list[Text]:
     return [Text(answer_line(answer), style="bold") for answer in report.answers.values()]
 
 
-def clip_view(report: ClipReport) -> RenderableType:
-    """The ``clip`` table: each estimate's energy and water (and carbon, if asked), per
+def clip_view(report: ClipReport, *, wide: bool = False) -> RenderableType:
+    """The ``clip`` table, compact unless ``wide`` (see :func:`_clip_compact`)."""
+    return _clip_wide(report) if wide else _clip_compact(report)
+
+
+def _clip_wide(report: ClipReport) -> RenderableType:
+    """The wide ``clip`` table: each estimate's energy and water (and carbon, if asked), per
     clip and for the batch (for one clip, the batch columns would repeat the per-clip
     ones, and are left out)."""
     catalog, results, scenario = report.catalog, report.results, report.scenario
@@ -362,6 +375,259 @@ def clip_view(report: ClipReport) -> RenderableType:
         parts += _equivalents_tables(report, footnotes)
     parts += [Text("\nSources", style="bold"), footnotes.legend()]
     return Group(*parts)
+
+
+_COMPACT_HINT = Text(
+    "--wide shows every detail (clips, methods, why a figure is missing or left out, "
+    "sources); 'soracost explain ID' every step.",
+    style="dim",
+)
+
+
+def _header(*lines: str) -> Text:
+    """A compact table's header, one line each of ``lines``."""
+    return Text("\n".join(lines))
+
+
+def _rough(row: ResultRow) -> bool:
+    """Read as an order of magnitude: scaled far from its source's clip, or not (or only
+    partly) scaled to the clip asked for."""
+    return row.derivation.far_scaling_note is not None or bool(row.derivation.not_scaled)
+
+
+def _compact_mid(row: ResultRow, marks: set[str]) -> Text:
+    """A figure's mid per clip, with its marks: ~ rough, ? not confirmed."""
+    text = Text(style="bold")
+    if _rough(row):
+        marks.add("~")
+        text.append("~", style="yellow")
+    text.append(format_number(row.per_clip.mid))
+    if _doubt(row.estimate, "published"):
+        marks.add("?")
+        text.append("?")
+    return text
+
+
+def _compact_range(low: float, high: float) -> Text:
+    """``low–high``, or nothing for a single figure."""
+    if low == high:
+        return Text()
+    return Text(f"{format_number(low)}–{format_number(high)}", style="dim")
+
+
+def _compact_start(
+    rows: Sequence[ResultRow], marks: set[str], shown_at: Sequence[ResultRow]
+) -> list[compact.Column]:
+    """The columns every compact table opens with: the estimate's id, its source, what
+    it applies to and the boundary of ``shown_at`` (its figure, or its energy's)."""
+    sources = [compact.source_cell(row.source) for row in rows]
+    if any(row.estimate.applies_to.sora_proxy for row in rows):
+        marks.add("≈")
+    boundaries: list[Text] = []
+    for row in shown_at:
+        cell = Text(compact.BOUNDARY_SHORT.get(row.derivation.boundary, row.derivation.boundary))
+        if row.boundary_differs:
+            marks.add("≠")
+            cell.append(" ≠", style="bold red")
+        boundaries.append(cell)
+    return [
+        compact.Column(_header("ID"), [Text(shown(row.estimate.id), style="bold") for row in rows]),
+        compact.Column(
+            _header("Source"),
+            [publisher for publisher, _ in sources],
+            role="source",
+            tails=[year for _, year in sources],
+        ),
+        compact.Column(
+            _header("Applies to"),
+            [compact.model_cell(row.estimate.applies_to) for row in rows],
+            role="applies",
+        ),
+        compact.Column(_header("Boundary"), boundaries, expendable=2),
+    ]
+
+
+def _marks_note(marks: set[str], scenario: Scenario, derived_water: bool) -> Text:
+    """One paragraph that says what each mark used in a compact table means."""
+    other = (
+        "most rows' boundary" if scenario.boundary == "as-published" else "the boundary asked for"
+    )
+    meanings = {
+        "≈": "≈ Sora proxy: another model standing in for Sora (never measured itself)",
+        "~": f"~ rough: scaled over {FAR_SCALE:g}× from its source's clip, or not scaled to yours",
+        "?": "? not confirmed in the original",
+        "≠": f"≠ not at {other}: not like for like",
+        "none": "none: not published",
+        "n/a": "n/a: cannot be derived",
+    }
+    said = [meaning for mark, meaning in meanings.items() if mark in marks]
+    if derived_water:
+        said.append("water not published is derived from energy with the site's factors")
+    return Text("; ".join(said) + "." if said else "", style="dim")
+
+
+def _compact_method_note(scenario: Scenario) -> Text:
+    """Under a compact table: the Monte Carlo samples and the seed that repeats them."""
+    if scenario.method != "montecarlo":
+        return Text()
+    return Text(
+        f"Monte Carlo: {scenario.samples:,} samples, seed {scenario.seed} (--seed "
+        f"{scenario.seed} repeats it); --wide shows each estimate's P50 and P5–95.",
+        style="blue",
+    )
+
+
+def _clip_compact(report: ClipReport) -> RenderableType:
+    """The compact ``clip`` table: the answer lines, then one line per estimate: its id
+    (for ``soracost explain ID``), source (publisher and year), model (≈ before a Sora
+    proxy), the boundary its figures are shown at (≠ when another than the one asked
+    for) and, for each quantity, the mid per clip (~ when rough for your clip, ? when not
+    confirmed), with low–high beside it where the terminal has room for them (about 100
+    columns for energy and water; the mids alone fit 80). Figures are per clip only: the
+    batch is in the answer lines, and each estimate's in ``--wide``. Then one line on the
+    marks used and one on where every detail is; a training share gets a row of its own,
+    and ``--equivalents`` its tables, as in the wide view."""
+    catalog, results, scenario = report.catalog, report.results, report.scenario
+    count, units, quantities = scenario.count, scenario.units, scenario.quantities
+    by_estimate: dict[str, dict[Quantity, ResultRow]] = {}
+    for row in results.rows:
+        by_estimate.setdefault(row.estimate.id, {})[row.quantity] = row
+    estimates = [(next(iter(found.values())), found) for found in by_estimate.values()]
+    firsts = [first for first, _ in estimates]
+    marks: set[str] = set()
+    shown_at = [found.get("energy", first) for first, found in estimates]
+    columns = _compact_start(firsts, marks, shown_at)
+    for quantity in quantities:
+        mids: list[Text] = []
+        spans: list[Text] = []
+        for first, found in estimates:
+            figure = found.get(quantity)
+            if figure is None:
+                reason = results.missing.get((first.estimate.id, quantity))
+                published = quantity == "energy" or (quantity == "water" and reason is None)
+                gap = _MISSING if published or reason == NO_ENERGY else _NOT_DERIVED
+                marks.add(gap.plain)
+                mids.append(gap.copy())
+                spans.append(Text())
+            else:
+                mids.append(_compact_mid(figure, marks))
+                spans.append(_compact_range(figure.per_clip.low, figure.per_clip.high))
+        unit = shown(units.of(quantity))
+        columns.append(compact.Column(_header(_QUANTITY_TITLES[quantity], unit), mids,
+                                      justify="right"))  # fmt: skip
+        columns.append(compact.Column(_header("low–high"), spans, role="optional", justify="right"))
+    share = report.training
+    sections: set[int] = set()
+    if share is not None:
+        sections.add(len(firsts) - 1)
+        _add_compact_training(columns, share, catalog, quantities)
+    table = compact.CompactTable(columns)
+    table.sections = sections
+    title = _clip_title(count, quantities).split(" for ", 1)[0]
+    parts: list[RenderableType] = [
+        *_answer_lines(report),
+        Text(f"\n{title} per clip, one line per estimate", style="table.title"),
+        Text(shown(report.description), style="dim"),
+        table,
+    ]
+    if count > 1:
+        parts.append(
+            Text(f"Per clip; for {count:,} clips, see the answer above (--wide: each row's).")
+        )
+    derived = any(row.derivation.derived_water for row in results.rows)
+    parts.append(_marks_note(marks, scenario, derived))
+    if "carbon" in quantities:
+        parts.append(Text(CARBON_NOTE, style="cyan"))
+    parts.append(_compact_method_note(scenario))
+    if share is not None:
+        parts.append(_training_note(share))
+    parts.append(_COMPACT_HINT)
+    if scenario.equivalents:
+        footnotes = _Footnotes()
+        parts += _equivalents_tables(report, footnotes)
+        if footnotes.sources:
+            parts += [Text("\nSources", style="bold"), footnotes.legend()]
+    return Group(*(part for part in parts if not isinstance(part, Text) or part.plain))
+
+
+def _add_compact_training(
+    columns: list[compact.Column],
+    share: TrainingShare,
+    catalog: Catalog,
+    quantities: Sequence[Quantity],
+) -> None:
+    """The training share's row in a compact table (energy only, never summed)."""
+    record = share.request.record
+    if record is not None:
+        publisher, year = compact.source_cell(catalog.sources[record.source])
+        applies = Text(f"{shown(record.model)} training")
+    else:
+        publisher, year = Text("your figure"), ""
+        applies = Text(f"training: {shown(share.request.text)}")
+    label = Text("training share", style="magenta")
+    cells = [label, publisher, applies, Text("share", style="magenta")]
+    for quantity in quantities:
+        if quantity == "energy":
+            low, mid, high = share.per_clip.low, share.per_clip.mid, share.per_clip.high
+            cells += [Text(format_number(mid), style="bold"), _compact_range(low, high)]
+        else:
+            cells += [_NOT_DERIVED.copy(), Text()]
+    for column, cell in zip(columns, cells, strict=True):
+        column.cells = [*column.cells, cell]
+        if column.tails:
+            column.tails = [*column.tails, year]
+
+
+def _compare_compact(report: CompareReport) -> RenderableType:
+    """The compact ``compare`` table: the answer line, then one line per estimate, lowest
+    to highest: its id, source (publisher and year), model (≈ before a Sora proxy), the
+    boundary its figure is shown at (≠ when not like for like) and the figure's low, mid
+    (~ when rough for your clip, ? when not confirmed) and high per clip, then a
+    log-scale range bar where the terminal has room for one. The spread (and with
+    ``--pooled`` the pooled figure) follow, then one line on the marks used and one on
+    where every detail is."""
+    scenario, rows, quantity = report.scenario, report.rows, report.quantity
+    unit = shown(scenario.units.of(quantity))
+    marks: set[str] = set()
+    columns = _compact_start(rows, marks, rows)
+    lows, mids, highs = [], [], []
+    for row in rows:
+        low, _, high = format_range(*row.per_clip)
+        lows.append(Text(low))
+        mids.append(_compact_mid(row, marks))
+        highs.append(Text(high))
+    columns += [
+        compact.Column(_header("Low"), lows, justify="right", expendable=1),
+        compact.Column(_header("Mid"), mids, justify="right"),
+        compact.Column(_header("High"), highs, justify="right", expendable=1),
+    ]
+    axis = log_axis([value for row in rows for value in row.per_clip])
+
+    def bar(width: int) -> tuple[Text, list[Text]]:
+        header = Text(f"log scale\n{format_number(axis[0])} … {format_number(axis[1])}")
+        cells = [
+            Text(
+                range_bar(row.per_clip.low, row.per_clip.mid, row.per_clip.high, axis, width),
+                style="cyan",
+            )
+            for row in rows
+        ]
+        return header, cells
+
+    table = compact.CompactTable(columns, compact.Bar(bar))
+    title = f"{quantity.capitalize()} per clip ({unit}), lowest to highest, one line per estimate"
+    derived = any(row.derivation.derived_water for row in rows)
+    parts: list[RenderableType] = [
+        *_answer_lines(report),
+        Text(f"\n{title}", style="table.title"),
+        Text(shown(report.description), style="dim"),
+        table,
+        *_spread_and_pool(report),
+        _marks_note(marks, scenario, derived),
+        _compact_method_note(scenario),
+        _COMPACT_HINT,
+    ]
+    return Group(*(part for part in parts if not isinstance(part, Text) or part.plain))
 
 
 def _method_note(scenario: Scenario) -> Text:
@@ -581,19 +847,32 @@ def _scaling_status(row: ResultRow) -> Text | None:
     return Text(f"{partly}scaled ×{format_number(factor.mid)}", style="yellow")
 
 
-def compare_view(report: CompareReport, bar_width: int = 26) -> RenderableType:
-    """The ``compare`` table: one quantity's estimates sorted, with log-scale range bars
-    ``bar_width`` characters wide."""
+def compare_view(
+    report: CompareReport, bar_width: int = 26, *, wide: bool = False
+) -> RenderableType:
+    """The ``compare`` table, compact unless ``wide`` (see :func:`_compare_compact`); the
+    wide one's range bars are ``bar_width`` characters wide."""
+    quantity, unit = report.quantity, shown(report.scenario.units.of(report.quantity))
+    if not report.rows:
+        title = f"{quantity.capitalize()} per clip, every source side by side ({unit})\n"
+        message = Text(
+            f"{title}{shown(report.description)}\n"
+            f"No {quantity} figure can be given for these options.\n"
+        )
+        return Group(*_answer_lines(report), message, _notes_for(report.results))
+    return _compare_wide(report, bar_width) if wide else _compare_compact(report)
+
+
+def _compare_wide(report: CompareReport, bar_width: int) -> RenderableType:
+    """The wide ``compare`` table: one quantity's estimates sorted, with log-scale range
+    bars ``bar_width`` characters wide."""
     catalog, results, scenario, rows = report.catalog, report.results, report.scenario, report.rows
-    quantity, spread, pool = report.quantity, report.spread, report.pool
+    quantity = report.quantity
     footnotes = _Footnotes()
     unit = shown(scenario.units.of(quantity))
     title = f"{quantity.capitalize()} per clip, every source side by side ({unit})\n" + shown(
         report.description
     )
-    if not rows:
-        message = Text(f"{title}\nNo {quantity} figure can be given for these options.\n")
-        return Group(*_answer_lines(report), message, _notes_for(results))
     axis = log_axis([value for row in rows for value in row.per_clip])
     table = Table(title=_title(title), show_lines=True)
     table.add_column("Source")
@@ -638,24 +917,7 @@ def compare_view(report: CompareReport, bar_width: int = 26) -> RenderableType:
                 style="cyan",
             ),
         )
-    parts: list[RenderableType] = [*_answer_lines(report), table]
-    if spread is not None:
-        sentence = _spread_sentence(spread, unit)
-        if any(row.derivation.not_scaled for row in rows):
-            sentence += " (includes figures not scaled to your clip)"
-        parts.append(Text(sentence, style="bold"))
-    if pool is not None:
-        p5, p50, p95 = format_range(*pool.percentiles.as_dict().values())
-        parts.append(
-            Text(
-                f"Pooled over the {len(rows)} estimate{'s' if len(rows) != 1 else ''} shown "
-                f"({shown(pool.description)}): "
-                f"P50 {p50} {unit}, P5–95 {p5} – {p95} {unit}.",
-                style="bold blue",
-            )
-        )
-        for caveat in pool.caveats:
-            parts.append(Text(f"Note: {shown(caveat)}.", style="yellow"))
+    parts: list[RenderableType] = [*_answer_lines(report), table, *_spread_and_pool(report)]
     legend = Text()
     if any(row.boundary_differs for row in rows):
         if scenario.boundary == "as-published":
@@ -687,6 +949,31 @@ def compare_view(report: CompareReport, bar_width: int = 26) -> RenderableType:
         footnotes.legend(),
     ]
     return Group(*parts)
+
+
+def _spread_and_pool(report: CompareReport) -> list[Text]:
+    """Under a ``compare`` table: the spread and, with ``--pooled``, the pooled figure."""
+    rows, spread, pool = report.rows, report.spread, report.pool
+    unit = shown(report.scenario.units.of(report.quantity))
+    parts: list[Text] = []
+    if spread is not None:
+        sentence = _spread_sentence(spread, unit)
+        if any(row.derivation.not_scaled for row in rows):
+            sentence += " (includes figures not scaled to your clip)"
+        parts.append(Text(sentence, style="bold"))
+    if pool is not None:
+        p5, p50, p95 = format_range(*pool.percentiles.as_dict().values())
+        parts.append(
+            Text(
+                f"Pooled over the {len(rows)} estimate{'s' if len(rows) != 1 else ''} shown "
+                f"({shown(pool.description)}): "
+                f"P50 {p50} {unit}, P5–95 {p5} – {p95} {unit}.",
+                style="bold blue",
+            )
+        )
+        for caveat in pool.caveats:
+            parts.append(Text(f"Note: {shown(caveat)}.", style="yellow"))
+    return parts
 
 
 def _step_text(step: Step, position: int, catalog: Catalog) -> Text:

@@ -54,6 +54,7 @@ from soracost.cli.options import (
     TrainingEnergyOption,
     WaterUnitOption,
     WeightsOption,
+    WideOption,
 )
 from soracost.core.answer import DEFAULT_MAX_SCALE
 from soracost.core.errors import UsageProblem
@@ -82,6 +83,7 @@ def clip(
     samples: SamplesOption = DEFAULT_SAMPLES,
     seed: SeedOption = None,
     format: FormatOption = OutputFormat.table,
+    wide: WideOption = False,
     output: OutputOption = None,
     force: ForceOption = False,
     max_scale: MaxScaleOption = DEFAULT_MAX_SCALE,
@@ -146,7 +148,7 @@ def clip(
         output,
         force,
         f"{len(report.rows)} rows",
-        table=lambda render: render.clip_view(report),
+        table=lambda render: render.clip_view(report, wide=wide),
         csv=lambda export: export.rows_csv(report),
         json=lambda export: export.clip_json(report),
     )
@@ -170,6 +172,7 @@ def compare(
     weights: WeightsOption = None,
     plot: PlotOption = None,
     format: FormatOption = OutputFormat.table,
+    wide: WideOption = False,
     output: OutputOption = None,
     force: ForceOption = False,
     max_scale: MaxScaleOption = DEFAULT_MAX_SCALE,
@@ -231,7 +234,7 @@ def compare(
         output,
         force,
         f"{len(report.rows)} rows",
-        table=lambda render: render.compare_view(report, bar_width=bar_width(output)),
+        table=lambda render: render.compare_view(report, bar_width=bar_width(output), wide=wide),
         csv=lambda export: export.rows_csv(report),
         json=lambda export: export.compare_json(report),
     )

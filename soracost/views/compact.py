@@ -1,0 +1,285 @@
+"""The compact table of ``clip`` and ``compare``: one line per estimate, at any width.
+
+No cell ever wraps, so no id, date, model name or number is broken across lines. The
+layout is worked out when the table is printed, from the width Rich gives it:
+
+1. the id, the boundary and every figure keep their whole width (``fixed`` columns);
+2. ``optional`` columns (low–high beside each mid in ``clip``) come in only where there
+   is room for them with the source and applies-to columns at a readable width;
+3. the source and applies-to columns (``source``, ``applies``) get what is left,
+   applies-to first up to :data:`APPLIES_MIN`, the source up to :data:`SOURCE_MIN`,
+   then each up to its ``_WIDE`` width, and are ellipsized (…) when it is not enough;
+   a source's year is kept whole and its publisher cut, or, in a column too narrow for
+   both, the year left out;
+4. a ``bar`` (``compare``'s log-scale range bar) takes what is left after that, if it is
+   at least :data:`BAR_MIN`; anything left then widens the source and applies-to;
+5. on a terminal too narrow even for step 1 with a few characters of source and
+   applies-to, those two columns are left out (applies-to first), then the columns
+   marked ``expendable`` (the boundary, then compare's low and high), never an id or a
+   mid. Narrower still (about 45 columns for three quantities), Rich squeezes the table
+   and cuts figures: the CLI allows 40.
+
+The table has a rule under its header and another under its last row, and nothing
+else: one line per row. Only Rich here; the cells are built by
+:mod:`soracost.views.render`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from rich import box
+from rich.console import Console, ConsoleOptions, JustifyMethod, RenderResult
+from rich.segment import Segment
+from rich.table import Table
+from rich.text import Text
+
+from soracost.core.records import AppliesTo, Source
+from soracost.views.text import shown
+
+GAP = 2
+"""Spaces between two columns."""
+
+SOURCE_MIN = 10
+"""The source column's width before the applies-to column may take the rest ("arXiv 2025")."""
+
+APPLIES_MIN = 12
+"""The applies-to column's width below which optional columns are left out."""
+
+APPLIES_WIDE = 16
+"""The applies-to column's width before the source's grows beyond :data:`SOURCE_MIN`
+('WAN2.1-T2V-1.3B' with a mark)."""
+
+SOURCE_WIDE = 16
+"""The source column's width before both grow together."""
+
+NARROWEST = 4
+"""Below this, the source or applies-to column is left out rather than shown as 'a…'."""
+
+BAR_MIN = 14
+"""The narrowest range bar worth drawing (its header, '0.1 … 10,000', is 12)."""
+
+BAR_MAX = 30
+
+KEPT = 4
+"""The fewest characters of a source's publisher (with the ellipsis) shown before its
+year; in a narrower column the year is left out and the publisher cut short."""
+
+BOUNDARY_SHORT: dict[str, str] = {
+    "gpu": "GPU",
+    "gpu+cpu+ram": "GPU+CPU+RAM",
+    "server": "server",
+    "facility": "facility",
+    "unknown": "unknown",
+}
+"""A boundary in a word (the detailed table's labels say 'GPU only', 'whole server',
+'facility (incl. PUE)')."""
+
+SORA_PROXY = "≈"
+"""Before a model standing in for Sora (a character the ASCII fallback keeps as one)."""
+
+Role = Literal["fixed", "source", "applies", "optional"]
+
+_GROWTH: tuple[tuple[Role, int], ...] = (
+    ("applies", APPLIES_MIN),
+    ("source", SOURCE_MIN),
+    ("applies", APPLIES_WIDE),
+    ("source", SOURCE_WIDE),
+)
+"""The order in which the flexible columns grow to a width, once each has a few characters."""
+
+
+@dataclass
+class Column:
+    """A column of the compact table: its header (lines joined by newlines), its cells and
+    how it gives way when the terminal is narrow (see the module docstring)."""
+
+    header: Text
+    cells: Sequence[Text]
+    role: Role = "fixed"
+    justify: JustifyMethod = "left"
+    expendable: int = 0
+    """For a ``fixed`` column: left out (highest first) on a terminal too narrow for the
+    figures and ids even without the source and applies-to columns; 0: never."""
+    tails: Sequence[str] = ()
+    """For ``source``: text kept whole at the end of each cell when the cell is cut (or
+    left out, if the column is too narrow for it and a little of the cell)."""
+
+    def natural(self) -> int:
+        """The width that shows every cell and the header whole."""
+        widths = [line.cell_len for line in self.header.split("\n")]
+        widths += [self._full(position).cell_len for position in range(len(self.cells))]
+        return max(widths, default=0)
+
+    def _full(self, position: int) -> Text:
+        cell = self.cells[position].copy()
+        if self.tails:
+            cell.append(f" {self.tails[position]}")
+        return cell
+
+    def fitted(self, position: int, width: int) -> Text:
+        """A cell cut to ``width`` (with an ellipsis), its tail kept whole if it fits."""
+        cell = self._full(position)
+        if cell.cell_len <= width:
+            return cell
+        if self.tails:
+            tail = f" {self.tails[position]}"
+            if len(tail) + KEPT <= width:
+                body = self.cells[position].copy()
+                body.truncate(width - len(tail), overflow="ellipsis")
+                body.append(tail)
+                return body
+            cell = self.cells[position].copy()
+        cell.truncate(width, overflow="ellipsis")
+        return cell
+
+
+@dataclass
+class Bar:
+    """A column whose header and cells are drawn for the width it is given."""
+
+    draw: Callable[[int], tuple[Text, list[Text]]]
+
+
+class CompactTable:
+    """One line per row, laid out for the terminal's width (see the module docstring)."""
+
+    def __init__(self, columns: Sequence[Column], bar: Bar | None = None) -> None:
+        self.columns, self.bar = list(columns), bar
+        self.rows = len(columns[0].cells) if columns else 0
+        self.sections: set[int] = set()
+        """Rows after which a blank line starts a new section (the training share's)."""
+
+    def layout(self, width: int) -> tuple[dict[int, int], Bar | None, int]:
+        """The widths of the columns shown, by position in ``self.columns``, the bar (or
+        ``None``) and its width, for a table at most ``width`` wide."""
+        natural = {index: column.natural() for index, column in enumerate(self.columns)}
+        by_role: dict[Role, list[int]] = {"fixed": [], "source": [], "applies": [], "optional": []}
+        for index, column in enumerate(self.columns):
+            by_role[column.role].append(index)
+        flexible = by_role["source"] + by_role["applies"]
+
+        def used(indexes: Sequence[int]) -> int:
+            return sum(natural[index] for index in indexes) + GAP * max(0, len(indexes) - 1)
+
+        def readable(index: int) -> int:
+            least = SOURCE_MIN if self.columns[index].role == "source" else APPLIES_MIN
+            return min(natural[index], least)
+
+        fixed = by_role["fixed"]
+        least = sum(readable(index) for index in flexible) + GAP * len(flexible)
+        if by_role["optional"] and used(fixed + by_role["optional"]) + least <= width:
+            fixed = sorted(fixed + by_role["optional"])
+        # Leave out applies-to, then the source, while even a few characters of them do
+        # not fit beside the fixed columns.
+        kept = list(flexible)
+        while kept and width - used(fixed) - GAP * len(kept) < sum(
+            min(natural[index], NARROWEST) for index in kept
+        ):
+            applies = [index for index in kept if index in by_role["applies"]]
+            kept.remove(applies[-1] if applies else kept[-1])
+        # Then the expendable fixed columns, most expendable first (columns of one level
+        # together), while the rest do not fit.
+        levels = sorted({self.columns[index].expendable for index in fixed} - {0}, reverse=True)
+        for level in levels:
+            if used(fixed) <= width:
+                break
+            fixed = [index for index in fixed if self.columns[index].expendable != level]
+        widths = {index: natural[index] for index in fixed}
+        room = width - used(fixed) - GAP * len(kept)
+        for index in kept:
+            widths[index] = min(natural[index], NARROWEST)
+        room -= sum(widths[index] for index in kept)
+        # Each flexible column grows in turn to its target (applies-to first: a model's
+        # size tells rows apart), then the bar takes its place, then the flexible
+        # columns share what is left, the narrowest first.
+        for role, target in _GROWTH:
+            for index in (index for index in kept if index in by_role[role]):
+                grow = min(max(0, min(natural[index], target) - widths[index]), room)
+                widths[index] += grow
+                room -= grow
+        bar, bar_width = None, 0
+        if self.bar is not None and room - GAP >= BAR_MIN:
+            bar, bar_width = self.bar, min(BAR_MAX, room - GAP)
+            room -= GAP + bar_width
+        while room > 0:
+            short = [index for index in kept if widths[index] < natural[index]]
+            if not short:
+                break
+            widths[min(short, key=lambda index: widths[index])] += 1
+            room -= 1
+        return dict(sorted(widths.items())), bar, bar_width
+
+    def table(self, width: int) -> Table:
+        """The Rich table for ``width`` columns of terminal."""
+        widths, bar, bar_width = self.layout(width)
+        table = Table(
+            box=box.SIMPLE_HEAD,
+            show_edge=False,
+            pad_edge=False,
+            padding=(0, GAP - 1, 0, 0),
+            expand=False,
+        )
+        cells: list[list[Text]] = []
+        headers = [self.columns[index].header for index in widths]
+        bar_header, drawn = bar.draw(bar_width) if bar is not None else (Text(), [])
+        if bar is not None:
+            headers.append(bar_header)
+        depth = max((len(header.split("\n")) for header in headers), default=1)
+        for index, column_width in widths.items():
+            column = self.columns[index]
+            flexible = column.role in ("source", "applies")
+            table.add_column(
+                _lowered(column.header, depth),
+                justify=column.justify,
+                no_wrap=True,
+                overflow="ellipsis" if flexible else "crop",
+                width=column_width,
+                min_width=column_width,
+            )
+            cells.append([column.fitted(row, column_width) for row in range(self.rows)])
+        if bar is not None:
+            header = _lowered(bar_header, depth)
+            table.add_column(header, no_wrap=True, width=bar_width, min_width=bar_width)
+            cells.append(drawn)
+        for row in range(self.rows):
+            table.add_row(*(column[row] for column in cells), end_section=row in self.sections)
+        return table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        lines = console.render_lines(self.table(options.max_width), options, pad=False)
+        width = max((Segment.get_line_length(line) for line in lines), default=0)
+        for line in lines:
+            yield from line
+            yield Segment.line()
+        yield Segment("─" * width)
+        yield Segment.line()
+
+
+def _lowered(header: Text, depth: int) -> Text:
+    """``header`` with blank lines above it, ``depth`` lines in all: headers sit on the rule."""
+    lines = len(header.split("\n"))
+    return Text("\n" * (depth - lines)) + header if lines < depth else header
+
+
+def source_cell(source: Source) -> tuple[Text, str]:
+    """The publisher, short (what comes before a bracket: 'arXiv'), and the year."""
+    publisher = re.split(r" \(", shown(source.publisher), maxsplit=1)[0].strip()
+    date = shown(source.date or "")
+    year = date[:4] if date[:4].isdigit() else date or "n.d."
+    return Text(publisher or shown(source.publisher)), year
+
+
+def model_cell(applies: AppliesTo) -> Text:
+    """The model, short (before a bracket or a comma), after a mark if it stands in for
+    Sora."""
+    model = shown(applies.model)
+    short = re.split(r" \(|, ", model, maxsplit=1)[0].strip() or model
+    text = Text()
+    if applies.sora_proxy:
+        text.append(SORA_PROXY, style="yellow")
+    text.append(short)
+    return text
