@@ -111,3 +111,15 @@ def test_the_table_opens_with_the_answer_and_json_agrees() -> None:
     )
     assert first.startswith(expected)
     assert f"{len(energy['left_out'])} left out" in first
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "0.5", "-3"])
+def test_a_max_scale_outside_its_range_is_a_usage_error(value: str) -> None:
+    from typer.testing import CliRunner
+
+    from soracost.cli.app import app
+
+    for command in ("clip", "compare"):
+        result = CliRunner().invoke(app, [command, "--max-scale", value])
+        assert result.exit_code == 2, (command, value, result.output)
+        assert result.stderr.count("\n") == 1 and "--max-scale" in result.stderr

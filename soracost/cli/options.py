@@ -238,18 +238,6 @@ ForceOption = Annotated[
 ]
 
 
-MaxScaleOption = Annotated[
-    float,
-    typer.Option(
-        "--max-scale",
-        min=1,
-        max=1e6,
-        help="The answer on the first line uses only estimates scaled at most this many "
-        "times (up or down) from their source's own clip.",
-        metavar="FACTOR",
-        rich_help_panel=SELECTION,
-    ),
-]
 CountOption = Annotated[
     int,
     typer.Option(
@@ -284,6 +272,17 @@ def _bounded(name: str, low: float, high: float) -> Any:
     return check
 
 
+MaxScaleOption = Annotated[
+    float,
+    typer.Option(
+        "--max-scale",
+        callback=_bounded("a scale factor", 1, 1e6),  # min=/max= would let nan through
+        help="The answer on the first line uses only estimates scaled at most this many "
+        "times (up or down) from their source's own clip.",
+        metavar="FACTOR",
+        rich_help_panel=SELECTION,
+    ),
+]
 DurationOption = Annotated[
     float | None,
     typer.Option(
