@@ -25,12 +25,17 @@ from soracost.core.errors import EXIT_DATA, EXIT_INTERRUPTED
 
 # Every signal whose default action ends the process and that a program may catch: each
 # becomes an interruption, cleaned up exactly as Ctrl-C is (exit 130, no temporary file
-# left). Not caught: SIGKILL and SIGSTOP (cannot be), SIGPIPE and SIGXFSZ (Python ignores
-# them: a write then fails with an error, handled as such), and the signals of a crash
-# (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS), after which no Python code
-# can safely run. A signal ignored when soracost starts (nohup's SIGHUP) stays ignored.
+# left). SIGABRT, SIGTRAP and SIGSYS too: sent by another process (kill -ABRT) they are
+# an interruption like any other, and a real one is still fatal (abort() raises SIGABRT
+# again with the default action when a handler returns; after a breakpoint or a refused
+# system call the program can go on). Not caught: SIGKILL and SIGSTOP (cannot be),
+# SIGPIPE and SIGXFSZ (Python ignores them: a write then fails with an error, handled as
+# such), and SIGSEGV, SIGBUS, SIGILL and SIGFPE: a Python handler returns to the faulting
+# instruction, so a real fault would then repeat forever instead of ending the process.
+# A signal ignored when soracost starts (nohup's SIGHUP) stays ignored.
 _ENDING = ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGVTALRM",
-           "SIGPROF", "SIGXCPU", "SIGIO", "SIGPOLL", "SIGPWR", "SIGSTKFLT", "SIGLOST")  # fmt: skip
+           "SIGPROF", "SIGXCPU", "SIGIO", "SIGPOLL", "SIGPWR", "SIGSTKFLT", "SIGLOST",
+           "SIGABRT", "SIGTRAP", "SIGSYS")  # fmt: skip
 
 
 def _ending_signals() -> set[int]:
@@ -86,15 +91,16 @@ def main() -> NoReturn:
 
 
 def _remove_leftovers() -> None:
-    """Remove a temporary output file whose clean-up a signal cut short (the first signal
+    """Remove a temporary output or cache file whose clean-up a signal cut short (the first signal
     makes the others ignored, so this cannot be cut short in turn but by that first one)."""
-    output = sys.modules.get("soracost.cli.output")
-    if output is None:
-        return  # nothing was written to a file
-    try:
-        output.remove_leftovers()
-    except KeyboardInterrupt:
-        output.remove_leftovers()
+    for name in ("soracost.cli.output", "soracost.data.cache"):
+        module = sys.modules.get(name)
+        if module is None:
+            continue  # nothing was written there
+        try:
+            module.remove_leftovers()
+        except KeyboardInterrupt:
+            module.remove_leftovers()
 
 
 def _exit_now(code: int) -> NoReturn:

@@ -1,6 +1,7 @@
 """The catalogue cache: outputs are byte-identical with no cache, a cold one and a warm one;
-it holds data, not code, never serves a stale, corrupt, tampered or foreign entry, never
-touches a file it did not make, and never fails a run."""
+it holds data, not code, never serves a stale, corrupt, tampered or foreign entry (an
+entry is validated as its data file is: none yields a catalogue the file would not),
+never touches a file it did not make, and never fails a run."""
 
 from __future__ import annotations
 
@@ -22,11 +23,13 @@ from typer.testing import CliRunner
 from soracost.cli.app import app
 from soracost.core import environment
 from soracost.core.errors import DataError, UsageProblem
-from soracost.core.records import Catalog, Estimate
 from soracost.data import cache
-from soracost.data.catalog import default_sources_path, load_catalog
+from soracost.data.catalog import build_catalog, default_sources_path, load_catalog, parse_catalog
+from soracost.data.yamldoc import LocatedDict, LocatedList, parse
 
-from .conftest import MINI
+from .conftest import DATA, MINI
+
+MODEL = DATA / "model.yaml"  # the mini catalogue with factors, sites and equivalents
 
 COMMANDS = [
     ["clip", "--count", "10"],
@@ -56,17 +59,16 @@ def entries_in(base: Path) -> list[Path]:
 
 
 def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record every catalogue parsed from its data file (not served from the cache)."""
+    """Record every data file parsed as YAML (its document not served from the cache)."""
     from soracost.data import catalog
 
     parses: list[str] = []
-    parse = catalog.parse_catalog
 
-    def counting(text: str, label: str, sha256: str | None = None) -> Catalog:
+    def counting(text: str, label: str) -> Any:
         parses.append(label)
-        return parse(text, label, sha256=sha256)
+        return parse(text, label)
 
-    monkeypatch.setattr(catalog, "parse_catalog", counting)
+    monkeypatch.setattr(catalog, "parse", counting)
     return parses
 
 
@@ -96,22 +98,32 @@ def walk_identical(first: Any, second: Any, where: str = "catalog") -> None:
             walk_identical(getattr(first, field.name), getattr(second, field.name), name)
     elif isinstance(first, tuple | list):
         assert len(first) == len(second), where
+        if isinstance(first, LocatedList):
+            assert (first.line, first.item_lines) == (second.line, second.item_lines), where
         for index, (one, other) in enumerate(zip(first, second, strict=True)):
             walk_identical(one, other, f"{where}[{index}]")
     elif isinstance(first, dict):
         assert list(first) == list(second), where
+        if isinstance(first, LocatedDict):
+            assert (first.line, first.key_lines) == (second.line, second.key_lines), where
         for key in first:
             walk_identical(first[key], second[key], f"{where}[{key!r}]")
     else:
         assert first == second, where
 
 
-@pytest.mark.parametrize("path", [MINI, default_sources_path()], ids=["mini", "shipped"])
-def test_an_entry_gives_back_exactly_the_validated_catalogue(path: Path) -> None:
+@pytest.mark.parametrize(
+    "path", [MINI, MODEL, default_sources_path()], ids=["mini", "model", "shipped"]
+)
+def test_an_entry_gives_back_exactly_the_parsed_document(path: Path) -> None:
     catalog = load_catalog(path, use_cache=False)
-    content = cache.encode(catalog)
+    document = parse(path.read_text(encoding="utf-8"), str(path))
+    content = cache.encode(catalog.sha256, document)
     assert b"pickle" not in content and content.startswith(cache.FORMAT)
-    walk_identical(cache.decode(content), catalog)
+    digest, back = cache.decode(content)
+    assert digest == catalog.sha256
+    walk_identical(back, document, "document")  # every value, type and line number
+    walk_identical(build_catalog(back, str(path), digest), catalog)
 
 
 def test_a_warm_cache_skips_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -121,7 +133,7 @@ def test_a_warm_cache_skips_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     def refuse(*_: object, **__: object) -> None:
         raise AssertionError("parsed again")
 
-    monkeypatch.setattr("soracost.data.catalog.parse_catalog", refuse)
+    monkeypatch.setattr("soracost.data.catalog.parse", refuse)
     second = load_catalog(MINI)
     assert second == first and second is not first
     copy = tmp_path / "copy.yaml"
@@ -154,26 +166,31 @@ def sealed(body: bytes) -> bytes:
 
 
 def edited(content: bytes, edit: Callable[[list[Any]], object]) -> bytes:
-    """The entry with its JSON (a record is the list of its fields) changed by ``edit``
-    and sealed again, so that only the checks on the content can refuse it."""
-    document = json.loads(body_of(content))
-    edit(document)
-    return sealed(json.dumps(document).encode())
+    """The entry with its JSON (the data file's digest and its document) changed by
+    ``edit`` and sealed again, so that only the checks on the content can refuse it."""
+    pair = json.loads(body_of(content))
+    edit(pair)
+    return sealed(json.dumps(pair).encode())
 
 
-def at(record: type, name: str) -> int:
-    """Where a record's field is in the list that holds the record."""
-    return [field.name for field in dataclasses.fields(record)].index(name)
+def in_document(edit: Callable[[list[Any]], object]) -> Callable[[bytes], bytes]:
+    """Change the document's top mapping: ``["m", line, key, key's line, value, ...]``."""
+    return lambda content: edited(content, lambda pair: edit(pair[1]))
 
 
-def set_estimate(name: str, value: object) -> Callable[[list[Any]], object]:
-    """Set a field of the first estimate."""
-    return lambda d: d[at(Catalog, "estimates")][0].__setitem__(at(Estimate, name), value)
+def set_top(key: str, value: object) -> Callable[[bytes], bytes]:
+    """Set the value of a key of the top mapping."""
+
+    def edit(mapping: list[Any]) -> None:
+        mapping[mapping.index(key, 2) + 2] = value
+
+    return in_document(edit)
 
 
-def set_first_low(value: object) -> Callable[[list[Any]], object]:
-    """Set the first estimate's low case."""
-    return lambda d: d[at(Catalog, "estimates")][0][at(Estimate, "values")].__setitem__(0, value)
+def nested(value: object, depth: int) -> object:
+    for _ in range(depth):
+        value = ["l", 1, 1, value]
+    return value
 
 
 TAMPERINGS: dict[str, Callable[[bytes], bytes]] = {
@@ -182,34 +199,34 @@ TAMPERINGS: dict[str, Callable[[bytes], bytes]] = {
     "truncated": lambda content: content[: len(content) // 2],
     "header only": lambda content: content.partition(b"\n")[0],
     "checksum off": lambda content: b"%s %s\n%s" % (cache.FORMAT, b"0" * 64, body_of(content)),
-    "another format": lambda content: content.replace(cache.FORMAT, b"soracost-catalog-json 2"),
+    "another format": lambda content: content.replace(cache.FORMAT, b"soracost-catalog-json 1"),
     "a figure changed, checksum kept": lambda content: (
-        b"%s\n%s" % (content.partition(b"\n")[0], body_of(content).replace(b"90", b"91", 1))
+        b"%s\n%s" % (content.partition(b"\n")[0], body_of(content).replace(b"90 Wh", b"91 Wh"))
     ),
-    "a field missing": lambda content: edited(content, lambda d: d.pop()),
-    "a field too many": lambda content: edited(content, lambda d: d.append(None)),
-    "an object where a record goes": lambda content: edited(
-        content, set_estimate("applies_to", {})
+    "another data file's": lambda content: edited(content, lambda p: p.__setitem__(0, "0" * 64)),
+    "a digest that is no text": lambda content: edited(content, lambda p: p.__setitem__(0, 7)),
+    "no document": lambda content: edited(content, lambda p: p.pop()),
+    "a line number 0": in_document(lambda d: d.__setitem__(1, 0)),
+    "a negative line number": in_document(lambda d: d.__setitem__(3, -5)),
+    "a flag for a line number": in_document(lambda d: d.__setitem__(1, True)),
+    "a key twice": in_document(lambda d: d.extend(d[2:5])),
+    "a key that is no text": in_document(lambda d: d.__setitem__(2, 1)),
+    "a mapping cut short": in_document(lambda d: d.pop()),
+    "a node of no kind": set_top("title", ["x", 1]),
+    "an object": set_top("title", {"x": 1}),
+    "an escape code": set_top("title", "\x1b[2Jtitle"),
+    "half a UTF-16 pair": set_top("title", "title \ud800"),
+    "NaN": set_top("schema_version", math.nan),
+    "a number too large": lambda content: sealed(
+        body_of(set_top("schema_version", 1.5e300)(content)).replace(b"1.5e+300", b"1e400")
     ),
-    "a range out of order": lambda content: edited(content, set_first_low(1e9)),
-    "a negative figure": lambda content: edited(content, set_first_low(-1)),
-    "NaN": lambda content: edited(content, set_first_low(math.nan)),
-    "a text where a number goes": lambda content: edited(content, set_first_low("90")),
-    "a flag where a count goes": lambda content: edited(content, set_estimate("line", True)),
-    "a count where a text goes": lambda content: edited(content, set_estimate("id", 7)),
-    "an unknown choice": lambda content: edited(content, set_estimate("boundary", "moon")),
-    "a list where a mapping goes": lambda content: edited(content, set_estimate("published", [])),
-    "a source that does not exist": lambda content: edited(
-        content, set_estimate("source", "nobody")
+    "a date that is none": lambda content: sealed(
+        body_of(content).replace(b'["d","2025-09-23"]', b'["d","2025-02-30"]')
     ),
-    "no estimates": lambda content: edited(
-        content, lambda d: d.__setitem__(at(Catalog, "estimates"), [])
-    ),
-    "another data file's": lambda content: edited(
-        content, lambda d: d.__setitem__(at(Catalog, "sha256"), "0" * 64)
-    ),
+    "nested too deep": set_top("title", nested("x", 40)),
     "deeply nested": lambda content: sealed(b"[" * 100_000 + b"]" * 100_000),
 }
+"""Entries that are not what :func:`cache.encode` writes of what the YAML parser builds."""
 
 
 @pytest.mark.parametrize("tamper", TAMPERINGS.values(), ids=TAMPERINGS.keys())
@@ -227,6 +244,92 @@ def test_a_malformed_or_tampered_entry_is_rebuilt_from_the_data_file(
     assert load_catalog(MINI) == expected and len(parses) == 1  # and the entry rebuilt
 
 
+INVALID_DATA: dict[str, tuple[str, str]] = {
+    # The tamperings of an adversarial review, made to the document: each is refused by
+    # the loader, so its entry is refused too, and the catalogue built from the file.
+    "a unit that is none": ("{low: 80 Wh, mid: 90 Wh, high: 100 Wh}", "{mid: 90 banana}"),
+    "a unit of another quantity": ("80 Wh, mid: 90 Wh, high: 100 Wh", "80 L, mid: 90 L, high: 1 L"),
+    "no frames": ("frames: 81, fps: 16", "frames: 0, fps: 16"),
+    "no frames a second": ("fps: 16", "fps: 0"),
+    "a negative width": ("width: 1280", "width: -1280"),
+    "frames beyond any float": ("frames: 81", f"frames: 1{'0' * 400}"),
+    "a clip of no duration": ("clip: {duration_s: 6}", "clip: {duration_s: 0}"),
+    "a PUE of its own": ("boundary: facility\n", "boundary: facility\n    own_pue: 0\n"),
+    "percentiles of its own": ("fill: geometric-mean\n", "cases_percentiles: [0, 100]\n"),
+    "an exponent of 10^300": ('{low: "1.5", mid: "1.75", high: "2"}', '{mid: "1e300"}'),
+    "a PUE of 0": ('published: {mid: "1.25"}', 'published: {mid: "0"}'),
+    "a PUE below 1": ('{low: "1.1", mid: "1.2", high: "1.5"}', '{low: "0.5", mid: "1.2"}'),
+    "a factor's unit that is none": ('"0.5 L/kWh"', '"0.5 banana"'),
+    "an equivalent of nothing": ('{mid: "120 W"}', '{mid: "0 W"}'),
+    "an equivalent's unit that is none": ('{mid: "120 W"}', '{mid: "120 banana"}'),
+    "a case of no name": ("published: {mid: 10 Wh}", 'published: {"x\\u202e": 10 Wh}'),
+    "a range out of order": ("{low: 80 Wh, mid: 90 Wh", "{low: 95 Wh, mid: 90 Wh"),
+    "a negative figure": ("{low: 80 Wh", "{low: -80 Wh"),
+    "a source that does not exist": ("    source: paper\n", "    source: nobody\n"),
+    "a site's factor that does not exist": ("pue: test-pue", "pue: nope"),
+    "a site's factor of another kind": ("pue: test-pue", "pue: test-wue"),
+    "two default sites": ("kind: provider\n", "kind: provider\n    default: true\n"),
+    "a text where a number goes": ("schema_version: 1", 'schema_version: "1"'),
+    "an unknown choice": ("boundary: gpu\n", "boundary: moon\n"),
+    "no estimates": ("estimates:\n  - id: model-a", "estimatez:\n  - id: model-a"),
+}
+
+
+def plant_invalid(entry: Path, edit: tuple[str, str]) -> None:
+    """Put in the data file's entry the parsed document of its text edited by ``edit``,
+    which the loader refuses: an entry a checksum and the parser both accept."""
+    text = MODEL.read_text(encoding="utf-8")
+    old, new = edit
+    assert text.count(old) >= 1, old
+    invalid = text.replace(old, new, 1)
+    with pytest.raises(DataError):
+        parse_catalog(invalid, str(MODEL))
+    digest = hashlib.sha256(MODEL.read_bytes()).hexdigest()
+    entry.write_bytes(cache.encode(digest, parse(invalid, str(MODEL))))
+
+
+@pytest.mark.parametrize("edit", INVALID_DATA.values(), ids=INVALID_DATA.keys())
+def test_an_entry_is_validated_as_its_data_file_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: tuple[str, str]
+) -> None:
+    monkeypatch.setenv("SORACOST_CACHE_DIR", str(tmp_path))
+    expected = load_catalog(MODEL, use_cache=False)
+    load_catalog(MODEL)
+    (entry,) = entries_in(tmp_path)
+    plant_invalid(entry, edit)
+    parses = count_parses(monkeypatch)
+    walk_identical(load_catalog(MODEL), expected)
+    assert parses == [str(MODEL)]  # refused: built again from the data file
+    walk_identical(load_catalog(MODEL), expected)
+    assert len(parses) == 1  # and the entry rebuilt
+
+
+@pytest.mark.parametrize(
+    "name", ["a PUE of 0", "a unit that is none", "a site's factor of another kind"]
+)
+def test_a_refused_entry_changes_no_output(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    commands = [
+        ["clip", "--format", "csv", "--sources", str(MODEL)],
+        ["clip", "--carbon", "--equivalents", "--sources", str(MODEL)],
+        ["compare", "--quantity", "water", "--format", "json", "--sources", str(MODEL)],
+        ["sites", "--sources", str(MODEL)],
+        ["sources", "check", str(MODEL)],
+    ]
+    monkeypatch.setenv("SORACOST_NO_CACHE", "1")
+    expected = [runner.invoke(app, command) for command in commands]
+    assert all(result.exit_code == 0 for result in expected)
+    monkeypatch.delenv("SORACOST_NO_CACHE")
+    monkeypatch.setenv("SORACOST_CACHE_DIR", str(tmp_path))
+    load_catalog(MODEL)
+    (entry,) = entries_in(tmp_path)
+    for command, wanted in zip(commands, expected, strict=True):
+        plant_invalid(entry, INVALID_DATA[name])
+        result = runner.invoke(app, command)
+        assert (result.exit_code, result.stdout, result.stderr) == (0, wanted.stdout, ""), command
+
+
 def test_an_entry_others_could_write_is_not_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -234,12 +337,12 @@ def test_an_entry_others_could_write_is_not_read(
     expected = load_catalog(MINI)
     (entry,) = entries_in(tmp_path)
     os.chmod(entry, stat.S_IMODE(entry.stat().st_mode) | stat.S_IWOTH)
-    assert cache.load(expected.sha256, str(MINI)) is None
+    assert cache.load(expected.sha256) is None
     entry.chmod(0o600)
-    assert cache.load(expected.sha256, str(MINI)) == expected
+    assert cache.load(expected.sha256) == parse(MINI.read_text(encoding="utf-8"), str(MINI))
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # root can give it away
         os.chown(entry, 4242, -1)
-        assert cache.load(expected.sha256, str(MINI)) is None
+        assert cache.load(expected.sha256) is None
 
 
 def test_a_link_in_place_of_an_entry_or_of_the_folder_is_not_followed(

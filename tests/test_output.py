@@ -149,20 +149,21 @@ def test_a_link_planted_on_the_way_to_the_output_is_not_followed(tmp_path: Path)
 
 
 @as_root
-def test_a_dangling_link_of_the_folders_owner_makes_no_file(tmp_path: Path) -> None:
-    # protected_symlinks follows the folder owner's links; soracost does too, but never
-    # creates a file through a dangling one in a shared folder that is not the user's.
+def test_links_of_the_sticky_folders_owner_are_not_followed(tmp_path: Path) -> None:
+    # Another user's link is refused even where that user owns the folder: no file is made
+    # where a dangling one points, and no existing file is written through one.
     chosen = tmp_path / "made-by-the-link.txt"
     existing = tmp_path / "existing.txt"
     existing.write_text("old", encoding="utf-8")
     shared = shared_folder(tmp_path, owner=FOLDER_OWNER)
     plant(shared / "new.csv", chosen, FOLDER_OWNER)
     plant(shared / "old.csv", existing, FOLDER_OWNER)
-    with pytest.raises(OutputError, match="will not create a file through a symbolic link"):
+    with pytest.raises(OutputError, match="will not follow"):
         write_atomically(shared / "new.csv", "x")
     assert not chosen.exists()
-    write_atomically(shared / "old.csv", "new", force=True)
-    assert existing.read_text(encoding="utf-8") == "new"
+    with pytest.raises(OutputError, match="will not follow"):
+        write_atomically(shared / "old.csv", "new", force=True)
+    assert existing.read_text(encoding="utf-8") == "old"
 
 
 @as_root
@@ -180,19 +181,20 @@ def test_in_a_shared_folder_without_the_sticky_bit_only_the_users_links_are_foll
 
 @as_root
 def test_links_nobody_else_could_have_planted_are_followed(tmp_path: Path) -> None:
-    # The user's own link in a sticky folder; anyone's link in a folder only its owner
-    # can write: written through, as before.
-    mine, theirs = tmp_path / "mine.txt", tmp_path / "theirs.txt"
+    # The user's own link in a sticky folder; root's link in a folder only root can write
+    # (a system link such as /dev/stdout): written through, as before.
+    mine, systems = tmp_path / "mine.txt", tmp_path / "systems.txt"
     shared = shared_folder(tmp_path)
     plant(shared / "mine.csv", mine, os.geteuid())
     write_atomically(shared / "mine.csv", "one")
     private = tmp_path / "private"
     private.mkdir(mode=0o755)
-    plant(private / "theirs.csv", theirs, OTHER)
-    write_atomically(private / "theirs.csv", "two")
+    os.chown(private, 0, 0)
+    plant(private / "systems.csv", systems, 0)
+    write_atomically(private / "systems.csv", "two")
     assert mine.read_text(encoding="utf-8") == "one"
-    assert theirs.read_text(encoding="utf-8") == "two"
-    assert (shared / "mine.csv").is_symlink() and (private / "theirs.csv").is_symlink()
+    assert systems.read_text(encoding="utf-8") == "two"
+    assert (shared / "mine.csv").is_symlink() and (private / "systems.csv").is_symlink()
 
 
 def test_a_link_that_is_not_the_users_in_a_shared_folder_is_refused_for_anyone(
@@ -257,3 +259,100 @@ def test_a_clean_up_cut_short_is_finished_as_the_process_ends(
     monkeypatch.setattr(os, "unlink", real_unlink)
     output.remove_leftovers()
     assert list(tmp_path.iterdir()) == []
+
+
+@as_root
+@pytest.mark.parametrize("force", [True, False])
+def test_another_users_link_in_a_folder_only_they_can_write_is_not_followed(
+    tmp_path: Path, force: bool
+) -> None:
+    # The review's data loss: a folder of uid 1000, mode 755, holding that user's link to
+    # root's file. Neither replaced (existing target) nor created (dangling link).
+    victim, created = tmp_path / "victim.txt", tmp_path / "created.txt"
+    victim.write_text("precious", encoding="utf-8")
+    evil = shared_folder(tmp_path, mode=0o755, owner=OTHER)
+    plant(evil / "out.csv", victim, OTHER)
+    plant(evil / "new.csv", created, OTHER)
+    with pytest.raises(OutputError, match="will not follow the symbolic link"):
+        write_atomically(evil / "out.csv", "attack", force=force)
+    with pytest.raises(OutputError, match="will not follow the symbolic link"):
+        write_atomically(evil / "new.csv", "attack", force=force)
+    assert victim.read_text(encoding="utf-8") == "precious"
+    assert not created.exists()
+
+
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0,
+    reason="root's links in root's folders are system links",
+)
+def test_another_owners_link_in_their_own_private_folder_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without root: the folder (755) and link are this user's, and the run then fakes
+    # another user, so the link's owner is someone else even though nobody else can write.
+    victim, created = tmp_path / "victim.txt", tmp_path / "created.txt"
+    victim.write_text("precious", encoding="utf-8")
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    theirs.chmod(0o755)
+    (theirs / "out.csv").symlink_to(victim)
+    (theirs / "new.csv").symlink_to(created)
+    monkeypatch.setattr(os, "geteuid", lambda: os.getuid() + 4242)
+    for name in ("out.csv", "new.csv"):
+        with pytest.raises(OutputError, match="will not follow the symbolic link"):
+            write_atomically(theirs / name, "attack", force=True)
+    assert victim.read_text(encoding="utf-8") == "precious"
+    assert not created.exists()
+
+
+def test_a_replaced_file_loses_setuid_setgid_and_sticky_but_keeps_the_rest(
+    tmp_path: Path,
+) -> None:
+    import stat
+
+    target = tmp_path / "out.csv"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o6751 | stat.S_ISVTX)
+    write_atomically(target, "new", force=True)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o751
+    assert target.read_text(encoding="utf-8") == "new"
+
+
+def _soracost(cwd: Path, *args: str) -> tuple[int, str]:
+    import subprocess
+
+    from .helpers import soracost_argv, subprocess_env
+
+    result = subprocess.run(
+        soracost_argv(*args),
+        cwd=cwd,
+        capture_output=True,
+        env={**subprocess_env(), "SORACOST_NO_CACHE": "1"},
+        timeout=60,
+    )
+    return result.returncode, result.stderr.decode()
+
+
+def test_an_output_ending_in_a_separator_never_replaces_the_file_before_it(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "a.csv").write_text("precious", encoding="utf-8")
+    code, stderr = _soracost(tmp_path, "compare", "-f", "csv", "-o", "a.csv/", "--force")
+    assert (code, stderr) == (
+        1,
+        "soracost: error: a.csv/: a.csv is not a folder; give a file name\n",
+    )
+    assert (tmp_path / "a.csv").read_text(encoding="utf-8") == "precious"
+    code, stderr = _soracost(tmp_path, "compare", "-f", "csv", "-o", "new/")
+    assert code == 1 and stderr.count("\n") == 1 and "names a folder" in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv"]
+
+
+def test_only_the_exact_text_dash_is_standard_output(tmp_path: Path) -> None:
+    from soracost.cli.output import output_path
+
+    assert str(output_path("-")) == "-"
+    assert output_path("./-") == Path.cwd() / "-"
+    code, stderr = _soracost(tmp_path, "compare", "-f", "csv", "-o", "./-")
+    assert code == 0, stderr
+    assert (tmp_path / "-").read_text(encoding="utf-8").startswith("estimate_id,")

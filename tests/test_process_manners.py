@@ -441,3 +441,78 @@ def test_shell_completion_installs_and_completes(tmp_path: Path) -> None:
              "COMP_CWORD": "2"}  # fmt: skip
     completed = subprocess.run(command, env=asked, capture_output=True, text=True)
     assert completed.stdout.split() == ["--site"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+@pytest.mark.parametrize("name", ["SIGABRT", "SIGTRAP", "SIGSYS"])
+def test_a_crash_signal_sent_by_another_process_is_an_interruption(
+    big: Path, tmp_path: Path, name: str
+) -> None:
+    # kill -ABRT from outside: no crash happened, so the run cleans up like any other.
+    if not hasattr(signal, name):
+        pytest.skip(f"no {name} here")
+    code, stderr = _signal_while_the_temporary_exists(big, tmp_path, getattr(signal, name))
+    assert (code, stderr) == (130, "soracost: interrupted\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+    assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8")) == {"previous": True}
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="needs POSIX signals")
+@pytest.mark.parametrize("step", ["entry", "marker"])
+def test_a_signal_as_the_cache_makes_its_temporary_file_leaves_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    # SIGTERM lands the instant mkstemp has made the file (as soracost.__main__ turns it
+    # into KeyboardInterrupt): the file is accounted for, and removed as the process ends.
+    import tempfile
+
+    from soracost.data import cache
+
+    monkeypatch.setenv(cache.CACHE_DIR_ENV, str(tmp_path))
+    monkeypatch.delenv(cache.NO_CACHE_ENV, raising=False)
+    monkeypatch.setattr(cache, "encode", lambda digest, document: b"an entry")  # any bytes
+    folder = tmp_path / cache.FOLDER_NAME
+    if step == "entry":
+        cache.store("0" * 64, {"first": 1})  # makes and marks the folder
+    real_mkstemp = tempfile.mkstemp
+
+    def signalled(*args: Any, **kwargs: Any) -> Any:
+        made = real_mkstemp(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return made
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        monkeypatch.setattr(tempfile, "mkstemp", signalled)
+        with pytest.raises(KeyboardInterrupt):
+            cache.store("1" * 64, {"second": 2})
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    monkeypatch.setattr(tempfile, "mkstemp", real_mkstemp)
+    cache.remove_leftovers()
+    assert not [p.name for p in folder.iterdir() if p.name.startswith(".catalog-")]
+    # Marking is recoverable: an unmarked folder holding only temporaries is marked later.
+    if step == "marker":
+        (folder / ".catalog-left_by_kill.tmp").write_bytes(b"")
+        cache.store("1" * 64, {"second": 2})
+        assert (folder / cache.MARKER_NAME).read_bytes() == cache.MARKER
+        assert (folder / cache._entry_name("1" * 64)).read_bytes() == b"an entry"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("how", ["closed", "full"])
+@pytest.mark.parametrize(
+    "args", [["--version"], ["--help"], ["--show-completion", "bash"], ["compare", "--help"], []]
+)
+def test_help_and_version_to_a_closed_or_full_stdout_fail_like_commands(
+    how: str, args: list[str]
+) -> None:
+    code, _, stderr = _run_with(args, stdout=how)
+    reason = "Bad file descriptor (it is closed)" if how == "closed" else "No space left on device"
+    assert (code, stderr.decode()) == (
+        1,
+        f"soracost: error: cannot write to standard output: {reason}\n",
+    )

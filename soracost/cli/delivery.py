@@ -5,7 +5,7 @@ The only module of soracost that writes results to the terminal or to files."""
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -124,13 +124,14 @@ def console(file: Any = None, *, plain: bool = False) -> "Console":
 
 
 def emit(
-    text: str | None,
+    text: str | Iterable[str] | None,
     view: "RenderableType | None",
     output: Path | None,
     force: bool,
     what: str,
 ) -> None:
-    """Write an export (``text``) or a table (``view``) to stdout or to ``output``."""
+    """Write an export (``text``, whole or in pieces written as they come) or a table
+    (``view``) to stdout or to ``output``."""
     from soracost.cli.output import write_atomically
 
     if output is not None and str(output) == "-":
@@ -151,11 +152,24 @@ def emit(
     if output is None:
         with _stdout_errors():
             _lossless_stdout()
-            sys.stdout.write(text)
+            write = sys.stdout.write
+            if isinstance(text, str):
+                write(text)
+            else:
+                for piece in text:
+                    write(piece)
             sys.stdout.flush()
         return
     write_atomically(output, text, force=force)
     say(f"wrote {what} to {output}")
+
+
+def to_terminal(output: Path | None) -> bool:
+    """Whether an output goes to standard output and that is a terminal."""
+    if output is not None and str(output) != "-":
+        return False
+    stdout = sys.stdout
+    return stdout is not None and stdout.isatty()
 
 
 def _lossless_stdout() -> None:
@@ -180,11 +194,16 @@ def deliver(
     *,
     table: "Callable[[ModuleType], RenderableType]",
     csv: "Callable[[ModuleType], str]",
-    json: "Callable[[ModuleType], str]",
+    json: "Callable[[ModuleType], Iterable[str]]",
 ) -> None:
     """Build the output in the chosen format and write it. Each builder gets the module it
     needs (``soracost.views.render`` for tables, ``soracost.views.export`` otherwise), imported here
-    only when that format is asked for: Rich is never loaded for CSV or JSON."""
+    only when that format is asked for: Rich is never loaded for CSV or JSON.
+
+    JSON is written a piece at a time as it is made. To a terminal, an export shows the
+    data's control, bidirectional and invisible characters instead of sending them raw:
+    JSON as ``\\uXXXX`` (the document reads the same), CSV cells as the tables show them;
+    a file or a pipe gets the data as it is."""
     if format is OutputFormat.table:
         from soracost.views import render
 
@@ -193,7 +212,18 @@ def deliver(
         return
     from soracost.views import export
 
-    text = csv(export) if format is OutputFormat.csv else json(export)
+    terminal = to_terminal(output)
+    text: str | Iterable[str]
+    if format is OutputFormat.csv:
+        text = csv(export)
+        if terminal:
+            text = export.csv_for_terminal(text)
+    else:
+        text = json(export)
+        if terminal:
+            from soracost.views.jsontext import for_terminal
+
+            text = for_terminal(text)
     emit(text, None, output, force, what)
 
 

@@ -5,6 +5,7 @@ odd terminal sizes."""
 
 import codecs
 import contextlib
+import errno
 import os
 import sys
 from typing import TYPE_CHECKING, Any
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from typer.core import TyperGroup
 
-from soracost.core.errors import EXIT_DATA, EXIT_USAGE, Interrupted, SoracostError
+from soracost.core.errors import EXIT_DATA, EXIT_USAGE, Interrupted, OutputError, SoracostError
 from soracost.views.text import (
     ESCAPE,
     TRANSLITERATE,
@@ -58,7 +59,8 @@ class SoracostGroup(TyperGroup):
         except typer.Abort:
             code = _report("aborted", EXIT_DATA)
         except OSError as exc:  # e.g. --help or --version written to a full disk
-            code = _report(f"error: cannot write: {exc.strerror or exc}", EXIT_DATA)
+            what = "to standard output" if exc.filename is None else f"{shown(exc.filename)}"
+            code = _report(f"error: cannot write {what}: {exc.strerror or exc}", EXIT_DATA)
         except Exception as exc:
             if _is_click_error(exc):
                 code = _report(_usage_line(exc), int(getattr(exc, "exit_code", EXIT_USAGE)))
@@ -80,6 +82,9 @@ class SoracostGroup(TyperGroup):
         except BrokenPipeError:
             _silence_stdout()
             raise typer.Exit(0) from None
+        except (Exception, SystemExit) as exc:  # --show-completion ends with sys.exit(0)
+            _check_printed(exc)
+            raise
 
     def invoke(self, ctx: Any) -> Any:  # typer.Context is the vendored Click context
         try:
@@ -89,6 +94,23 @@ class SoracostGroup(TyperGroup):
         except BrokenPipeError:
             _silence_stdout()
             return 0
+        except (Exception, SystemExit) as exc:  # --show-completion ends with sys.exit(0)
+            _check_printed(exc)
+            raise
+
+
+def _check_printed(exc: BaseException) -> None:
+    """A run that ends early and successfully (Click's ``Exit``, code 0) has printed
+    something: --help, --version, --show-completion, the help of a bare group. With no
+    stdout at all (``>&-``) Click prints it nowhere, silently: say so, as commands do."""
+    if isinstance(exc, SystemExit):
+        done = not exc.code
+    else:
+        done = type(exc).__name__ == "Exit" and not getattr(exc, "exit_code", 1)
+    if sys.stdout is None and done:
+        raise OutputError(
+            f"cannot write to standard output: {os.strerror(errno.EBADF)} (it is closed)"
+        ) from None
 
 
 def _silence_stdout() -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from soracost.cli.output import output_path
 from soracost.data.catalog import SOURCES_ENV
 
 if TYPE_CHECKING:
@@ -217,6 +218,7 @@ OutputOption = Annotated[
         help="Write to FILE instead of the terminal. Written whole or not at all.",
         metavar="FILE",
         readable=False,  # an output need not be readable; soracost.cli.output checks it
+        parser=output_path,  # the text as typed: '-' alone is stdout; 'a.csv/' refused
         show_default=False,
         rich_help_panel=OUTPUT,
     ),
@@ -385,6 +387,7 @@ PlotOption = Annotated[
         "(.png, .svg, .pdf; needs pip install 'soracost\\[plot]').",
         metavar="FILE",
         readable=False,
+        parser=output_path,  # the text as typed: '-' alone is stdout; 'a.csv/' refused
         show_default=False,
         rich_help_panel=OUTPUT,
     ),

@@ -11,14 +11,13 @@ says so.
 
 Symbolic links. The output path is followed one name at a time, from folder descriptors
 (never re-read as text between the check and the write), and a symbolic link is followed
-only when someone else could not have planted it there, the rule of Linux's
-``fs.protected_symlinks`` made stricter: the link is the user's own, or its folder is
-writable by nobody but its owner, or the folder is sticky (like /tmp) and the link is the
-folder owner's. A dangling link in a folder others can write is followed only when it is
-the user's own: soracost never creates a file where someone else's link points. Any other
-link is refused with one line and exit code 1 (it is not replaced: in a sticky folder the
-system would not let the user remove it anyway, and silently replacing a link the user
-may have meant is no better); the message says to give the real path. The file finally
+only when nobody but the user or the system could have made it: the link is the user's
+own, or it is root's in a folder that belongs to root and that nobody else can write
+(the system's links: /dev/stdout, /proc/self, /var on some systems). Any other link,
+even in a folder only its owner (another user) can write, or a dangling one, is refused
+with one line and exit code 1 (it is not replaced either: silently replacing a link the
+user may have meant is no better); the message says to give the real path. soracost thus
+never writes, nor creates a file, where someone else's link points. The file finally
 written is replaced by renaming onto its name in its folder, which never follows a link.
 """
 
@@ -28,7 +27,7 @@ import contextlib
 import os
 import signal
 import stat
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +38,7 @@ _FOLDER_FLAGS = (
 )
 _MAX_LINKS = 40  # as the system's own limit (ELOOP)
 _SHARED = stat.S_IWGRP | stat.S_IWOTH  # a folder someone besides its owner can write
+_SPECIAL = stat.S_ISUID | stat.S_ISGID | stat.S_ISVTX  # dropped from a replaced file
 _NOT_REGULAR = "is not a regular file (use '-o -' for standard output)"
 
 
@@ -64,6 +64,27 @@ class Destination:
             return  # kept for remove_leftovers: a signal stopped the clean-up
         with contextlib.suppress(OSError):
             os.close(self.folder)
+
+
+def output_path(given: str) -> Path:
+    """The path an ``--output``/``--plot`` value names, read from the text as typed,
+    which :class:`~pathlib.Path` would change: only the exact text ``-`` means standard
+    output (``./-`` is a file named ``-``, kept as its absolute path), and a name ending
+    in a separator names a folder, never the file before it (``a.csv/`` is refused with
+    :class:`OutputError` rather than replacing ``a.csv``)."""
+    if given == "-":
+        return Path(given)
+    separators = tuple(s for s in (os.sep, os.altsep) if s)
+    if given.endswith(separators):
+        bare = given.rstrip("".join(separators))
+        with contextlib.suppress(OSError, ValueError):
+            if bare and not os.path.isdir(bare) and os.path.lexists(bare):
+                raise OutputError(f"{given}: {bare} is not a folder; give a file name")
+        raise OutputError(f"{given}: names a folder (it ends with '{os.sep}'); give a file name")
+    path = Path(given)
+    if str(path) == "-":  # ./-, .//-: a file that Path would spell like standard output
+        return Path.cwd() / "-"
+    return path
 
 
 def check_destination(path: Path, *, force: bool = False) -> None:
@@ -141,11 +162,16 @@ def open_destination(path: Path, *, force: bool = False) -> Destination:
     return destination
 
 
-def write_atomically(path: Path, text: str | bytes, *, force: bool = False) -> None:
+def write_atomically(
+    path: Path, text: str | bytes | Iterable[str | bytes], *, force: bool = False
+) -> None:
     """Write ``text`` (UTF-8, or bytes as they are) to ``path`` all at once, or not at all.
+    ``text`` may come in pieces, each written to the temporary file as it comes (nothing
+    holds it whole); the file gets its name only once the last is written.
 
     A symbolic link that may be followed (see the module's note) is written through, to
-    the file it points at. A replaced file keeps its permissions. Without ``force`` the
+    the file it points at. A replaced file keeps its permissions (less setuid, setgid
+    and sticky). Without ``force`` the
     final step is a hard link, which fails if the name has appeared meanwhile, so no file
     is ever overwritten by a race. Raises :class:`OutputError` when the file exists and
     ``force`` is false, when its folder is missing, or when the system refuses the write.
@@ -153,17 +179,23 @@ def write_atomically(path: Path, text: str | bytes, *, force: bool = False) -> N
     destination = open_destination(path, force=force)
     folder, name = destination.folder, destination.name
     existing = destination.existing
-    mode = stat.S_IMODE(existing.st_mode) if existing else 0o666 & ~_current_umask()
-    # backslashreplace: a file name with undecodable bytes (a lone surrogate in Python)
-    # is written as \udcXX, valid JSON and CSV text, instead of failing the write.
-    data = text.encode("utf-8", "backslashreplace") if isinstance(text, str) else text
+    # A replaced file keeps its permissions, but never set-user-ID, set-group-ID or sticky:
+    # soracost's output is data, and a setuid bit it kept could make it a privileged program.
+    kept = stat.S_IMODE(existing.st_mode) & ~_SPECIAL if existing else 0
+    mode = kept if existing else 0o666 & ~_current_umask()
+    pieces = (text,) if isinstance(text, str | bytes) else text
     temporary: str | None = None
     try:
         with _signals_held():  # the name is kept before any signal can end the run
             temporary, descriptor = _make_temporary(folder)
             handle = os.fdopen(descriptor, "wb")
         with handle:
-            handle.write(data)
+            for piece in pieces:
+                # backslashreplace: a file name with undecodable bytes (a lone surrogate in
+                # Python) is written as \udcXX, valid JSON and CSV text, not a failed write.
+                if isinstance(piece, str):
+                    piece = piece.encode("utf-8", "backslashreplace")
+                handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
             os.fchmod(handle.fileno(), mode)
@@ -202,8 +234,7 @@ def _walk(path: Path, parts: list[str]) -> Destination:
     folder = os.open(os.sep if os.path.isabs(path) else os.curdir, _FOLDER_FLAGS)
     shown = [] if os.path.isabs(path) else os.getcwd().split(os.sep)[1:]
     pending = [part for part in reversed(parts) if part not in ("", ".")]
-    # borrowed: the file's name comes from a link in a shared folder that is not the user's
-    links, borrowed = 0, False
+    links = 0
     try:
         while pending:
             part = pending.pop()
@@ -218,21 +249,12 @@ def _walk(path: Path, parts: list[str]) -> Destination:
                     raise OutputError(
                         f"{path}: cannot write: {_shown(shown, part)} does not exist"
                     ) from None
-                if borrowed:
-                    raise OutputError(
-                        f"{path}: will not create a file through a symbolic link that is not "
-                        "yours in a folder others can write; give the real path"
-                    ) from None
                 return Destination(folder, part, None)
             if stat.S_ISLNK(found.st_mode):
                 links += 1
                 if links > _MAX_LINKS:
                     raise OutputError(f"{path}: cannot write: too many levels of symbolic links")
-                around = os.fstat(folder)
-                _check_link(path, found, around, _shown(shown, part))
-                if not pending:  # the link names the file itself, not a folder on the way
-                    mine = found.st_uid == os.geteuid()
-                    borrowed = borrowed or (not mine and bool(around.st_mode & _SHARED))
+                _check_link(path, found, os.fstat(folder), _shown(shown, part))
                 target = os.readlink(part, dir_fd=folder)
                 if target.endswith(os.sep) and not pending:
                     raise OutputError(f"{path}: is a folder; give a file name")
@@ -268,15 +290,15 @@ def _enter(folder: int, name: str, expected: os.stat_result | None = None) -> in
 
 
 def _check_link(path: Path, link: os.stat_result, folder: os.stat_result, shown: str) -> None:
-    """Refuse a link someone else could have planted: protected_symlinks' rule, and a
-    folder writable by others without the sticky bit trusts only the user's own links."""
-    if link.st_uid == os.geteuid() or not folder.st_mode & _SHARED:
+    """Refuse a link that neither the user nor the system made (see the module's note):
+    a link of another user is refused even in a folder only that user can write."""
+    if link.st_uid == os.geteuid():
         return
-    if folder.st_mode & stat.S_ISVTX and link.st_uid == folder.st_uid:
+    if link.st_uid == 0 and folder.st_uid == 0 and not folder.st_mode & _SHARED:
         return
     raise OutputError(
         f"{path}: will not follow the symbolic link {shown}: it belongs to another user "
-        f"(uid {link.st_uid}) in a folder others can write; give the real path"
+        f"(uid {link.st_uid}); give the real path"
     )
 
 

@@ -1,15 +1,19 @@
-"""A cache of validated catalogues, so a run can skip parsing and validating its data file.
+"""A cache of parsed data files, so a run can skip reading its data file's YAML.
 
-**Data, not code.** An entry is a validated :class:`~soracost.core.records.Catalog` as
-JSON: loading one runs nothing. It is read like any other input: a header names the
-format and the SHA-256 of the JSON that follows; in the JSON each record is the list of
-its fields, exactly as many as the record has, each of its type (a ``Range`` ordered and
-finite, a choice one of its choices), and every reference must resolve (an estimate's
-sources, a site's factors).
-An entry that fails any check is ignored and the catalogue is built from its data file,
-as if there were no cache. An entry is opened without following a symbolic link and
-without blocking, and read only if it is a regular file of this user that nobody else
-can write (so a FIFO, a device or a link planted in its place is skipped).
+**Data, not code, and validated like any input.** An entry is a data file's parsed
+document (:func:`soracost.data.yamldoc.parse`'s mappings, lists and values with their line
+numbers) as JSON: loading one runs nothing. A header names the format and the SHA-256 of
+the JSON that follows, which holds the data file's own SHA-256 and the document; the
+document is read back only as what the YAML parser could have built (text without
+control characters, finite numbers, dates, distinct keys, line numbers, nesting no
+deeper than a data file's). The catalogue is then built from it by the loader's own
+validation (:func:`soracost.data.catalog.build_catalog`), every check that a parsed file
+goes through: only the parsing is skipped, so an entry can yield no catalogue that its
+data file would not. An entry that fails any check is ignored and the catalogue is
+built from its data file, as if there were no cache. An entry is opened without
+following a symbolic link and without blocking, and read only if it is a regular file of
+this user that nobody else can write (so a FIFO, a device or a link planted in its place
+is skipped).
 
 An entry's name is made of the data file's SHA-256 and a fingerprint of soracost (its
 version, Python's, and the size and modification time of each of its modules): a changed
@@ -36,26 +40,29 @@ ignored: the run goes on without it.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
+import datetime as dt
 import hashlib
 import math
 import os
 import re
+import signal
 import stat
 import sys
 import tempfile
-import types
-import typing
-from collections.abc import Callable
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from soracost import __version__
 from soracost.core import environment
-
-if TYPE_CHECKING:
-    from soracost.core.records import Catalog, Sourced
+from soracost.data.yamldoc import (
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    LocatedDict,
+    LocatedList,
+    has_control_characters,
+)
 
 CACHE_DIR_ENV = "SORACOST_CACHE_DIR"
 NO_CACHE_ENV = "SORACOST_NO_CACHE"
@@ -68,7 +75,7 @@ MARKER = (
     b"# soracost deletes only its own entries here; it may all be deleted at any time.\n"
 )
 """The marker's exact content: a folder without it is not the cache's."""
-FORMAT = b"soracost-catalog-json 1"
+FORMAT = b"soracost-catalog-json 2"
 """The first words of an entry's header line; the SHA-256 of the JSON follows."""
 MAX_ENTRIES = 16
 """Entries kept: a few data files, each under a few versions of soracost."""
@@ -165,8 +172,10 @@ def _read_regular(path: Path, limit: int) -> bytes | None:
         os.close(descriptor)
 
 
-def load(data_sha256: str, label: str) -> Catalog | None:
-    """The cached catalogue for a data file's bytes, labelled ``label``; ``None`` if none."""
+def load(data_sha256: str) -> Any:
+    """The parsed document of a data file's bytes (:func:`soracost.data.yamldoc.parse`'s),
+    as kept by :func:`store`; ``None`` if there is none. The caller validates it as it
+    validates a parsed file: an entry holds only what the parser could have built."""
     base = cache_dir()
     if base is None:
         return None
@@ -177,16 +186,15 @@ def load(data_sha256: str, label: str) -> Catalog | None:
     if read is None:
         return None
     try:
-        catalog = decode(read)
+        digest, document = decode(read)
     except Exception:  # malformed, truncated or tampered: build from the data file
         return None
-    if catalog.sha256 != data_sha256:
-        return None
-    return dataclasses.replace(catalog, path=label)
+    return document if digest == data_sha256 else None
 
 
-def store(catalog: Catalog) -> None:
-    """Keep a validated catalogue for next time; silently does nothing if it cannot."""
+def store(data_sha256: str, document: object) -> None:
+    """Keep a data file's parsed document, once validated, for next time; silently does
+    nothing if it cannot."""
     base = cache_dir()
     if base is None:
         return
@@ -195,21 +203,19 @@ def store(catalog: Catalog) -> None:
         folder = _own_folder(base)
         if folder is None:
             return
-        content = encode(catalog)
-        descriptor, temporary = tempfile.mkstemp(
-            dir=folder, prefix=_TEMPORARY_PREFIX, suffix=_TEMPORARY_SUFFIX
-        )
+        content = encode(data_sha256, document)
+        descriptor, temporary = _make_temporary(folder)
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(content)
-        os.replace(temporary, folder / _entry_name(catalog.sha256))
+        os.replace(temporary, folder / _entry_name(data_sha256))
+        _MADE.discard(temporary)  # renamed: nothing left to remove
         temporary = None
         _prune(folder)
     except Exception:  # a read-only disk, a full one, an unencodable surprise: no cache
         return
     finally:
         if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+            _remove_temporary(temporary)
 
 
 def _own_folder(base: Path) -> Path | None:
@@ -222,9 +228,9 @@ def _own_folder(base: Path) -> Path | None:
     except FileExistsError:
         if not _own_directory(folder):
             return None
-        if _read_regular(folder / MARKER_NAME, len(MARKER)) is None and not any(
-            folder.iterdir()
-        ):  # an empty folder: one that a process died making, or a race
+        if _read_regular(folder / MARKER_NAME, len(MARKER)) is None and _only_temporaries(
+            folder
+        ):  # a folder that a process died making (or marking), or a race
             _mark(folder)
     else:
         _mark(folder)
@@ -236,16 +242,73 @@ def _own_folder(base: Path) -> Path | None:
 
 def _mark(folder: Path) -> None:
     """Write the marker, complete, unless one is there already (never over a file)."""
-    descriptor, temporary = tempfile.mkstemp(
-        dir=folder, prefix=_TEMPORARY_PREFIX, suffix=_TEMPORARY_SUFFIX
-    )
+    descriptor, temporary = _make_temporary(folder)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(MARKER)
         with contextlib.suppress(FileExistsError):
             os.link(temporary, folder / MARKER_NAME)
     finally:
-        os.unlink(temporary)
+        _remove_temporary(temporary)
+
+
+def _only_temporaries(folder: Path) -> bool:
+    """Whether ``folder`` holds nothing but this user's temporary files (none at all, or
+    what a process killed while marking it left): a folder that is the cache's for sure.
+    Anything else in an unmarked folder means it may be the user's: it is left alone."""
+    with os.scandir(folder) as listing:
+        for item in listing:
+            if not _TEMPORARY_NAME.fullmatch(item.name):
+                return False
+            info = item.stat(follow_symlinks=False)
+            if not (stat.S_ISREG(info.st_mode) and _ours(info)):
+                return False
+    return True
+
+
+# The temporary files made and not yet renamed or removed: remove_leftovers removes them.
+_MADE: set[str] = set()
+
+
+def remove_leftovers() -> None:
+    """Remove any temporary file a run made and had no time to remove (a signal ended it
+    right then): ``soracost.__main__`` calls this as the process ends."""
+    for name in list(_MADE):
+        _remove_temporary(name)
+
+
+def _make_temporary(folder: Path) -> tuple[int, str]:
+    """Make a temporary file in ``folder`` and keep its name, with every signal held
+    meanwhile: one that ends the run is delivered only once the name is kept, so the file
+    is removed (by the caller's clean-up or :func:`remove_leftovers`), never left."""
+    with _signals_held():
+        descriptor, temporary = tempfile.mkstemp(
+            dir=folder, prefix=_TEMPORARY_PREFIX, suffix=_TEMPORARY_SUFFIX
+        )
+        _MADE.add(temporary)
+    return descriptor, temporary
+
+
+def _remove_temporary(name: str) -> None:
+    """Remove a temporary file, and forget it; a second signal cannot cut this short."""
+    with _signals_held():
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        _MADE.discard(name)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold back every signal for a few system calls (as ``soracost.cli.output`` does)."""
+    block = getattr(signal, "pthread_sigmask", None)
+    if block is None:  # pragma: no cover - not POSIX
+        yield
+        return
+    previous = block(signal.SIG_BLOCK, signal.valid_signals())
+    try:
+        yield
+    finally:
+        block(signal.SIG_SETMASK, previous)
 
 
 def _prune(folder: Path) -> None:
@@ -280,15 +343,16 @@ def _prune(folder: Path) -> None:
             os.unlink(folder / name)
 
 
-# --- The format: a catalogue to JSON and back, checked field by field -----------------
+# --- The format: a parsed data file to JSON and back, as the YAML parser builds it -----
 
 
-def encode(catalog: Catalog) -> bytes:
-    """An entry's bytes: the header line, then the catalogue as JSON."""
+def encode(data_sha256: str, document: object) -> bytes:
+    """An entry's bytes: the header line, then the data file's SHA-256 and its parsed
+    document (:func:`soracost.data.yamldoc.parse`'s) as JSON."""
     import json
 
     body = json.dumps(
-        _plain(catalog),
+        [data_sha256, _plain(document)],
         ensure_ascii=False,
         allow_nan=False,
         check_circular=False,
@@ -297,12 +361,11 @@ def encode(catalog: Catalog) -> bytes:
     return b"%s %s\n%s" % (FORMAT, hashlib.sha256(body).hexdigest().encode(), body)
 
 
-def decode(content: bytes) -> Catalog:
-    """The catalogue in an entry's bytes; raises ``ValueError`` (or another exception
-    from a malformed entry) unless every check passes."""
+def decode(content: bytes) -> tuple[str, Any]:
+    """The data file's SHA-256 and parsed document in an entry's bytes: only what the
+    YAML parser could have built (see :func:`_node`). Raises ``ValueError`` (or another
+    exception from a malformed entry) otherwise. The document is not validated here."""
     import json
-
-    from soracost.core.records import Catalog
 
     header, separator, body = content.partition(b"\n")
     words = header.rsplit(b" ", 1)
@@ -310,236 +373,109 @@ def decode(content: bytes) -> Catalog:
         raise ValueError("not an entry of this format")
     if hashlib.sha256(body).hexdigest().encode() != words[1]:
         raise ValueError("the entry's content does not match its checksum")
-    catalog = _decoder(Catalog)(json.loads(body, parse_constant=_no_constant))
-    if not isinstance(catalog, Catalog):
-        raise TypeError("not a catalogue")
-    _check_references(catalog)
-    return catalog
+    pair = json.loads(body, parse_constant=_no_constant)
+    if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str:
+        raise _invalid("a data file's digest and document")
+    return pair[0], _node(pair[1], 0)
 
 
 def _no_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a number a catalogue holds")
+    raise ValueError(f"{name} is not a number an entry holds")
 
 
-def _plain(value: object) -> object:
-    """Records as JSON's plain values: a record is the list of its fields, in order."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [_plain(getattr(value, name)) for name in _field_names(type(value))]
-    if isinstance(value, tuple | list):
-        return [_plain(item) for item in value]
-    if isinstance(value, dict):
-        if not all(isinstance(key, str) for key in value):
-            raise TypeError("a mapping's keys must be text")
-        return {key: _plain(item) for key, item in value.items()}
-    if value is None or isinstance(value, str | int | float):  # bool is an int
-        return value
-    raise TypeError(f"cannot keep a {type(value).__name__} in the cache")
+_MAPPING, _LIST, _DATE, _TIMESTAMP = "m", "l", "d", "t"
+"""The first item of the JSON list that stands for a mapping, a list, a date or a time;
+each other value of a parsed document (text, a number, a flag, null) is JSON's own."""
 
 
-@cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(field.name for field in dataclasses.fields(cls))
-
-
-Decoder = Callable[[Any], Any]
+def _plain(node: object) -> object:
+    """A parsed document as JSON's values: a mapping ``["m", line, key, key's line,
+    value, ...]``, a list ``["l", line, item's line, item, ...]``, a date ``["d", ISO]``
+    and a time ``["t", ISO]``; anything else a parser cannot build is refused."""
+    if isinstance(node, LocatedDict):
+        mapping: list[object] = [_MAPPING, node.line]
+        for key, value in node.items():
+            mapping += (key, node.key_lines[key], _plain(value))
+        return mapping
+    if isinstance(node, LocatedList):
+        items: list[object] = [_LIST, node.line]
+        for line, value in zip(node.item_lines, node, strict=True):
+            items += (line, _plain(value))
+        return items
+    if type(node) is dt.datetime:
+        return [_TIMESTAMP, node.isoformat()]
+    if type(node) is dt.date:
+        return [_DATE, node.isoformat()]
+    if node is None or type(node) in (str, int, float, bool):
+        return node
+    raise TypeError(f"cannot keep a {type(node).__name__} in the cache")
 
 
 def _invalid(what: str) -> ValueError:
     return ValueError(f"not {what}")
 
 
-@cache
-def _decoder(hint: Any) -> Decoder:
-    """A function that checks a JSON value against a type annotation of the records and
-    returns the value as that type (a tuple for a list, a record for an object)."""
-    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
-        return _record_decoder(hint)
-    origin, arguments = typing.get_origin(hint), typing.get_args(hint)
-    if hint is str or hint is bool or hint is type(None):
-        return _exactly(hint)
-    if hint is int:
-        return _exactly(int)  # ``type(True) is bool``: a flag is no count
-    if hint is float:
-        return _number
-    if origin is typing.Literal:
-        return _choice(frozenset(arguments))
-    if origin is types.UnionType or origin is typing.Union:
-        others = tuple(_decoder(argument) for argument in arguments if argument is not type(None))
-        return _union(others, optional=len(others) < len(arguments))
-    if origin is tuple:
-        if len(arguments) == 2 and arguments[1] is Ellipsis:
-            return _sequence(_decoder(arguments[0]))
-        return _fixed_tuple(tuple(_decoder(argument) for argument in arguments))
-    if origin is dict:
-        return _mapping(_decoder(arguments[0]), _decoder(arguments[1]))
-    raise TypeError(f"the cache cannot hold {hint!r}")
-
-
-def _exactly(kind: type) -> Decoder:
-    def decode(value: Any) -> Any:
-        if type(value) is not kind:
-            raise _invalid(kind.__name__)
+def _node(value: Any, depth: int) -> Any:
+    """A parsed document's node from its JSON, holding only what the YAML parser builds
+    (:mod:`soracost.data.yamldoc`): text without control characters or half a UTF-16
+    pair, finite numbers, flags, nulls, dates and times, mappings with distinct text keys
+    and lists, each with its line numbers, nested no deeper than a data file may be."""
+    kind = type(value)
+    if kind is str:
+        return _text(value)
+    if kind is int or kind is bool or value is None:
         return value
-
-    return decode
-
-
-def _number(value: Any) -> Any:
-    if type(value) is float:
+    if kind is float:
         if not math.isfinite(value):
             raise _invalid("a finite number")
         return value
-    if type(value) is int:  # kept an int, as the data file gave it
-        return value
-    raise _invalid("a number")
+    if kind is not list or not value:
+        raise _invalid("a value of a parsed document")
+    tag, size = value[0], len(value)
+    if tag in (_DATE, _TIMESTAMP):
+        if size != 2 or type(value[1]) is not str:
+            raise _invalid("a date")
+        return (dt.date if tag == _DATE else dt.datetime).fromisoformat(value[1])
+    if depth >= MAX_DEPTH:
+        raise _invalid(f"nested at most {MAX_DEPTH} deep")
+    if tag == _MAPPING and size % 3 == 2:
+        mapping = LocatedDict()
+        mapping.line, mapping.key_lines = _line(value[1]), {}
+        for index in range(2, size, 3):
+            key = value[index]
+            if type(key) is not str or _text(key) in mapping:
+                raise _invalid("a mapping of distinct text keys")
+            mapping.key_lines[key] = _line(value[index + 1])
+            mapping[key] = _node(value[index + 2], depth + 1)
+        return mapping
+    if tag == _LIST and size % 2 == 0:
+        items = LocatedList()
+        items.line, items.item_lines = _line(value[1]), []
+        for index in range(2, size, 2):
+            items.item_lines.append(_line(value[index]))
+            items.append(_node(value[index + 1], depth + 1))
+        return items
+    raise _invalid("a value of a parsed document")
 
 
-def _choice(allowed: frozenset[Any]) -> Decoder:
-    def decode(value: Any) -> Any:
-        if type(value) is not str or value not in allowed:
-            raise _invalid(f"one of {sorted(allowed)}")
-        return value
-
-    return decode
+_SURROGATE = re.compile("[\ud800-\udfff]")
+"""Half a UTF-16 pair, which JSON's ``\\u`` escapes can give but no YAML text can."""
 
 
-def _union(options: tuple[Decoder, ...], *, optional: bool) -> Decoder:
-    if optional and len(options) == 1:  # X | None, the usual union: no exception for None
-        (only,) = options
-        return lambda value: None if value is None else only(value)
-
-    def decode(value: Any) -> Any:
-        if optional and value is None:
-            return None
-        for option in options:
-            try:
-                return option(value)
-            except (ValueError, TypeError):
-                continue
-        raise _invalid("any of a union's types")
-
-    return decode
+def _text(value: str) -> str:
+    """Text a data file may hold: neither a control character nor half a UTF-16 pair."""
+    if has_control_characters(value) or (
+        not value.isascii() and _SURROGATE.search(value) is not None
+    ):
+        raise _invalid("text a data file holds")
+    return value
 
 
-def _sequence(item: Decoder) -> Decoder:
-    def decode(value: Any) -> Any:
-        if type(value) is not list:
-            raise _invalid("a list")
-        return tuple(item(element) for element in value)
-
-    return decode
+_LAST_LINE = MAX_FILE_BYTES + 1
+"""A data file of at most ``MAX_FILE_BYTES`` has no line beyond this one."""
 
 
-def _fixed_tuple(items: tuple[Decoder, ...]) -> Decoder:
-    def decode(value: Any) -> Any:
-        if type(value) is not list or len(value) != len(items):
-            raise _invalid(f"a list of {len(items)}")
-        return tuple(item(element) for item, element in zip(items, value, strict=True))
-
-    return decode
-
-
-def _mapping(key: Decoder, item: Decoder) -> Decoder:
-    def decode(value: Any) -> Any:
-        if type(value) is not dict:
-            raise _invalid("an object")
-        return {key(name): item(element) for name, element in value.items()}
-
-    return decode
-
-
-def _record_decoder(cls: type) -> Decoder:
-    names = _field_names(cls)
-    hints = [_annotation(field.type, cls.__module__) for field in dataclasses.fields(cls)]
-    # A field of plain types (text, a count, a flag, or None) is checked inline: a
-    # function call per value would be most of the time an entry takes to read.
-    plan = tuple((_plain_types(hint), _decoder(hint)) for hint in hints)
-    # A record that checks itself (a Range: ordered and finite) is built through its
-    # __init__; the others as pickle built them, their checked fields set directly.
-    checks_itself = hasattr(cls, "__post_init__") or "__slots__" in vars(cls)
-    positional = not any(field.kw_only for field in dataclasses.fields(cls))
-
-    def decode(value: Any) -> Any:
-        if type(value) is not list or len(value) != len(plan):
-            raise _invalid(f"a {cls.__name__}: a list of its {len(plan)} fields")
-        items = []
-        for (plain, field), item in zip(plan, value, strict=True):
-            if plain is None:
-                items.append(field(item))
-            elif type(item) in plain:
-                items.append(item)
-            else:
-                raise _invalid(" or ".join(kind.__name__ for kind in plain))
-        if checks_itself:
-            return cls(*items) if positional else cls(**dict(zip(names, items, strict=True)))
-        record: Any = object.__new__(cls)
-        record.__dict__.update(zip(names, items, strict=True))
-        return record
-
-    return decode
-
-
-def _plain_types(hint: Any) -> frozenset[type] | None:
-    """The exact types a value of ``hint`` may have, if checking its type is all there is
-    to checking it (``str``, ``int``, ``bool``, ``None`` and their unions); else ``None``."""
-    if hint in (str, int, bool, type(None)):
-        return frozenset((hint,))
-    if typing.get_origin(hint) in (types.UnionType, typing.Union):
-        kinds = [_plain_types(argument) for argument in typing.get_args(hint)]
-        if all(kind is not None for kind in kinds):
-            return frozenset().union(*(kind for kind in kinds if kind is not None))
-    return None
-
-
-def _annotation(annotation: object, module: str) -> Any:
-    """A field's annotation as a type: ``typing.get_type_hints``, less its cost (each
-    text evaluated once, in the records' module, as Python evaluates annotations)."""
-    return _evaluated(annotation, module) if isinstance(annotation, str) else annotation
-
-
-@cache
-def _evaluated(annotation: str, module: str) -> Any:
-    return eval(annotation, vars(sys.modules[module]))  # our own source, not data
-
-
-def _check_references(catalog: Catalog) -> None:
-    """What validation guarantees and the rest of soracost relies on: every id is its
-    record's key, every source and factor named exists, one default site."""
-    from soracost.core.records import SITE_FACTORS
-    from soracost.core.units import PUBLISHED_QUANTITIES
-
-    if not catalog.estimates:
-        raise _invalid("a catalogue with estimates")
-    if len({estimate.id for estimate in catalog.estimates}) != len(catalog.estimates):
-        raise _invalid("a catalogue of distinct estimates")
-    records: dict[str, dict[str, Any]] = {
-        "source": catalog.sources,
-        "factor": catalog.factors,
-        "site": catalog.sites,
-        "equivalent": catalog.equivalents,
-        "training record": catalog.training,
-    }
-    for kind, mapping in records.items():
-        if any(record.id != key for key, record in mapping.items()):
-            raise _invalid(f"every {kind} under its own id")
-    sourced: list[Sourced] = [
-        *catalog.estimates,
-        *catalog.factors.values(),
-        *catalog.equivalents.values(),
-        *catalog.training.values(),
-    ]
-    for record in sourced:
-        named = {record.source, *record.chain, *record.see_also}
-        if not named <= catalog.sources.keys():
-            raise _invalid("a catalogue whose every source exists")
-    if any(estimate.quantity not in PUBLISHED_QUANTITIES for estimate in catalog.estimates):
-        raise _invalid("estimates of published quantities")
-    for site in catalog.sites.values():
-        if not set(SITE_FACTORS) <= site.factors.keys():
-            raise _invalid("a site with its three factors")
-        for kind, factor_id in site.factors.items():
-            factor = catalog.factors.get(factor_id)
-            if factor is None or factor.kind != kind:
-                raise _invalid("a site whose factors exist, each of its kind")
-    if catalog.sites and sum(site.default for site in catalog.sites.values()) != 1:
-        raise _invalid("exactly one default site")
+def _line(value: Any) -> int:
+    if type(value) is not int or not 1 <= value <= _LAST_LINE:
+        raise _invalid("a line number")
+    return value

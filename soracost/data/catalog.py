@@ -65,8 +65,9 @@ def resolve_sources_path(option: str | Path | None) -> Path:
 def load_catalog(path: Path, use_cache: bool = True) -> Catalog:
     """Read, parse and validate a data file. Raises :class:`DataError` on any problem.
 
-    A catalogue validated before from the same bytes, by the same soracost, is taken
-    from the cache (:mod:`soracost.data.cache`) instead of being parsed again.
+    The parsed document of the same bytes, kept by the same soracost, is taken from the
+    cache (:mod:`soracost.data.cache`) instead of being parsed again; it is validated
+    like a parsed file, so a cache entry yields nothing the data file would not.
     """
     raw = read_bytes(path)
     label = str(path)
@@ -74,12 +75,16 @@ def load_catalog(path: Path, use_cache: bool = True) -> Catalog:
     if use_cache:
         from soracost.data import cache
 
-        cached = cache.load(sha256, label)
+        cached = cache.load(sha256)
         if cached is not None:
-            return cached
-    catalog = parse_catalog(decode(raw, label), label, sha256=sha256)
+            try:
+                return build_catalog(cached, label, sha256)
+            except Exception:  # a tampered entry: refused, and built from the data file
+                pass
+    document = parse(decode(raw, label), label)
+    catalog = build_catalog(document, label, sha256)
     if use_cache:
-        cache.store(catalog)
+        cache.store(sha256, document)
     return catalog
 
 
@@ -88,8 +93,13 @@ def parse_catalog(text: str, label: str, sha256: str | None = None) -> Catalog:
 
     ``sha256`` is the digest of the file's bytes; by default, of the UTF-8 text.
     """
-    data = parse(text, label)
     sha256 = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return build_catalog(parse(text, label), label, sha256)
+
+
+def build_catalog(data: object, label: str, sha256: str) -> Catalog:
+    """Validate a parsed data file (:func:`soracost.data.yamldoc.parse`'s document):
+    every check of the catalogue, whether the document comes from the file or the cache."""
     if not isinstance(data, LocatedDict):
         raise DataError(
             "the top level must be a mapping with 'sources' and 'estimates'",

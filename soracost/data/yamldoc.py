@@ -35,6 +35,11 @@ _DECIMAL = re.compile(
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+def has_control_characters(text: str) -> bool:
+    """Whether a text holds a character that no value of a data file may hold."""
+    return _CONTROL.search(text) is not None
+
+
 class LocatedDict(dict[str, Any]):
     """A mapping from a YAML file; ``line`` and ``key_lines`` are 1-based line numbers."""
 
@@ -250,7 +255,7 @@ class _Builder:
             raise self.fail(f"invalid YAML value: {' '.join(problem.split())}", event) from None
         except (ValueError, OverflowError) as exc:  # e.g. an impossible date: 2025-02-30
             raise self.fail(f"invalid YAML value: {exc}", event) from None
-        if isinstance(value, str) and _CONTROL.search(value):
+        if isinstance(value, str) and has_control_characters(value):
             raise self.fail("text contains control characters (such as escape codes)", event)
         return value
 

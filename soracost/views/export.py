@@ -1,4 +1,5 @@
-"""CSV and JSON exports, returned as text. Only the CLI writes them anywhere.
+"""CSV and JSON exports: CSV returned as text, JSON as pieces of text to be written as
+they come (a big document's text is never held whole). Only the CLI writes them anywhere.
 
 Numbers keep full precision: JSON floats and CSV cells use Python's shortest repr that
 round-trips, so re-reading an export gives back the exact computed value.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -131,12 +132,27 @@ def _csv(columns: Sequence[str], records: Iterable[dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
-def _json(document: dict[str, Any]) -> str:
+def _json(document: dict[str, Any]) -> Iterator[str]:
     """``json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)`` and a
-    newline, written by :mod:`soracost.views.jsontext` (the same text, faster and leaner)."""
-    from soracost.views.jsontext import dumps
+    newline, in pieces (about a row each) made by :mod:`soracost.views.jsontext` as they
+    are asked for: the same text, faster and leaner."""
+    from soracost.views.jsontext import pieces
 
-    return dumps(document, end="\n")
+    return pieces(document, end="\n")
+
+
+def csv_for_terminal(text: str) -> str:
+    """CSV ``text`` for a terminal: each cell as :func:`soracost.views.text.shown` shows
+    it (controls, bidirectional and invisible characters written out), so that no cell
+    can move the cursor, recolour the screen or reorder what is read. A file or a pipe
+    gets the cells as they are."""
+    from soracost.views.text import shown
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for record in csv.reader(io.StringIO(text, newline="")):
+        writer.writerow([shown(cell) for cell in record])
+    return buffer.getvalue()
 
 
 def _clip_json(clip: Clip) -> dict[str, Any]:
@@ -508,7 +524,7 @@ def answers_json(report: FootprintReport) -> dict[str, Any]:
     return document
 
 
-def clip_json(report: ClipReport) -> str:
+def clip_json(report: ClipReport) -> Iterator[str]:
     """``clip`` as a JSON document: count, sources file, units, scenario and rows."""
     catalog, results, scenario = report.catalog, report.results, report.scenario
     document = _header(catalog, "clip")
@@ -533,7 +549,7 @@ def clip_json(report: ClipReport) -> str:
     return _json(document)
 
 
-def compare_json(report: CompareReport) -> str:
+def compare_json(report: CompareReport) -> Iterator[str]:
     """``compare`` as a JSON document, sorted rows plus the spread between sources (and,
     with ``--pooled``, the pooled distribution)."""
     catalog, results, scenario = report.catalog, report.results, report.scenario
@@ -585,7 +601,7 @@ def _with_percentiles(
     return record
 
 
-def explain_json(report: ExplainReport) -> str:
+def explain_json(report: ExplainReport) -> Iterator[str]:
     """``explain`` as a JSON document: one derivation per quantity (a ``clip`` row, with its
     ``steps``), what could not be given, and the sources the steps cite."""
     catalog, scenario, estimate_id = report.catalog, report.scenario, report.estimate_id
@@ -690,7 +706,7 @@ def sites_csv(catalog: Catalog) -> str:
     return _csv(SITE_COLUMNS, records)
 
 
-def sites_json(catalog: Catalog) -> str:
+def sites_json(catalog: Catalog) -> Iterator[str]:
     """``sites`` as a JSON document, each factor with its source."""
     document = _header(catalog, "sites")
     document["sites"] = [
@@ -741,7 +757,7 @@ def sources_csv(catalog: Catalog) -> str:
     )
 
 
-def sources_json(catalog: Catalog) -> str:
+def sources_json(catalog: Catalog) -> Iterator[str]:
     """``sources`` as a JSON document, with what each source covers."""
     document = _header(catalog, "sources")
     document["sources"] = [
@@ -817,7 +833,7 @@ def equivalents_csv(report: EquivalentsReport) -> str:
     return _csv(EQUIVALENT_COLUMNS, records)
 
 
-def equivalents_json(report: EquivalentsReport) -> str:
+def equivalents_json(report: EquivalentsReport) -> Iterator[str]:
     """``equivalents`` as a JSON document: every record with its source, and each
     ``--of`` amount expressed in the equivalents of its basis."""
     catalog = report.catalog

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import json
 import json.encoder
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import re
 
 _INDENT = "  "
 _STREAMED_LEVELS = 2
@@ -63,6 +66,17 @@ def dumps(document: Any, end: str = "") -> str:
     if _C_ENCODER is None:  # pragma: no cover - not CPython
         return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + end
     return "".join(chain(chunks(document), (end,)))
+
+
+def pieces(document: Any, end: str = "") -> Iterator[str]:
+    """The text of :func:`dumps` (``end`` included) in the pieces of :func:`chunks`, to be
+    written as they come: the document's text is never held whole."""
+    if _C_ENCODER is None:  # pragma: no cover - not CPython
+        yield dumps(document, end)
+        return
+    yield from chunks(document)
+    if end:
+        yield end
 
 
 def chunks(document: Any) -> Iterator[str]:
@@ -125,3 +139,27 @@ def _container(value: Any, level: int, parts: list[str], stream: bool = False) -
     if stream:
         yield "".join(parts)
         parts.clear()
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    """A character :func:`soracost.views.text.shown` would write out, as JSON writes it
+    escaped; a newline stays: in this text it is the layout's, never a string's (the
+    encoder writes one in a string as ``\\n``)."""
+    character = match.group()
+    if character == "\n":
+        return character
+    code = ord(character)
+    if code > 0xFFFF:  # a surrogate pair, as JSON writes it
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def for_terminal(text: Iterable[str]) -> Iterator[str]:
+    """JSON ``text`` (pieces of it) for a terminal: every control, bidirectional or
+    invisible character in its strings written as JSON's ``\\uXXXX``, which a terminal
+    does not act on and a reader sees. The document reads back the same."""
+    from soracost.views.text import _HIDDEN
+
+    for piece in text:
+        yield _HIDDEN.sub(_json_escape, piece)
