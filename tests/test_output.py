@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -356,3 +357,35 @@ def test_only_the_exact_text_dash_is_standard_output(tmp_path: Path) -> None:
     code, stderr = _soracost(tmp_path, "compare", "-f", "csv", "-o", "./-")
     assert code == 0, stderr
     assert (tmp_path / "-").read_text(encoding="utf-8").startswith("estimate_id,")
+
+
+@pytest.mark.parametrize("force", [True, False])
+@pytest.mark.parametrize("way", ["named from the start", "unnamed, /proc refused"])
+def test_every_way_to_the_temporary_file_writes_the_same_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, way: str, force: bool
+) -> None:
+    # Where the system has no O_TMPFILE, or refuses to link an unnamed file through /proc,
+    # the output is written through a named temporary file: same bytes, same mode, and no
+    # temporary left.
+    from soracost.cli import output
+
+    if way == "named from the start":
+        monkeypatch.setattr(output, "_open_unnamed", lambda folder: None)
+    else:
+        real_link = os.link
+
+        def no_proc(source: str, *args: Any, **kwargs: Any) -> None:
+            if str(source).startswith("/proc/"):
+                raise PermissionError(1, "Operation not permitted")
+            real_link(source, *args, **kwargs)
+
+        monkeypatch.setattr(os, "link", no_proc)
+    target = tmp_path / "out.txt"
+    if force:
+        target.write_text("old", encoding="utf-8")
+        target.chmod(0o640)
+    write_atomically(target, ["é" * 3, b"\x00", "z" * (3 << 20)], force=force)
+    assert target.read_bytes() == "é".encode() * 3 + b"\x00" + b"z" * (3 << 20)
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+    if force:
+        assert stat.S_IMODE(target.stat().st_mode) == 0o640

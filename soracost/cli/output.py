@@ -3,11 +3,15 @@ destroying a file the user did not name.
 
 The text is written to a temporary file in the target's own folder and renamed over the
 target only once it is complete, so an interrupted or failed run leaves the folder as it
-was; the temporary file is removed on any error and on every signal that ends the process
-and can be caught (``soracost.__main__`` turns those into an interruption; only SIGKILL,
-which no program can catch, can leave a hidden ``.soracost-*.partial`` behind, never a
-partial file under the target's name). An existing file is replaced only when the caller
-says so.
+was. Where the system allows (Linux's ``O_TMPFILE``), the temporary file has no name
+at all while it is written: whatever ends the process, SIGKILL and a crash (SIGSEGV,
+SIGBUS) included, the system frees it and nothing is left behind. It gets a hidden name
+(``.soracost-*.partial``) only for the instant between its last byte and the rename. Where
+it must be named from the start (another system, a file system without ``O_TMPFILE``),
+it is removed on any error and on every signal that ends the process and can be caught
+(``soracost.__main__`` turns those into an interruption); there only an uncatchable end
+can leave the hidden file, never a partial file under the target's name. An existing
+file is replaced only when the caller says so.
 
 Symbolic links. The output path is followed one name at a time, from folder descriptors
 (never re-read as text between the check and the write), and a symbolic link is followed
@@ -24,6 +28,7 @@ written is replaced by renaming onto its name in its folder, which never follows
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import signal
 import stat
@@ -186,8 +191,10 @@ def write_atomically(
     pieces = (text,) if isinstance(text, str | bytes) else text
     temporary: str | None = None
     try:
-        with _signals_held():  # the name is kept before any signal can end the run
-            temporary, descriptor = _make_temporary(folder)
+        with _signals_held():  # a name is kept before any signal can end the run
+            descriptor = _open_unnamed(folder)
+            if descriptor is None:
+                temporary, descriptor = _make_temporary(folder)
             handle = os.fdopen(descriptor, "wb")
         with handle:
             for piece in pieces:
@@ -199,6 +206,10 @@ def write_atomically(
             handle.flush()
             os.fsync(handle.fileno())
             os.fchmod(handle.fileno(), mode)
+            if temporary is None:  # complete: only now does it get a name
+                if not force and _link_unnamed(handle.fileno(), folder, name):
+                    return  # named at once as the target (fails if the name has appeared)
+                temporary = _name_unnamed(handle.fileno(), folder)
         if force:
             os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
         else:  # fails if the name appeared since the check above; never follows a link
@@ -318,6 +329,62 @@ def _probe(destination: Destination, path: Path) -> None:
         raise OutputError(f"{path}: cannot write: permission denied") from None
     except OSError as exc:
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def _open_unnamed(folder: int) -> int | None:
+    """A file with no name in ``folder`` (Linux's ``O_TMPFILE``), or ``None`` where the
+    system or the file system offers none (then the caller makes a named one)."""
+    unnamed = getattr(os, "O_TMPFILE", 0)
+    if not unnamed or not os.path.isdir("/proc/self/fd"):  # named later through /proc
+        return None
+    try:
+        # O_RDWR: read back by _name_unnamed where it must be copied
+        return os.open(".", unnamed | os.O_RDWR | os.O_CLOEXEC, 0o600, dir_fd=folder)
+    except OSError as exc:
+        if exc.errno in _NO_UNNAMED:
+            return None
+        raise
+
+
+# What open(2) answers where a file system cannot make a file without a name.
+_NO_UNNAMED = {errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT}
+
+
+def _link_unnamed(descriptor: int, folder: int, name: str) -> bool:
+    """Give the complete unnamed file ``descriptor`` the name ``name`` in ``folder``, which
+    must not exist (:class:`FileExistsError` if it does); ``False`` where linking through
+    /proc is refused (the caller then goes through a named temporary file)."""
+    try:
+        os.link(f"/proc/self/fd/{descriptor}", name, dst_dir_fd=folder, follow_symlinks=True)
+    except FileExistsError:
+        raise
+    except OSError:
+        return False
+    return True
+
+
+def _name_unnamed(descriptor: int, folder: int) -> str:
+    """Give the complete unnamed file ``descriptor`` a hidden name in ``folder`` (kept for
+    the clean-up, as :func:`_make_temporary`'s) and return it; where linking it through
+    /proc is refused, copy its bytes into a named temporary file instead."""
+    with _signals_held():
+        name = f".soracost-{os.urandom(6).hex()}.partial"
+        try:
+            os.link(f"/proc/self/fd/{descriptor}", name, dst_dir_fd=folder, follow_symlinks=True)
+        except OSError:
+            name, copy = _make_temporary(folder)
+        else:
+            _MADE.add((folder, name))
+            return name
+    with os.fdopen(copy, "wb") as handle:
+        offset = 0
+        while chunk := os.pread(descriptor, 1 << 20, offset):
+            handle.write(chunk)
+            offset += len(chunk)
+        handle.flush()
+        os.fsync(handle.fileno())
+        os.fchmod(handle.fileno(), stat.S_IMODE(os.fstat(descriptor).st_mode))
+    return name
 
 
 def _make_temporary(folder: int) -> tuple[str, int]:
