@@ -460,6 +460,32 @@ def test_a_file_name_that_is_not_utf8_is_shown_with_its_bytes(tmp_path: Path) ->
     assert b"bad\\xff\\x9b.yaml: valid: " in stdout and b"\x9b" not in stdout
 
 
+@pytest.mark.parametrize(
+    ("words", "index", "expected"),
+    [
+        (
+            "soracost cl",
+            "abc",
+            b"soracost: usage error: shell completion: COMP_CWORD 'abc' is not a whole number\n",
+        ),
+        (
+            "soracost cl",
+            "",
+            b"soracost: usage error: shell completion: COMP_CWORD '' is not a whole number\n",
+        ),
+        (None, "1", b"soracost: usage error: shell completion: COMP_WORDS is not set\n"),
+    ],
+)
+def test_a_malformed_completion_request_is_one_usage_line(
+    words: str | None, index: str, expected: bytes
+) -> None:
+    environment = {**subprocess_env(), "_SORACOST_COMPLETE": "complete_bash", "COMP_CWORD": index}
+    if words is not None:
+        environment["COMP_WORDS"] = words
+    result = subprocess.run(soracost_argv(), env=environment, capture_output=True, timeout=60)
+    assert (result.returncode, result.stdout, result.stderr) == (2, b"", expected)
+
+
 def test_shell_completion_installs_and_completes(tmp_path: Path) -> None:
     """--install-completion writes a bash script and sources it; the script's protocol
     completes commands and options (as the shell would ask, through the environment)."""

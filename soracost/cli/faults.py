@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any
 import typer
 from typer.core import TyperGroup
 
-from soracost.core.errors import EXIT_DATA, EXIT_USAGE, Interrupted, OutputError, SoracostError
+from soracost.core.errors import (
+    EXIT_DATA,
+    EXIT_USAGE,
+    Interrupted,
+    OutputError,
+    SoracostError,
+    UsageProblem,
+)
 from soracost.views.text import (
     ESCAPE,
     TRANSLITERATE,
@@ -44,6 +51,9 @@ class SoracostGroup(TyperGroup):
         _sane_terminal_sizes()
         _tolerant_stdout()
         try:
+            _check_completion_request(
+                complete_var or f"_{(prog_name or 'soracost').upper()}_COMPLETE"
+            )
             code = super().main(
                 args=args,
                 prog_name=prog_name or "soracost",
@@ -97,6 +107,22 @@ class SoracostGroup(TyperGroup):
         except (Exception, SystemExit) as exc:  # --show-completion ends with sys.exit(0)
             _check_printed(exc)
             raise
+
+
+def _check_completion_request(variable: str) -> None:
+    """A shell asks for completions through environment variables (bash: COMP_WORDS, the
+    words typed, and COMP_CWORD, the index of the one being completed). Typer reads them
+    without checking; a request that is not what a shell sends is one usage line."""
+    instruction = os.environ.get(variable, "")
+    if not instruction.endswith("_bash"):
+        return
+    if "COMP_WORDS" not in os.environ:
+        raise UsageProblem("shell completion: COMP_WORDS is not set")
+    index = os.environ.get("COMP_CWORD", "")
+    if not index.strip().lstrip("-").isdigit():
+        raise UsageProblem(
+            f"shell completion: COMP_CWORD {shown(repr(index))} is not a whole number"
+        )
 
 
 def _check_printed(exc: BaseException) -> None:
