@@ -14,6 +14,7 @@ import sys
 from typing import NoReturn
 
 from soracost.core.errors import EXIT_DATA, EXIT_INTERRUPTED
+from soracost.i18n import _
 
 # A run allocates many small objects (a catalogue's records, every step of every
 # derivation, every table cell) and makes next to no reference cycles; reference counting
@@ -70,12 +71,13 @@ def main() -> NoReturn:
         signal.signal(signum, _stop)
     gc.disable()
     try:
+        _choose_language()
         from soracost.cli.app import app
 
         app()  # the command group always ends with SystemExit
         code = 0
     except KeyboardInterrupt:  # pressed outside a command, e.g. during the imports
-        sys.stderr.write("soracost: interrupted\n")
+        sys.stderr.write(f"soracost: {_('interrupted')}\n")
         code = EXIT_INTERRUPTED
     except SystemExit as done:
         if done.code is not None and not isinstance(done.code, int):
@@ -88,6 +90,19 @@ def main() -> NoReturn:
         for signum in _caught:
             signal.signal(signum, signal.SIG_DFL)
     _exit_now(code)
+
+
+def _choose_language() -> None:
+    """Speak the language of ``--lang`` (wherever it is on the command line), else of the
+    environment (see :mod:`soracost.i18n`), before the CLI is imported: Typer builds every
+    help text when the command group is defined. ``--lang`` is moved before the command,
+    where the command group's option reads (and checks) it."""
+    from soracost import i18n  # already imported: cheap, and stdlib only
+
+    value, argv = i18n.lang_option(sys.argv[1:])
+    sys.argv[1:] = argv
+    chosen = value if value in i18n.LANGUAGES else i18n.language_from_environment()
+    i18n.select(chosen)
 
 
 def _remove_leftovers() -> None:
@@ -116,7 +131,8 @@ def _exit_now(code: int) -> NoReturn:
         pass  # the reader left (``| head``): as during a command, end quietly
     except (OSError, ValueError) as exc:  # a full disk, a closed stream
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        sys.stderr.write(f"soracost: error: cannot write to standard output: {reason}\n")
+        line = _("error: cannot write to standard output: {reason}").format(reason=reason)
+        sys.stderr.write(f"soracost: {line}\n")
         code = code or EXIT_DATA
     try:
         if sys.stderr is not None:

@@ -123,3 +123,78 @@ def test_a_max_scale_outside_its_range_is_a_usage_error(value: str) -> None:
         result = CliRunner().invoke(app, [command, "--max-scale", value])
         assert result.exit_code == 2, (command, value, result.output)
         assert result.stderr.count("\n") == 1 and "--max-scale" in result.stderr
+
+
+def _row(estimate_id: str, method: str, duration_s: float, chain: tuple[str, ...] = ()) -> object:
+    """A row as answer_for reads it: one figure (100 Wh) of model M by source S."""
+    from types import SimpleNamespace
+
+    from soracost.core.records import Clip
+
+    clip = Clip(duration_s=duration_s, width=1280, height=720, frames=None, fps=None, steps=None)
+    estimate = SimpleNamespace(
+        id=estimate_id,
+        method=method,
+        chain=chain,
+        source="chain-start" if chain else "origin",
+        applies_to=SimpleNamespace(model="Model M", clip=clip),
+    )
+    derivation = SimpleNamespace(scale_factor=None, boundary="facility")
+    cases = SimpleNamespace(low=80.0, mid=100.0, high=120.0)
+    return SimpleNamespace(
+        estimate=estimate,
+        derivation=derivation,
+        boundary_differs=False,
+        quantity="energy",
+        per_clip=cases,
+    )
+
+
+@pytest.mark.parametrize(
+    ("second", "left_out"),
+    [
+        # One model of one service at two clips: one piece of work.
+        (("model-12s", "modelled", 12.0), "the same model as model-8s, at another clip"),
+        # A model fitted to the origin's data, reached through a chain: the same work.
+        (("fit-10s", "modelled", 10.0, ("chain-start", "origin")), "the same model as model-8s, at another clip"),
+        # The same clip reported second-hand: the same measurement.
+        (("repeat-8s", "measured", 8.0, ("chain-start", "origin")), "the same measurement as model-8s, second-hand"),
+        # A measurement of another clip is another measurement: both feed the answer.
+        (("measured-12s", "measured", 12.0), None),
+    ],
+)  # fmt: skip
+def test_one_piece_of_work_feeds_the_answer_once(
+    second: tuple[object, ...], left_out: str | None
+) -> None:
+    from soracost.core.answer import _first_hand_first, _measurement, _reason_to_leave_out
+
+    rows = [_row("model-8s", "modelled", 8.0), _row(*second)]  # type: ignore[arg-type]
+    counted: dict[tuple[str, str], list[object]] = {}
+    fed, details = [], []
+    for row in _first_hand_first(rows):  # type: ignore[arg-type]
+        reason = _reason_to_leave_out(row, 3.0, counted)  # type: ignore[arg-type]
+        if reason is None:
+            counted.setdefault(_measurement(row), []).append(row)
+            fed.append(row.estimate.id)
+        else:
+            details.append(reason.detail)
+    if left_out is None:
+        assert sorted(fed) == sorted(["model-8s", str(second[0])]) and details == []
+    else:
+        assert fed == ["model-8s"] and details == [left_out]
+
+
+def test_the_pool_of_every_row_is_not_mistaken_for_the_answer() -> None:
+    # compare --pooled prints two pooled figures: the answer (first line, duplicates and
+    # figures at another boundary left out) and a Monte Carlo pool of every row shown.
+    from typer.testing import CliRunner
+
+    from soracost.cli.app import app
+
+    result = CliRunner().invoke(app, ["compare", "--pooled", "--seed", "7"], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Energy for one clip: ")
+    pool = next(line for line in lines if "Monte Carlo pool of all" in line)
+    assert "none left out" in pool
+    assert pool.rstrip().endswith("For a figure to quote, take the answer on the first line.")

@@ -614,7 +614,8 @@ def test_dollar_signs_in_chart_labels_are_drawn_as_dollars(
     chart = tmp_path / "chart.svg"
     result = runner.invoke(app, ["compare", "--sources", str(path), "--plot", str(chart)])
     assert result.exit_code == 0, result.output
-    assert "Cost $^$ Press, 2025-09-23 — A $\\frac{1}$" in chart.read_text("utf-8")
+    drawn = chart.read_text("utf-8")  # the label's lines: the model, then publisher and date
+    assert "<!-- ≈ A $\\frac{1}$ -->" in drawn and "<!-- Cost $^$ Press, 2025-09-23 -->" in drawn
 
 
 def test_an_error_line_shows_separators_that_split_would_hide() -> None:

@@ -420,8 +420,9 @@ ENTRY_KEYS = {
         "published, quantity, see_also, source, unconfirmed",
         "applies_to, applies_to.clip, applies_to.clip.duration_s, applies_to.clip.fps, "
         "applies_to.clip.frames, applies_to.clip.height, applies_to.clip.steps, "
-        "applies_to.clip.width, applies_to.hardware, applies_to.model, applies_to.sora_proxy, "
-        "boundary, cases_note, chain, claim, fill, method, note, published, published.high, "
+        "applies_to.clip.width, applies_to.closed, applies_to.hardware, applies_to.model, "
+        "applies_to.models_sora, "
+        "applies_to.sora_proxy, boundary, cases_note, chain, claim, fill, method, note, published, published.high, "
         "published.low, published.mid, quantity, see_also, source",
     ),
     "factor": (

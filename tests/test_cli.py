@@ -53,6 +53,7 @@ def expected_row(
         "unit": unit,
         "per_clip": {"low": low, "mid": mid, "high": high},
         "batch": {"low": low * count, "mid": mid * count, "high": high * count},
+        "user_factors": [],  # no --pue, --wue, --ewif or --grid-intensity given
     }
     row.update(extra)
     return row
@@ -67,6 +68,7 @@ MODEL_A = {
         "sora_proxy": True,
         "models_sora": False,
         "hardware": None,
+        "closed": None,
         "clip": {
             "duration_s": None,
             "width": 1280,
@@ -103,6 +105,7 @@ MODEL_B = {
         "sora_proxy": False,
         "models_sora": False,
         "hardware": None,
+        "closed": None,
         "clip": NO_CLIP,
     },
     "boundary": "gpu",
@@ -124,6 +127,7 @@ WATER_C = {
         "sora_proxy": False,
         "models_sora": False,
         "hardware": None,
+        "closed": None,
         "clip": NO_CLIP,
     },
     "boundary": "unknown",
@@ -274,10 +278,10 @@ def test_clip_json_in_other_units(runner: CliRunner, mini: Path) -> None:
 
 
 CLIP_CSV = """\
-estimate_id,quantity,unit,count,per_clip_low,per_clip_mid,per_clip_high,batch_low,batch_mid,batch_high,scaled,scale_factor_low,scale_factor_mid,scale_factor_high,derived,on_site_low,on_site_mid,on_site_high,off_site_low,off_site_mid,off_site_high,published_low,published_mid,published_high,published_unit,fill,model,sora_proxy,clip,boundary,boundary_shown,boundary_differs,site,factor_ids,not_scaled,notes,method,confidence,unconfirmed,source_id,publisher,date,title,authors,source_url,chain
-model-a,energy,Wh,3,80.0,90.0,100.0,240.0,270.0,300.0,false,,,,false,,,,,,,80.0,90.0,100.0,Wh,,Model A,true,"1280×720, 81 frames, 16 fps, 50 steps",gpu+cpu+ram,gpu+cpu+ram,true,,,,"shown at its published boundary, not the facility one: the data file has no site with a PUE",measured,confirmed,,paper,Example Press,2025-09-23,Energy of video models,Ada Lovelace; Alan Turing,https://example.org/paper,paper
-model-b,energy,Wh,3,2.0,2.0,2.0,6.0,6.0,6.0,false,,,,false,,,,,,,,7200.0,,J,single-figure,Model B,false,,gpu,gpu,true,,,,"shown at its published boundary, not the facility one: the data file has no site with a PUE",measured,partial,,news,Daily News,2025-10,"'=HYPERLINK(""http://evil.example"")",,https://example.org/news,news > paper
-water-c,water,mL,3,250.0,500.0,1000.0,750.0,1500.0,3000.0,false,,,,false,,,,,,,0.25,,1.0,L,geometric-mean,Model C,false,,unknown,unknown,false,,,,,back-of-envelope,unconfirmed,published: the units are inferred from context,news,Daily News,2025-10,"'=HYPERLINK(""http://evil.example"")",,https://example.org/news,news
+estimate_id,quantity,unit,count,per_clip_low,per_clip_mid,per_clip_high,batch_low,batch_mid,batch_high,scaled,scale_factor_low,scale_factor_mid,scale_factor_high,derived,on_site_low,on_site_mid,on_site_high,off_site_low,off_site_mid,off_site_high,published_low,published_mid,published_high,published_unit,fill,model,sora_proxy,service_closed,clip,boundary,boundary_shown,boundary_differs,site,factor_ids,user_factors,not_scaled,notes,method,confidence,unconfirmed,source_id,publisher,date,title,authors,source_url,chain,answer_fed,answer_left_out,answer_left_out_detail,answer_count,answer_lowest,answer_p5,answer_p50,answer_p95,answer_highest,answer_batch_lowest,answer_batch_p5,answer_batch_p50,answer_batch_p95,answer_batch_highest,answer_max_scale,answer_fed_count,answer_left_out_count
+model-a,energy,Wh,3,80.0,90.0,100.0,240.0,270.0,300.0,false,,,,false,,,,,,,80.0,90.0,100.0,Wh,,Model A,true,,"1280×720, 81 frames, 16 fps, 50 steps",gpu+cpu+ram,gpu+cpu+ram,true,,,,,"shown at its published boundary, not the facility one: the data file has no site with a PUE",measured,confirmed,,paper,Example Press,2025-09-23,Energy of video models,Ada Lovelace; Alan Turing,https://example.org/paper,paper,false,other-boundary,at another boundary (gpu+cpu+ram): not like for like,3,,,,,,,,,,,3.0,0,2
+model-b,energy,Wh,3,2.0,2.0,2.0,6.0,6.0,6.0,false,,,,false,,,,,,,,7200.0,,J,single-figure,Model B,false,,,gpu,gpu,true,,,,,"shown at its published boundary, not the facility one: the data file has no site with a PUE",measured,partial,,news,Daily News,2025-10,"'=HYPERLINK(""http://evil.example"")",,https://example.org/news,news > paper,false,other-boundary,at another boundary (gpu): not like for like,3,,,,,,,,,,,3.0,0,2
+water-c,water,mL,3,250.0,500.0,1000.0,750.0,1500.0,3000.0,false,,,,false,,,,,,,0.25,,1.0,L,geometric-mean,Model C,false,,,unknown,unknown,false,,,,,,back-of-envelope,unconfirmed,published: the units are inferred from context,news,Daily News,2025-10,"'=HYPERLINK(""http://evil.example"")",,https://example.org/news,news,true,,,3,250.0,250.0000000001881,500.0,1000.0,1000.0,750.0,750.0000000005643,1500.0,3000.0,3000.0,3.0,1,0
 """
 
 
@@ -375,7 +379,7 @@ def test_compare_table_has_bars_and_spread(runner: CliRunner, mini: Path) -> Non
 
 
 def test_sources_listing_in_every_format(runner: CliRunner, mini: Path) -> None:
-    table = run(runner, "sources", "--sources", str(mini))
+    table = run(runner, "sources", "--wide", "--sources", str(mini))
     assert table.exit_code == 0
     assert "Daily News" in table.stdout and "not known: authors: no byline" in table.stdout
     document = json.loads(run(runner, "sources", "--format", "json", "--sources", str(mini)).stdout)

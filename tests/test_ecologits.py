@@ -202,3 +202,22 @@ def test_a_model_of_sora_itself_is_not_called_a_proxy(runner: CliRunner) -> None
         app, [*arguments, "--model", "sora-2-pro", "--wide"], env={"COLUMNS": "200"}
     )
     assert "models Sora (not measured)" in table.stdout
+
+
+@needs_ecologits
+@pytest.mark.parametrize("duration", ["8", "10"])
+def test_an_ecologits_row_fitted_to_a_catalogued_paper_is_not_pooled_twice(
+    runner: CliRunner, duration: str
+) -> None:
+    # EcoLogits' video coefficients are fitted to Jegham et al.'s measurements: its Sora 2
+    # Pro row carries that chain, and the answer counts the work once, at the paper's own
+    # clip (8 s) and at any other (10 s).
+    document = run_json(
+        runner, "clip", "--ecologits", "openai/sora-2-pro", "--model", "sora",
+        "--duration", duration, "--resolution", "720p",
+    )  # fmt: skip
+    row = next(r for r in document["rows"] if r["estimate_id"] == "ecologits-openai-sora-2-pro")
+    assert row["chain"][-1]["id"] == "jegham2026"
+    left_out = {item["estimate_id"]: item for item in document["answer"]["energy"]["left_out"]}
+    assert left_out["ecologits-openai-sora-2-pro"]["reason"] == "same-measurement"
+    assert "ecologits-openai-sora-2-pro" not in document["answer"]["energy"]["fed"]

@@ -19,14 +19,15 @@ from soracost.cli.app import app
 from .conftest import DATA, MINI
 
 GOLDEN = DATA / "golden"
-# The detailed tables (--wide, at 120 columns) and the compact ones (the default for clip
-# and compare, at 80).
+# The detailed tables (--wide, at 120 columns) and the compact ones (the default for clip,
+# compare and sources; at 80, sources at 120).
 TABLES = {
     "clip-3.txt": ["clip", "--count", "3", "--wide"],
     "clip-kwh-l.txt": ["clip", "--energy-unit", "kWh", "--water-unit", "L", "--wide"],
     "compare-energy.txt": ["compare", "--wide"],
     "compare-water.txt": ["compare", "--quantity", "water", "--wide"],
     "sources.txt": ["sources"],
+    "sources-wide.txt": ["sources", "--wide"],
     "clip-compact-80.txt": ["clip", "--count", "3"],
     "compare-compact-80.txt": ["compare"],
 }
@@ -59,7 +60,7 @@ SHIPPED_TABLES = {
         "--wide",
     ],
     "compare": ["compare", "--wide"],
-    "sources": ["sources"],
+    "sources": ["sources", "--wide"],
     "sites": ["sites"],
     "equivalents": ["equivalents", "--of", "90 Wh"],
 }

@@ -503,7 +503,7 @@ def test_shell_completion_installs_and_completes(tmp_path: Path) -> None:
     asked = {**env, "_SORACOST_COMPLETE": "complete_bash", "COMP_WORDS": "soracost clip --sit",
              "COMP_CWORD": "2"}  # fmt: skip
     completed = subprocess.run(command, env=asked, capture_output=True, text=True)
-    assert completed.stdout.split() == ["--site"]
+    assert completed.stdout.split() == ["--site", "--site-file"]
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
@@ -521,27 +521,46 @@ def test_a_crash_signal_sent_by_another_process_is_an_interruption(
 
 
 @pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="needs POSIX signals")
-@pytest.mark.parametrize("step", ["entry", "marker"])
+@pytest.mark.parametrize("step", ["entry", "marker", "unnamed entry"])
 def test_a_signal_as_the_cache_makes_its_temporary_file_leaves_none(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
 ) -> None:
-    # SIGTERM lands the instant mkstemp has made the file (as soracost.__main__ turns it
-    # into KeyboardInterrupt): the file is accounted for, and removed as the process ends.
+    # SIGTERM lands the instant the temporary file gets a name (mkstemp; or the link of a
+    # complete unnamed O_TMPFILE file), as soracost.__main__ turns it into
+    # KeyboardInterrupt: the file is accounted for, and removed as the process ends.
     import tempfile
 
     from soracost.data import cache
+
+    real_os_link = os.link
+    if step == "unnamed entry":
+        if not hasattr(os, "O_TMPFILE"):
+            pytest.skip("needs Linux's O_TMPFILE")
+        real_link = os.link
+
+        def link_then_signal(source: str, *args: Any, **kwargs: Any) -> None:
+            real_link(source, *args, **kwargs)
+            if str(source).startswith("/proc/"):
+                os.kill(os.getpid(), signal.SIGTERM)
+
+        monkeypatch.setattr(os, "link", link_then_signal)
+    else:  # the named temporary file of systems without O_TMPFILE
+        monkeypatch.delattr(os, "O_TMPFILE", raising=False)
 
     monkeypatch.setenv(cache.CACHE_DIR_ENV, str(tmp_path))
     monkeypatch.delenv(cache.NO_CACHE_ENV, raising=False)
     monkeypatch.setattr(cache, "encode", lambda digest, document: b"an entry")  # any bytes
     folder = tmp_path / cache.FOLDER_NAME
-    if step == "entry":
-        cache.store("0" * 64, {"first": 1})  # makes and marks the folder
+    if step != "marker":
+        with monkeypatch.context() as first:
+            first.setattr(os, "link", real_os_link)
+            cache.store("0" * 64, {"first": 1})  # makes and marks the folder
     real_mkstemp = tempfile.mkstemp
 
     def signalled(*args: Any, **kwargs: Any) -> Any:
         made = real_mkstemp(*args, **kwargs)
-        os.kill(os.getpid(), signal.SIGTERM)
+        if step != "unnamed entry":
+            os.kill(os.getpid(), signal.SIGTERM)
         return made
 
     def interrupt(signum: int, frame: object) -> None:

@@ -93,3 +93,21 @@ def test_every_quick_answer_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     for command in commands:
         result = CliRunner().invoke(app, shlex.split(command))
         assert result.exit_code == 0, (command, result.output)
+
+
+def test_the_readme_sample_output_is_the_real_output() -> None:
+    # The README quotes the journalist's command "at 100 columns (real output)": it must
+    # stay exactly what that command prints, numbers included, as the data change.
+    import shlex
+
+    from typer.testing import CliRunner
+
+    from soracost.cli.app import app
+
+    section = README.split("## Quick answers", 1)[1].split("\n## ", 1)[0]
+    command = re.findall(r"\| `soracost ([^`]+)` \|", section)[0]
+    sample = section.split("```text\n", 1)[1].split("```", 1)[0]
+    result = CliRunner().invoke(app, shlex.split(command), env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    printed = "".join(line.rstrip() + "\n" for line in result.stdout.splitlines())
+    assert printed == sample

@@ -35,11 +35,19 @@ def test_shipped_catalogue_validates(shipped: Catalog) -> None:
     assert len(shipped.estimates) >= 20
 
 
+UNCITED_ON_PURPOSE = {"carbontrust2026"}
+"""Sources kept for a figure the catalogue cannot hold (a life-cycle carbon figure per
+clip): each says so in its note, so that its boundary stays on record."""
+
+
 def test_every_source_is_citable_or_says_what_is_missing(shipped: Catalog) -> None:
     for source in shipped.sources.values():
         assert source.url or "url" in source.gaps, source.id
         for field in ("title", "authors", "date"):
             assert getattr(source, field) or field in source.gaps, (source.id, field)
+        if source.id in UNCITED_ON_PURPOSE:
+            assert "NOT HELD AS AN ESTIMATE" in (source.note or ""), source.id
+            continue
         # A source that is cited by nothing would be clutter.
         assert (
             shipped.estimates_citing(source.id)
@@ -68,14 +76,14 @@ def test_the_650_ml_figure_is_2000_times_altmans_query(shipped: Catalog) -> None
 
 
 def test_hugging_face_paper_figures(shipped: Catalog) -> None:
-    expected_mid_wh = {
-        "hf-animatediff": 0.139,
+    expected_mid_wh = {  # the paper's published totals (LTX-Video's is a derived sum)
+        "hf-animatediff": 0.14,
         "hf-ltx-video-0.9.7": 3.67,
-        "hf-cogvideox-2b": 9.67,
+        "hf-cogvideox-2b": 9.7,
         "hf-cogvideox-5b": 25.3,
         "hf-mochi1-preview": 52.1,
         "hf-wan21-1.3b-720p": 90.5,
-        "hf-wan21-14b-720p": 415.1,
+        "hf-wan21-14b-720p": 415.2,
     }
     for estimate_id, mid in expected_mid_wh.items():
         estimate = next(e for e in shipped.estimates if e.id == estimate_id)
@@ -106,8 +114,11 @@ def test_published_span_matches_the_story(shipped: Catalog) -> None:
     energies = [wh(shipped, e.id) for e in shipped.estimates if e.quantity == "energy"]
     lowest = min(low for low, _, _ in energies)
     highest = max(high for _, _, high in energies)
-    assert lowest == pytest.approx(0.1362)
-    assert highest == pytest.approx(944.44, rel=1e-4)
+    assert lowest == pytest.approx(0.1362)  # AnimateDiff's lowest prompt (Hugging Face)
+    # Jegham et al.'s model of Sora 2 Pro, 12 s at 1080p; before the 2026 sources, MIT
+    # Technology Review's 3.4 MJ (944.44 Wh) for a 5-second CogVideoX clip.
+    assert highest == pytest.approx(1313.0)
+    assert wh(shipped, "mittr-cogvideox-16fps")[2] == pytest.approx(944.44, rel=1e-4)
 
 
 # --- the articles' three comparisons, from the data ------------------------------------
@@ -143,7 +154,7 @@ def test_gpt4_training_is_about_three_days_of_san_francisco(shipped: Catalog) ->
 
 
 def test_every_equivalent_states_its_basis_and_a_positive_amount(shipped: Catalog) -> None:
-    assert {item.basis for item in shipped.equivalents.values()} == {"energy", "water"}
+    assert {item.basis for item in shipped.equivalents.values()} >= {"energy", "water"}
     for item in shipped.equivalents.values():
         assert item.amount.low > 0 and item.amount_unit in ("Wh", "L", "gCO2e")
         assert item.source in shipped.sources
@@ -153,6 +164,7 @@ def test_every_site_has_a_location_based_grid_intensity(shipped: Catalog) -> Non
     for site in shipped.sites.values():
         factor = shipped.optional_site_factor(site, "carbon-intensity")
         assert factor is not None and factor.accounting == "location-based", site.id
-        assert 200 <= factor.values.mid <= 500, site.id  # gCO2e/kWh, every shipped grid
+        # gCO2e/kWh, every shipped grid: from France's nuclear-heavy grid to eGRID's MROW
+        assert 15 <= factor.values.mid <= 500, site.id
     us = shipped.factors["egrid-us-carbon"]
     assert us.values.mid == pytest.approx(827.5 * 0.45359237)  # lb/MWh to g/kWh

@@ -377,7 +377,10 @@ def test_huge_weights_do_not_overflow(runner: CliRunner) -> None:
     result = runner.invoke(app, ["compare", "--pooled", "--samples", "1000", "--seed", "1",
                                  "--weights", "measured=1e308,modelled=1e308"])  # fmt: skip
     assert result.exit_code == 0, result.stderr
-    assert "no row shown is modelled" in " ".join(result.stdout.split())
+    # Weights near the largest float: the pool's numbers stay finite (no overflow to inf,
+    # no nan from inf/inf) and the answer is still printed.
+    assert result.stdout.startswith("Energy for one clip: ")
+    assert not {"nan", "inf"} & set(result.stdout.lower().replace(",", " ").split())
 
 
 def test_draws_do_not_depend_on_what_else_is_asked(runner: CliRunner) -> None:

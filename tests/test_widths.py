@@ -10,6 +10,7 @@ date anywhere in the output is cut. The wide table (``--wide``) fails these chec
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from typing import Any
@@ -28,6 +29,10 @@ COMMANDS = {
     "compare-water": ["compare", "-q", "water"],
     "clip-carbon": ["clip", "--carbon"],
 }
+if importlib.util.find_spec("ecologits") is not None:  # the extra: its rows and their line
+    COMMANDS["compare-ecologits"] = [
+        *("compare", "--ecologits", "openai/sora-2-pro", "-d", "10", "-r", "720p"),
+    ]
 WIDTHS = [80, 100, 120]
 
 # Something that starts like a date: whole only as YYYY-MM or YYYY-MM-DD.
@@ -153,8 +158,86 @@ def test_the_wide_table_fails_the_same_checks(
 def test_the_readme_command_fits_a_screen(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The README's first command, at 80 columns: about a screenful, not 300 lines."""
+    """The README's first command, at 80 columns: one line per estimate and a screenful
+    besides (the answer, headers, notes), not several lines per estimate."""
+    rows, _ = rows_and_figures(runner, ["clip", "--count", "10"])
     compact = output(runner, monkeypatch, ["clip", "--count", "10"], 80).splitlines()
     wide = output(runner, monkeypatch, ["clip", "--count", "10", "--wide"], 80).splitlines()
-    assert len(compact) <= 50 < 250 <= len(wide)
+    assert len(compact) - len(rows) <= 24 and len(wide) >= 5 * len(rows)
     assert not broken_dates(compact) and broken_dates(wide)
+
+
+def source_problems(text: str, width: int, sources: list[dict[str, Any]]) -> list[str]:
+    """What is wrong with ``soracost sources`` printed as ``text`` (empty: nothing):
+    ``sources`` are the JSON's, in listing order."""
+    lines = text.splitlines()
+    found = [f"too wide: {line!r}" for line in lines if Text(line).cell_len > width]
+    found += [f"broken date: {token!r}" for token in broken_dates(lines)]
+    table = table_rows(lines)
+    if table is None:
+        return [*found, NO_TABLE]
+    if len(table) != len(sources):
+        found.append(f"{len(table)} table lines for {len(sources)} sources")
+    confidence = any(line.split()[-2:] == ["Confidence", "Covers"] for line in lines)
+    for line, source in zip(table, sources, strict=False):
+        if line.split(" ", 1)[0] != source["id"]:
+            found.append(f"{source['id']!r} is not whole at the start of {line!r}")
+        tokens = [source["date"] or "n.d.", f"{len(source['estimates']):,}"]
+        tokens += [source["confidence"]] if confidence else []  # left out below ~90 columns
+        found += [
+            f"{token!r} is not whole in {line!r}" for token in tokens if not whole(token, line)
+        ]
+        if not line.rstrip().endswith(f" {len(source['estimates']):,}"):
+            found.append(f"the count of what {source['id']!r} covers does not end {line!r}")
+        found += [f"{cut!r} cut short in {line!r}" for cut in CUT_NUMBER.findall(line)]
+        publisher, title = re.split(r"\s{2,}", line.strip())[1:3]
+        found += [
+            f"{name!r} is broken in {line!r}"
+            for name, cell in ((source["publisher"], publisher), (source["title"], title))
+            if name and not cut_at_a_word(name, cell)
+        ]
+    return found
+
+
+def cut_at_a_word(name: str, cell: str) -> bool:
+    """The cell shows ``name`` whole, or its beginning up to a whole word and ' …'."""
+    if cell == name:
+        return True
+    kept = cell.removesuffix(" …")
+    return kept != cell and name.startswith(kept) and name[len(kept)] == " "
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_sources_fit_one_whole_line_per_source(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    listed = runner.invoke(app, ["sources", "--format", "json"])
+    assert listed.exit_code == 0, listed.stderr
+    sources = json.loads(listed.stdout)["sources"]
+    text = output(runner, monkeypatch, ["sources"], width)
+    assert source_problems(text, width, sources) == []
+    # and the detailed listing, behind --wide, fails the same checks
+    wide = output(runner, monkeypatch, ["sources", "--wide"], width)
+    assert NO_TABLE in source_problems(wide, width, sources)
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "words", "cut"),
+    [
+        ("eGRID Summary Tables 2022", 23, True, "eGRID Summary Tables …"),
+        ("eGRID Summary Tables 2022", 24, True, "eGRID Summary Tables …"),
+        ("GitHub (companion repository)", 12, True, "GitHub …"),
+        ("Lawrence", 5, True, "Lawr…"),  # a first word wider than the column
+        ("MIT Technology Review", 12, False, "MIT Technol…"),  # a name may be cut
+        ("EcoLogits 0.11.3", 13, False, "EcoLogits …"),  # a version may not
+        ("Tables 2022 edition", 10, False, "Tables …"),
+    ],
+)
+def test_a_cell_is_cut_after_a_whole_word_or_at_least_not_inside_a_number(
+    text: str, width: int, words: bool, cut: str
+) -> None:
+    from soracost.views.compact import Column
+
+    column = Column(Text("header"), [Text(text)], role="source", words=words)
+    assert column.fitted(0, width).plain == cut
+    assert Text(cut).cell_len <= width

@@ -6,33 +6,40 @@ No ``from __future__ import annotations``: Typer reads the annotations at run ti
 as strings it had to compile and evaluate each one on every run (~5 ms of a command).
 """
 
-from typing import Annotated
+import inspect
+from collections.abc import Callable
+from enum import Enum
+from typing import Annotated, Any
 
 import typer
+from typer.models import DefaultPlaceholder
 
-from soracost import __version__
-from soracost.cli.commands import catalogue, footprint
+from soracost import __version__, i18n
+from soracost.cli.commands import catalogue, footprint, usage
 from soracost.cli.faults import SoracostGroup
+from soracost.i18n import _
 
 app = typer.Typer(
     cls=SoracostGroup,
     name="soracost",
-    help=(
+    help=_(
         "Electricity, water and carbon footprints of AI video generation (Sora and its peers), "
         "with every figure tied to its published source.\n\n"
         "Nobody has measured Sora itself: the figures are published measurements of open "
         "models, modelled estimates and back-of-envelope figures, each shown with its "
         "boundary, its method and its citation."
     ),
-    epilog=(
-        "Examples:  soracost clip --count 10  ·  "
+    epilog=_("Examples:")
+    + (
+        "  soracost clip --count 10  ·  "
         "soracost clip --duration 12 --resolution 1080p --site arizona  ·  "
         "soracost explain mlenergy-wan21-1.3b  ·  soracost compare --quantity water  ·  "
         "soracost clip --count 10 --equivalents --carbon  ·  "
         'soracost equivalents --of "90 Wh"  ·  '
         "soracost compare --format csv --output compare.csv  ·  soracost sources check my.yaml"
-        "\n\nExit codes: 0 ok, 1 bad data or input/output problem, 2 misused command line."
-    ),
+        "\n\n"
+    )
+    + _("Exit codes: 0 ok, 1 bad data or input/output problem, 2 misused command line."),
     add_completion=True,  # --install-completion, --show-completion (bash, zsh, fish, PowerShell)
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
@@ -48,6 +55,21 @@ sources_app = typer.Typer(
 app.add_typer(sources_app, name="sources")
 
 
+class LangChoice(str, Enum):
+    """The languages of ``--lang``."""
+
+    en = "en"
+    fr = "fr"
+
+
+def _lang(value: LangChoice | None) -> LangChoice | None:
+    # The entry point has already chosen the language from the command line (before the
+    # help texts were built); this also serves a command group run in-process (tests).
+    if value is not None:
+        i18n.select(value.value)
+    return value
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"soracost {__version__}")
@@ -60,9 +82,27 @@ def _root(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", "-V", help="Show the version and exit.", callback=_version, is_eager=True
+            "--version",
+            "-V",
+            help=_("Show the version and exit."),
+            callback=_version,
+            is_eager=True,
         ),
     ] = False,
+    lang: Annotated[
+        LangChoice | None,
+        typer.Option(
+            "--lang",
+            help=_(
+                "Language of tables, messages and help: en or fr (before or after the "
+                "command). Default: $SORACOST_LANG, else the locale (LC_ALL, LC_MESSAGES, "
+                "LANG). CSV and JSON are the same in every language."
+            ),
+            callback=_lang,
+            is_eager=True,
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     if ctx.invoked_subcommand is None:
         typer.echo(ctx.get_help())
@@ -75,7 +115,51 @@ app.command()(footprint.explain)
 app.command("equivalents")(catalogue.equivalents_command)
 app.command("ecologits-models")(catalogue.ecologits_models)
 app.command()(catalogue.sites)
+app.command("report")(usage.report)
 sources_app.callback(invoke_without_command=True)(catalogue.sources_list)
 sources_app.command("check")(catalogue.sources_check)
+
+
+def _translate_help(*groups: typer.Typer) -> None:
+    """Each command's help (its docstring) and, in another language than English, each
+    option's and argument's help and help panel, in the language of the run, before Typer
+    builds the command line from them. The catalogue holds each paragraph of a docstring
+    as ``inspect.cleandoc`` gives it (the example command lines left out) and each help
+    text as written in the source (see soracost.i18n_tools, which extracts them;
+    tests/test_french.py checks that every one Typer shows has its translation)."""
+    translated: set[int] = set()  # options shared by several commands: translated once
+    for group in groups:
+        infos = [*group.registered_commands, group.registered_callback]
+        for info in infos:
+            if info is None or info.callback is None:
+                continue
+            # Typer's "not given" is None for a command, a placeholder for a callback.
+            unset = info.help is None or isinstance(info.help, DefaultPlaceholder)
+            if unset and info.callback.__doc__:
+                info.help = i18n.help_text(inspect.cleandoc(info.callback.__doc__))
+            if i18n.language() != "en":
+                _translate_parameters(info.callback, translated)
+
+
+def _translate_parameters(command: Callable[..., Any], translated: set[int]) -> None:
+    """The help and help panel of ``command``'s options and arguments, translated in place
+    (only for another language than English: English runs do none of this work)."""
+    import typing
+
+    from typer.models import ParameterInfo
+
+    hints = typing.get_type_hints(command, include_extras=True)
+    defaults = [parameter.default for parameter in inspect.signature(command).parameters.values()]
+    found = [meta for hint in hints.values() for meta in getattr(hint, "__metadata__", ())]
+    for info in (*found, *defaults):
+        if isinstance(info, ParameterInfo) and id(info) not in translated:
+            translated.add(id(info))
+            if info.help:
+                info.help = _(info.help)
+            if info.rich_help_panel:
+                info.rich_help_panel = _(info.rich_help_panel)
+
+
+_translate_help(app, sources_app)
 
 __all__ = ["app"]

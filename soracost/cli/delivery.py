@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from soracost.cli.faults import say
 from soracost.cli.options import OutputFormat
 from soracost.core.errors import OutputError, UsageProblem
+from soracost.i18n import _
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -75,7 +76,8 @@ def draw_chart(report: "CompareReport", plot: Path | None, image_format: str) ->
     from soracost.views.chart import draw_comparison
 
     if not report.rows:
-        raise UsageProblem(f"--plot: no {report.quantity} figure is shown for these options")
+        said = _("--plot: no {quantity} figure is shown for these options")
+        raise UsageProblem(said.format(quantity=_(report.quantity)))
     return draw_comparison(report, image_format)
 
 
@@ -86,7 +88,7 @@ def write_chart(plot: Path | None, image: bytes | None, force: bool) -> None:
     from soracost.cli.output import write_atomically
 
     write_atomically(plot, image, force=force)
-    say(f"wrote the chart to {plot}")
+    say(_("wrote the chart to {file}").format(file=plot))
 
 
 def console(file: Any = None, *, plain: bool = False) -> "Console":
@@ -137,7 +139,7 @@ def emit(
     if output is not None and str(output) == "-":
         output = None
     if output is None and sys.stdout is None:
-        raise OutputError("there is no standard output to write to; use --output FILE")
+        raise OutputError(_("there is no standard output to write to; use --output FILE"))
     if view is not None:
         if output is None:
             with _stdout_errors():
@@ -161,7 +163,7 @@ def emit(
             sys.stdout.flush()
         return
     write_atomically(output, text, force=force)
-    say(f"wrote {what} to {output}")
+    say(_("wrote {what} to {file}").format(what=what, file=output))
 
 
 def to_terminal(output: Path | None) -> bool:
@@ -235,4 +237,5 @@ def _stdout_errors() -> Iterator[None]:
     except BrokenPipeError:
         raise  # the reader left; SoracostGroup.invoke ends quietly
     except OSError as exc:
-        raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from None
+        said = _("cannot write to standard output: {reason}")
+        raise OutputError(said.format(reason=exc.strerror or exc)) from None

@@ -21,6 +21,7 @@ from soracost.core.errors import (
     SoracostError,
     UsageProblem,
 )
+from soracost.i18n import _
 from soracost.views.text import (
     ESCAPE,
     TRANSLITERATE,
@@ -64,19 +65,22 @@ class SoracostGroup(TyperGroup):
         except Interrupted as exc:
             code = _report(exc.one_line(), exc.exit_code)
         except SoracostError as exc:
-            kind = "usage error" if exc.exit_code == EXIT_USAGE else "error"
-            code = _report(f"{kind}: {exc.one_line()}", exc.exit_code)
+            usage = exc.exit_code == EXIT_USAGE
+            line = _("usage error: {message}") if usage else _("error: {message}")
+            code = _report(line.format(message=exc.one_line()), exc.exit_code)
         except typer.Abort:
-            code = _report("aborted", EXIT_DATA)
+            code = _report(_("aborted"), EXIT_DATA)
         except OSError as exc:  # e.g. --help or --version written to a full disk
-            what = "to standard output" if exc.filename is None else f"{shown(exc.filename)}"
-            code = _report(f"error: cannot write {what}: {exc.strerror or exc}", EXIT_DATA)
+            what = _("to standard output") if exc.filename is None else shown(exc.filename)
+            line = _("error: cannot write {what}: {reason}")
+            code = _report(line.format(what=what, reason=exc.strerror or exc), EXIT_DATA)
         except Exception as exc:
             if _is_click_error(exc):
                 code = _report(_usage_line(exc), int(getattr(exc, "exit_code", EXIT_USAGE)))
             else:  # a bug: still one line, never a traceback
                 what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-                code = _report(f"internal error (please report it): {what}", EXIT_DATA)
+                line = _("internal error (please report it): {what}").format(what=what)
+                code = _report(line, EXIT_DATA)
         code = code if isinstance(code, int) else 0
         if standalone_mode:
             sys.exit(code)
@@ -117,11 +121,13 @@ def _check_completion_request(variable: str) -> None:
     if not instruction.endswith("_bash"):
         return
     if "COMP_WORDS" not in os.environ:
-        raise UsageProblem("shell completion: COMP_WORDS is not set")
+        raise UsageProblem(_("shell completion: COMP_WORDS is not set"))
     index = os.environ.get("COMP_CWORD", "")
     if not index.strip().lstrip("-").isdigit():
         raise UsageProblem(
-            f"shell completion: COMP_CWORD {shown(repr(index))} is not a whole number"
+            _("shell completion: COMP_CWORD {value} is not a whole number").format(
+                value=shown(repr(index))
+            )
         )
 
 
@@ -135,7 +141,9 @@ def _check_printed(exc: BaseException) -> None:
         done = type(exc).__name__ == "Exit" and not getattr(exc, "exit_code", 1)
     if sys.stdout is None and done:
         raise OutputError(
-            f"cannot write to standard output: {os.strerror(errno.EBADF)} (it is closed)"
+            _("cannot write to standard output: {reason} (it is closed)").format(
+                reason=os.strerror(errno.EBADF)
+            )
         ) from None
 
 
@@ -155,8 +163,8 @@ def _is_click_error(exc: BaseException) -> bool:
 def _usage_line(exc: Exception) -> str:
     message = " ".join(str(exc.format_message()).split())  # type: ignore[attr-defined]
     ctx = getattr(exc, "ctx", None)
-    hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-    return f"usage error: {message}{hint}"
+    hint = _(" (see '{command} --help')").format(command=ctx.command_path) if ctx else ""
+    return _("usage error: {message}").format(message=message) + hint
 
 
 def _report(line: str, code: int) -> int:

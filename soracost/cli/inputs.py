@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from soracost.cli.options import BoundaryOption, MethodChoice
 from soracost.core.errors import UsageProblem
+from soracost.i18n import _
 
 if TYPE_CHECKING:
     from soracost.core.records import Catalog
@@ -106,8 +107,10 @@ def pooling_method(method: MethodChoice, given: object) -> MethodChoice:
     typed = getattr(given, "name", "") != "DEFAULT"
     if method is MethodChoice.bounds and typed:
         raise UsageProblem(
-            "--pooled mixes Monte Carlo samples; it cannot be used with --method bounds "
-            "(leave --method out: --pooled implies montecarlo)"
+            _(
+                "--pooled mixes Monte Carlo samples; it cannot be used with --method bounds "
+                "(leave --method out: --pooled implies montecarlo)"
+            )
         )
     return MethodChoice.montecarlo
 
@@ -119,19 +122,21 @@ def parse_weights(text: str | None, pooled: bool) -> dict[str, float]:
     if text is None:
         return {}
     if not pooled:
-        raise UsageProblem("--weights: only with --pooled, which it weighs")
+        raise UsageProblem(_("--weights: only with --pooled, which it weighs"))
     weights: dict[str, float] = {}
     for part in text.split(","):
-        name, _, value = part.partition("=")
+        name, _equals, value = part.partition("=")
         name = name.strip()
         if name not in METHODS:
-            raise UsageProblem(f"--weights: unknown method {name!r}; methods: {', '.join(METHODS)}")
+            said = _("--weights: unknown method {name}; methods: {methods}")
+            raise UsageProblem(said.format(name=repr(name), methods=", ".join(METHODS)))
         try:
             weight = float(value)
         except ValueError:
             weight = -1.0
         if not (0 <= weight < float("inf")):
-            raise UsageProblem(f"--weights: {part.strip()!r} needs a weight of 0 or more")
+            said = _("--weights: {part} needs a weight of 0 or more")
+            raise UsageProblem(said.format(part=repr(part.strip())))
         weights[name] = weight
     return weights
 

@@ -33,6 +33,25 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
+class CitationFormat(str, Enum):
+    """The citation formats: BibTeX (LaTeX), CSL-JSON (Zotero, Pandoc), RIS (EndNote…)."""
+
+    bibtex = "bibtex"
+    csl_json = "csl-json"
+    ris = "ris"
+
+
+class SourcesFormat(str, Enum):
+    """How ``sources`` writes its list: the output formats, or the citation formats."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+    bibtex = "bibtex"
+    csl_json = "csl-json"
+    ris = "ris"
+
+
 class QuantityChoice(str, Enum):
     """The quantity ``compare`` puts side by side."""
 
@@ -111,6 +130,16 @@ CarbonOption = Annotated[
         "--carbon",
         help="Add carbon (gCO2e, location-based): facility energy × the --site's grid "
         "carbon intensity.",
+        rich_help_panel=FIGURES,
+    ),
+]
+EmbodiedOption = Annotated[
+    bool,
+    typer.Option(
+        "--embodied",
+        help="Add embodied carbon (gCO2e): each row's share of making the servers and "
+        "accelerators (EcoLogits' DGX H200), by the hours it holds the server over the "
+        "hardware's life; on its own, never added to the other figures.",
         rich_help_panel=FIGURES,
     ),
 ]
@@ -201,12 +230,47 @@ SeedOption = Annotated[
         rich_help_panel=UNCERTAINTY,
     ),
 ]
+
+
+def _machine_text(value: OutputFormat) -> str:
+    """CSV and JSON carry the report's text (a step's label, a note) in English whatever
+    the language (soracost.i18n.machine_output): set before the report is built. Returns
+    the value as typed: Typer converts it to the enum again."""
+    if value is not OutputFormat.table:
+        from soracost import i18n
+
+        i18n.machine_output()
+    return value.value
+
+
 FormatOption = Annotated[
     OutputFormat,
     typer.Option(
         "--format",
         "-f",
+        callback=_machine_text,
         help="table for people; csv or json (full precision) for machines.",
+        rich_help_panel=OUTPUT,
+    ),
+]
+SourcesFormatOption = Annotated[
+    SourcesFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table for people; csv or json for machines; bibtex, csl-json (Zotero, "
+        "Pandoc) or ris: the citations, for a reference manager.",
+        rich_help_panel=OUTPUT,
+    ),
+]
+CiteOption = Annotated[
+    CitationFormat | None,
+    typer.Option(
+        "--cite",
+        help="Instead of the figures, write the citations of the sources behind them "
+        "(estimates, their chains, the factors and equivalents used): bibtex, csl-json "
+        "or ris. Goes where --output says.",
+        show_default=False,
         rich_help_panel=OUTPUT,
     ),
 ]
@@ -229,6 +293,15 @@ WideOption = Annotated[
         "--wide",
         help="The detailed table: every source, clip, method and note, with footnoted "
         "sources, cells wrapped over several lines (default: one line per estimate).",
+        rich_help_panel=OUTPUT,
+    ),
+]
+SourcesWideOption = Annotated[
+    bool,
+    typer.Option(
+        "--wide",
+        help="The detailed listing: each source's full citation, URL, what is not known "
+        "and every record it covers (default: one line per source).",
         rich_help_panel=OUTPUT,
     ),
 ]
@@ -335,13 +408,14 @@ SiteOption = Annotated[
         "--site",
         "-s",
         help="Where clips are made, for PUE, water factors and grid carbon intensity: e.g. "
-        "us-average (the shipped "
-        "default), arizona, ireland, azure, aws, google; 'soracost sites' lists them all.",
+        "us-national (the shipped default), france, arizona, ireland, azure, aws, google; "
+        "'soracost sites' lists them all.",
         metavar="SITE",
         show_default=False,
         rich_help_panel=SELECTION,
     ),
 ]
+
 BoundaryChoiceOption = Annotated[
     BoundaryOption,
     typer.Option(

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import astuple, dataclass
 from typing import Literal
 
-from soracost.core.records import Clip
+from soracost.core.records import Clip, Estimate
 from soracost.core.results import ResultRow
 from soracost.core.units import Quantity
 
@@ -126,6 +126,17 @@ def _measurement(row: ResultRow) -> tuple[str, str]:
     return origin, model
 
 
+def _same_work(row: Estimate, earlier: Estimate) -> bool:
+    """Whether a model's figure repeats work already counted, whatever its clip: a model
+    fitted to its origin's measurements (EcoLogits' video regressions, fitted to Jegham et
+    al.'s data), or one model of one service evaluated at two clips (a paper's Sora 2 Pro
+    at 8 s 720p and at 12 s 1080p) is one piece of work, not two. Measurements of two clips
+    are two measurements."""
+    if row.method != "modelled":
+        return False
+    return bool(row.chain) or earlier.method == "modelled"
+
+
 def _same_clip(first: Clip, second: Clip) -> bool:
     """Whether two clips can be one: no property known for both differs (a report that
     leaves the duration out may still describe the paper's clip)."""
@@ -161,6 +172,12 @@ def _reason_to_leave_out(
                 estimate_id,
                 "same-measurement",
                 f"the same measurement as {earlier.estimate.id}, second-hand",
+            )
+        if _same_work(row.estimate, earlier.estimate):
+            return LeftOut(
+                estimate_id,
+                "same-measurement",
+                f"the same model as {earlier.estimate.id}, at another clip",
             )
     return None
 

@@ -34,10 +34,30 @@ is one figure; with a PUE range, its extremes combine and lie further out still.
 """EcoLogits turns a duration into int(24 × duration + 1) frames."""
 
 SITE_ZONES: dict[str, str] = {
-    "us-average": "USA", "virginia": "USA", "texas": "USA", "iowa": "USA", "arizona": "USA",
+    "us-national": "USA", "li-us-microsoft": "USA", "france": "FRA",
+    "virginia": "USA", "texas": "USA", "iowa": "USA", "arizona": "USA",
     "ireland": "IRL", "google": "USA",
 }  # fmt: skip
 """EcoLogits' electricity-mix zone for a soracost site, where the site is in one country."""
+
+
+FACTORS_NOTE_START = "EcoLogits computed "
+"""How the first note of an EcoLogits estimate begins: the call, and the site factors
+EcoLogits used for it (PUE, on-site WUE, the electricity mix's carbon and off-site water),
+with whose they are: EcoLogits' own, or the PUE and WUE of the user's --site."""
+
+
+def factors_said(estimate: Estimate) -> str | None:
+    """``computed by EcoLogits with …``: the site factors an EcoLogits estimate used, and
+    whose (from its first note); ``None`` for any other estimate."""
+    for note in estimate.notes:
+        if note.startswith(FACTORS_NOTE_START) and _CALL_END in note:
+            return "computed by EcoLogits with " + note.split(_CALL_END, 1)[1]
+    return None
+
+
+_CALL_END = ") with "
+"""Where the call ends and the factors begin in the note (see :func:`_estimate`)."""
 
 
 class MissingExtra(SoracostError):
@@ -238,12 +258,19 @@ def live_estimates(
             raise UsageProblem(f"--ecologits {model}: {' '.join(str(exc).split())}") from None
         if impacts.errors:
             raise UsageProblem(f"--ecologits {model}: {impacts.errors[0].message}")
-        provider = registry["provider_configurations"][entries[model]["provider"]]
+        provider_name = entries[model]["provider"]
+        provider = registry["provider_configurations"][provider_name]
         pue = call.datacenter_pue or _as_range(provider["datacenter_pue"])
-        outside = _outside_capabilities(entries[model], call.width, call.height, call.frames)
-        estimates.append(
-            _estimate(call, impacts, source, site if site_given else None, pue, outside)
+        used = FactorsUsed(
+            pue=pue,
+            wue=call.datacenter_wue or _as_range(provider["datacenter_wue"]),
+            provider=provider_name,
+            site=site if site_given else None,
+            default_site=None if site_given or site is None else site.id,
+            **_zone_used(call, video_impacts, provider),
         )
+        outside = _outside_capabilities(entries[model], call.width, call.height, call.frames)
+        estimates.append(_estimate(call, impacts, source, used, catalog, outside))
     return replace(
         catalog,
         sources={**catalog.sources, source.id: source},
@@ -251,27 +278,103 @@ def live_estimates(
     )
 
 
+def _zone_used(call: EcoLogitsCall, video_impacts: Any, provider: dict[str, Any]) -> dict[str, Any]:
+    """The electricity-mix zone EcoLogits used for ``call`` and that zone's carbon
+    intensity (gCO2e/kWh) and off-site water (L/kWh), from EcoLogits' own data. Without a
+    location, ``video_impacts`` uses its parameter's default (the world, "WOR", in 0.11),
+    or the provider's location when that default is None."""
+    import inspect
+
+    from ecologits.electricity_mix_repository import electricity_mixes
+
+    zone = call.datacenter_location
+    if zone is None:
+        default = inspect.signature(video_impacts).parameters["datacenter_location"].default
+        zone = default if isinstance(default, str) else str(provider["datacenter_location"])
+    mix = electricity_mixes.find_electricity_mix(zone=zone)
+    return {
+        "zone": zone,
+        # kgCO2e/kWh in EcoLogits' data; one multiplication to soracost's gCO2e/kWh
+        "grid_carbon": None if mix is None else mix.gwp * 1000,
+        "grid_water": None if mix is None else mix.wue,
+    }
+
+
+def _figure(values: Range, unit: str = "") -> str:
+    """A factor as EcoLogits used it: one figure, or its min–max."""
+    text = f"{values.low:g}" if values.low == values.high else f"{values.low:g}–{values.high:g}"
+    return f"{text} {unit}" if unit else text
+
+
+@dataclass(frozen=True)
+class FactorsUsed:
+    """The site factors EcoLogits used for one estimate, and whose they are.
+
+    ``pue`` (dimensionless) and ``wue`` (on-site, L/kWh) are the user's ``site``'s when
+    one was chosen with --site, else EcoLogits' own for the ``provider``; the electricity
+    mix of ``zone`` is always EcoLogits' own: ``grid_carbon`` in gCO2e/kWh and
+    ``grid_water`` (off-site) in L/kWh (``None`` if EcoLogits has no such zone).
+    ``default_site`` names soracost's default site when none was chosen: the header's
+    site, whose factors these rows do not use."""
+
+    pue: Range
+    wue: Range
+    provider: str
+    site: Site | None
+    default_site: str | None
+    zone: str
+    grid_carbon: float | None
+    grid_water: float | None
+
+    def sentence(self, call: EcoLogitsCall, catalog: Catalog) -> str:
+        """The factors in words (what follows "with" in the estimate's first note)."""
+        pue, wue = _figure(self.pue), _figure(self.wue, "L/kWh")
+        if self.site is None:
+            not_site = f"site {self.default_site}'s" if self.default_site else "soracost's site"
+            first = (
+                f"its own defaults, not {not_site} factors: PUE {pue} and on-site WUE "
+                f"{wue} (EcoLogits' figures for {self.provider})"
+            )
+            mix_whose = "EcoLogits' zone values"
+        else:
+            ids = [catalog.site_factor(self.site, kind).id for kind in ("pue", "wue-onsite")]
+            first = (
+                f"site {self.site.id}'s PUE and on-site WUE (soracost's: {ids[0]} {pue}, "
+                f"{ids[1]} {wue})"
+            )
+            mix_whose = f"EcoLogits' zone values, not site {self.site.id}'s grid factors"
+            if call.datacenter_location is None:
+                mix_whose += f"; soracost knows no EcoLogits zone for site {self.site.id}"
+        if self.grid_carbon is None or self.grid_water is None:
+            mix = f"electricity mix {self.zone} ({mix_whose})"
+        else:
+            mix = (
+                f"electricity mix {self.zone} ({mix_whose}): {self.grid_carbon:g} gCO2e/kWh, "
+                f"off-site water {self.grid_water:g} L/kWh"
+            )
+        return f"{first}; {mix}"
+
+
+# The source whose data EcoLogits' video models are fitted to (its methodology page:
+# "derived from Jegham et al. (2026)").
+FITTED_TO = "jegham2026"
+
+
 def _estimate(
     call: EcoLogitsCall,
     impacts: Any,
     source: Source,
-    site: Site | None,
-    pue: Range,
+    used: FactorsUsed,
+    catalog: Catalog,
     outside: str,
 ) -> Estimate:
-    """One EcoLogits result as an estimate: ``pue`` is the PUE EcoLogits applied,
-    ``outside`` a note when the clip is beyond what EcoLogits lists for the model."""
+    """One EcoLogits result as an estimate: ``used`` the site factors EcoLogits applied
+    (its first note says them), ``outside`` a note when the clip is beyond what EcoLogits
+    lists for the model."""
     model = call.model
     energy = impacts.energy.value
-    if site is None:
-        factors = "EcoLogits' own defaults (the provider's PUE and WUE, the world electricity mix)"
-    else:
-        zone = call.datacenter_location or "EcoLogits' world mix (WOR)"
-        factors = (
-            f"site {site.id}'s PUE and on-site WUE (soracost's), electricity mix {zone} "
-            "(EcoLogits')"
-        )
-    notes = [f"EcoLogits computed {call.describe()} with {factors}"]
+    # The call, then the factors (``factors_said`` finds them after its closing bracket).
+    notes = [f"{FACTORS_NOTE_START}{call.describe()[:-1]}{_CALL_END}{used.sentence(call, catalog)}"]
     notes += [f"EcoLogits warns: {warning.message}" for warning in impacts.warnings or []]
     notes += [outside] if outside else []
     embodied = impacts.embodied.gwp.value * 1000
@@ -318,7 +421,9 @@ def _estimate(
         boundary="facility",
         method="modelled",
         source=source.id,
-        chain=(),
+        # EcoLogits' video coefficients are fitted to Jegham et al.'s measurements: where
+        # the catalogue holds that paper, the row says so, and a pool counts the work once.
+        chain=(source.id, FITTED_TO) if FITTED_TO in catalog.sources else (),
         see_also=(),
         claim=f"{call.describe()}: energy {energy.min!r}–{energy.max!r} kWh"
         if hasattr(energy, "min")
@@ -327,7 +432,7 @@ def _estimate(
         line=0,
         side=side,
         notes=tuple(notes),
-        own_pue=pue,
+        own_pue=used.pue,
         cases_percentiles=ECOLOGITS_PERCENTILES,
         note="A model, not a measurement: EcoLogits fits generation time to width × height "
         "× frames and multiplies by the whole server's power and PUE.",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from soracost.core.ranges import Range
 from soracost.core.records import Catalog, Equivalent
 from soracost.core.units import QUANTITIES, Quantity, UnitProblem, conversion_factor, parse_amount
+from soracost.i18n import _
 
 
 @dataclass(frozen=True)
@@ -80,10 +81,11 @@ def parse_any_amount(text: str) -> Amount:
         except UnitProblem:
             continue
         return Amount(text=text.strip(), value=value, unit=unit, basis=basis)
-    raise UnitProblem(
-        f"{text!r} is not an energy, a volume of water or a mass of CO2e "
+    said = _(
+        "{text} is not an energy, a volume of water or a mass of CO2e "
         "(e.g. '90 Wh', '650 mL', '40 gCO2e')"
     )
+    raise UnitProblem(said.format(text=repr(text)))
 
 
 def express_amount(catalog: Catalog, amount: Amount) -> list[Expressed]:

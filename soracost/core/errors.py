@@ -85,4 +85,6 @@ class Interrupted(SoracostError):
     exit_code = EXIT_INTERRUPTED
 
     def __init__(self) -> None:
-        super().__init__("interrupted")
+        from soracost.i18n import _
+
+        super().__init__(_("interrupted"))

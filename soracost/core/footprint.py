@@ -28,6 +28,7 @@ from typing import Any, Literal
 from soracost.core.ranges import Range
 from soracost.core.records import (
     BOUNDARY_LABELS,
+    USER_SOURCE_ID,
     Catalog,
     Clip,
     Estimate,
@@ -41,6 +42,7 @@ from soracost.core.units import (
     Quantity,
     conversion_factor,
 )
+from soracost.i18n import report_, report_count, report_n, report_number
 
 BoundaryChoice = Literal["as-published", "server", "facility"]
 BOUNDARY_CHOICES: tuple[BoundaryChoice, ...] = ("as-published", "server", "facility")
@@ -331,7 +333,7 @@ def exponent_factor(ratio: float, exponent: Range) -> Range:
 
 
 def _number(value: float) -> str:
-    return f"{value:,.4g}" if value < 1e4 else f"{value:,.0f}"
+    return report_number(f"{value:,.4g}" if value < 1e4 else f"{value:,.0f}")
 
 
 def reference_frames(clip: Clip) -> tuple[float | None, float | None]:
@@ -428,13 +430,14 @@ class FootprintCalculator:
         if estimate.quantity != "energy":
             return NO_ENERGY
         if self.site is None:
-            return "no carbon derived: the data file has no sites"
+            return report_("no carbon derived: the data file has no sites")
         if self.catalog.optional_site_factor(self.site, "carbon-intensity") is None:
-            return f"no carbon derived: site {self.site.id!r} has no grid carbon intensity"
+            said = report_("no carbon derived: site {site} has no grid carbon intensity")
+            return said.format(site=repr(self.site.id))
         trunk = self._trunk(estimate)
         facility = self._facility_energy(trunk)
         if isinstance(facility, str):
-            return f"no carbon derived: {facility}"
+            return report_("no carbon derived: {reason}").format(reason=facility)
         build = trunk.builder(facility)
         total = build.apply(facility, self._carbon_factoring)
         self._finish(build, total)
@@ -487,11 +490,15 @@ class FootprintCalculator:
     def _claim_and_scale(
         self, build: _Builder, estimate: Estimate, unit: str
     ) -> tuple[int, Range | None, tuple[str, ...]]:
-        published = ", ".join(f"{case} {text}" for case, text in estimate.published.items())
+        published = ", ".join(
+            f"{report_(case)} {text}" for case, text in estimate.published.items()
+        )
         index = build.add(
             Step(
                 kind="claim",
-                label=f"as published, {_boundary_words(estimate)} ({published})",
+                label=report_("as published, {boundary} ({published})").format(
+                    boundary=_boundary_words(estimate), published=published
+                ),
                 op="start",
                 inputs=(),
                 value=estimate.values,
@@ -517,7 +524,7 @@ class FootprintCalculator:
             factor = exponent_factor(ratio_or_reason, rule.values)
             scaling = _Factoring(
                 kind="scale",
-                label=f"scale {label}",
+                label=report_("scale {what}").format(what=label),
                 factor=factor,
                 factor_text=f"{_number(ratio_or_reason)}^({exponents})",
                 factor_id=rule.id,
@@ -535,10 +542,12 @@ class FootprintCalculator:
             to_unit_factor = conversion_factor(from_unit, to_unit)
             self._conversions[key] = _Factoring(
                 kind="unit",
-                label=f"convert {from_unit} to {to_unit}",
+                label=report_("convert {from_unit} to {to_unit}").format(
+                    from_unit=from_unit, to_unit=to_unit
+                ),
                 factor=Range.single(to_unit_factor),
                 unit=to_unit,
-                factor_text=f"1 {from_unit} = {to_unit_factor:.10g} {to_unit}",
+                factor_text=f"1 {from_unit} = {report_number(f'{to_unit_factor:.10g}')} {to_unit}",
                 factor_unit=f"{to_unit}/{from_unit}",
             )
         return self._conversions[key]
@@ -548,7 +557,8 @@ class FootprintCalculator:
         ``None`` if it has none (looked up once per kind)."""
         if kind not in self._rules:
             rule = self.catalog.factor_of_kind(kind)
-            exponents = "–".join(f"{case:g}" for case in sorted(set(rule.values))) if rule else ""
+            cases = sorted(set(rule.values)) if rule else []
+            exponents = "–".join(report_number(f"{case:g}") for case in cases)
             self._rules[kind] = (rule, exponents) if rule else None
         return self._rules[kind]
 
@@ -559,10 +569,12 @@ class FootprintCalculator:
         if request.width is not None and request.height is not None:
             if clip.width and clip.height:
                 ratio = (request.width * request.height) / (clip.width * clip.height)
-                label = f"resolution {clip.width}×{clip.height} → {request.width}×{request.height}"
+                label = report_("resolution {source} → {wanted}").format(
+                    source=f"{clip.width}×{clip.height}", wanted=f"{request.width}×{request.height}"
+                )
                 result.append(("resolution-exponent", ratio, label))
             else:
-                reason = "not scaled to the resolution: the source's resolution is unknown"
+                reason = report_("not scaled to the resolution: the source's resolution is unknown")
                 result.append(("resolution-exponent", reason, "resolution"))
         if request.duration_s is not None or request.fps is not None:
             result.append(self._frames_scaling(clip))
@@ -574,9 +586,13 @@ class FootprintCalculator:
         if request.fps is None:  # same frame rate: frames grow with duration
             assert request.duration_s is not None
             if duration is None:
-                reason = "not scaled to the duration: the source's clip duration is unknown"
+                reason = report_(
+                    "not scaled to the duration: the source's clip duration is unknown"
+                )
                 return "frames-exponent", reason, "duration"
-            label = f"duration {duration:g} s → {request.duration_s:g} s at the same frame rate"
+            label = report_("duration {source} s → {wanted} s at the same frame rate").format(
+                source=f"{duration:g}", wanted=f"{request.duration_s:g}"
+            )
             return "frames-exponent", request.duration_s / duration, label
         if frames is None or duration is None:
             missing = "duration" if duration is None else "frame count"
@@ -603,9 +619,11 @@ class FootprintCalculator:
         """The last step of every figure: per clip × ``count``."""
         return _Factoring(
             kind="batch",
-            label=f"batch of {self.count:,} clip{'s' if self.count != 1 else ''}",
+            label=report_n("batch of {n} clip", "batch of {n} clips", self.count).format(
+                n=report_count(self.count)
+            ),
             factor=Range.single(float(self.count)),
-            factor_text=f"× {self.count:,}",
+            factor_text=f"× {report_count(self.count)}",
             roles=("batch",),
         )
 
@@ -625,24 +643,27 @@ class FootprintCalculator:
         if boundary in ("gpu", "gpu+cpu+ram"):
             overhead = self._overhead(boundary)
             if overhead is None:
-                return f"the data file has no server overhead for the {boundary} boundary"
+                said = report_("the data file has no server overhead for the {boundary} boundary")
+                return said.format(boundary=boundary)
             return trunk.build.apply(index, overhead)
         if boundary == "facility" and estimate.own_pue is not None:
             own_pue = _Factoring(
                 kind="boundary",
-                label="facility → whole server (÷ the PUE its source used)",
+                label=report_("facility → whole server (÷ the PUE its source used)"),
                 factor=estimate.own_pue,
                 op="divide",
-                factor_text=f"{estimate.own_pue.mid:.4g} (the source's own PUE)",
+                factor_text=report_("{pue} (the source's own PUE)").format(
+                    pue=report_number(f"{estimate.own_pue.mid:.4g}")
+                ),
                 source_id=estimate.source,
                 roles=("it_energy",),
             )
             return trunk.build.apply(index, own_pue)
         if boundary == "facility":
             if self._server_from_facility is None:
-                return "the data file has no site with a PUE"
+                return report_("the data file has no site with a PUE")
             return trunk.build.apply(index, self._server_from_facility)
-        return "the source does not say what its figure covers (boundary unknown)"
+        return report_("the source does not say what its figure covers (boundary unknown)")
 
     def _overhead(self, boundary: str) -> _Factoring | None:
         """The step from ``boundary`` to whole-server energy, ``None`` if the catalogue has
@@ -655,7 +676,9 @@ class FootprintCalculator:
                 else _factoring_of(
                     overhead,
                     kind="boundary",
-                    label=f"{boundary} → whole server (server overhead)",
+                    label=report_("{boundary} → whole server (server overhead)").format(
+                        boundary=report_(boundary)
+                    ),
                     roles=("it_energy",),
                 )
             )
@@ -670,7 +693,9 @@ class FootprintCalculator:
         return _factoring_of(
             pue,
             kind="boundary",
-            label=f"facility → whole server (÷ PUE, {self.site.id})",
+            label=report_("facility → whole server (÷ PUE, {site})").format(
+                site=_whose(self.site, pue)
+            ),
             op="divide",
             roles=("it_energy",),
         )
@@ -684,7 +709,9 @@ class FootprintCalculator:
         return _factoring_of(
             pue,
             kind="boundary",
-            label=f"whole server → facility (× PUE, {self.site.id})",
+            label=report_("whole server → facility (× PUE, {site})").format(
+                site=_whose(self.site, pue)
+            ),
             roles=("facility_energy",),
         )
 
@@ -698,7 +725,7 @@ class FootprintCalculator:
 
     def _add_facility_energy(self, trunk: _EnergyTrunk) -> int | str:
         if self._facility_from_server is None:  # checked first: no unused IT step is built
-            return "the data file has no site with a PUE"
+            return report_("the data file has no site with a PUE")
         it = self._it_energy(trunk)
         return it if isinstance(it, str) else trunk.build.apply(it, self._facility_from_server)
 
@@ -708,7 +735,8 @@ class FootprintCalculator:
         target = self._it_energy if self.boundary == "server" else self._facility_energy
         result = target(trunk)
         if isinstance(result, str):
-            notes.append(f"shown at its published boundary, not the {self.boundary} one: {result}")
+            said = report_("shown at its published boundary, not the {boundary} one: {reason}")
+            notes.append(said.format(boundary=report_(self.boundary), reason=result))
             return trunk.scaled, trunk.estimate.boundary
         return result, self.boundary
 
@@ -716,16 +744,16 @@ class FootprintCalculator:
 
     def _derived_water(self, estimate: Estimate) -> Derivation | str:
         if self.site is None:
-            return "no water derived: the data file has no sites"
+            return report_("no water derived: the data file has no sites")
         trunk = self._trunk(estimate)
         it = self._it_energy(trunk)
         if isinstance(it, str):
-            return f"no water derived: {it}"
+            return report_("no water derived: {reason}").format(reason=it)
         # A facility figure is divided by PUE for the IT branch, and feeds the off-site
         # branch as published: PUE is never applied on top of a figure that includes it.
         facility = self._facility_energy(trunk)
         if isinstance(facility, str):
-            return f"no water derived: {facility}"
+            return report_("no water derived: {reason}").format(reason=facility)
         on_site_water, off_site_water = self._water_factorings
         build = trunk.builder(max(it, facility))
         on_site = build.apply(it, on_site_water)
@@ -733,7 +761,7 @@ class FootprintCalculator:
         total = build.add(
             Step(
                 kind="water",
-                label="water: on-site + off-site",
+                label=report_("water: on-site + off-site"),
                 op="add",
                 inputs=(on_site, off_site),
                 value=build.value(on_site) + build.value(off_site),
@@ -768,7 +796,9 @@ class FootprintCalculator:
                 wue,
                 wue.values * per_energy,
                 kind="water",
-                label=f"on-site water: whole-server energy × WUE ({site.id})",
+                label=report_("on-site water: whole-server energy × WUE ({site})").format(
+                    site=_whose(site, wue)
+                ),
                 unit=self.water_unit,
                 roles=("on_site",),
                 factor_unit=factor_unit,
@@ -777,7 +807,9 @@ class FootprintCalculator:
                 ewif,
                 ewif.values * per_energy,
                 kind="water",
-                label=f"off-site water: facility energy × EWIF ({site.id})",
+                label=report_("off-site water: facility energy × EWIF ({site})").format(
+                    site=_whose(site, ewif)
+                ),
                 unit=self.water_unit,
                 roles=("off_site",),
                 factor_unit=factor_unit,
@@ -799,7 +831,9 @@ class FootprintCalculator:
             intensity,
             intensity.values * per_energy,
             kind="carbon",
-            label=f"carbon: facility energy × grid carbon intensity ({site.id}, location-based)",
+            label=report_(
+                "carbon: facility energy × grid carbon intensity ({site}, location-based)"
+            ).format(site=_whose(site, intensity)),
             unit=self.carbon_unit,
             factor_unit=f"{self.carbon_unit}/{self.energy_unit}",
         )
@@ -816,8 +850,8 @@ durations are rounded to the millisecond (121 frames at 24 fps is "5.042 s")."""
 def _boundary_words(estimate: Estimate) -> str:
     doubt = "?" if "boundary" in estimate.unconfirmed else ""
     if estimate.boundary == "unknown":
-        return "boundary unknown"
-    return BOUNDARY_LABELS[estimate.boundary] + doubt
+        return report_("boundary unknown")
+    return report_(BOUNDARY_LABELS[estimate.boundary]) + doubt
 
 
 FAR_SCALE = 10.0
@@ -827,15 +861,22 @@ FAR_SCALE = 10.0
 def _extrapolation(scale: Range | None) -> list[str]:
     if scale is None or 1 / FAR_SCALE <= scale.mid <= FAR_SCALE:
         return []
-    return [
-        f"scaled ×{scale.mid:.3g} from the source's own clip, far outside what it measured: "
+    said = report_(
+        "scaled ×{factor} from the source's own clip, far outside what it measured: "
         "read it as an order of magnitude"
-    ]
+    )
+    return [said.format(factor=report_number(f"{scale.mid:.3g}"))]
+
+
+def _whose(site: Site, factor: Factor) -> str:
+    """Whose factor a step uses: the site's id, and "user-supplied" when the user gave it
+    for this run (--pue, --site-file…) rather than a source."""
+    return f"{site.id}, user-supplied" if factor.source == USER_SOURCE_ID else site.id
 
 
 def _factor_text(factor: Factor) -> str:
     cases = sorted(set(factor.values))
-    shown = "–".join(f"{case:.4g}" for case in cases)
+    shown = "–".join(report_number(f"{case:.4g}") for case in cases)
     return f"{shown} {factor.unit}".strip() + f" ({factor.id})"
 
 

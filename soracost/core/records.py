@@ -11,6 +11,7 @@ from typing import Literal
 
 from soracost.core.ranges import Range
 from soracost.core.units import Quantity
+from soracost.i18n import N_
 
 Boundary = Literal["gpu", "gpu+cpu+ram", "server", "facility", "unknown"]
 BOUNDARIES: tuple[Boundary, ...] = ("gpu", "gpu+cpu+ram", "server", "facility", "unknown")
@@ -30,9 +31,13 @@ CONFIDENCES: tuple[Confidence, ...] = ("confirmed", "partial", "unconfirmed")
 
 Fill = Literal["single-figure", "geometric-mean", "midpoint"]
 FILLS: dict[Fill, str] = {
-    "single-figure": "the source gives one figure; low, mid and high are all set to it",
-    "geometric-mean": "the source gives a range; mid is set to the geometric mean of low and high",
-    "midpoint": "the source gives a range; mid is set to the arithmetic midpoint of low and high",
+    "single-figure": N_("the source gives one figure; low, mid and high are all set to it"),
+    "geometric-mean": N_(
+        "the source gives a range; mid is set to the geometric mean of low and high"
+    ),
+    "midpoint": N_(
+        "the source gives a range; mid is set to the arithmetic midpoint of low and high"
+    ),
 }
 """How the cases a source did not publish were set; every value says which rule it used."""
 
@@ -116,6 +121,17 @@ class Clip:
 
 
 @dataclass(frozen=True)
+class Closure:
+    """A service that no longer runs: ``what`` closed, on ``date`` (ISO, ``YYYY-MM-DD``
+    or shorter), as the source with id ``source`` says. Shown with every row that models
+    that service, so that a figure for a closed service is never read as a current one."""
+
+    date: str
+    what: str
+    source: str
+
+
+@dataclass(frozen=True)
 class AppliesTo:
     """What an estimate is about: the model, whether it stands in for Sora, and the clip."""
 
@@ -124,8 +140,12 @@ class AppliesTo:
     clip: Clip
     hardware: str | None = None
     models_sora: bool = False
-    """The figure is a model of Sora itself (EcoLogits' model of OpenAI's API), not a
-    measurement and not another model standing in for it."""
+    """The figure is a model of Sora itself (EcoLogits' model of OpenAI's API, or a paper's,
+    ``models_sora: true`` in a data file), not a measurement and not another model standing
+    in for it."""
+    closed: Closure | None = None
+    """The service the figure is of has closed (``closed:`` in a data file); ``None`` if
+    it still runs or nothing says otherwise."""
 
 
 @dataclass(frozen=True)
@@ -250,6 +270,9 @@ ACCOUNTINGS: tuple[Accounting, ...] = ("location-based", "market-based")
 used (location-based), or net of the clean energy an operator buys (market-based)."""
 
 
+USER_SOURCE_ID = "user-supplied"
+"""The source of every factor the user supplies for a run (--pue, --site-file…)."""
+
 SiteKind = Literal["location", "provider"]
 SITE_KINDS: tuple[SiteKind, ...] = ("location", "provider")
 
@@ -266,6 +289,10 @@ class Site:
     line: int
     default: bool = False
     note: str | None = None
+    aliases: tuple[str, ...] = ()
+    """Former ids that still name the site (a renamed site keeps its old id working)."""
+    user_supplied: tuple[FactorKind, ...] = ()
+    """The factors the user supplied for this run (--pue…, --site-file), not a source."""
 
 
 @dataclass(frozen=True)
@@ -281,6 +308,8 @@ class Catalog:
     sites: dict[str, Site] = field(default_factory=dict)
     equivalents: dict[str, Equivalent] = field(default_factory=dict)
     training: dict[str, TrainingRecord] = field(default_factory=dict)
+    embodied: dict[str, EmbodiedFactor] = field(default_factory=dict)
+    """The hardware life-cycle figures behind ``--embodied`` (see core.embodied)."""
 
     @property
     def default_site(self) -> Site | None:
@@ -315,11 +344,12 @@ class Catalog:
         """Estimates that cite ``source_id`` directly or anywhere in their chain."""
         return [estimate for estimate in self.estimates if estimate.cites(source_id)]
 
-    def others_citing(self, source_id: str) -> list[Equivalent | TrainingRecord]:
-        """Equivalents and training records that cite ``source_id`` anywhere."""
-        records: list[Equivalent | TrainingRecord] = [
+    def others_citing(self, source_id: str) -> list[Equivalent | TrainingRecord | EmbodiedFactor]:
+        """Equivalents, training and embodied records that cite ``source_id`` anywhere."""
+        records: list[Equivalent | TrainingRecord | EmbodiedFactor] = [
             *self.equivalents.values(),
             *self.training.values(),
+            *self.embodied.values(),
         ]
         return [record for record in records if record.cites(source_id)]
 
@@ -360,3 +390,32 @@ class TrainingRecord(Sourced):
     values: Range
     unit: str
     method: Method
+
+
+EmbodiedKind = Literal["server", "accelerator", "lifetime", "power"]
+EMBODIED_KINDS: dict[EmbodiedKind, str] = {
+    "server": "manufacturing emissions of the base server, without its accelerators (kgCO2e)",
+    "accelerator": "manufacturing emissions of one accelerator (kgCO2e); 'count' per server",
+    "lifetime": "how long the hardware is used before it is replaced (a duration)",
+    "power": "the whole server's power while it generates (W), to turn energy into time",
+}
+"""The parts of an embodied-carbon estimate: what the hardware's manufacture emitted, and
+what spreads it over the clips the hardware makes in its life."""
+
+
+@dataclass(frozen=True)
+class EmbodiedFactor(Sourced):
+    """One sourced figure of the hardware whose manufacture ``--embodied`` shares per clip.
+
+    ``values`` is in ``unit`` (kgCO2e for ``server`` and ``accelerator``, a duration for
+    ``lifetime``, a power for ``power``); ``count`` is how many of the part one server
+    holds (its accelerators; 1 for the others); ``hardware`` names the configuration.
+    """
+
+    id: str
+    kind: EmbodiedKind
+    hardware: str
+    values: Range
+    unit: str
+    method: Method
+    count: int = 1

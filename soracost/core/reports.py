@@ -29,6 +29,7 @@ from soracost.core.results import (
 from soracost.core.units import Quantity
 
 if TYPE_CHECKING:  # equivalents, Monte Carlo and training are loaded only when asked for
+    from soracost.core.embodied import EmbodiedShares
     from soracost.core.equivalents import Amount, Expressed
     from soracost.core.training import TrainingShare
     from soracost.core.uncertainty import Pool
@@ -62,10 +63,29 @@ class FootprintReport:
     site: Site | None
     answers: dict[Quantity, Answer] = field(default_factory=dict)
     """The answer for each quantity asked, from the rows near the clip (see core.answer)."""
+    embodied: EmbodiedShares | None = None
+    """With ``--embodied``: each row's share of the hardware's manufacture, kept apart."""
 
     @property
     def rows(self) -> list[ResultRow]:
         return self.results.rows
+
+    @property
+    def site_factors(self) -> dict[str, str]:
+        """Rows computed with other site factors than the header's site, by estimate id:
+        what they used instead, in words (``computed by EcoLogits with …``). EcoLogits
+        computes its rows itself, with its own PUE, WUE and electricity mix, or with the
+        --site's PUE and WUE and its own country mix: never the site's grid factors."""
+        said: dict[str, str] = {}
+        for row in self.results.rows:
+            if row.source.kind != "library" or row.estimate.id in said:
+                continue
+            from soracost.core.ecologits import factors_said
+
+            found = factors_said(row.estimate)
+            if found is not None:
+                said[row.estimate.id] = found
+        return said
 
 
 @dataclass(frozen=True)
@@ -115,6 +135,7 @@ def clip_report(
     scenario: Scenario,
     progress: Progress | None = None,
     max_scale: float = DEFAULT_MAX_SCALE,
+    embodied: bool = False,
 ) -> ClipReport:
     """Every chosen estimate's figures for the scenario's batch, with what goes beside them;
     the answer feeds on rows scaled at most ``max_scale`` times from their source's clip."""
@@ -149,6 +170,7 @@ def clip_report(
         equivalents_by_basis=by_basis,
         training_equivalents=training_equivalents,
         answers=_answers(results, scenario, max_scale),
+        embodied=_embodied(catalog, scenario, results) if embodied else None,
     )
 
 
@@ -159,6 +181,7 @@ def compare_report(
     weights: dict[str, float] | None = None,
     progress: Progress | None = None,
     max_scale: float = DEFAULT_MAX_SCALE,
+    embodied: bool = False,
 ) -> CompareReport:
     """One quantity's figures side by side; pooled when the scenario keeps its samples
     (``weights``: pooling weights by method, a method not named weighing 1)."""
@@ -173,6 +196,7 @@ def compare_report(
         spread=spread(results.rows),
         answers=_answers(results, scenario, max_scale),
         pool=results.pool,
+        embodied=_embodied(catalog, scenario, results) if embodied else None,
     )
 
 
@@ -183,8 +207,11 @@ def _answers(results: Results, scenario: Scenario, max_scale: float) -> dict[Qua
     }
 
 
-def explain_report(catalog: Catalog, scenario: Scenario, estimate_id: str) -> ExplainReport:
-    """Every step behind one estimate's figures for the scenario."""
+def explain_report(
+    catalog: Catalog, scenario: Scenario, estimate_id: str, embodied: bool = False
+) -> ExplainReport:
+    """Every step behind one estimate's figures for the scenario (and, with ``embodied``,
+    behind its embodied share)."""
     results = clip_results(catalog, scenario, only=estimate_id)
     missing = {
         quantity: reason
@@ -199,7 +226,20 @@ def explain_report(catalog: Catalog, scenario: Scenario, estimate_id: str) -> Ex
         site=resolve_site(catalog, scenario.site),
         estimate_id=estimate_id,
         missing=missing,
+        embodied=_embodied(catalog, scenario, results, estimate_id) if embodied else None,
     )
+
+
+def _embodied(
+    catalog: Catalog, scenario: Scenario, results: Results, only: str | None = None
+) -> EmbodiedShares:
+    """The embodied share of each estimate the rows show (or of ``only``), apart from them."""
+    from soracost.core.embodied import embodied_shares
+
+    estimates = [row.estimate for row in results.rows]
+    if only is not None:
+        estimates = [estimate for estimate in catalog.estimates if estimate.id == only]
+    return embodied_shares(catalog, scenario, estimates)
 
 
 def equivalents_report(catalog: Catalog, amounts: Sequence[Amount]) -> EquivalentsReport:

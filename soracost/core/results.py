@@ -24,6 +24,7 @@ from soracost.core.footprint import (
 from soracost.core.ranges import NonFiniteRange, Range
 from soracost.core.records import Catalog, Estimate, Site, Source
 from soracost.core.units import PUBLISHED_QUANTITIES, Quantity
+from soracost.i18n import N_, _, report_
 
 if TYPE_CHECKING:  # training and Monte Carlo are loaded only when asked for
     from soracost.core.training import TrainingRequest, TrainingShare
@@ -35,7 +36,7 @@ DEFAULT_CARBON_UNIT = "gCO2e"
 DEFAULT_SAMPLES = 100_000
 """Monte Carlo samples per figure when --samples is not given."""
 
-CARBON_NOTE = (
+CARBON_NOTE = N_(
     "carbon: location-based, facility energy × the average grid carbon intensity where the "
     "clips are made (the site's). Not comparable with market-based figures, which subtract "
     "the clean energy an operator buys: Google's 0.03 gCO2e per Gemini text prompt is "
@@ -148,8 +149,23 @@ def resolve_site(catalog: Catalog, name: str | None) -> Site | None:
         return catalog.default_site
     if name.strip().lower() in catalog.sites:
         return catalog.sites[name.strip().lower()]
-    choices = ", ".join(catalog.sites) or "none (the data file defines no sites)"
-    raise UsageProblem(f"--site: unknown site {name!r}; choose one of: {choices}")
+    renamed = _renamed(catalog, name)
+    if renamed is not None:  # a former id (us-average) still names its site
+        return renamed
+    choices = ", ".join(
+        site.id
+        + (_(" (formerly {ids})").format(ids=", ".join(site.aliases)) if site.aliases else "")
+        for site in catalog.sites.values()
+    )
+    choices = choices or _("none (the data file defines no sites)")
+    said = _("--site: unknown site {name}; choose one of: {choices}")
+    raise UsageProblem(said.format(name=repr(name), choices=choices))
+
+
+def _renamed(catalog: Catalog, name: str) -> Site | None:
+    """The site that ``name`` names as a former id (an alias), or ``None``."""
+    wanted = name.strip().lower()
+    return next((site for site in catalog.sites.values() if wanted in site.aliases), None)
 
 
 def select_estimates(catalog: Catalog, model: str | None) -> list[Estimate]:
@@ -162,7 +178,8 @@ def select_estimates(catalog: Catalog, model: str | None) -> list[Estimate]:
         return list(catalog.estimates)
     wanted = _normalised(model)
     if not wanted:
-        raise UsageProblem(f"--model: {model!r} names no model (give part of a model's name)")
+        said = _("--model: {model} names no model (give part of a model's name)")
+        raise UsageProblem(said.format(model=repr(model)))
     chosen = [
         estimate
         for estimate in catalog.estimates
@@ -172,22 +189,30 @@ def select_estimates(catalog: Catalog, model: str | None) -> list[Estimate]:
     ]
     if not chosen:
         models = sorted({estimate.applies_to.model for estimate in catalog.estimates})
-        raise UsageProblem(
-            f"--model: no estimate is for {model!r}; models: sora (and its proxies), "
-            + ", ".join(models)
-        )
+        said = _("--model: no estimate is for {model}; models: sora (and its proxies), {models}")
+        raise UsageProblem(said.format(model=repr(model), models=", ".join(models)))
     return chosen
 
 
 def describe_scenario(catalog: Catalog, scenario: Scenario) -> str:
     """One line saying what the figures are for: clip, boundary, site (and model)."""
     site = resolve_site(catalog, scenario.site)
-    clip = scenario.request.describe() or "each source's own clip"
-    parts = [f"clip: {clip}", f"energy: {scenario.boundary}"]
+    clip = scenario.request.describe() or report_("each source's own clip")
+    parts = [
+        report_("clip: {clip}").format(clip=clip),
+        report_("energy: {boundary}").format(boundary=report_(scenario.boundary)),
+    ]
     if site is not None:
-        parts.append(f"site: {site.id}" + (" (default)" if site.default else ""))
+        default = report_(" (default)") if site.default else ""
+        parts.append(report_("site: {site}").format(site=site.id) + default)
+        if scenario.site is not None and _renamed(catalog, scenario.site) is site:
+            parts[-1] += f" (named {scenario.site.strip().lower()}, its former id)"
+        if site.user_supplied:
+            from soracost.core.user_factors import user_supplied_text
+
+            parts.append(f"user-supplied: {user_supplied_text(catalog, site)}")
     if scenario.model is not None:
-        parts.append(f"model: {scenario.model}")
+        parts.append(report_("model: {model}").format(model=scenario.model))
     return " · ".join(parts)
 
 
@@ -255,7 +280,7 @@ def _expected_boundaries(
     one (the one asked for, or, as published, the one most rows share); ``None`` when
     they are all at one."""
     shown: dict[Quantity, list[str]] = {}
-    for _, quantity, derivation in figures:
+    for _row, quantity, derivation in figures:
         shown.setdefault(quantity, []).append(derivation.boundary)
     expected: dict[Quantity, str | None] = {}
     for quantity, boundaries in shown.items():

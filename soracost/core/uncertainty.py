@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from soracost.core.footprint import Step
 from soracost.core.ranges import NonFiniteRange, Range
+from soracost.i18n import report_
 
 if TYPE_CHECKING:
     import numpy as np
@@ -224,7 +225,8 @@ def _pool_caveats(rows: Any) -> list[str]:
     caveats: list[str] = []
     elsewhere = [row.estimate.id for row in rows if row.boundary_differs]
     if elsewhere:
-        caveats.append(f"it mixes rows at another boundary (≠): {', '.join(elsewhere)}")
+        said = report_("it mixes rows at another boundary (≠): {ids}")
+        caveats.append(said.format(ids=", ".join(elsewhere)))
     shown_sources = {row.estimate.source for row in rows}
     repeats = []
     for row in rows:
@@ -234,10 +236,10 @@ def _pool_caveats(rows: Any) -> list[str]:
             f"{row.estimate.id} ← {origin}" for origin in origins if origin in shown_sources
         ]
     if repeats:
-        caveats.append(
-            "it may count a figure twice (rows taken from a source other rows come from): "
-            + ", ".join(repeats)
+        said = report_(
+            "it may count a figure twice (rows taken from a source other rows come from): {rows}"
         )
+        caveats.append(said.format(rows=", ".join(repeats)))
     return caveats
 
 
@@ -289,13 +291,16 @@ class PoolBuilder:
         rows, by_method = self._rows, self._by_method
         if by_method:
             named = ", ".join(f"{method}={weight:g}" for method, weight in by_method.items())
-            description = f"weights by method: {named} (a method not named weighs 1)"
+            description = report_("weights by method: {weights} (a method not named weighs 1)")
+            description = description.format(weights=named)
             shown = {row.estimate.method for row in rows}
             unused = [method for method in by_method if method not in shown]
             if unused:
-                description += f"; no row shown is {' or '.join(unused)}"
+                description += report_("; no row shown is {methods}").format(
+                    methods=report_(" or ").join(unused)
+                )
         else:
-            description = "every estimate weighs the same"
+            description = report_("every estimate weighs the same")
         return Pool(
             percentiles=percentiles(self._pooled),
             weights={row.estimate.id: float(w) for row, w in zip(rows, self._share, strict=True)},

@@ -16,6 +16,8 @@ from fractions import Fraction
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
+from soracost.i18n import N_, _
+
 if TYPE_CHECKING:
     import pint
 
@@ -49,12 +51,12 @@ _EXAMPLES: dict[Dimension, str] = {
     "length": "m, km, mi",
 }
 _NOUN: dict[Dimension, str] = {
-    "energy": "an energy",
-    "water": "a volume",
-    "carbon": "a mass of CO2e",
-    "power": "a power",
-    "time": "a duration",
-    "length": "a distance",
+    "energy": N_("an energy"),
+    "water": N_("a volume"),
+    "carbon": N_("a mass of CO2e"),
+    "power": N_("a power"),
+    "time": N_("a duration"),
+    "length": N_("a distance"),
 }
 _REFERENCE: dict[Dimension, str] = {
     "energy": "Wh",
@@ -173,6 +175,14 @@ def _refuse_long(name: str) -> None:
         )
 
 
+def _not_a_unit(name: str, quantity: Dimension) -> UnitProblem:
+    said = _("{name} is not a unit of {quantity}: {quantity} needs {noun} unit such as {examples}")
+    noun, examples = _(_NOUN[quantity]), _EXAMPLES[quantity]
+    return UnitProblem(
+        said.format(name=repr(name), quantity=_(quantity), noun=noun, examples=examples)
+    )
+
+
 def check_unit(text: str, quantity: Dimension) -> str:
     """Return ``text`` stripped if it names a unit of ``quantity``'s dimension.
 
@@ -183,33 +193,29 @@ def check_unit(text: str, quantity: Dimension) -> str:
     if name in _EXACT:
         if _EXACT[name][0] == quantity:
             return name
-        raise UnitProblem(
-            f"{name!r} is not a unit of {quantity}: {quantity} needs {_NOUN[quantity]} "
-            f"unit such as {_EXAMPLES[quantity]}"
-        )
+        raise _not_a_unit(name, quantity)
     if "#" in name:  # pint would silently drop everything after it
         raise UnitProblem(f"unreadable unit {name!r}")
     _refuse_long(name)
     import pint
 
     if not name:
-        raise UnitProblem(f"no unit given (expected a unit of {quantity}: {_EXAMPLES[quantity]})")
+        said = _("no unit given (expected a unit of {quantity}: {examples})")
+        raise UnitProblem(said.format(quantity=_(quantity), examples=_EXAMPLES[quantity]))
     ureg = registry()
     if quantity != "carbon" and CO2E_SUFFIX in name:
         raise UnitProblem(f"{name!r} is not a unit of {quantity}: only carbon is in {CO2E_SUFFIX}")
     try:
         unit = ureg.Unit(_pint_name(name))
     except (pint.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError) as exc:
+        said = _("unknown unit {name} (expected a unit of {quantity}: {examples})")
         raise UnitProblem(
-            f"unknown unit {name!r} (expected a unit of {quantity}: {_EXAMPLES[quantity]})"
+            said.format(name=repr(name), quantity=_(quantity), examples=_EXAMPLES[quantity])
         ) from exc
     except Exception as exc:  # pint's parser raises assorted errors on malformed text
         raise UnitProblem(f"unreadable unit {name!r}") from exc
     if unit.dimensionality != ureg.get_dimensionality(_DIMENSION[quantity]):
-        raise UnitProblem(
-            f"{name!r} is not a unit of {quantity}: {quantity} needs {_NOUN[quantity]} "
-            f"unit such as {_EXAMPLES[quantity]}"
-        )
+        raise _not_a_unit(name, quantity)
     _refuse_hidden_factors(name, unit)
     try:
         factor = conversion_factor(name, _REFERENCE[quantity])
@@ -276,14 +282,14 @@ def parse_amount(text: str, quantity: Dimension) -> tuple[float, str]:
     """
     match = _NUMBER_THEN_UNIT.match(text)
     if match is None:
-        raise UnitProblem(f"{text!r} is not a number followed by a unit (e.g. '90 Wh')")
+        said = _("{text} is not a number followed by a unit (e.g. '90 Wh')")
+        raise UnitProblem(said.format(text=repr(text)))
     unit_text = match.group("unit")
     if unit_text is None:
-        raise UnitProblem(
-            f"{text!r} has no unit (write it as the source did, e.g. '90 Wh' or '0.17 gal')"
-        )
+        said = _("{text} has no unit (write it as the source did, e.g. '90 Wh' or '0.17 gal')")
+        raise UnitProblem(said.format(text=repr(text)))
     if match.group("sign") == "-":
-        raise UnitProblem(f"{text!r} is negative; a footprint cannot be")
+        raise UnitProblem(_("{text} is negative; a footprint cannot be").format(text=repr(text)))
     value = float(match.group("number").replace(",", "") + (match.group("exponent") or ""))
     if not math.isfinite(value):
         raise UnitProblem(f"{text!r} is not a finite number")

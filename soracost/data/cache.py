@@ -204,9 +204,7 @@ def store(data_sha256: str, document: object) -> None:
         if folder is None:
             return
         content = encode(data_sha256, document)
-        descriptor, temporary = _make_temporary(folder)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(content)
+        temporary = _write_temporary(folder, content)
         os.replace(temporary, folder / _entry_name(data_sha256))
         _MADE.discard(temporary)  # renamed: nothing left to remove
         temporary = None
@@ -275,6 +273,44 @@ def remove_leftovers() -> None:
     right then): ``soracost.__main__`` calls this as the process ends."""
     for name in list(_MADE):
         _remove_temporary(name)
+
+
+def _write_temporary(folder: Path, content: bytes) -> str:
+    """``content`` in a complete temporary file in ``folder``; its name (kept for the
+    clean-up). Where the system allows (Linux's ``O_TMPFILE``) the file has no name while
+    it is written and is linked under one only once complete, so that even a crash or
+    SIGKILL meanwhile leaves nothing behind; elsewhere it is named from the start."""
+    unnamed = getattr(os, "O_TMPFILE", 0)
+    if unnamed and os.path.isdir("/proc/self/fd"):
+        try:
+            descriptor = os.open(folder, unnamed | os.O_WRONLY | os.O_CLOEXEC, 0o600)
+        except OSError:
+            pass  # a file system without unnamed files: a named one below
+        else:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(content)
+                handle.flush()
+                with _signals_held():
+                    name = f"{_TEMPORARY_PREFIX}{os.urandom(6).hex()}{_TEMPORARY_SUFFIX}"
+                    # linkat through a folder descriptor: plain link(2) would not follow
+                    # /proc's link to the unnamed file (EXDEV).
+                    where = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+                    try:
+                        source = f"/proc/self/fd/{handle.fileno()}"
+                        os.link(source, name, dst_dir_fd=where, follow_symlinks=True)
+                    except OSError:
+                        name = ""
+                    else:
+                        name = os.path.join(folder, name)
+                        _MADE.add(name)
+                    finally:
+                        os.close(where)
+            if name:
+                return name
+    descriptor, temporary = _make_temporary(folder)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(content)
+    return temporary
 
 
 def _make_temporary(folder: Path) -> tuple[int, str]:

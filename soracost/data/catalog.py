@@ -23,11 +23,13 @@ from soracost.core.records import (
     AppliesTo,
     Catalog,
     Clip,
+    Closure,
     Estimate,
     Source,
 )
 from soracost.core.units import PUBLISHED_QUANTITIES, parse_amount
 from soracost.data.cases import read_cases, read_sourced, sourced_keys
+from soracost.data.embodied_loader import read_embodied
 from soracost.data.equivalent_loader import read_equivalents, read_training
 from soracost.data.factor_loader import read_factors, read_sites
 from soracost.data.fields import Fields, Keys
@@ -110,7 +112,7 @@ def build_catalog(data: object, label: str, sha256: str) -> Catalog:
     top.reject_unknown(
         {
             "schema_version", "title", "sources", "estimates", "factors", "sites",
-            "equivalents", "training",
+            "equivalents", "training", "embodied", "services",
         }
     )  # fmt: skip
     version = top.integer("schema_version")
@@ -128,6 +130,11 @@ def build_catalog(data: object, label: str, sha256: str) -> Catalog:
     sites = read_sites(top, factors) if top.has_key("sites") else {}
     equivalents = read_equivalents(top, sources) if top.has_key("equivalents") else {}
     training = read_training(top, sources) if top.has_key("training") else {}
+    embodied = read_embodied(top, sources) if top.has_key("embodied") else {}
+    if top.has_key("services"):  # checked here; soracost report reads them (service_loader)
+        from soracost.data.service_loader import read_services
+
+        read_services(top, sources, estimates)
     return Catalog(
         path=label,
         sha256=sha256,
@@ -138,6 +145,7 @@ def build_catalog(data: object, label: str, sha256: str) -> Catalog:
         sites=sites,
         equivalents=equivalents,
         training=training,
+        embodied=embodied,
     )
 
 
@@ -185,7 +193,8 @@ def _source(item: Fields) -> Source:
 
 
 _CLIP_FIELDS = ("duration_s", "width", "height", "frames", "fps", "steps")
-_APPLIES_TO_FIELDS = ("model", "sora_proxy", "clip", "hardware")
+_APPLIES_TO_FIELDS = ("model", "sora_proxy", "clip", "hardware", "models_sora", "closed")
+_CLOSED_FIELDS = ("date", "what", "source")
 _ESTIMATE_KEYS = sourced_keys(
     quantity=True,
     applies_to=(*_APPLIES_TO_FIELDS, *(f"clip.{name}" for name in _CLIP_FIELDS)),
@@ -210,14 +219,14 @@ def _estimate(item: Fields, sources: dict[str, Source]) -> Estimate:
         quantity=quantity,
         values=filled,
         unit=unit,
-        applies_to=_applies_to(item.mapping("applies_to")),
+        applies_to=_applies_to(item.mapping("applies_to"), sources),
         boundary=item.choice("boundary", BOUNDARIES),
         method=item.choice("method", METHODS),
         **sourced,
     )
 
 
-def _applies_to(block: Fields) -> AppliesTo:
+def _applies_to(block: Fields, sources: dict[str, Source]) -> AppliesTo:
     block.reject_unknown(_APPLIES_TO_FIELDS)
     clip = Clip()
     if block.has_key("clip"):
@@ -239,9 +248,29 @@ def _applies_to(block: Fields) -> AppliesTo:
                     f"{clip.duration_s:g} s disagrees with {clip.frames} frames at "
                     f"{clip.fps:g} fps ({implied:.3f} s)",
                 )
+    # Optional: a figure of Sora itself (a model of OpenAI's service), not a stand-in for it.
+    models_sora = block.boolean("models_sora") if block.has_key("models_sora") else False
+    sora_proxy = block.boolean("sora_proxy")
+    if models_sora and sora_proxy:
+        block.fail("models_sora", "a figure of Sora itself cannot also stand in for Sora")
     return AppliesTo(
         model=block.text("model"),
-        sora_proxy=block.boolean("sora_proxy"),
+        sora_proxy=sora_proxy,
         clip=clip,
         hardware=block.text("hardware", required=False),
+        models_sora=models_sora,
+        closed=_closure(block.mapping("closed"), sources) if block.has_key("closed") else None,
     )
+
+
+def _closure(block: Fields, sources: dict[str, Source]) -> Closure:
+    """``applies_to.closed``: the date the service closed, what closed, and the id of the
+    source that says so (a known source)."""
+    block.reject_unknown(_CLOSED_FIELDS)
+    date = block.date("date")
+    if date is None:
+        block.fail("date", "say when the service closed, as YYYY-MM-DD")
+    source = block.text("source")
+    if source not in sources:
+        block.fail("source", f"no source has id {source!r}")
+    return Closure(date=date, what=block.text("what"), source=source)

@@ -6,6 +6,8 @@ Called by :func:`soracost.data.catalog.parse_catalog`; errors name file, line, e
 
 from __future__ import annotations
 
+import re
+
 from soracost.core.records import (
     ACCOUNTINGS,
     FACTOR_KINDS,
@@ -27,6 +29,7 @@ from soracost.core.units import (
     parse_number,
     parse_water_intensity,
 )
+from soracost.core.user_factors import FACTOR_CEILINGS
 from soracost.data.cases import read_cases, read_sourced, sourced_keys
 from soracost.data.fields import Fields
 
@@ -35,18 +38,9 @@ _OVERHEAD_FROM: tuple[Boundary, ...] = ("gpu", "gpu+cpu+ram")
 
 _WATER_KINDS = ("wue-onsite", "ewif-offsite")
 
-_CEILINGS: dict[str, float] = {
-    "resolution-exponent": 4,
-    "frames-exponent": 4,
-    "server-overhead": 10,
-    "pue": 5,
-    "wue-onsite": 100,
-    "ewif-offsite": 100,
-    "carbon-intensity": 2000,
-}
-"""Upper bounds far above any published value (PUE ≈ 1.1–2, water < 10 L/kWh, a coal
-grid ≈ 1,000 gCO2e/kWh): a figure beyond them is a typo, and would otherwise overflow
-later, far from its line."""
+_CEILINGS = FACTOR_CEILINGS
+"""Upper bounds far above any published value (see :data:`FACTOR_CEILINGS`), shared with
+the factors a user supplies."""
 
 _PER_SITE_KINDS = ("pue", *_WATER_KINDS, "carbon-intensity")
 """Kinds a catalogue holds one of per site, not one in all."""
@@ -132,7 +126,19 @@ def _factor(item: Fields, sources: dict[str, Source]) -> Factor:
 
 def read_sites(top: Fields, factors: dict[str, Factor]) -> dict[str, Site]:
     """Every entry under ``sites``: unique ids, factors of the right kind, one default."""
-    sites = top.unique("sites", lambda item: _site(item, factors))
+    sites: dict[str, Site] = {}
+    named: dict[str, str] = {}  # every alias, and the site it names
+    for item, site in top.unique_entries("sites", lambda item: _site(item, factors)):
+        sites[site.id] = site
+        for position, alias in enumerate(site.aliases):
+            if alias in named or alias in sites:
+                other = named.get(alias, alias)
+                item.fail(f"aliases[{position}]", f"{alias!r} already names site {other!r}")
+            named[alias] = site.id
+    for item in top.entries("sites") if named.keys() & sites.keys() else ():
+        site_id = item.data.get("id")
+        if site_id in named:  # a later site took an id an earlier one keeps as an alias
+            item.fail("id", f"{site_id!r} is already an alias of site {named[site_id]!r}")
     defaults = [site for site in sites.values() if site.default]
     if sites and len(defaults) != 1:
         found = ", ".join(site.id for site in defaults) or "none"
@@ -148,7 +154,7 @@ _OPTIONAL_SITE_KEYS: dict[str, FactorKind] = {"carbon": OPTIONAL_SITE_FACTORS[0]
 
 def _site(item: Fields, factors: dict[str, Factor]) -> Site:
     item.reject_unknown(
-        {"id", "name", "kind", "default", *_SITE_KEYS, *_OPTIONAL_SITE_KEYS, "note"}
+        {"id", "name", "kind", "default", *_SITE_KEYS, *_OPTIONAL_SITE_KEYS, "note", "aliases"}
     )
     chosen: dict[FactorKind, str] = {}
     for key, kind in (*_SITE_KEYS.items(), *_OPTIONAL_SITE_KEYS.items()):
@@ -172,4 +178,21 @@ def _site(item: Fields, factors: dict[str, Factor]) -> Site:
         line=item.line,
         default=item.boolean("default") if item.has_key("default") else False,
         note=item.text("note", required=False),
+        aliases=_aliases(item),
     )
+
+
+def _aliases(item: Fields) -> tuple[str, ...]:
+    """A site's former ids (``aliases: [us-average]``): each shaped like an id."""
+    aliases = item.text_list("aliases") or ()
+    for position, alias in enumerate(aliases):
+        if not _ALIAS.match(alias):
+            item.fail(
+                f"aliases[{position}]",
+                f"{alias!r} is not a valid id (lower-case letters, digits, '.', '_', '-')",
+            )
+    return aliases
+
+
+_ALIAS = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+"""An alias is spelled like an id."""

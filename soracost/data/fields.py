@@ -14,6 +14,7 @@ from typing import Any, Literal, NoReturn, Protocol, TypeVar, overload
 
 from soracost.core.errors import DataError
 from soracost.data.yamldoc import LocatedDict, LocatedList
+from soracost.i18n import _, count_text
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
@@ -98,12 +99,12 @@ class Fields:
         for key in self.data:
             if key not in known:
                 hint = ", ".join(sorted(known))
-                self.fail(key, f"unknown key (expected one of: {hint})")
+                self.fail(key, _("unknown key (expected one of: {keys})").format(keys=hint))
 
     def _get(self, name: str, required: bool) -> Any:
         if name not in self.data or self.data[name] is None:
             if required:
-                self.fail(name, "missing" if name not in self.data else "empty")
+                self.fail(name, _("missing") if name not in self.data else _("empty"))
             return None
         return self.data[name]
 
@@ -116,11 +117,12 @@ class Fields:
         if value is None:
             return None
         if not isinstance(value, str):
-            self.fail(name, f"expected text, got {describe(value)}")
+            self.fail(name, _("expected text, got {value}").format(value=describe(value)))
         if not value.strip():
-            self.fail(name, "is blank")
+            self.fail(name, _("is blank"))
         if len(value) > MAX_TEXT:
-            self.fail(name, f"is {len(value):,} characters long; the limit is {MAX_TEXT:,}")
+            said = _("is {length} characters long; the limit is {limit}")
+            self.fail(name, said.format(length=count_text(len(value)), limit=count_text(MAX_TEXT)))
         return value.strip()
 
     def identifier(self) -> str:
@@ -144,15 +146,19 @@ class Fields:
         wanted_int = kind is int
         ok_type = isinstance(value, int) if wanted_int else isinstance(value, int | float)
         if not ok_type or isinstance(value, bool):
-            self.fail(
-                name, f"expected {'a whole' if wanted_int else 'a'} number, got {describe(value)}"
+            said = (
+                _("expected a whole number, got {value}")
+                if wanted_int
+                else _("expected a number, got {value}")
             )
+            self.fail(name, said.format(value=describe(value)))
         try:
             ok = math.isfinite(value) and 0 < value < 1e15
         except OverflowError:  # an integer too large for a float
             ok = False
         if not ok:
-            self.fail(name, f"expected a positive number below 10^15, got {str(value)[:20]}")
+            said = _("expected a positive number below 10^15, got {value}")
+            self.fail(name, said.format(value=str(value)[:20]))
         return kind(value)
 
     def boolean(self, name: str) -> bool:
@@ -176,7 +182,8 @@ class Fields:
         for option in options:
             if option == value:
                 return option
-        self.fail(name, f"{value!r} is not one of: {', '.join(options)}")
+        said = _("{value} is not one of: {options}")
+        self.fail(name, said.format(value=repr(value), options=", ".join(options)))
 
     def date(self, name: str) -> str | None:
         value = self._get(name, required=False)
@@ -187,7 +194,8 @@ class Fields:
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)  # a bare year such as 2025
         if not isinstance(value, str) or not _DATE.fullmatch(value) or not _real_date(value):
-            self.fail(name, f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
+            said = _("expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {value}")
+            self.fail(name, said.format(value=repr(value)))
         return value
 
     def text_list(self, name: str, required: bool = False) -> tuple[str, ...] | None:
@@ -195,16 +203,18 @@ class Fields:
         if value is None:
             return None
         if not isinstance(value, LocatedList) or not value:
-            self.fail(name, f"expected a non-empty list of text, got {describe(value)}")
+            said = _("expected a non-empty list of text, got {value}")
+            self.fail(name, said.format(value=describe(value)))
         for position, item in enumerate(value):
             if not isinstance(item, str) or not item.strip():
-                self.fail(f"{name}[{position}]", f"expected text, got {describe(item)}")
+                said = _("expected text, got {value}").format(value=describe(item))
+                self.fail(f"{name}[{position}]", said)
         return tuple(item.strip() for item in value)
 
     def mapping(self, name: str) -> Fields:
         value = self._get(name, required=True)
         if not isinstance(value, LocatedDict):
-            self.fail(name, f"expected a mapping, got {describe(value)}")
+            self.fail(name, _("expected a mapping, got {value}").format(value=describe(value)))
         return Fields(value, self.label, self.entry, prefix=f"{self.prefix}{name}.")
 
     def reasons(self, name: str, allowed: Iterable[str]) -> dict[str, str]:
@@ -218,7 +228,8 @@ class Fields:
         for key in block.data:
             if key not in fields:
                 expected = ", ".join(sorted(fields))
-                block.fail(key, f"names no field of this entry (expected one of: {expected})")
+                said = _("names no field of this entry (expected one of: {fields})")
+                block.fail(key, said.format(fields=expected))
             result[key] = block.text(key)
         return result
 
@@ -226,12 +237,13 @@ class Fields:
         """Each mapping in the list under ``name``, labelled with its id for errors."""
         value = self._get(name, required=True)
         if not isinstance(value, LocatedList):
-            self.fail(name, f"expected a list, got {describe(value)}")
-        kind = {"training": "training record"}.get(name, name[:-1])  # "sources" -> "source"
+            self.fail(name, _("expected a list, got {value}").format(value=describe(value)))
+        named = {"training": "training record", "embodied": "embodied record"}
+        kind = named.get(name, name[:-1])  # "sources" -> "source"
         for position, item in enumerate(value):
             if not isinstance(item, LocatedDict):
                 raise DataError(
-                    f"expected a mapping, got {describe(item)}",
+                    _("expected a mapping, got {value}").format(value=describe(item)),
                     file=self.label,
                     line=value.item_lines[position],
                     entry=f"{kind} #{position + 1}",
@@ -250,7 +262,8 @@ class Fields:
             record = build(item)
             if record.id in first_lines:
                 first = first_lines[record.id]
-                item.fail("id", f"duplicate id {record.id!r} (first on line {first})")
+                said = _("duplicate id {id} (first on line {line})")
+                item.fail("id", said.format(id=repr(record.id), line=first))
             first_lines[record.id] = record.line
             yield item, record
 
@@ -271,13 +284,13 @@ def _real_date(text: str) -> bool:
 
 def describe(value: Any) -> str:
     if value is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(value, bool):
-        return f"{str(value).lower()} (a boolean)"
+        return _("{value} (a boolean)").format(value=str(value).lower())
     if isinstance(value, LocatedDict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, LocatedList):
-        return "a list"
+        return _("a list")
     if isinstance(value, str):
-        return f"text {value!r}"
+        return _("text {value}").format(value=repr(value))
     return f"{value!r} ({type(value).__name__})"

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from soracost.core.errors import DataError
+from soracost.i18n import _
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 """Data files larger than this (8 MiB, ~500× the shipped catalogue) are refused."""
@@ -60,18 +61,19 @@ def read_bytes(path: Path) -> bytes:
     try:
         mode = path.stat().st_mode
         if stat.S_ISDIR(mode):
-            raise DataError("is a folder, not a data file", file=label)
+            raise DataError(_("is a folder, not a data file"), file=label)
         if not stat.S_ISREG(mode):
             # /dev/zero or a FIFO would never end or never answer.
-            raise DataError("is not a regular file", file=label)
+            raise DataError(_("is not a regular file"), file=label)
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)  # never more than the cap, whatever stat said
     except FileNotFoundError:
-        raise DataError("no such file", file=label) from None
+        raise DataError(_("no such file"), file=label) from None
     except PermissionError:
-        raise DataError("permission denied", file=label) from None
+        raise DataError(_("permission denied"), file=label) from None
     except OSError as exc:
-        raise DataError(f"cannot read: {exc.strerror or exc}", file=label) from None
+        said = _("cannot read: {reason}").format(reason=exc.strerror or exc)
+        raise DataError(said, file=label) from None
     if len(raw) > MAX_FILE_BYTES:
         raise DataError(
             f"file is larger than {MAX_FILE_BYTES:,} bytes, the limit for data files", file=label

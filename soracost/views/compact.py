@@ -1,4 +1,5 @@
-"""The compact table of ``clip`` and ``compare``: one line per estimate, at any width.
+"""The compact tables of ``clip``, ``compare`` and ``sources``: one line per estimate
+(or source), at any width.
 
 No cell ever wraps, so no id, date, model name or number is broken across lines. The
 layout is worked out when the table is printed, from the width Rich gives it:
@@ -8,7 +9,8 @@ layout is worked out when the table is printed, from the width Rich gives it:
    is room for them with the source and applies-to columns at a readable width;
 3. the source and applies-to columns (``source``, ``applies``) get what is left,
    applies-to first up to :data:`APPLIES_MIN`, the source up to :data:`SOURCE_MIN`,
-   then each up to its ``_WIDE`` width, and are ellipsized (…) when it is not enough;
+   then each up to its ``_WIDE`` width, and are ellipsized (…) when it is not enough,
+   never inside a number (a version, a size: the cut moves back to a whole word);
    a source's year is kept whole and its publisher cut, or, in a column too narrow for
    both, the year left out;
 4. a ``bar`` (``compare``'s log-scale range bar) takes what is left after that, if it is
@@ -32,12 +34,14 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, JustifyMethod, RenderResult
 from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
 from soracost.core.records import AppliesTo, Source
+from soracost.i18n import _
 from soracost.views.text import shown
 
 GAP = 2
@@ -107,6 +111,10 @@ class Column:
     tails: Sequence[str] = ()
     """For ``source``: text kept whole at the end of each cell when the cell is cut (or
     left out, if the column is too narrow for it and a little of the cell)."""
+    words: bool = False
+    """Cut a cell that does not fit after its last whole word that does (with the
+    ellipsis), rather than anywhere: 'eGRID Summary Tables …', not 'eGRID Summary Tables
+    2…'. Only a first word wider than the column is cut inside it."""
 
     def natural(self) -> int:
         """The width that shows every cell and the header whole."""
@@ -128,13 +136,43 @@ class Column:
         if self.tails:
             tail = f" {self.tails[position]}"
             if len(tail) + KEPT <= width:
-                body = self.cells[position].copy()
-                body.truncate(width - len(tail), overflow="ellipsis")
+                body = self._cut(self.cells[position].copy(), width - len(tail))
                 body.append(tail)
                 return body
             cell = self.cells[position].copy()
+        return self._cut(cell, width)
+
+    def _cut(self, cell: Text, width: int) -> Text:
+        """``cell`` ellipsized to ``width``: after a whole word (:attr:`words`), or anywhere
+        but inside a number ('EcoLogits 0.…' would misquote a version, a year, a size):
+        such a cut moves back to the word before."""
+        if self.words:
+            return _cut_at_a_word(cell, width)
+        cut = cell.copy()
+        cut.truncate(width, overflow="ellipsis")
+        if _INSIDE_A_NUMBER.search(cut.plain):
+            return _cut_at_a_word(cell, width)
+        return cut
+
+
+_INSIDE_A_NUMBER = re.compile(r"\d[.,]?…$")
+"""An ellipsis right after a digit (or a digit and its point): a number cut short."""
+
+
+def _cut_at_a_word(cell: Text, width: int) -> Text:
+    """``cell`` cut after the last whole word that leaves room for ' …' in ``width``
+    (see :attr:`Column.words`)."""
+    plain = cell.plain
+    room = width - 2  # the space and the ellipsis
+    ends = [m.start() for m in re.finditer(r"\s", plain) if cell_len(plain[: m.start()]) <= room]
+    end = max(ends, default=0)
+    if end == 0:  # a first word too long for the column: cut inside it
         cell.truncate(width, overflow="ellipsis")
         return cell
+    kept = cell[:end]
+    kept.rstrip()
+    kept.append(" …")
+    return kept
 
 
 @dataclass
@@ -269,7 +307,7 @@ def source_cell(source: Source) -> tuple[Text, str]:
     """The publisher, short (what comes before a bracket: 'arXiv'), and the year."""
     publisher = re.split(r" \(", shown(source.publisher), maxsplit=1)[0].strip()
     date = shown(source.date or "")
-    year = date[:4] if date[:4].isdigit() else date or "n.d."
+    year = date[:4] if date[:4].isdigit() else date or _("n.d.")
     return Text(publisher or shown(source.publisher)), year
 
 

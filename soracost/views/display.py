@@ -1,6 +1,8 @@
 """Text helpers for people: rounded numbers and log-scale range bars. No Rich here.
 
-Rounding happens only here, for tables; exports never call these.
+Rounding happens only here, for tables; exports never call these. Every number a table
+shows is written here, in the run's language (:mod:`soracost.i18n`): ``1,105.5`` in
+English, ``1 105,5`` in French (U+202F between the thousands).
 """
 
 from __future__ import annotations
@@ -8,31 +10,40 @@ from __future__ import annotations
 import math
 import sys
 
+from soracost.i18n import N_, _, count_text, localise_number
+
 SIGNIFICANT_DIGITS = 3
 
-CANNOT_COMPUTE = "cannot compute"
+CANNOT_COMPUTE = N_("cannot compute")
 """What a table shows for a figure beyond what a float holds (the core refuses those
 before they reach a view; this is the last guard, so that no table says nan or inf)."""
 
 
 def format_number(value: float, digits: int = SIGNIFICANT_DIGITS) -> str:
-    """``value`` rounded for reading: ``digits`` significant figures, thousands separated.
+    """``value`` rounded for reading: ``digits`` significant figures, thousands separated,
+    in the run's language.
 
-    Whole-number digits are never dropped (4152.2 gives "4,152"), trailing zeros are, and
-    very large or very small magnitudes switch to scientific notation.
+    Whole-number digits are never dropped (4152.2 gives "4,152", in French "4 152"),
+    trailing zeros are, and very large or very small magnitudes switch to scientific
+    notation ("5.82e-09", in French "5,82e-09").
     """
     if value == 0:
         return "0"
     if not math.isfinite(value):  # never printed as nan or inf
-        return CANNOT_COMPUTE
+        return _(CANNOT_COMPUTE)
     magnitude = math.floor(math.log10(abs(value)))
     if magnitude >= 12 or magnitude < -4:
-        return f"{value:.{digits - 1}e}"
+        return localise_number(f"{value:.{digits - 1}e}")
     decimals = digits - 1 - magnitude
     if decimals <= 0:
-        return format(value, ",.0f")
+        return localise_number(format(value, ",.0f"))
     text = format(value, _FIXED_POINT[decimals] if decimals < 16 else f",.{decimals}f")
-    return text.rstrip("0").rstrip(".")
+    return localise_number(text.rstrip("0").rstrip("."))
+
+
+def format_count(count: int) -> str:
+    """A whole count (of clips, of samples) for reading: "1,000", in French "1 000"."""
+    return count_text(count)
 
 
 # Format specs by number of decimals, made once: a big table formats tens of thousands

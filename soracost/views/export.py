@@ -14,16 +14,20 @@ from functools import lru_cache
 from typing import Any
 
 from soracost import __version__
+from soracost.core.embodied import EmbodiedShares
 from soracost.core.equivalents import Expressed
-from soracost.core.footprint import Step
+from soracost.core.footprint import Derivation, Step
 from soracost.core.ranges import Range
 from soracost.core.records import (
     CASES,
     FILLS,
     OPTIONAL_SITE_FACTORS,
     SITE_FACTORS,
+    USER_SOURCE_ID,
     Catalog,
     Clip,
+    Closure,
+    EmbodiedFactor,
     Equivalent,
     Factor,
     Source,
@@ -68,12 +72,14 @@ ROW_COLUMNS: tuple[str, ...] = (
     "fill",
     "model",
     "sora_proxy",
+    "service_closed",
     "clip",
     "boundary",
     "boundary_shown",
     "boundary_differs",
     "site",
     "factor_ids",
+    "user_factors",
     "not_scaled",
     "notes",
     "method",
@@ -155,6 +161,21 @@ def csv_for_terminal(text: str) -> str:
     return buffer.getvalue()
 
 
+def _closed_json(closed: Closure | None) -> dict[str, str] | None:
+    """``applies_to.closed``: the service's closing date, what closed and the source id."""
+    if closed is None:
+        return None
+    return {"date": closed.date, "what": closed.what, "source_id": closed.source}
+
+
+def _closed_text(closed: Closure | None) -> str | None:
+    """The CSV's ``service_closed``: ``2026-09-24: what closed (source id)``; empty if
+    the service still runs."""
+    if closed is None:
+        return None
+    return f"{closed.date}: {closed.what} ({closed.source})"
+
+
 def _clip_json(clip: Clip) -> dict[str, Any]:
     return {
         "duration_s": clip.duration_s,
@@ -219,6 +240,7 @@ def row_record(row: ResultRow) -> dict[str, Any]:
         "fill": estimate.fill,
         "model": estimate.applies_to.model,
         "sora_proxy": estimate.applies_to.sora_proxy,
+        "service_closed": _closed_text(estimate.applies_to.closed),
         "clip": estimate.applies_to.clip.describe() or None,
         "boundary": estimate.boundary,
         "boundary_shown": derivation.boundary,
@@ -226,6 +248,7 @@ def row_record(row: ResultRow) -> dict[str, Any]:
         "site": row.site,
         "factor_ids": "; ".join(dict.fromkeys(s.factor_id for s in derivation.steps if s.factor_id))
         or None,
+        "user_factors": "; ".join(_user_factors(derivation.steps)) or None,
         "not_scaled": "; ".join(derivation.not_scaled) or None,
         "notes": "; ".join(derivation.notes) or None,
         "method": estimate.method,
@@ -240,6 +263,17 @@ def row_record(row: ResultRow) -> dict[str, Any]:
         "source_url": source.url,
         "chain": " > ".join(link.id for link in row.chain),
     }
+
+
+def _user_factors(steps: Sequence[Step]) -> list[str]:
+    """The factors the user supplied that a row's steps used, as shown (``1.1 (user-pue)``)."""
+    return list(
+        dict.fromkeys(
+            step.factor_text or ""
+            for step in steps
+            if step.source_id == USER_SOURCE_ID and step.factor_id
+        )
+    )
 
 
 def step_json(position: int, step: Step) -> dict[str, Any]:
@@ -281,6 +315,7 @@ def row_json(row: ResultRow) -> dict[str, Any]:
         "boundary_shown": derivation.boundary,
         "boundary_differs": row.boundary_differs,
         "notes": list(derivation.notes),
+        "user_factors": _user_factors(derivation.steps),
         "steps": [step_json(position, step) for position, step in enumerate(derivation.steps)],
         "published": dict(estimate.published),
         "fill": estimate.fill,
@@ -290,6 +325,7 @@ def row_json(row: ResultRow) -> dict[str, Any]:
             "sora_proxy": estimate.applies_to.sora_proxy,
             "models_sora": estimate.applies_to.models_sora,
             "hardware": estimate.applies_to.hardware,
+            "closed": _closed_json(estimate.applies_to.closed),
             "clip": _clip_json(estimate.applies_to.clip),
         },
         "boundary": estimate.boundary,
@@ -321,11 +357,117 @@ TRAINING_COLUMNS: tuple[str, ...] = (
 energy, in the row's energy unit, on energy rows only; never added to ``per_clip_*``."""
 
 
+EMBODIED_COLUMNS: tuple[str, ...] = (
+    "embodied_low", "embodied_mid", "embodied_high",
+    "embodied_batch_low", "embodied_batch_mid", "embodied_batch_high",
+    "embodied_unit", "embodied_hardware", "embodied_reason",
+)  # fmt: skip
+"""Added to ``clip`` and ``compare`` CSV with --embodied: the estimate's share of the
+hardware's manufacture per clip and per batch, in ``embodied_unit``, on the estimate's
+first row only (a spreadsheet summing the column counts each estimate once); never added
+to ``per_clip_*``. ``embodied_reason`` says why an estimate has none."""
+
+
+_NO_EMBODIED = dict.fromkeys(EMBODIED_COLUMNS)
+"""The embodied cells of an estimate's later rows: empty, so that each counts once."""
+
+
+def _embodied_cells(shares: EmbodiedShares, estimate_id: str) -> dict[str, Any]:
+    """The :data:`EMBODIED_COLUMNS` of one estimate, at full precision."""
+    derivation = shares.of(estimate_id)
+    return {
+        **_cases("embodied", derivation.per_clip if derivation else None),
+        **_cases("embodied_batch", derivation.batch if derivation else None),
+        "embodied_unit": shares.unit,
+        "embodied_hardware": shares.hardware.name,
+        "embodied_reason": shares.missing.get(estimate_id),
+    }
+
+
+def _embodied_record_json(catalog: Catalog, record: EmbodiedFactor) -> dict[str, Any]:
+    """One embodied record as the data gives it, with its source."""
+    return {
+        "id": record.id,
+        "kind": record.kind,
+        "hardware": record.hardware,
+        "count": record.count,
+        "values": record.values.as_dict(),
+        "unit": record.unit,
+        "published": dict(record.published),
+        "fill": record.fill,
+        "cases_note": record.cases_note,
+        "method": record.method,
+        "claim": record.claim,
+        "confidence": record.confidence,
+        "unconfirmed": dict(record.unconfirmed),
+        "note": record.note,
+        "source": _source_json(catalog.sources[record.source]),
+        "chain": [_source_json(catalog.sources[link]) for link in record.chain],
+    }
+
+
+def embodied_json(catalog: Catalog, shares: EmbodiedShares) -> dict[str, Any]:
+    """The embodied shares, apart from every row: the hardware's sourced records, how a
+    share is computed, and each estimate's share (per clip, batch and every step) or why
+    it has none. Full precision."""
+    from soracost.core.embodied import EMBODIED_NOTE
+
+    hardware = shares.hardware
+    return {
+        "unit": shares.unit,
+        "count": shares.count,
+        "hardware": hardware.name,
+        "embodied_total": {**hardware.total(shares.unit).as_dict(), "unit": shares.unit},
+        "lifetime_hours": hardware.lifetime_hours().as_dict(),
+        "method": EMBODIED_NOTE,
+        "records": [_embodied_record_json(catalog, record) for record in hardware.records],
+        "shares": [
+            {
+                "estimate_id": estimate_id,
+                "per_clip": derivation.per_clip.as_dict(),
+                "batch": derivation.batch.as_dict(),
+                "notes": list(derivation.notes),
+                "steps": [step_json(index, step) for index, step in enumerate(derivation.steps)],
+            }
+            for estimate_id, derivation in shares.derivations.items()
+        ],
+        "not_given": [
+            {"estimate_id": estimate_id, "reason": reason}
+            for estimate_id, reason in shares.missing.items()
+        ],
+    }
+
+
 MC_COLUMNS: tuple[str, ...] = (
     "p5", "p50", "p95", "batch_p5", "batch_p50", "batch_p95", "samples", "seed",
 )  # fmt: skip
 """Added to CSV with --method montecarlo: percentiles per clip and for the batch, and the
 sample count and seed that repeat them."""
+
+
+ANSWER_FIGURES = ("lowest", "p5", "p50", "p95", "highest")
+"""The figures of an answer, per clip and for the batch (see :func:`answers_json`)."""
+
+ANSWER_COLUMNS: tuple[str, ...] = (
+    "answer_fed",
+    "answer_left_out",
+    "answer_left_out_detail",
+    "answer_count",
+    *(f"answer_{figure}" for figure in ANSWER_FIGURES),
+    *(f"answer_batch_{figure}" for figure in ANSWER_FIGURES),
+    "answer_max_scale",
+    "answer_fed_count",
+    "answer_left_out_count",
+)
+"""The columns after :data:`ROW_COLUMNS` in every ``clip`` and ``compare`` CSV (before
+those that options add): the answer (the table's first
+line, JSON's ``answer``) for the row's quantity, in the row's ``unit``, repeated on each
+row of that quantity, so that a spreadsheet or ``pandas.read_csv`` reads one header and
+one line per estimate, with nothing to skip. ``answer_fed`` says whether this row fed it;
+``answer_left_out`` is the reason it did not (``far-scaled``, ``other-boundary`` or
+``same-measurement``; its words in ``answer_left_out_detail``). ``answer_lowest`` …
+``answer_highest`` are per clip; ``answer_batch_*`` for ``answer_count`` clips (a
+``compare`` row's own ``count`` is 1: its figures are per clip)."""
 
 
 def rows_csv(report: FootprintReport) -> str:
@@ -337,19 +479,25 @@ def rows_csv(report: FootprintReport) -> str:
     """
     catalog, scenario, results, rows = report.catalog, report.scenario, report.results, report.rows
     clip = report if isinstance(report, ClipReport) else None
-    columns = list(ROW_COLUMNS)
+    columns = [*ROW_COLUMNS, *ANSWER_COLUMNS]  # then the columns options add, as before
     equivalents = list(catalog.equivalents.values()) if clip and scenario.equivalents else []
     share = clip.training if clip else None
     for item in equivalents:
         columns += [f"equivalent_{item.id}_per_clip_{case}" for case in CASES]
     if share is not None:
         columns += TRAINING_COLUMNS
+    shares = report.embodied
+    if shares is not None:
+        columns += EMBODIED_COLUMNS
+    first_rows: set[str] = set()  # the estimates whose first row has been written
     sampled = results.percentiles
     if sampled:
         columns += MC_COLUMNS
+    answers = _answer_records(report)
 
     def record(row: ResultRow) -> dict[str, Any]:
         flat = row_record(row)
+        flat.update(answers.get((row.estimate.id, row.quantity)) or _NO_ANSWER)
         if sampled:
             per_clip, batch = sampled[(row.estimate.id, row.quantity)]
             flat.update(per_clip.as_dict())
@@ -368,9 +516,45 @@ def rows_csv(report: FootprintReport) -> str:
             flat["training_id"] = (share.request.record.id if share.request.record else
                                    share.request.text) if energy else None  # fmt: skip
             flat["training_lifetime_clips"] = share.request.lifetime_clips if energy else None
+        if shares is not None:
+            first = row.estimate.id not in first_rows
+            first_rows.add(row.estimate.id)
+            flat.update(_embodied_cells(shares, row.estimate.id) if first else _NO_EMBODIED)
         return flat
 
     return _csv(columns, (record(row) for row in rows))
+
+
+_NO_ANSWER = dict.fromkeys(ANSWER_COLUMNS)
+"""The answer's cells of a row whose quantity was not asked for an answer (none today)."""
+
+
+def _answer_records(report: FootprintReport) -> dict[tuple[str, str], dict[str, Any]]:
+    """The :data:`ANSWER_COLUMNS` cells of each row, by (estimate id, quantity): the same
+    numbers as :func:`answers_json`, at full precision."""
+    cells: dict[tuple[str, str], dict[str, Any]] = {}
+    for quantity, answer in report.answers.items():
+        per_clip = dict(zip(ANSWER_FIGURES, (answer.lowest, answer.p5, answer.p50, answer.p95,
+                                             answer.highest), strict=True))  # fmt: skip
+        shared: dict[str, Any] = {
+            "answer_count": answer.count,
+            **{f"answer_{figure}": value for figure, value in per_clip.items()},
+            **{f"answer_batch_{figure}": answer.batch(value) for figure, value in per_clip.items()},
+            "answer_max_scale": answer.max_scale,
+            "answer_fed_count": len(answer.fed),
+            "answer_left_out_count": len(answer.left_out),
+        }
+        for estimate_id in answer.fed:
+            cells[(estimate_id, quantity)] = {
+                "answer_fed": True, "answer_left_out": None, "answer_left_out_detail": None,
+                **shared,
+            }  # fmt: skip
+        for item in answer.left_out:
+            cells[(item.estimate_id, quantity)] = {
+                "answer_fed": False, "answer_left_out": item.reason,
+                "answer_left_out_detail": item.detail, **shared,
+            }  # fmt: skip
+    return cells
 
 
 def _equivalent_json(catalog: Catalog, item: Equivalent) -> dict[str, Any]:
@@ -449,7 +633,16 @@ def scenario_json(report: FootprintReport) -> dict[str, Any]:
         "boundary": scenario.boundary,
         "site": None
         if site is None
-        else {"id": site.id, "name": site.name, "kind": site.kind, "default": site.default},
+        else {
+            "id": site.id,
+            "name": site.name,
+            "kind": site.kind,
+            "default": site.default,
+            "user_supplied": {
+                kind: report.catalog.factors[site.factors[kind]].published["mid"]
+                for kind in site.user_supplied
+            },
+        },
         "model": scenario.model,
         "quantities": list(scenario.quantities),
         "method": {"name": "bounds"}
@@ -546,6 +739,8 @@ def clip_json(report: ClipReport) -> Iterator[str]:
         not_given=_not_given_json(results.missing),
         step_sources=_step_sources_json(report),
     )
+    if report.embodied is not None:  # only when asked: other documents stay as they were
+        document["embodied"] = embodied_json(catalog, report.embodied)
     return _json(document)
 
 
@@ -586,6 +781,8 @@ def compare_json(report: CompareReport) -> Iterator[str]:
         not_given=_not_given_json(results.missing),
         step_sources=_step_sources_json(report),
     )
+    if report.embodied is not None:  # only when asked: other documents stay as they were
+        document["embodied"] = embodied_json(catalog, report.embodied)
     return _json(document)
 
 
@@ -621,6 +818,8 @@ def explain_json(report: ExplainReport) -> Iterator[str]:
         ],
         step_sources=_step_sources_json(report),
     )
+    if report.embodied is not None:  # only when asked: other documents stay as they were
+        document["embodied"] = embodied_json(catalog, report.embodied)
     return _json(document)
 
 
@@ -633,13 +832,12 @@ STEP_COLUMNS: tuple[str, ...] = (
 
 def steps_csv(report: ExplainReport) -> str:
     """``explain`` as CSV: one line per step of each quantity's derivation."""
-    rows = report.rows
     return _csv(
         STEP_COLUMNS,
         (
             {
-                "estimate_id": row.estimate.id,
-                "quantity": row.quantity,
+                "estimate_id": report.estimate_id,
+                "quantity": quantity,
                 "index": position,
                 "kind": step.kind,
                 "label": step.label,
@@ -654,10 +852,21 @@ def steps_csv(report: ExplainReport) -> str:
                 "unit": step.unit,
                 "roles": " ".join(step.roles) or None,
             }
-            for row in rows
-            for position, step in enumerate(row.derivation.steps)
+            for row, quantity in _step_rows(report)
+            for position, step in enumerate(row.steps)
         ),
     )
+
+
+def _step_rows(report: ExplainReport) -> Iterator[tuple[Derivation, str]]:
+    """Each derivation ``steps_csv`` writes and what it is of: the rows', then with
+    --embodied the embodied share's (quantity ``embodied``)."""
+    for row in report.rows:
+        yield row.derivation, row.quantity
+    shares = report.embodied
+    found = shares.of(report.estimate_id) if shares is not None else None
+    if found is not None:
+        yield found, "embodied"
 
 
 def _factor_json(catalog: Catalog, factor: Factor) -> dict[str, Any]:
@@ -682,8 +891,10 @@ SITE_COLUMNS: tuple[str, ...] = (
     "site_id", "name", "kind", "default",
     *(f"{kind}_{case}" for kind in _SITE_KINDS for case in CASES),
     *(f"{kind}_source" for kind in _SITE_KINDS),
+    "aliases",
 )  # fmt: skip
-"""Columns of ``sites`` CSV: water factors in L/kWh, carbon intensity in gCO2e/kWh."""
+"""Columns of ``sites`` CSV: water factors in L/kWh, carbon intensity in gCO2e/kWh;
+``aliases``, the site's former ids (``; ``-separated)."""
 
 
 def sites_csv(catalog: Catalog) -> str:
@@ -702,6 +913,7 @@ def sites_csv(catalog: Catalog) -> str:
             key = kind.replace("-", "_")
             record.update(_cases(key, factor.values if factor else None))
             record[f"{key}_source"] = factor.source if factor else None
+        record["aliases"] = "; ".join(site.aliases) or None
         records.append(record)
     return _csv(SITE_COLUMNS, records)
 
@@ -716,6 +928,7 @@ def sites_json(catalog: Catalog) -> Iterator[str]:
             "kind": site.kind,
             "default": site.default,
             "note": site.note,
+            "aliases": list(site.aliases),
             "factors": {
                 kind: _factor_json(catalog, catalog.factors[factor_id])
                 for kind, factor_id in site.factors.items()

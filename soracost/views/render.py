@@ -11,6 +11,7 @@ number appears without its origin.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import PurePath
@@ -28,6 +29,8 @@ from soracost.core.records import (
     OPTIONAL_SITE_FACTORS,
     SITE_FACTORS,
     Catalog,
+    Closure,
+    EmbodiedFactor,
     Equivalent,
     Estimate,
     Source,
@@ -35,18 +38,22 @@ from soracost.core.records import (
 from soracost.core.reports import ClipReport, CompareReport, EquivalentsReport, ExplainReport
 from soracost.core.results import CARBON_NOTE, ResultRow, Results, Scenario, Spread
 from soracost.core.units import Quantity
+from soracost.i18n import N_, _, count_text, format_date, language, localise_number, ngettext
 from soracost.views import compact
 from soracost.views.answer import answer_line
 from soracost.views.display import format_number, format_range, log_axis, range_bar
+from soracost.views.prose import prose
 from soracost.views.text import shown
 
 if TYPE_CHECKING:  # equivalents, training and Monte Carlo are loaded only when asked for
+    from soracost.core.embodied import EmbodiedShares
     from soracost.core.training import TrainingShare
     from soracost.core.uncertainty import Percentiles
 
-_MISSING = Text("none", style="dim italic")
-_NOT_DERIVED = Text("n/a", style="dim italic")
-_ENERGY_ONLY = Text("energy only", style="dim italic")
+# Translated when this module is imported: the CLI chooses the language before that.
+_MISSING = Text(_("none"), style="dim italic")
+_NOT_DERIVED = Text(_("n/a"), style="dim italic")
+_ENERGY_ONLY = Text(_("energy only"), style="dim italic")
 
 
 def _title(text: str) -> Text:
@@ -79,7 +86,7 @@ class _Footnotes:
                 text.append(shown(source.url), style="cyan")
             gaps = [f"{shown(name)}: {shown(why)}" for name, why in source.gaps.items()]
             if gaps:
-                text.append("\nnot known: " + "; ".join(gaps), style="dim")
+                text.append("\n" + _("not known: {gaps}").format(gaps="; ".join(gaps)), style="dim")
             table.add_row(f"[{self.numbers[source.id]}]", text)
         return table
 
@@ -95,7 +102,8 @@ def _range_cell(low: float, mid: float, high: float) -> Text:
 def _source_cell(row: ResultRow, footnotes: _Footnotes) -> Text:
     text = _Pieces(style="bold", overflow="fold").add(f"{footnotes.mark(row.source)} ")
     text.add(shown(row.source.publisher))
-    text.add(f"\n{shown(row.source.date or 'undated')}", "dim")
+    date = format_date(row.source.date) if row.source.date else _("undated")
+    text.add(f"\n{shown(date)}", "dim")
     # The chain runs from the outermost report to the origin: links before the row's own
     # source repeated its figure; links after it are where the figure came from.
     ids = [link.id for link in row.chain]
@@ -104,15 +112,15 @@ def _source_cell(row: ResultRow, footnotes: _Footnotes) -> Text:
     doubt = _doubt(row.estimate, "chain", "source", "claim", "see_also")
     if taken_from:
         links = ", ".join(footnotes.mark(link) for link in taken_from)
-        text.add(f"\nfrom {links}{doubt}", "dim")
+        text.add("\n" + _("from {sources}").format(sources=links) + doubt, "dim")
     elif doubt:
         text.add(doubt, "dim")
     if reported_by:
         cited_by = ", ".join(footnotes.mark(link) for link in reported_by)
-        text.add(f"\ncited by {cited_by}", "dim")
+        text.add("\n" + _("cited by {sources}").format(sources=cited_by), "dim")
     if row.see_also:
         see_also = ", ".join(footnotes.mark(link) for link in row.see_also)
-        text.add(f"\nsee also {see_also}", "dim")
+        text.add("\n" + _("see also {sources}").format(sources=see_also), "dim")
     return text.cell()
 
 
@@ -138,9 +146,9 @@ def _applies_cell(estimate: Estimate) -> Text:
     applies = estimate.applies_to
     text = _Pieces(overflow="fold").add(shown(applies.model) + _doubt(estimate, "applies_to.model"))
     if applies.sora_proxy:
-        text.add("\nSora proxy", "yellow")
+        text.add("\n" + _("Sora proxy"), "yellow")
     elif applies.models_sora:
-        text.add("\nmodels Sora (not measured)", "yellow")
+        text.add("\n" + _("models Sora (not measured)"), "yellow")
     clip = applies.clip.describe()
     if clip:
         text.add(f"\n{shown(clip)}{_doubt(estimate, 'applies_to.clip')}", "dim")
@@ -149,12 +157,12 @@ def _applies_cell(estimate: Estimate) -> Text:
 
 def _basis_cell(estimate: Estimate, shown: str | None = None) -> _Pieces:
     """Boundary (and the one shown, if another), method and fill; callers may add to it."""
-    label = BOUNDARY_LABELS[estimate.boundary] + _doubt(estimate, "boundary")
+    label = _(BOUNDARY_LABELS[estimate.boundary]) + _doubt(estimate, "boundary")
     text = _Pieces(overflow="fold").add(label)
     if shown and shown != estimate.boundary:
-        text.add(f"\n→ {BOUNDARY_LABELS[shown]}", "green")  # type: ignore[index]
+        text.add(f"\n→ {_(BOUNDARY_LABELS[shown])}", "green")  # type: ignore[index]
     # Spaces, not hyphens, so a narrow column wraps between words.
-    method = estimate.method.replace("-", " ")
+    method = _(estimate.method).replace("-", " ")
     text.add(f"\n{method}{_doubt(estimate, 'method')}", "dim")
     if estimate.fill:
         text.add(f"\n{estimate.fill}*", "magenta")
@@ -165,32 +173,70 @@ def _notes(rows: Sequence[ResultRow], *, explain_none: bool = False) -> Text:
     text = Text()
     fills = sorted({row.estimate.fill for row in rows if row.estimate.fill})
     for fill in fills:
-        text.append(f"{fill}*: {FILLS[fill]}.\n", style="magenta")
+        text.append(f"{fill}*: {_(FILLS[fill])}.\n", style="magenta")
     if any(row.estimate.unconfirmed for row in rows):
         text.append(
-            "?: not confirmed in the original (the JSON's 'unconfirmed' says why).\n", style="dim"
+            _("?: not confirmed in the original (the JSON's 'unconfirmed' says why).") + "\n",
+            style="dim",
         )
     if explain_none:
         text.append(
-            "none: the source published no figure for this quantity; "
-            "n/a: it could not be derived (reason above).\n",
+            _(
+                "none: the source published no figure for this quantity; "
+                "n/a: it could not be derived (reason above)."
+            )
+            + "\n",
             style="dim",
         )
     if any(row.derivation.derived_water for row in rows):
         text.append(
-            "derived: water = whole-server energy × on-site WUE + facility energy × off-site "
-            "EWIF (Li et al.), with the site's factors; no source published these.\n",
+            _(
+                "derived: water = whole-server energy × on-site WUE + facility energy × off-site "
+                "EWIF (Li et al.), with the site's factors; no source published these."
+            )
+            + "\n",
             style="cyan",
         )
     if any(row.quantity == "carbon" for row in rows):
-        text.append(CARBON_NOTE + "\n", style="cyan")
+        text.append(_(CARBON_NOTE) + "\n", style="cyan")
+    closed = _closed_note(rows)
+    if closed.plain:
+        text.append_text(closed).append("\n")
     text.append(
-        "Nobody has published a measurement of Sora itself: 'Sora proxy' rows are other models "
-        "standing in for it. Boundaries differ (GPU only < GPU+CPU+RAM < whole server < "
-        "facility), so compare like with like.",
+        _(
+            "Nobody has published a measurement of Sora itself: 'Sora proxy' rows are other "
+            "models standing in for it. Boundaries differ (GPU only < GPU+CPU+RAM < whole "
+            "server < facility), so compare like with like."
+        ),
         style="dim",
     )
     return text
+
+
+def _closed_note(rows: Sequence[ResultRow]) -> Text:
+    """One line per closed service among the rows' estimates (``applies_to.closed``):
+    what closed, when, the source that says so and the rows it concerns; '' if none."""
+    concerned: dict[Closure, list[str]] = {}
+    for row in rows:
+        closed = row.estimate.applies_to.closed
+        if closed is not None and row.estimate.id not in concerned.get(closed, []):
+            concerned.setdefault(closed, []).append(row.estimate.id)
+    lines = [
+        ngettext(
+            "Closed: {what} shut down on {date} (source: {source}); {ids} is a figure for a "
+            "service that no longer runs.",
+            "Closed: {what} shut down on {date} (source: {source}); {ids} are figures for a "
+            "service that no longer runs.",
+            len(ids),
+        ).format(
+            what=shown(closed.what),
+            date=shown(format_date(closed.date)),
+            source=shown(closed.source),
+            ids=", ".join(shown(i) for i in ids),
+        )
+        for closed, ids in concerned.items()
+    ]
+    return Text("\n".join(lines), style="yellow")
 
 
 def _figure_cell(row: ResultRow, value_of: str, sampled: Percentiles | None = None) -> Text:
@@ -215,7 +261,8 @@ def _figure_cell(row: ResultRow, value_of: str, sampled: Percentiles | None = No
         split = derivation.water_split
         if split is not None:
             on_site, off_site = (format_number(part.mid) for part in split)
-            cell.add(f"\nderived: {on_site} on + {off_site} off-site", "cyan")
+            said = _("derived: {on_site} on + {off_site} off-site")
+            cell.add("\n" + said.format(on_site=on_site, off_site=off_site), "cyan")
     return cell.cell()
 
 
@@ -251,7 +298,10 @@ def _factors_used(catalog: Catalog, rows: Sequence[ResultRow], footnotes: _Footn
     if not used:
         return Text()
     return Text(
-        "Factors used (every step: 'soracost explain ID'): " + ", ".join(used.values()) + ".\n",
+        _("Factors used (every step: 'soracost explain ID'): {factors}.").format(
+            factors=", ".join(used.values())
+        )
+        + "\n",
         style="dim",
     )
 
@@ -274,11 +324,12 @@ def _notes_for(results: Results) -> Text:
     text = Text()
     if far:
         far_ids = ", ".join(dict.fromkeys(shown(estimate_id) for estimate_id in far))
-        text.append(
-            f"Scaled more than {FAR_SCALE:g}× from the source's own clip (read as an order of "
-            f"magnitude): {far_ids}.\n",
-            style="yellow",
+        said = _(
+            "Scaled more than {far}× from the source's own clip (read as an order of "
+            "magnitude): {ids}."
         )
+        far_scale = localise_number(f"{FAR_SCALE:g}")
+        text.append(said.format(far=far_scale, ids=far_ids) + "\n", style="yellow")
     for reason, ids in reasons.items():
         said = shown(reason)
         listed = ", ".join(dict.fromkeys(shown(estimate_id) for estimate_id in ids))
@@ -286,19 +337,40 @@ def _notes_for(results: Results) -> Text:
     return text
 
 
-_QUANTITY_TITLES: dict[str, str] = {"energy": "Energy", "water": "Water", "carbon": "Carbon"}
+_QUANTITY_TITLES: dict[str, str] = {
+    "energy": _("Energy"),
+    "water": _("Water"),
+    "carbon": _("Carbon"),
+}
+
+
+def _clip_what(quantities: Sequence[Quantity]) -> str:
+    """``Electricity and water``, ``Electricity, water and carbon``."""
+    names = {"energy": N_("electricity"), "water": N_("water"), "carbon": N_("carbon")}
+    listed = [_(names[quantity]) for quantity in quantities]
+    what = _(" and ").join([", ".join(listed[:-1]), listed[-1]] if len(listed) > 1 else listed)
+    return f"{what[0].upper()}{what[1:]}"
 
 
 def _clip_title(count: int, quantities: Sequence[Quantity]) -> str:
-    names = {"energy": "electricity", "water": "water", "carbon": "carbon"}
-    listed = [names[quantity] for quantity in quantities]
-    what = " and ".join([", ".join(listed[:-1]), listed[-1]] if len(listed) > 1 else listed)
-    return f"{what[0].upper()}{what[1:]} for {count:,} AI video clip{'s' if count != 1 else ''}"
+    clips = ngettext("{n} AI video clip", "{n} AI video clips", count)
+    return _("{what} for {clips}").format(
+        what=_clip_what(quantities), clips=clips.format(n=count_text(count))
+    )
 
 
-def _answer_lines(report: ClipReport | CompareReport) -> list[Text]:
+def _answer_lines(report: ClipReport | CompareReport) -> list[RenderableType]:
     """The answer, first: one line per quantity (see views.answer)."""
-    return [Text(answer_line(answer), style="bold") for answer in report.answers.values()]
+    return [prose(Text(answer_line(answer), style="bold")) for answer in report.answers.values()]
+
+
+def _site_factor_lines(report: ClipReport | CompareReport) -> list[Text]:
+    """Under the line that names the site: one line per row computed with other site
+    factors than that site's (EcoLogits' rows), saying which, and whose."""
+    return [
+        Text(f"{shown(estimate_id)}: {shown(said)}.", style="cyan")
+        for estimate_id, said in report.site_factors.items()
+    ]
 
 
 def clip_view(report: ClipReport, *, wide: bool = False) -> RenderableType:
@@ -318,22 +390,30 @@ def _clip_wide(report: ClipReport) -> RenderableType:
     table = Table(
         title=_title(_clip_title(count, quantities) + "\n" + shown(report.description)),
         caption=Text.assemble(
-            "each cell: ",
-            ("mid", "bold"),
-            ", with low – high beneath; 'soracost explain ID' shows every step",
+            _("each cell: "),
+            (_("mid"), "bold"),
+            _(", with low – high beneath; 'soracost explain ID' shows every step"),
             style="table.caption",
         ),
         show_lines=True,
         expand=False,
     )
-    table.add_column("Source")
-    table.add_column("Applies to")
-    table.add_column("Boundary\nmethod")
+    table.add_column(_("Source"))
+    table.add_column(_("Applies to"))
+    table.add_column(_("Boundary\nmethod"))
     for quantity in quantities:
         title, unit = _QUANTITY_TITLES[quantity], shown(units.of(quantity))
-        table.add_column(Text(f"{title} per clip\n{unit}"), justify="right", overflow="fold")
+        per_clip = _("{quantity} per clip").format(quantity=title)
+        table.add_column(Text(f"{per_clip}\n{unit}"), justify="right", overflow="fold")
         if batch:
-            header = Text(f"{title} × {count:,}\n{unit}")
+            header = Text(f"{title} × {count_text(count)}\n{unit}")
+            table.add_column(header, justify="right", overflow="fold")
+    shares = report.embodied
+    if shares is not None:  # a column of its own: never added to the figures beside it
+        unit = shown(shares.unit)
+        table.add_column(Text(f"Embodied per clip\n{unit}"), justify="right", overflow="fold")
+        if batch:
+            header = Text(f"Embodied × {count:,}\n{unit}")
             table.add_column(header, justify="right", overflow="fold")
     by_estimate: dict[str, dict[Quantity, ResultRow]] = {}
     for row in results.rows:
@@ -354,6 +434,10 @@ def _clip_wide(report: ClipReport) -> RenderableType:
                 cells.append(_figure_cell(found, "per_clip", sampled[0] if sampled else None))
                 if batch:
                     cells.append(_figure_cell(found, "batch", sampled[1] if sampled else None))
+        if shares is not None:
+            cells.append(_embodied_cell(shares, first.estimate.id, "per_clip"))
+            if batch:
+                cells.append(_embodied_cell(shares, first.estimate.id, "batch"))
         energy = quantities_found.get("energy")
         table.add_row(
             _source_cell(first, footnotes),
@@ -370,16 +454,25 @@ def _clip_wide(report: ClipReport) -> RenderableType:
     notes.append_text(_method_note(scenario))
     if share is not None:
         notes.append_text(_training_note(share))
-    parts: list[RenderableType] = [*_answer_lines(report), table, notes]
+    if shares is not None:
+        notes.append_text(_embodied_note(shares))
+    parts: list[RenderableType] = [
+        *_answer_lines(report),
+        *_site_factor_lines(report),
+        table,
+        notes,
+    ]
     if scenario.equivalents:
         parts += _equivalents_tables(report, footnotes)
-    parts += [Text("\nSources", style="bold"), footnotes.legend()]
+    parts += [Text("\n" + _("Sources"), style="bold"), footnotes.legend()]
     return Group(*parts)
 
 
 _COMPACT_HINT = Text(
-    "--wide shows every detail (clips, methods, why a figure is missing or left out, "
-    "sources); 'soracost explain ID' every step.",
+    _(
+        "--wide shows every detail (clips, methods, why a figure is missing or left out, "
+        "sources); 'soracost explain ID' every step."
+    ),
     style="dim",
 )
 
@@ -425,45 +518,53 @@ def _compact_start(
         marks.add("≈")
     boundaries: list[Text] = []
     for row in shown_at:
-        cell = Text(compact.BOUNDARY_SHORT.get(row.derivation.boundary, row.derivation.boundary))
+        boundary = row.derivation.boundary
+        cell = Text(_(compact.BOUNDARY_SHORT.get(boundary, boundary)))
         if row.boundary_differs:
             marks.add("≠")
             cell.append(" ≠", style="bold red")
         boundaries.append(cell)
     return [
-        compact.Column(_header("ID"), [Text(shown(row.estimate.id), style="bold") for row in rows]),
         compact.Column(
-            _header("Source"),
-            [publisher for publisher, _ in sources],
-            role="source",
-            tails=[year for _, year in sources],
+            _header(_("ID")), [Text(shown(row.estimate.id), style="bold") for row in rows]
         ),
         compact.Column(
-            _header("Applies to"),
+            _header(_("Source")),
+            [publisher for publisher, _year in sources],
+            role="source",
+            tails=[year for _publisher, year in sources],
+        ),
+        compact.Column(
+            _header(_("Applies to")),
             [compact.model_cell(row.estimate.applies_to) for row in rows],
             role="applies",
         ),
-        compact.Column(_header("Boundary"), boundaries, expendable=2),
+        compact.Column(_header(_("Boundary")), boundaries, expendable=2),
     ]
 
 
 def _marks_note(marks: set[str], scenario: Scenario, derived_water: bool) -> Text:
     """One paragraph that says what each mark used in a compact table means."""
-    other = (
-        "most rows' boundary" if scenario.boundary == "as-published" else "the boundary asked for"
+    not_at = (
+        _("≠ not at most rows' boundary: not like for like")
+        if scenario.boundary == "as-published"
+        else _("≠ not at the boundary asked for: not like for like")
     )
+    far = localise_number(f"{FAR_SCALE:g}")
     meanings = {
-        "≈": "≈ Sora proxy: another model standing in for Sora (never measured itself)",
-        "~": f"~ rough: scaled over {FAR_SCALE:g}× from its source's clip, or not scaled to yours",
-        "?": "? not confirmed in the original",
-        "≠": f"≠ not at {other}: not like for like",
-        "none": "none: not published",
-        "n/a": "n/a: cannot be derived",
+        "≈": _("≈ Sora proxy: another model standing in for Sora (never measured itself)"),
+        "~": _("~ rough: scaled over {far}× from its source's clip, or not scaled to yours").format(
+            far=far
+        ),
+        "?": _("? not confirmed in the original"),
+        "≠": not_at,
+        _MISSING.plain: _("none: not published"),
+        _NOT_DERIVED.plain: _("n/a: cannot be derived"),
     }
     said = [meaning for mark, meaning in meanings.items() if mark in marks]
     if derived_water:
-        said.append("water not published is derived from energy with the site's factors")
-    return Text("; ".join(said) + "." if said else "", style="dim")
+        said.append(_("water not published is derived from energy with the site's factors"))
+    return Text(_("; ").join(said) + "." if said else "", style="dim")
 
 
 def _compact_method_note(scenario: Scenario) -> Text:
@@ -471,8 +572,10 @@ def _compact_method_note(scenario: Scenario) -> Text:
     if scenario.method != "montecarlo":
         return Text()
     return Text(
-        f"Monte Carlo: {scenario.samples:,} samples, seed {scenario.seed} (--seed "
-        f"{scenario.seed} repeats it); --wide shows each estimate's P50 and P5–95.",
+        _(
+            "Monte Carlo: {samples} samples, seed {seed} (--seed {seed} repeats it); --wide "
+            "shows each estimate's P50 and P5–95."
+        ).format(samples=count_text(scenario.samples), seed=scenario.seed),
         style="blue",
     )
 
@@ -493,7 +596,7 @@ def _clip_compact(report: ClipReport) -> RenderableType:
     for row in results.rows:
         by_estimate.setdefault(row.estimate.id, {})[row.quantity] = row
     estimates = [(next(iter(found.values())), found) for found in by_estimate.values()]
-    firsts = [first for first, _ in estimates]
+    firsts = [first for first, _found in estimates]
     marks: set[str] = set()
     shown_at = [found.get("energy", first) for first, found in estimates]
     columns = _compact_start(firsts, marks, shown_at)
@@ -515,7 +618,18 @@ def _clip_compact(report: ClipReport) -> RenderableType:
         unit = shown(units.of(quantity))
         columns.append(compact.Column(_header(_QUANTITY_TITLES[quantity], unit), mids,
                                       justify="right"))  # fmt: skip
-        columns.append(compact.Column(_header("low–high"), spans, role="optional", justify="right"))
+        columns.append(
+            compact.Column(_header(_("low–high")), spans, role="optional", justify="right")
+        )
+    shares = report.embodied
+    if shares is not None:  # columns of their own: never added to the figures beside them
+        cells = [_embodied_compact(shares, first.estimate.id, marks) for first, _f in estimates]
+        mids, spans = [cell[0] for cell in cells], [cell[1] for cell in cells]
+        header = _header(_("Embodied"), shown(shares.unit))
+        columns.append(compact.Column(header, mids, justify="right"))
+        columns.append(
+            compact.Column(_header(_("low–high")), spans, role="optional", justify="right")
+        )
     share = report.training
     sections: set[int] = set()
     if share is not None:
@@ -523,30 +637,33 @@ def _clip_compact(report: ClipReport) -> RenderableType:
         _add_compact_training(columns, share, catalog, quantities)
     table = compact.CompactTable(columns)
     table.sections = sections
-    title = _clip_title(count, quantities).split(" for ", 1)[0]
+    title = _("{what} per clip, one line per estimate").format(what=_clip_what(quantities))
     parts: list[RenderableType] = [
         *_answer_lines(report),
-        Text(f"\n{title} per clip, one line per estimate", style="table.title"),
+        Text(f"\n{title}", style="table.title"),
         Text(shown(report.description), style="dim"),
+        *_site_factor_lines(report),
         table,
     ]
     if count > 1:
-        parts.append(
-            Text(f"Per clip; for {count:,} clips, see the answer above (--wide: each row's).")
-        )
+        per_clip = _("Per clip; for {clips} clips, see the answer above (--wide: each row's).")
+        parts.append(prose(Text(per_clip.format(clips=count_text(count)))))
     derived = any(row.derivation.derived_water for row in results.rows)
-    parts.append(_marks_note(marks, scenario, derived))
+    parts.append(prose(_marks_note(marks, scenario, derived)))
+    parts.append(prose(_closed_note(results.rows)))
     if "carbon" in quantities:
-        parts.append(Text(CARBON_NOTE, style="cyan"))
-    parts.append(_compact_method_note(scenario))
+        parts.append(prose(Text(_(CARBON_NOTE), style="cyan")))
+    parts.append(prose(_compact_method_note(scenario)))
     if share is not None:
         parts.append(_training_note(share))
-    parts.append(_COMPACT_HINT)
+    if shares is not None:
+        parts.append(_embodied_note(shares))
+    parts.append(prose(_COMPACT_HINT))
     if scenario.equivalents:
         footnotes = _Footnotes()
         parts += _equivalents_tables(report, footnotes)
         if footnotes.sources:
-            parts += [Text("\nSources", style="bold"), footnotes.legend()]
+            parts += [Text("\n" + _("Sources"), style="bold"), footnotes.legend()]
     return Group(*(part for part in parts if not isinstance(part, Text) or part.plain))
 
 
@@ -572,6 +689,7 @@ def _add_compact_training(
             cells += [Text(format_number(mid), style="bold"), _compact_range(low, high)]
         else:
             cells += [_NOT_DERIVED.copy(), Text()]
+    cells += [Text() for _ in range(len(columns) - len(cells))]  # embodied: none for training
     for column, cell in zip(columns, cells, strict=True):
         column.cells = [*column.cells, cell]
         if column.tails:
@@ -592,19 +710,24 @@ def _compare_compact(report: CompareReport) -> RenderableType:
     columns = _compact_start(rows, marks, rows)
     lows, mids, highs = [], [], []
     for row in rows:
-        low, _, high = format_range(*row.per_clip)
+        low, _mid, high = format_range(*row.per_clip)
         lows.append(Text(low))
         mids.append(_compact_mid(row, marks))
         highs.append(Text(high))
     columns += [
-        compact.Column(_header("Low"), lows, justify="right", expendable=1),
-        compact.Column(_header("Mid"), mids, justify="right"),
-        compact.Column(_header("High"), highs, justify="right", expendable=1),
+        compact.Column(_header(_("Low")), lows, justify="right", expendable=1),
+        compact.Column(_header(_("Mid")), mids, justify="right"),
+        compact.Column(_header(_("High")), highs, justify="right", expendable=1),
     ]
+    shares = report.embodied
+    if shares is not None:  # a column of its own: not in the spread, the pool or the bars
+        cells = [_embodied_compact(shares, row.estimate.id, marks)[0] for row in rows]
+        columns.append(compact.Column(_header(_("Embodied"), shown(shares.unit)), cells,
+                                      justify="right"))  # fmt: skip
     axis = log_axis([value for row in rows for value in row.per_clip])
 
     def bar(width: int) -> tuple[Text, list[Text]]:
-        header = Text(f"log scale\n{format_number(axis[0])} … {format_number(axis[1])}")
+        header = Text(f"{_('log scale')}\n{format_number(axis[0])} … {format_number(axis[1])}")
         cells = [
             Text(
                 range_bar(row.per_clip.low, row.per_clip.mid, row.per_clip.high, axis, width),
@@ -615,17 +738,22 @@ def _compare_compact(report: CompareReport) -> RenderableType:
         return header, cells
 
     table = compact.CompactTable(columns, compact.Bar(bar))
-    title = f"{quantity.capitalize()} per clip ({unit}), lowest to highest, one line per estimate"
+    title = _("{quantity} per clip ({unit}), lowest to highest, one line per estimate").format(
+        quantity=_QUANTITY_TITLES.get(quantity, quantity), unit=unit
+    )
     derived = any(row.derivation.derived_water for row in rows)
     parts: list[RenderableType] = [
         *_answer_lines(report),
         Text(f"\n{title}", style="table.title"),
         Text(shown(report.description), style="dim"),
+        *_site_factor_lines(report),
         table,
         *_spread_and_pool(report),
-        _marks_note(marks, scenario, derived),
-        _compact_method_note(scenario),
-        _COMPACT_HINT,
+        prose(_marks_note(marks, scenario, derived)),
+        prose(_closed_note(rows)),
+        prose(_compact_method_note(scenario)),
+        *([_embodied_note(shares)] if shares is not None else []),
+        prose(_COMPACT_HINT),
     ]
     return Group(*(part for part in parts if not isinstance(part, Text) or part.plain))
 
@@ -660,7 +788,8 @@ def _add_training_row(
         source = catalog.sources[record.source]
         source_cell = Text(f"{footnotes.mark(source)} ", style="bold", overflow="fold")
         source_cell.append(shown(source.publisher), style="")
-        source_cell.append(f"\n{shown(source.date or 'undated')}", style="dim")
+        date = format_date(source.date) if source.date else _("undated")
+        source_cell.append(f"\n{shown(date)}", style="dim")
         applies = Text(f"{shown(record.model)} training", overflow="fold")
         applies.append("\nnot Sora (unknown)", style="yellow")
     else:
@@ -677,6 +806,50 @@ def _add_training_row(
         else:
             cells += [_ENERGY_ONLY, _ENERGY_ONLY] if batch else [_ENERGY_ONLY]
     table.add_row(source_cell, applies, basis, *cells, style="magenta")
+
+
+def _embodied_cell(shares: EmbodiedShares, estimate_id: str, value_of: str) -> Text:
+    """An estimate's embodied share (``per_clip`` or ``batch``) as a wide-table cell:
+    mid, with low – high beneath; ``n/a`` when it has none."""
+    derivation = shares.of(estimate_id)
+    if derivation is None:
+        return _NOT_DERIVED
+    return _range_cell(*(derivation.per_clip if value_of == "per_clip" else derivation.batch))
+
+
+def _embodied_compact(shares: EmbodiedShares, estimate_id: str, marks: set[str]) -> list[Text]:
+    """An estimate's embodied share per clip in a compact table: the mid, and low–high."""
+    derivation = shares.of(estimate_id)
+    if derivation is None:
+        marks.add(_NOT_DERIVED.plain)
+        return [_NOT_DERIVED.copy(), Text()]
+    low, mid, high = derivation.per_clip
+    return [Text(format_number(mid), style="bold"), _compact_range(low, high)]
+
+
+def _embodied_note(shares: EmbodiedShares) -> Text:
+    """Under a table with embodied figures: the hardware and its sourced figures, how a
+    clip's share is computed, and that it is never added to the other figures."""
+    from soracost.core.embodied import EMBODIED_NOTE
+
+    hardware = shares.hardware
+    total = hardware.total("kg").mid
+    server, accelerator = hardware.server, hardware.accelerator
+    power = hardware.power.values
+    said = (
+        f"\nembodied ({shown(shares.unit)} per clip): {EMBODIED_NOTE} Hardware: "
+        f"{shown(hardware.name)}, {format_number(server.values.mid)} {shown(server.unit)} "
+        "(server) + "
+        f"{accelerator.count} × {format_number(accelerator.values.mid)} "
+        f"{shown(accelerator.unit)} (accelerators) = {format_number(total)} kgCO2e over "
+        f"{format_number(hardware.lifetime_hours().mid)} h, at {format_number(power.mid)} W "
+        f"({format_number(power.low)}–{format_number(power.high)}) "
+        f"({', '.join(shown(record.id) for record in hardware.records)})."
+    )
+    if shares.missing:
+        listed = ", ".join(shown(estimate_id) for estimate_id in shares.missing)
+        said += f" None for: {listed} (no whole-server energy; 'soracost explain ID' says why)."
+    return Text(said + "\n", style="green")
 
 
 def _training_note(share: TrainingShare) -> Text:
@@ -707,7 +880,7 @@ def _equivalents_tables(report: ClipReport, footnotes: _Footnotes) -> list[Rende
     parts: list[RenderableType] = []
     left_out: list[str] = []
     no_equivalents: list[str] = []
-    clips = f"{count:,} clip{'s' if count != 1 else ''}"
+    clips = ngettext("{n} clip", "{n} clips", count).format(n=count_text(count))
     for quantity in ("energy", "water", "carbon"):
         # Each figure shown, with the counts of every equivalent of its basis (batch).
         labelled = [
@@ -716,8 +889,9 @@ def _equivalents_tables(report: ClipReport, footnotes: _Footnotes) -> list[Rende
             if row.quantity == quantity
         ]
         if quantity == "energy" and share is not None and trained is not None:
-            labelled.append(("training share (own row)", trained.share))
-            labelled.append((f"whole training: {shown(share.request.label)}", trained.whole))
+            labelled.append((_("training share (own row)"), trained.share))
+            whole = _("whole training: {label}").format(label=shown(share.request.label))
+            labelled.append((whole, trained.whole))
         items = report.equivalents_by_basis.get(quantity, [])
         if labelled and not items:
             no_equivalents.append(quantity)
@@ -735,37 +909,43 @@ def _equivalents_tables(report: ClipReport, footnotes: _Footnotes) -> list[Rende
         if not kept:
             continue
         table = Table(
-            title=f"\nEveryday equivalents of the {quantity} of {clips} "
-            f"(basis: {quantity}; mid, with low – high beneath)",
+            title="\n"
+            + _(
+                "Everyday equivalents of the {quantity} of {clips} "
+                "(basis: {quantity}; mid, with low – high beneath)"
+            ).format(quantity=_(quantity), clips=clips),
             show_lines=True,
         )
-        table.add_column("Figure", overflow="fold")
+        table.add_column(_("Figure"), overflow="fold")
         for item in kept:
             mark = footnotes.mark(catalog.sources[item.source])
             doubt = "?" if item.unconfirmed or item.confidence == "unconfirmed" else ""
-            header = Text(f"{shown(item.name)}\n{shown(item.counts)}{doubt} {mark}")
+            header = Text(f"{shown(_(item.name))}\n{shown(_(item.counts))}{doubt} {mark}")
             table.add_column(header, justify="right", overflow="fold")
-        for position, (label, _) in enumerate(labelled):
+        for position, (label, _expressed) in enumerate(labelled):
             table.add_row(
                 Text(shown(label), overflow="fold"),
                 *(_range_cell(*counts[item.id][position]) for item in kept),
             )
         parts.append(table)
     if parts or left_out or no_equivalents:
-        note = (
+        note = _(
             "Each comparison divides the figure by the equivalent's own amount per unit, of "
             "the same basis (source in brackets; ?: not confirmed); 'soracost equivalents' "
             "lists them."
         )
         if left_out:
-            names = ", ".join(shown(name) for name in left_out)
-            note += f" Too small to show here (under {TOO_FEW:g}): {names}."
-        if no_equivalents:
-            note += (
-                f" The data file has no equivalents of basis {' or '.join(no_equivalents)}: "
-                "those figures are not compared with anything."
+            names = ", ".join(shown(_(name)) for name in left_out)
+            note += " " + _("Too small to show here (under {least}): {names}.").format(
+                least=localise_number(f"{TOO_FEW:g}"), names=names
             )
-        parts.append(Text(note, style="dim"))
+        if no_equivalents:
+            bases = _(" or ").join(_(basis) for basis in no_equivalents)
+            note += " " + _(
+                "The data file has no equivalents of basis {bases}: those figures are not "
+                "compared with anything."
+            ).format(bases=bases)
+        parts.append(prose(Text(note, style="dim")))
     return parts
 
 
@@ -774,46 +954,49 @@ def equivalents_view(report: EquivalentsReport) -> RenderableType:
     catalog, amounts = report.catalog, report.amounts
     footnotes = _Footnotes()
     if amounts:
-        table = Table(title="Amounts as everyday equivalents (each of its own basis)",
+        table = Table(title=_("Amounts as everyday equivalents (each of its own basis)"),
                   show_lines=True)  # fmt: skip
-        table.add_column("Amount", style="bold", no_wrap=True)
-        table.add_column("Basis")
-        table.add_column("Equivalent")
-        table.add_column("How many", justify="right")
+        table.add_column(_("Amount"), style="bold", no_wrap=True)
+        table.add_column(_("Basis"))
+        table.add_column(_("Equivalent"))
+        table.add_column(_("How many"), justify="right")
         for amount, expressed in amounts:
             for entry in expressed:
                 item = entry.equivalent
                 table.add_row(
                     Text(shown(amount.text)),
-                    amount.basis,
-                    Text(f"{shown(item.name)} {footnotes.mark(catalog.sources[item.source])}"),
+                    _(amount.basis),
+                    Text(f"{shown(_(item.name))} {footnotes.mark(catalog.sources[item.source])}"),
                     Text.assemble(
                         _range_cell(*entry.per_clip),
                         f" {shown(_many(item.counts, entry.per_clip.mid))}",
                     ),
                 )
             if not expressed:
-                table.add_row(Text(shown(amount.text)), amount.basis, "none in this data file", "")
-        return Group(table, Text("\nSources", style="bold"), footnotes.legend())
-    table = Table(title="Everyday equivalents for --equivalents", show_lines=True)
-    table.add_column("ID", style="bold", no_wrap=True)
-    table.add_column("Equivalent")
-    table.add_column("Basis")
-    table.add_column("Amount per unit", justify="right")
-    table.add_column("As published", overflow="fold")
+                none = _("none in this data file")
+                table.add_row(Text(shown(amount.text)), _(amount.basis), none, "")
+        return Group(table, Text("\n" + _("Sources"), style="bold"), footnotes.legend())
+    table = Table(title=_("Everyday equivalents for --equivalents"), show_lines=True)
+    table.add_column(_("ID"), style="bold", no_wrap=True)
+    table.add_column(_("Equivalent"))
+    table.add_column(_("Basis"))
+    table.add_column(_("Amount per unit"), justify="right")
+    table.add_column(_("As published"), overflow="fold")
     for item in catalog.equivalents.values():
         published = ", ".join(f"{case} {shown(text)}" for case, text in item.published.items())
         if item.per:
-            published += f" per {shown(item.per)}"
+            published += " " + _("per {what}").format(what=shown(item.per))
         detail = Text(published)
-        detail.append(f"\n{footnotes.mark(catalog.sources[item.source])} {item.confidence}",
+        detail.append(f"\n{footnotes.mark(catalog.sources[item.source])} {_(item.confidence)}",
                       style="dim")  # fmt: skip
         if item.cases_note:
             detail.append(f"\n{shown(item.cases_note)}", style="dim")
         per_unit = _range_cell(*item.amount)
-        per_unit.append(f"\n{item.amount_unit} per {shown(_one(item.counts))}", style="dim")
-        table.add_row(Text(shown(item.id)), Text(shown(item.name)), item.basis, per_unit, detail)
-    return Group(table, Text("\nSources", style="bold"), footnotes.legend())
+        one = _("{unit} per {what}").format(unit=item.amount_unit, what=shown(_(_one(item.counts))))
+        per_unit.append(f"\n{one}", style="dim")
+        name = Text(shown(_(item.name)))
+        table.add_row(Text(shown(item.id)), name, _(item.basis), per_unit, detail)
+    return Group(table, Text("\n" + _("Sources"), style="bold"), footnotes.legend())
 
 
 # What an equivalent counts is a unit (min, km) or a plural noun (charges, glasses); the
@@ -831,8 +1014,10 @@ def _one(counts: str) -> str:
 
 
 def _many(counts: str, how_many: float) -> str:
-    """``counts`` after a number: 3.24 days, 1 day, 2 charges, 15 min."""
-    return _UNIT_PLURALS.get(counts, counts) if how_many != 1 else _one(counts)
+    """``counts`` after a number, in the run's language: 3.24 days, 1 day, 2 charges,
+    15 min; in French the singular up to 2 (1,3 bouteille, 2 bouteilles)."""
+    singular = how_many < 2 if language() == "fr" else how_many == 1
+    return _(_one(counts) if singular else _UNIT_PLURALS.get(counts, counts))
 
 
 def _scaling_status(row: ResultRow) -> Text | None:
@@ -842,9 +1027,9 @@ def _scaling_status(row: ResultRow) -> Text | None:
     if factor is None and not derivation.not_scaled:
         return None
     if factor is None:
-        return Text("not scaled", style="red")
-    partly = "partly " if derivation.not_scaled else ""
-    return Text(f"{partly}scaled ×{format_number(factor.mid)}", style="yellow")
+        return Text(_("not scaled"), style="red")
+    said = _("partly scaled ×{factor}") if derivation.not_scaled else _("scaled ×{factor}")
+    return Text(said.format(factor=format_number(factor.mid)), style="yellow")
 
 
 def compare_view(
@@ -854,11 +1039,13 @@ def compare_view(
     wide one's range bars are ``bar_width`` characters wide."""
     quantity, unit = report.quantity, shown(report.scenario.units.of(report.quantity))
     if not report.rows:
-        title = f"{quantity.capitalize()} per clip, every source side by side ({unit})\n"
-        message = Text(
-            f"{title}{shown(report.description)}\n"
-            f"No {quantity} figure can be given for these options.\n"
+        title = _("{quantity} per clip, every source side by side ({unit})").format(
+            quantity=_QUANTITY_TITLES.get(quantity, quantity), unit=unit
         )
+        none = _("No {quantity} figure can be given for these options.").format(
+            quantity=_(quantity)
+        )
+        message = Text(f"{title}\n{shown(report.description)}\n{none}\n")
         return Group(*_answer_lines(report), message, _notes_for(report.results))
     return _compare_wide(report, bar_width) if wide else _compare_compact(report)
 
@@ -870,23 +1057,28 @@ def _compare_wide(report: CompareReport, bar_width: int) -> RenderableType:
     quantity = report.quantity
     footnotes = _Footnotes()
     unit = shown(scenario.units.of(quantity))
-    title = f"{quantity.capitalize()} per clip, every source side by side ({unit})\n" + shown(
-        report.description
+    title = _("{quantity} per clip, every source side by side ({unit})").format(
+        quantity=_QUANTITY_TITLES.get(quantity, quantity), unit=unit
     )
+    title += "\n" + shown(report.description)
     axis = log_axis([value for row in rows for value in row.per_clip])
     table = Table(title=_title(title), show_lines=True)
-    table.add_column("Source")
-    table.add_column("Applies to")
-    table.add_column("Boundary\nmethod\nfigure")
-    table.add_column("Low", justify="right", overflow="fold")
-    table.add_column("Mid", justify="right", style="bold", overflow="fold")
-    table.add_column("High", justify="right", overflow="fold")
+    table.add_column(_("Source"))
+    table.add_column(_("Applies to"))
+    table.add_column(_("Boundary\nmethod\nfigure"))
+    table.add_column(_("Low"), justify="right", overflow="fold")
+    table.add_column(_("Mid"), justify="right", style="bold", overflow="fold")
+    table.add_column(_("High"), justify="right", overflow="fold")
     sampled = results.percentiles
     if sampled:
         table.add_column("P5", justify="right", overflow="fold", style="blue")
         table.add_column("P50", justify="right", overflow="fold", style="bold blue")
         table.add_column("P95", justify="right", overflow="fold", style="blue")
-    axis_label = f"log scale\n{format_number(axis[0])} … {format_number(axis[1])} {unit}"
+    shares = report.embodied
+    if shares is not None:  # a column of its own: not in the spread, the pool or the bars
+        table.add_column(Text(f"Embodied\n{shown(shares.unit)}"), justify="right",
+                         overflow="fold")  # fmt: skip
+    axis_label = f"{_('log scale')}\n{format_number(axis[0])} … {format_number(axis[1])} {unit}"
     table.add_column(Text(axis_label), no_wrap=True, min_width=bar_width)
     for row in rows:
         low, mid, high = format_range(*row.per_clip)
@@ -898,7 +1090,7 @@ def _compare_wide(report: CompareReport, bar_width: int) -> RenderableType:
         if status is not None:
             basis.add("\n").add(status.plain, str(status.style))
         if row.derivation.derived_water:
-            basis.add("\nderived water", "cyan")
+            basis.add("\n" + _("derived water"), "cyan")
         percentiles = sampled.get((row.estimate.id, row.quantity))
         table.add_row(
             _source_cell(row, footnotes),
@@ -912,31 +1104,40 @@ def _compare_wide(report: CompareReport, bar_width: int) -> RenderableType:
                 if percentiles
                 else ()
             ),
+            *([_embodied_cell(shares, row.estimate.id, "per_clip")] if shares else []),
             Text(
                 range_bar(row.per_clip.low, row.per_clip.mid, row.per_clip.high, axis, bar_width),
                 style="cyan",
             ),
         )
-    parts: list[RenderableType] = [*_answer_lines(report), table, *_spread_and_pool(report)]
+    parts: list[RenderableType] = [
+        *_answer_lines(report),
+        *_site_factor_lines(report),
+        table,
+        *_spread_and_pool(report),
+    ]
     legend = Text()
     if any(row.boundary_differs for row in rows):
         if scenario.boundary == "as-published":
             common = next(row.derivation.boundary for row in rows if not row.boundary_differs)
-            why = (
-                f"measured within another boundary than most rows "
-                f"({BOUNDARY_LABELS[common]}); not like for like. "  # type: ignore[index]
-                "--boundary facility converts what can be converted.\n"
-            )
+            why = _(
+                "measured within another boundary than most rows ({boundary}); not like for "
+                "like. --boundary facility converts what can be converted."
+            ).format(boundary=_(BOUNDARY_LABELS[common]))  # type: ignore[index]
         else:
-            why = (
-                f"could not be converted to the {scenario.boundary} boundary and is shown as "
-                "published; not like for like (see 'soracost explain ID').\n"
-            )
+            why = _(
+                "could not be converted to the {boundary} boundary and is shown as published; "
+                "not like for like (see 'soracost explain ID')."
+            ).format(boundary=_(scenario.boundary))
+        why += "\n"
         legend.append("≠: " + why, style="bold red")
     if any(row.derivation.derived_water for row in rows):
         legend.append(
-            "derived water: computed from energy with the site's factors; "
-            "no source published it.\n",
+            _(
+                "derived water: computed from energy with the site's factors; "
+                "no source published it."
+            )
+            + "\n",
             style="cyan",
         )
     parts += [
@@ -945,35 +1146,51 @@ def _compare_wide(report: CompareReport, bar_width: int) -> RenderableType:
         _notes_for(results),
         _notes(rows),
         *([_method_note(scenario)] if scenario.method == "montecarlo" else []),
-        Text("\nSources", style="bold"),
+        *([_embodied_note(shares)] if shares is not None else []),
+        Text("\n" + _("Sources"), style="bold"),
         footnotes.legend(),
     ]
     return Group(*parts)
 
 
-def _spread_and_pool(report: CompareReport) -> list[Text]:
+def _spread_and_pool(report: CompareReport) -> list[RenderableType]:
     """Under a ``compare`` table: the spread and, with ``--pooled``, the pooled figure."""
     rows, spread, pool = report.rows, report.spread, report.pool
     unit = shown(report.scenario.units.of(report.quantity))
-    parts: list[Text] = []
+    parts: list[RenderableType] = []
     if spread is not None:
         sentence = _spread_sentence(spread, unit)
         if any(row.derivation.not_scaled for row in rows):
-            sentence += " (includes figures not scaled to your clip)"
-        parts.append(Text(sentence, style="bold"))
+            sentence += _(" (includes figures not scaled to your clip)")
+        parts.append(prose(Text(sentence, style="bold")))
     if pool is not None:
         p5, p50, p95 = format_range(*pool.percentiles.as_dict().values())
         parts.append(
             Text(
-                f"Pooled over the {len(rows)} estimate{'s' if len(rows) != 1 else ''} shown "
-                f"({shown(pool.description)}): "
-                f"P50 {p50} {unit}, P5–95 {p5} – {p95} {unit}.",
+                # Not the answer the output opens with: that one leaves out figures
+                # counted twice, far-scaled or at another boundary; this pools every row.
+                ngettext(
+                    "Monte Carlo pool of all {n} estimate shown, none left out ({how}): "
+                    "P50 {p50} {unit}, P5–95 {p5} – {p95} {unit}. For a figure to quote, take "
+                    "the answer on the first line.",
+                    "Monte Carlo pool of all {n} estimates shown, none left out ({how}): "
+                    "P50 {p50} {unit}, P5–95 {p5} – {p95} {unit}. For a figure to quote, take "
+                    "the answer on the first line.",
+                    len(rows),
+                ).format(
+                    n=count_text(len(rows)),
+                    how=shown(pool.description),
+                    p50=p50,
+                    p5=p5,
+                    p95=p95,
+                    unit=unit,
+                ),
                 style="bold blue",
             )
         )
         for caveat in pool.caveats:
-            parts.append(Text(f"Note: {shown(caveat)}.", style="yellow"))
-    return parts
+            parts.append(Text(_("Note: {caveat}.").format(caveat=shown(caveat)), style="yellow"))
+    return [prose(part) if isinstance(part, Text) else part for part in parts]
 
 
 def _step_text(step: Step, position: int, catalog: Catalog) -> Text:
@@ -983,28 +1200,35 @@ def _step_text(step: Step, position: int, catalog: Catalog) -> Text:
     text = Text(f"{position}. {shown(step.label)}", style="bold" if step.roles else "")
     symbol = OPERATION_SYMBOLS[step.op]
     if step.op in ("multiply", "divide") and step.inputs and step.inputs[0] != position - 2:
-        text.append(f" (of step {step.inputs[0] + 1})")
-    text.append(": ")
+        text.append(_(" (of step {n})").format(n=step.inputs[0] + 1))
+    text.append(_(": "))
     text.append(f"{value} {shown(step.unit)}", style="bold green" if step.roles else "green")
     if step.op in ("multiply", "divide") and step.factor_text:
         factor_text = shown(step.factor_text)
         written = factor_text if factor_text.startswith("×") else f"{symbol} {factor_text}"
         text.append(f"  [{written}]", style="yellow")
     elif step.op == "add":
-        text.append(f"  [steps {' + '.join(str(i + 1) for i in step.inputs)}]", style="yellow")
+        steps = " + ".join(str(i + 1) for i in step.inputs)
+        text.append("  [" + _("steps {steps}").format(steps=steps) + "]", style="yellow")
     if step.source_id and step.source_id in factor_sources:
         source = factor_sources[step.source_id]
-        text.append(f"\n   source: {shown(source.short_citation)}", style="dim")
+        said = _("source: {citation}").format(citation=shown(source.short_citation))
+        text.append(f"\n   {said}", style="dim")
         if source.url:
             text.append(f"\n   {shown(source.url)}", style="cyan")
-        factor = catalog.factors.get(step.factor_id or "")
+        factor = catalog.factors.get(step.factor_id or "") or catalog.embodied.get(
+            step.factor_id or ""
+        )
         if factor is not None:
             doubt = (
-                "; not confirmed: " + "; ".join(shown(name) for name in factor.unconfirmed)
+                _("; not confirmed: {fields}").format(
+                    fields="; ".join(shown(name) for name in factor.unconfirmed)
+                )
                 if factor.unconfirmed
                 else ""
             )
-            text.append(f"\n   confidence: {factor.confidence}{doubt}", style="dim")
+            confidence = _("confidence: {confidence}").format(confidence=_(factor.confidence))
+            text.append(f"\n   {confidence}{doubt}", style="dim")
     return text
 
 
@@ -1028,8 +1252,8 @@ def explain_view(report: ExplainReport) -> RenderableType:
         Text.assemble(
             (shown(estimate.id), "bold"),
             f" — {shown(estimate.claim)}\n",
-            (f"confidence: {estimate.confidence}", "dim"),
-            (f"; not confirmed: {doubts}" if doubts else "", "dim"),
+            (_("confidence: {confidence}").format(confidence=_(estimate.confidence)), "dim"),
+            (_("; not confirmed: {fields}").format(fields=doubts) if doubts else "", "dim"),
             "\n",
             (shown(report.description), "dim"),
         )
@@ -1038,13 +1262,15 @@ def explain_view(report: ExplainReport) -> RenderableType:
     for row in rows:
         derivation = row.derivation
         what = {
-            "water": "water, derived from energy" if row.derived else "water",
-            "carbon": "carbon, location-based, derived from energy",
+            "energy": _("energy"),
+            "water": _("water, derived from energy") if row.derived else _("water"),
+            "carbon": _("carbon, location-based, derived from energy"),
         }.get(row.quantity, row.quantity)
         branch = tree.add(Text(f"{what} ({shown(row.unit)})", style="bold magenta"))
         shared = _shared_prefix(energy_steps, derivation.steps)
         if shared > 1:
-            branch.add(Text(f"1–{shared}. as in the energy branch above", style="dim"))
+            same = _("1–{n}. as in the energy branch above").format(n=shared)
+            branch.add(Text(same, style="dim"))
         for position, step in enumerate(derivation.steps, start=1):
             if position > shared:
                 branch.add(_step_text(step, position, catalog))
@@ -1057,15 +1283,25 @@ def explain_view(report: ExplainReport) -> RenderableType:
             on_site, off_site = split
             branch.add(
                 Text(
-                    f"per clip: on-site {format_number(on_site.mid)} + off-site "
-                    f"{format_number(off_site.mid)} = {format_number(row.per_clip.mid)} "
-                    f"{shown(row.unit)}"
-                    " (mid)",
+                    _(
+                        "per clip: on-site {on_site} + off-site {off_site} = {total} {unit} (mid)"
+                    ).format(
+                        on_site=format_number(on_site.mid),
+                        off_site=format_number(off_site.mid),
+                        total=format_number(row.per_clip.mid),
+                        unit=shown(row.unit),
+                    ),
                     style="cyan",
                 )
             )
     for quantity, reason in missing.items():
-        tree.add(Text(f"{quantity}: {shown(reason)}", style="dim"))
+        name = {"energy": _("energy"), "water": _("water"), "carbon": _("carbon")}
+        said = _("{quantity}: {reason}").format(
+            quantity=name.get(quantity, quantity), reason=shown(reason)
+        )
+        tree.add(Text(said, style="dim"))
+    if report.embodied is not None:
+        _add_embodied_branch(tree, report, energy_steps)
     return tree
 
 
@@ -1074,17 +1310,25 @@ def sites_view(catalog: Catalog) -> RenderableType:
     intensity, with sources."""
     footnotes = _Footnotes()
     table = Table(
-        title="Sites for --site: PUE, water factors and grid carbon intensity",
+        title=_("Sites for --site: PUE, water factors and grid carbon intensity"),
         caption=Text(
-            "rounded to 3 significant figures; --format json keeps them as published; "
-            "carbon is location-based",
+            _(
+                "rounded to 3 significant figures; --format json keeps them as published; "
+                "carbon is location-based"
+            ),
             style="table.caption",
         ),
         show_lines=True,
     )
-    table.add_column("Site", style="bold", no_wrap=True)
-    table.add_column("Name")
-    for label in ("PUE", "WUE on-site\nL/kWh", "EWIF off-site\nL/kWh", "Grid carbon\ngCO2e/kWh"):
+    table.add_column(_("Site"), style="bold", no_wrap=True)
+    table.add_column(_("Name"))
+    headers = (
+        "PUE",
+        _("WUE on-site\nL/kWh"),
+        _("EWIF off-site\nL/kWh"),
+        _("Grid carbon\ngCO2e/kWh"),
+    )
+    for label in headers:
         table.add_column(label, justify="right")
     for site in catalog.sites.values():
         cells = []
@@ -1096,11 +1340,11 @@ def sites_view(catalog: Catalog) -> RenderableType:
             cell = _range_cell(*factor.values)
             cell.append(f"\n{footnotes.mark(catalog.sources[factor.source])}", style="dim")
             cells.append(cell)
-        name = Text(shown(site.name) + (" (default)" if site.default else ""), overflow="fold")
+        name = Text(shown(site.name) + (_(" (default)") if site.default else ""), overflow="fold")
         if site.note:
             name.append(f"\n{shown(site.note)}", style="dim")
         table.add_row(Text(shown(site.id)), name, *cells)
-    return Group(table, Text("\nSources", style="bold"), footnotes.legend())
+    return Group(table, Text("\n" + _("Sources"), style="bold"), footnotes.legend())
 
 
 def _spread_sentence(spread: Spread, unit: str) -> str:
@@ -1108,38 +1352,154 @@ def _spread_sentence(spread: Spread, unit: str) -> str:
     high = f"{format_number(spread.highest.per_clip.high)} {unit} ({highest})"
     low = f"{format_number(spread.lowest.per_clip.low)} {unit} ({lowest})"
     if spread.ratio is None:
-        return f"Spread: highest high {high} over lowest low {low}: undefined (lowest is zero)."
-    return f"Spread: highest high {high} ÷ lowest low {low} = {format_number(spread.ratio)}×"
+        said = _("Spread: highest high {high} over lowest low {low}: undefined (lowest is zero).")
+        return said.format(high=high, low=low)
+    return _("Spread: highest high {high} ÷ lowest low {low} = {ratio}×").format(
+        high=high, low=low, ratio=format_number(spread.ratio)
+    )
 
 
 def _role(estimate: Estimate, source: Source) -> str:
     """How an estimate uses a source: its own (''), reported in its chain, or data."""
     if estimate.source == source.id:
         return ""
-    return " (in chain)" if source.id in estimate.chain else " (data)"
+    return _(" (in chain)") if source.id in estimate.chain else _(" (data)")
 
 
-def sources_view(catalog: Catalog) -> RenderableType:
-    """The ``sources`` table: each source's citation, confidence and what it covers."""
-    table = Table(title=_title(f"Sources in {shown(PurePath(catalog.path).name)}"), show_lines=True)
-    table.add_column("ID", style="bold", no_wrap=True)
-    table.add_column("Citation")
-    table.add_column("Confidence")
-    table.add_column("Covers", overflow="fold")
+def sources_view(catalog: Catalog, *, wide: bool = False) -> RenderableType:
+    """The ``sources`` listing: one line per source (see :func:`_sources_compact`), or,
+    ``wide``, each source's full citation, URL, gaps and every record it covers."""
+    return _sources_wide(catalog) if wide else _sources_compact(catalog)
+
+
+_SOURCES_HINT = Text(
+    _(
+        "--wide shows each source's full citation, URL, what is not known and every record "
+        "it covers; --format json all of it."
+    ),
+    style="dim",
+)
+
+
+def _covered(catalog: Catalog, source: Source) -> int:
+    """How many records (estimates, factors, equivalents…) cite ``source``."""
+    return (
+        len(catalog.estimates_citing(source.id))
+        + len(catalog.factors_citing(source.id))
+        + len(catalog.others_citing(source.id))
+    )
+
+
+def _sources_compact(catalog: Catalog) -> RenderableType:
+    """One line per source, at any width (the layout of :mod:`soracost.views.compact`):
+    its id (whole), publisher and title (cut after a whole word, with an ellipsis, when
+    the terminal is narrow), date (whole; n.d. when the source gives none), confidence
+    (where there is room: about 90 columns) and how many records cite it. Then how many
+    sources leave a citation field unknown."""
+    sources = list(catalog.sources.values())
+    dates = [Text(shown(source.date) if source.date else _("n.d.")) for source in sources]
+    confidence = [Text(_(source.confidence)) for source in sources]
+    columns = [
+        compact.Column(_header(_("ID")),
+                       [Text(shown(source.id), style="bold") for source in sources]),
+        compact.Column(
+            _header(_("Publisher")), [Text(shown(source.publisher)) for source in sources],
+            role="source", words=True,
+        ),
+        compact.Column(
+            _header(_("Title")),
+            [Text(shown(source.title)) if source.title else Text(_("untitled"), style="dim")
+             for source in sources],
+            role="applies", words=True,
+        ),
+        compact.Column(_header(_("Date")), dates),
+        compact.Column(_header(_("Confidence")), confidence, role="optional"),
+        compact.Column(
+            _header(_("Covers")),
+            [Text(count_text(_covered(catalog, source))) for source in sources],
+            justify="right",
+        ),
+    ]  # fmt: skip
+    parts: list[RenderableType] = [
+        _title(
+            _("Sources in {file}, one line per source").format(
+                file=shown(PurePath(catalog.path).name)
+            )
+        ),
+        compact.CompactTable(columns),
+    ]
+    gaps = Counter(name for source in sources for name in source.gaps)
+    if gaps:
+        with_gaps = sum(1 for source in sources if source.gaps)
+        listed = ", ".join(f"{shown(name)}: {count}" for name, count in gaps.most_common())
+        parts.append(
+            Text(
+                ngettext(
+                    "{n} of {total} sources leaves a citation field unknown ({fields}); "
+                    "--wide says which, and why.",
+                    "{n} of {total} sources leave a citation field unknown ({fields}); "
+                    "--wide says which, and why.",
+                    with_gaps,
+                ).format(n=count_text(with_gaps), total=count_text(len(sources)), fields=listed),
+                style="dim",
+            )
+        )
+    parts.append(prose(_SOURCES_HINT))
+    return Group(*parts)
+
+
+def _sources_wide(catalog: Catalog) -> RenderableType:
+    """The detailed ``sources`` table: each source's citation, confidence and what it
+    covers, cells wrapped over several lines."""
+    title = _("Sources in {file}").format(file=shown(PurePath(catalog.path).name))
+    table = Table(title=_title(title), show_lines=True)
+    table.add_column(_("ID"), style="bold", no_wrap=True)
+    table.add_column(_("Citation"))
+    table.add_column(_("Confidence"))
+    table.add_column(_("Covers"), overflow="fold")
     for source in catalog.sources.values():
         citation = Text(shown(source.citation), overflow="fold")
         if source.url:
             citation.append(f"\n{shown(source.url)}", style="cyan")
         if source.gaps:
             gaps = "; ".join(f"{shown(k)}: {shown(v)}" for k, v in source.gaps.items())
-            citation.append("\nnot known: " + gaps, style="dim")
+            citation.append("\n" + _("not known: {gaps}").format(gaps=gaps), style="dim")
         covered = catalog.estimates_citing(source.id)
         lines = [f"{shown(estimate.id)}{_role(estimate, source)}" for estimate in covered]
-        lines += [f"{shown(factor.id)} (factor)" for factor in catalog.factors_citing(source.id)]
+        lines += [shown(factor.id) + _(" (factor)") for factor in catalog.factors_citing(source.id)]
         lines += [
-            f"{shown(record.id)} ({'equivalent' if isinstance(record, Equivalent) else 'training'})"
+            f"{shown(record.id)} ({_(_kind_of(record))})"
             for record in catalog.others_citing(source.id)
         ]
         covers = Text("\n".join(lines))
-        table.add_row(Text(shown(source.id)), citation, source.confidence, covers)
+        table.add_row(Text(shown(source.id)), citation, _(source.confidence), covers)
     return table
+
+
+def _kind_of(record: object) -> str:
+    """What a record that is neither an estimate nor a factor is, in a word."""
+    if isinstance(record, Equivalent):
+        return N_("equivalent")
+    return N_("embodied") if isinstance(record, EmbodiedFactor) else N_("training")
+
+
+def _add_embodied_branch(tree: Tree, report: ExplainReport, energy_steps: Sequence[Step]) -> None:
+    """The embodied share's steps under the estimate's tree (from whole-server energy), or
+    why it has none, then what the share counts and assumes."""
+    shares = report.embodied
+    assert shares is not None
+    derivation = shares.of(report.estimate_id)
+    what = _("embodied, apart from the figures above ({unit})").format(unit=shown(shares.unit))
+    branch = tree.add(Text(what, style="bold green"))
+    if derivation is None:
+        reason = shares.missing.get(report.estimate_id, "no embodied share")
+        branch.add(Text(shown(reason), style="dim"))
+        return
+    shared = _shared_prefix(energy_steps, derivation.steps)
+    if shared > 1:
+        same = _("1–{n}. as in the energy branch above").format(n=shared)
+        branch.add(Text(same, style="dim"))
+    for position, step in enumerate(derivation.steps, start=1):
+        if position > shared:
+            branch.add(_step_text(step, position, report.catalog))
+    branch.add(Text(_embodied_note(shares).plain.strip(), style="green"))

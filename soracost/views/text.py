@@ -101,6 +101,7 @@ _ASCII_LOOKALIKES = {
     "‘": "'",
     "’": "'",
     "\u00a0": " ",
+    "\u202f": " ",  # French thousands (narrow no-break space): a plain space in ASCII
 }
 
 

@@ -3,7 +3,9 @@ check. Each reads its options, takes what the catalogue holds and hands it to a 
 
 No ``from __future__ import annotations``: Typer reads these annotations at run time."""
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -16,9 +18,16 @@ from soracost.cli.options import (
     FormatOption,
     OutputFormat,
     OutputOption,
+    SourcesFormat,
+    SourcesFormatOption,
     SourcesOption,
+    SourcesWideOption,
 )
 from soracost.core.errors import UsageProblem
+from soracost.i18n import _, localise_number, ngettext
+
+if TYPE_CHECKING:
+    from soracost.core.records import Catalog
 
 
 def equivalents_command(
@@ -51,7 +60,7 @@ def equivalents_command(
     if not catalog.equivalents:
         from soracost.core.errors import DataError
 
-        raise DataError("the data file defines no equivalents", file=catalog.path)
+        raise DataError(_("the data file defines no equivalents"), file=catalog.path)
     amounts = []
     for text in of or []:
         try:
@@ -85,7 +94,10 @@ def ecologits_models() -> None:
     from soracost.views.text import shown
 
     models = known_models()
-    text = f"EcoLogits {shown(installed_version())} knows {len(models)} video models:\n"
+    text = _("EcoLogits {version} knows {n} video models:").format(
+        version=shown(installed_version()), n=len(models)
+    )
+    text += "\n"
     emit(text + "".join(f"{shown(model)}\n" for model in models), None, None, False, "")
 
 
@@ -108,7 +120,7 @@ def sites(
     if not catalog.sites:
         from soracost.core.errors import DataError
 
-        raise DataError("the data file defines no sites", file=catalog.path)
+        raise DataError(_("the data file defines no sites"), file=catalog.path)
     deliver(
         format,
         output,
@@ -120,22 +132,49 @@ def sites(
     )
 
 
+def emit_citations(
+    format: str,
+    catalog: "Catalog",
+    source_ids: Iterable[str] | None,
+    output: Path | None,
+    force: bool,
+) -> None:
+    """Write the citations of ``source_ids`` (every source: ``None``) as ``format``
+    (bibtex, csl-json or ris): for sources --format and clip/compare --cite."""
+    from soracost.cli.delivery import to_terminal
+    from soracost.core.citations import citations
+    from soracost.views.citation_text import citations_text
+
+    items = citations(catalog, source_ids)
+    text = citations_text(items, format, terminal=to_terminal(output))
+    emit(text, None, output, force, f"{len(items)} citation{'' if len(items) == 1 else 's'}")
+
+
 def sources_list(
     ctx: typer.Context,
-    format: FormatOption = OutputFormat.table,
+    format: SourcesFormatOption = SourcesFormat.table,
+    wide: SourcesWideOption = False,
     output: OutputOption = None,
     force: ForceOption = False,
     sources: SourcesOption = None,
 ) -> None:
     """List the sources behind the figures, or check a data file (sources check).
 
-    For each source: its citation, URL, confidence, known gaps, and the estimates it covers.
+    One line per source: its id, publisher, title, date, confidence and how many records
+    cite it; --wide gives each full citation, URL, known gaps and the records it covers.
+    --format bibtex, csl-json or ris writes the citations for a reference manager (a
+    field the source does not give is left out, and the note says why);
+    'soracost clip --cite FORMAT' gives those of the sources one run used.
 
     [b]Examples[/b]
 
       soracost sources
 
+      soracost sources --wide
+
       soracost sources --format json
+
+      soracost sources --format bibtex --output soracost.bib
 
       soracost sources check my-sources.yaml
     """
@@ -143,7 +182,8 @@ def sources_list(
         given = [
             name
             for name, value in (
-                ("--format", format is not OutputFormat.table),
+                ("--format", format is not SourcesFormat.table),
+                ("--wide", wide),
                 ("--output", output),
                 ("--force", force),
             )
@@ -158,15 +198,36 @@ def sources_list(
         return
     check_outputs(sources, force, output)
     catalog = load_catalog_for(sources)
+    if format.value not in OutputFormat.__members__:
+        emit_citations(format.value, catalog, None, output, force)
+        return
     deliver(
-        format,
+        OutputFormat(format.value),
         output,
         force,
         f"{len(catalog.sources)} sources",
-        table=lambda render: render.sources_view(catalog),
+        table=lambda render: render.sources_view(catalog, wide=wide),
         csv=lambda export: export.sources_csv(catalog),
         json=lambda export: export.sources_json(catalog),
     )
+
+
+def _counted(catalog: "Catalog") -> list[str]:
+    """``2 sources, 3 estimates, 1 site``: what a valid data file holds (its sources and
+    estimates always, the other records when it has some)."""
+    sources, estimates = len(catalog.sources), len(catalog.estimates)
+    factors, sites = len(catalog.factors), len(catalog.sites)
+    equivalents, training = len(catalog.equivalents), len(catalog.training)
+    found = [
+        (sources, ngettext("{n} source", "{n} sources", sources), True),
+        (estimates, ngettext("{n} estimate", "{n} estimates", estimates), True),
+        (factors, ngettext("{n} factor", "{n} factors", factors), False),
+        (sites, ngettext("{n} site", "{n} sites", sites), False),
+        (equivalents, ngettext("{n} equivalent", "{n} equivalents", equivalents), False),
+        (training, ngettext("{n} training record", "{n} training records", training), False),
+    ]
+    shown = [(count, text) for count, text, always in found if count or always]
+    return [text.format(n=localise_number(str(count))) for count, text in shown]
 
 
 def sources_check(
@@ -187,24 +248,10 @@ def sources_check(
     """
     parent_sources = ctx.obj if isinstance(ctx.obj, Path) else None
     catalog = load_catalog_for(file or sources or parent_sources)
-    counts = [
-        f"{len(catalog.sources)} sources",
-        f"{len(catalog.estimates)} estimates",
-        *(
-            f"{count} {name}"
-            for count, name in (
-                (len(catalog.factors), "factors"),
-                (len(catalog.sites), "sites"),
-                (len(catalog.equivalents), "equivalents"),
-                (len(catalog.training), "training records"),
-            )
-            if count
-        ),
-    ]
-    counts = [
-        text[:-1] if text.startswith("1 ") and text.endswith("s") else text for text in counts
-    ]
     from soracost.views.text import shown
 
-    summary = f"{shown(catalog.path)}: valid: {', '.join(counts)} (sha256 {catalog.sha256[:12]}…)\n"
+    summary = _("{file}: valid: {counts} (sha256 {sha}…)").format(
+        file=shown(catalog.path), counts=", ".join(_counted(catalog)), sha=catalog.sha256[:12]
+    )
+    summary += "\n"
     emit(summary, None, None, False, "")

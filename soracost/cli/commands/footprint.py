@@ -5,6 +5,7 @@ No ``from __future__ import annotations``: Typer reads these annotations at run 
 
 import typer
 
+from soracost.cli.commands.catalogue import emit_citations
 from soracost.cli.delivery import (
     bar_width,
     check_plot,
@@ -26,9 +27,12 @@ from soracost.cli.options import (
     BoundaryOption,
     CarbonOption,
     CarbonUnitOption,
+    CitationFormat,
+    CiteOption,
     CountOption,
     DurationOption,
     EcoLogitsOption,
+    EmbodiedOption,
     EnergyUnitOption,
     EquivalentsOption,
     EstimateIdArgument,
@@ -56,6 +60,14 @@ from soracost.cli.options import (
     WeightsOption,
     WideOption,
 )
+from soracost.cli.site_options import (
+    EwifOption,
+    GridIntensityOption,
+    PueOption,
+    SiteFileOption,
+    WueOption,
+    apply_site_options,
+)
 from soracost.core.answer import DEFAULT_MAX_SCALE
 from soracost.core.errors import UsageProblem
 from soracost.core.results import (
@@ -64,6 +76,21 @@ from soracost.core.results import (
     DEFAULT_SAMPLES,
     DEFAULT_WATER_UNIT,
 )
+from soracost.i18n import _, count_text, ngettext
+
+
+def check_cite(cite: CitationFormat | None, format: OutputFormat) -> None:
+    """--cite writes citations instead of the figures: not with a --format for them."""
+    if cite is not None and format is not OutputFormat.table:
+        raise UsageProblem(
+            f"--cite {cite.value} and --format {format.value}: --cite writes the citations "
+            "instead of the figures; give one of them"
+        )
+
+
+def _rows(count: int) -> str:
+    """What an export holds, for the ``wrote … to FILE`` line: ``12 rows``."""
+    return ngettext("{n} row", "{n} rows", count).format(n=count_text(count))
 
 
 def clip(
@@ -73,9 +100,15 @@ def clip(
     fps: FpsOption = None,
     model: ModelOption = None,
     site: SiteOption = None,
+    site_file: SiteFileOption = None,
+    pue: PueOption = None,
+    wue: WueOption = None,
+    ewif: EwifOption = None,
+    grid_intensity: GridIntensityOption = None,
     boundary: BoundaryChoiceOption = BoundaryOption.facility,
     carbon: CarbonOption = False,
     equivalents: EquivalentsOption = False,
+    embodied: EmbodiedOption = False,
     training_energy: TrainingEnergyOption = None,
     lifetime_clips: LifetimeClipsOption = None,
     ecologits: EcoLogitsOption = None,
@@ -87,6 +120,7 @@ def clip(
     output: OutputOption = None,
     force: ForceOption = False,
     max_scale: MaxScaleOption = DEFAULT_MAX_SCALE,
+    cite: CiteOption = None,
     sources: SourcesOption = None,
     energy_unit: EnergyUnitOption = DEFAULT_ENERGY_UNIT,
     water_unit: WaterUnitOption = DEFAULT_WATER_UNIT,
@@ -112,11 +146,15 @@ def clip(
       soracost clip --training-energy gpt4-training --lifetime-clips 1000000000
 
       soracost clip --model sora --boundary as-published --format json --output clips.json
+
+      soracost clip --count 10 --site arizona --cite bibtex --output refs.bib
     """
     from soracost.core.reports import clip_report
 
+    check_cite(cite, format)
     check_outputs(sources, force, output)
     catalog = load_catalog_for(sources)
+    catalog, site = apply_site_options(catalog, site, site_file, pue, wue, ewif, grid_intensity)
     training = None
     if training_energy is not None or lifetime_clips is not None:  # either alone: an error
         from soracost.core.training import resolve_training
@@ -142,12 +180,17 @@ def clip(
     )
     catalog = with_ecologits(catalog, ecologits, scenario)
     with progress_bar(format, output) as progress:
-        report = clip_report(catalog, scenario, progress, max_scale)
+        report = clip_report(catalog, scenario, progress, max_scale, embodied=embodied)
+    if cite is not None:
+        from soracost.core.citations import sources_used
+
+        emit_citations(cite.value, catalog, sources_used(report), output, force)
+        return
     deliver(
         format,
         output,
         force,
-        f"{len(report.rows)} rows",
+        _rows(len(report.rows)),
         table=lambda render: render.clip_view(report, wide=wide),
         csv=lambda export: export.rows_csv(report),
         json=lambda export: export.clip_json(report),
@@ -163,11 +206,17 @@ def compare(
     fps: FpsOption = None,
     model: ModelOption = None,
     site: SiteOption = None,
+    site_file: SiteFileOption = None,
+    pue: PueOption = None,
+    wue: WueOption = None,
+    ewif: EwifOption = None,
+    grid_intensity: GridIntensityOption = None,
     boundary: BoundaryChoiceOption = BoundaryOption.facility,
     ecologits: EcoLogitsOption = None,
     method: MethodOption = MethodChoice.bounds,
     samples: SamplesOption = DEFAULT_SAMPLES,
     seed: SeedOption = None,
+    embodied: EmbodiedOption = False,
     pooled: PooledOption = False,
     weights: WeightsOption = None,
     plot: PlotOption = None,
@@ -176,6 +225,7 @@ def compare(
     output: OutputOption = None,
     force: ForceOption = False,
     max_scale: MaxScaleOption = DEFAULT_MAX_SCALE,
+    cite: CiteOption = None,
     sources: SourcesOption = None,
     energy_unit: EnergyUnitOption = DEFAULT_ENERGY_UNIT,
     water_unit: WaterUnitOption = DEFAULT_WATER_UNIT,
@@ -198,12 +248,16 @@ def compare(
       soracost compare --format csv --output compare.csv
 
       soracost compare --ecologits openai/sora-2-pro --duration 10 --resolution 720p
+
+      soracost compare --quantity water --site ireland --cite csl-json --output refs.json
     """
     from soracost.core.reports import compare_report
 
+    check_cite(cite, format)
     image_format = check_plot(plot)
     check_outputs(sources, force, output, plot)
     catalog = load_catalog_for(sources)
+    catalog, site = apply_site_options(catalog, site, site_file, pue, wue, ewif, grid_intensity)
     chosen = quantity.quantity
     parsed_weights = parse_weights(weights, pooled)
     if pooled:  # was --method typed, or is it the default?
@@ -227,17 +281,26 @@ def compare(
     )
     catalog = with_ecologits(catalog, ecologits, scenario)
     with progress_bar(format, output) as progress:
-        report = compare_report(catalog, scenario, chosen, parsed_weights, progress, max_scale)
+        report = compare_report(
+            catalog, scenario, chosen, parsed_weights, progress, max_scale, embodied=embodied
+        )
     image = draw_chart(report, plot, image_format)  # before the output: a failure leaves neither
-    deliver(
-        format,
-        output,
-        force,
-        f"{len(report.rows)} rows",
-        table=lambda render: render.compare_view(report, bar_width=bar_width(output), wide=wide),
-        csv=lambda export: export.rows_csv(report),
-        json=lambda export: export.compare_json(report),
-    )
+    if cite is not None:
+        from soracost.core.citations import sources_used
+
+        emit_citations(cite.value, catalog, sources_used(report), output, force)
+    else:
+        deliver(
+            format,
+            output,
+            force,
+            _rows(len(report.rows)),
+            table=lambda render: render.compare_view(
+                report, bar_width=bar_width(output), wide=wide
+            ),
+            csv=lambda export: export.rows_csv(report),
+            json=lambda export: export.compare_json(report),
+        )
     write_chart(plot, image, force)
 
 
@@ -248,8 +311,14 @@ def explain(
     resolution: ResolutionOption = None,
     fps: FpsOption = None,
     site: SiteOption = None,
+    site_file: SiteFileOption = None,
+    pue: PueOption = None,
+    wue: WueOption = None,
+    ewif: EwifOption = None,
+    grid_intensity: GridIntensityOption = None,
     boundary: BoundaryChoiceOption = BoundaryOption.facility,
     carbon: CarbonOption = False,
+    embodied: EmbodiedOption = False,
     ecologits: EcoLogitsOption = None,
     format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
@@ -279,6 +348,7 @@ def explain(
 
     check_outputs(sources, force, output)
     catalog = load_catalog_for(sources)
+    catalog, site = apply_site_options(catalog, site, site_file, pue, wue, ewif, grid_intensity)
     scenario = build_scenario(
         count=count,
         duration=duration,
@@ -294,13 +364,14 @@ def explain(
     catalog = with_ecologits(catalog, ecologits, scenario)
     if estimate_id not in {estimate.id for estimate in catalog.estimates}:
         known = ", ".join(estimate.id for estimate in catalog.estimates)
-        raise UsageProblem(f"no estimate has id {estimate_id!r}; ids: {known}")
-    report = explain_report(catalog, scenario, estimate_id)
+        said = _("no estimate has id {id}; ids: {ids}")
+        raise UsageProblem(said.format(id=repr(estimate_id), ids=known))
+    report = explain_report(catalog, scenario, estimate_id, embodied=embodied)
     deliver(
         format,
         output,
         force,
-        "the steps",
+        _("the steps"),
         table=lambda render: render.explain_view(report),
         csv=lambda export: export.steps_csv(report),
         json=lambda export: export.explain_json(report),

@@ -1,0 +1,82 @@
+"""Load the ``services`` section of a catalogue: which estimates stand for a service or
+model as usage logs name it (``sora-2``, ``veo-3``, an open model), with the source and
+the note behind each choice.
+
+Called by :func:`soracost.data.catalog.build_catalog` to validate the section, and by
+:func:`load_services` for ``soracost report``; errors name file, line, entry and field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from soracost.core.errors import DataError, UsageProblem
+from soracost.core.records import Estimate, Source
+from soracost.core.services import Service, normalised
+from soracost.data.fields import Fields
+from soracost.data.yamldoc import LocatedDict, decode, parse, read_bytes
+
+_KEYS = ("id", "name", "names", "estimates", "source", "note")
+
+
+def read_services(
+    top: Fields, sources: dict[str, Source], estimates: tuple[Estimate, ...]
+) -> dict[str, Service]:
+    """Every entry under ``services``, by id; each name (normalised) used once."""
+    services: dict[str, Service] = {}
+    taken: dict[str, str] = {}
+    for item, service in top.unique_entries("services", lambda e: _service(e, sources, estimates)):
+        for name in (service.id, *service.names):
+            key = normalised(name)
+            if key in taken and taken[key] != service.id:
+                item.fail("names", f"{name!r} already names service {taken[key]!r}")
+            taken[key] = service.id
+        services[service.id] = service
+    return services
+
+
+def _service(item: Fields, sources: dict[str, Source], estimates: tuple[Estimate, ...]) -> Service:
+    from soracost.core.records import Catalog
+    from soracost.core.results import select_estimates
+
+    item.reject_unknown(_KEYS)
+    selection = item.mapping("estimates")
+    selection.reject_unknown(("model",))
+    model = selection.text("model", required=False)
+    try:  # the selection must keep at least one estimate, as `clip --model` would
+        select_estimates(Catalog("", "", sources, estimates), model)
+    except UsageProblem:
+        selection.fail("model", f"{model!r} selects no estimate")
+    source = item.text("source")
+    if source not in sources:
+        item.fail("source", f"unknown source {source!r}")
+    return Service(
+        id=item.identifier(),
+        name=item.text("name"),
+        names=item.text_list("names") or (),
+        model=model,
+        source=source,
+        note=item.text("note"),
+        line=item.line,
+    )
+
+
+def load_services(
+    path: Path, sources: dict[str, Source], estimates: tuple[Estimate, ...]
+) -> dict[str, Service]:
+    """The services of the data file at ``path`` (already loaded as a catalogue, whose
+    sources and estimates they refer to); empty when it has none."""
+    raw = read_bytes(path)
+    label = str(path)
+    from soracost.data import cache
+
+    document = cache.load(hashlib.sha256(raw).hexdigest())
+    if document is None:
+        document = parse(decode(raw, label), label)
+    if not isinstance(document, LocatedDict):  # load_catalog has refused such a file
+        raise DataError("the top level must be a mapping", file=label)
+    top = Fields(document, label, entry=None)
+    if not top.has_key("services"):
+        return {}
+    return read_services(top, sources, estimates)

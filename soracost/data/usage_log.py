@@ -1,0 +1,645 @@
+"""Read a usage log (CSV, Parquet or JSON Lines, one file or a glob) with DuckDB and
+aggregate it by period and key: service, resolution, duration and site.
+
+DuckDB streams the files through one ``GROUP BY``: memory grows with the number of
+distinct keys, not with the log. Every row is checked on the way (a readable time, a
+service, a duration of 0.1–3,600 s, a whole count ≥ 1; a malformed CSV line is kept
+aside by DuckDB's rejects table), and each distinct resolution and site once, after the
+aggregation. A bad row is an error naming the file, the row and the column (found by a
+second, single-threaded scan, only then), or with ``skip_bad_rows`` it is left out and
+counted by kind.
+
+DuckDB is imported only here, and only when a log is read (the ``report`` extra).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import glob
+import hashlib
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from soracost.core.errors import DataError, UsageProblem
+from soracost.core.services import normalised
+from soracost.core.usage import KeyCheck, LogFile, Period, UsageGroup, UsageLog
+
+INSTALL_HINT = "soracost report needs DuckDB: pip install 'soracost[report]'"
+
+FORMATS: dict[str, str] = {
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+}
+"""A log file's format, by its suffix (lower-cased)."""
+
+MIN_DURATION_S = 0.1
+MAX_DURATION_S = 3600.0
+MAX_COUNT = 10**15
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The log's column for each field. ``timestamp`` ``None``: ``timestamp``, else
+    ``time``; ``count`` and ``site`` are optional (a count of 1; the default site) when
+    left at their default names and absent."""
+
+    timestamp: str | None = None
+    model: str = "model"
+    duration: str = "duration_s"
+    resolution: str = "resolution"
+    count: str = "count"
+    site: str = "site"
+
+
+DEFAULT_COLUMNS = Columns()
+
+
+@dataclass(frozen=True)
+class LogSpec:
+    """What to read: ``pattern`` (a path or a glob), the column names, the period, and
+    whether bad rows are skipped (counted) rather than refused."""
+
+    pattern: str
+    columns: Columns = DEFAULT_COLUMNS
+    period: Period = "month"
+    skip_bad_rows: bool = False
+
+
+def duckdb_module() -> Any:
+    """DuckDB, or a one-line error saying how to install it (exit 1)."""
+    try:
+        import duckdb
+    except ImportError:
+        raise DataError(INSTALL_HINT) from None
+    return duckdb
+
+
+# --- Files -----------------------------------------------------------------------------
+
+
+def log_files(pattern: str) -> list[tuple[str, str]]:
+    """``(path, format)`` of each file ``pattern`` names (sorted, for a glob).
+
+    Raises :class:`DataError` for a missing file, a glob matching nothing, a folder, an
+    unknown suffix or a mix of formats."""
+    if glob.has_magic(pattern):
+        paths = sorted(path for path in glob.glob(pattern, recursive=True) if os.path.isfile(path))
+        if not paths:
+            raise DataError("no file matches this pattern", file=pattern)
+    else:
+        if not os.path.exists(pattern):
+            raise DataError("no such file", file=pattern)
+        if os.path.isdir(pattern):
+            raise DataError(
+                "is a folder; give a file or a glob such as 'logs/*.parquet'", file=pattern
+            )
+        paths = [pattern]
+    found: list[tuple[str, str]] = []
+    for path in paths:
+        format = FORMATS.get(Path(path).suffix.lower())
+        if format is None:
+            known = ", ".join(FORMATS)
+            raise DataError(f"unknown log format (the name must end in {known})", file=path)
+        if not os.access(path, os.R_OK):
+            raise DataError("cannot read: permission denied", file=path)
+        found.append((path, format))
+    if len({format for _, format in found}) > 1:
+        raise DataError("the files mix formats; give one format at a time", file=pattern)
+    return found
+
+
+def _sha256(path: str, stop: threading.Event | None = None) -> str:
+    """The file's SHA-256 (hex); '' if ``stop`` is set first (the run failed)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            if stop is not None and stop.is_set():
+                return ""
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# --- Columns ---------------------------------------------------------------------------
+
+
+def _csv_header(path: str) -> list[str]:
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), None)
+    except UnicodeDecodeError:
+        raise DataError("line 1: not UTF-8 text; is it a CSV file?", file=path) from None
+    except csv.Error as exc:
+        raise DataError(f"line 1: not a CSV header ({exc})", file=path) from None
+    if not header:
+        raise DataError("empty: no header line", file=path)
+    return [name.strip() for name in header]
+
+
+def file_columns(
+    connection: Any, files: Sequence[tuple[str, str]], skip: bool = False
+) -> list[str]:
+    """The columns every file has (a CSV's header, a Parquet's schema, the keys of the
+    first JSON records), checked to agree across files (``skip``: past bad JSON lines)."""
+    names: list[str] | None = None
+    for path, format in files:
+        if format == "csv":
+            found = _csv_header(path)
+        else:
+            reader = _reader(format, [path], None, skip=skip, sniff=True)
+            try:
+                found = [
+                    row[0]
+                    for row in connection.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
+                ]
+            except Exception as exc:
+                raise _read_error(exc, [path], format) from None
+            if format == "jsonl" and found == ["json"]:  # DuckDB met values, not objects
+                raise _read_error(ValueError("not records"), [path], format)
+        if names is None:
+            names = found
+        elif found != names and format == "csv":
+            raise DataError(
+                f"its header ({', '.join(found)}) differs from the first file's", file=path
+            )
+    assert names is not None
+    return names
+
+
+@dataclass(frozen=True)
+class Mapped:
+    """Each field's column in the files (``None``: absent, the default applies)."""
+
+    timestamp: str | None
+    model: str
+    duration: str
+    resolution: str
+    count: str | None
+    site: str | None
+
+
+def map_columns(names: Sequence[str], columns: Columns, period: Period, first: str) -> Mapped:
+    present = set(names)
+
+    def need(name: str, option: str) -> str:
+        if name not in present:
+            listed = ", ".join(names)
+            raise DataError(
+                f"no column {name!r} (columns: {listed}); name yours with {option}",
+                file=first,
+            )
+        return name
+
+    timestamp = columns.timestamp
+    if timestamp is None:
+        timestamp = next((name for name in ("timestamp", "time") if name in present), None)
+        if timestamp is None and period != "none":
+            need("timestamp", "--time-column (or use --period none)")
+    elif period != "none":
+        need(timestamp, "--time-column")
+    else:
+        timestamp = timestamp if timestamp in present else None
+
+    def optional(name: str, default: str, option: str) -> str | None:
+        if name in present:
+            return name
+        if name != default:
+            need(name, option)
+        return None
+
+    return Mapped(
+        timestamp=timestamp if period != "none" else None,
+        model=need(columns.model, "--model-column"),
+        duration=need(columns.duration, "--duration-column"),
+        resolution=need(columns.resolution, "--resolution-column"),
+        count=optional(columns.count, "count", "--count-column"),
+        site=optional(columns.site, "site", "--site-column"),
+    )
+
+
+# --- SQL -------------------------------------------------------------------------------
+
+
+def quoted(name: str) -> str:
+    """An SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    """An SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+FILE = "'soracost_file'"
+"""The column DuckDB adds with each row's file name (a name no log is likely to use)."""
+
+
+def _reader(
+    format: str, paths: Sequence[str], names: Sequence[str] | None, skip: bool, sniff: bool = False
+) -> str:
+    files = "[" + ", ".join(literal(path) for path in paths) + "]"
+    if sniff:  # the columns as the file has them, nothing added
+        if format == "parquet":
+            return f"read_parquet({files})"
+        ignore = ", ignore_errors = true" if skip else ""
+        return f"read_json({files}, format = 'newline_delimited'{ignore})"
+    if format == "parquet":
+        return f"read_parquet({files}, filename = {FILE}, file_row_number = true)"
+    varchar = (
+        "{" + ", ".join(f"{literal(name)}: 'VARCHAR'" for name in names) + "}" if names else None
+    )
+    if format == "jsonl":
+        options = f"format = 'newline_delimited', filename = {FILE}"
+        if varchar:
+            options += f", columns = {varchar}"
+        if skip:
+            options += ", ignore_errors = true"
+        return f"read_json({files}, {options})"
+    # CSV: the dialect is fixed (no sniffing, which guesses wrong on a bad line); every
+    # column is read as text and checked by soracost; a malformed line goes to DuckDB's
+    # rejects table, so that it can be reported (or counted) with its file and line.
+    assert varchar is not None
+    return (
+        f"read_csv({files}, header = true, delim = ',', quote = '\"', escape = '\"', "
+        f"auto_detect = false, columns = {varchar}, filename = {FILE}, store_rejects = true)"
+    )
+
+
+TRUNCATE_UNITS: dict[Period, str] = {
+    "day": "day",
+    "week": "week",
+    "month": "month",
+    "quarter": "quarter",
+    "year": "year",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A log as SQL: its reader, its columns mapped and their types, and the period."""
+
+    reader: str
+    format: str
+    mapped: Mapped
+    types: dict[str, str]
+    period: Period
+
+    def row_number(self) -> str:
+        """Each row's 1-based number in its file (in file order only single-threaded,
+        except for Parquet, which numbers its own)."""
+        if self.format == "parquet":
+            return "file_row_number + 1"
+        return "row_number() OVER (PARTITION BY soracost_file)"
+
+    def checked(self, numbered: bool = False) -> str:
+        """``SELECT`` of each row's fields, typed and normalised (``file``, ``ts``,
+        ``service``, ``duration``, ``resolution``, ``n``, ``site``, ``period``), and
+        ``bad``: the kind of the row's first problem (``NULL`` if none)."""
+        mapped, types = self.mapped, self.types
+
+        def typed(column: str, sql_type: str) -> str:
+            if types.get(column, "").upper() == sql_type:
+                return quoted(column)
+            return f"TRY_CAST({quoted(column)} AS {sql_type})"
+
+        def text(column: str) -> str:
+            # As the log has it: trimming and lower-casing every row cost as much as
+            # reading a CSV; they are done once per distinct value, after the GROUP BY.
+            name = quoted(column)
+            if types.get(column, "VARCHAR").upper() != "VARCHAR":
+                name = f"CAST({name} AS VARCHAR)"
+            return name
+
+        if mapped.timestamp is not None and self.period != "none":
+            timestamp = typed(mapped.timestamp, "TIMESTAMP WITH TIME ZONE")
+            period_sql = f"date_trunc('{TRUNCATE_UNITS[self.period]}', ts)"
+            timestamp_check = "WHEN ts IS NULL THEN 'timestamp' "
+        else:
+            timestamp, period_sql, timestamp_check = "NULL", "NULL", ""
+        count = typed(mapped.count, "DOUBLE") if mapped.count else "1.0"
+        site = text(mapped.site) if mapped.site else "''"
+        number = f"{self.row_number()} AS row_number, " if numbered else ""
+        return (
+            "SELECT *, CASE "
+            "WHEN service IS NULL AND duration IS NULL AND resolution IS NULL THEN 'malformed' "
+            f"{timestamp_check}"
+            "WHEN service IS NULL OR service = '' THEN 'service' "
+            f"WHEN duration IS NULL OR NOT isfinite(duration) OR duration < {MIN_DURATION_S} "
+            f"OR duration > {MAX_DURATION_S} THEN 'duration' "
+            "WHEN resolution IS NULL OR resolution = '' THEN 'resolution' "
+            f"WHEN n IS NULL OR NOT isfinite(n) OR n < 1 OR n > {MAX_COUNT} OR n <> floor(n) "
+            "THEN 'count' END AS bad, "
+            f"{period_sql} AS period "
+            f"FROM (SELECT soracost_file AS file, {number}{timestamp} AS ts, "
+            f"{text(mapped.model)} AS service, {typed(mapped.duration, 'DOUBLE')} AS duration, "
+            f"{text(mapped.resolution)} AS resolution, {count} AS n, "
+            f"coalesce({site}, '') AS site FROM {self.reader})"
+        )
+
+
+# --- Reading ---------------------------------------------------------------------------
+
+
+def read_usage(
+    spec: LogSpec, check: KeyCheck, progress: Callable[[float], None] | None = None
+) -> UsageLog:
+    """The log aggregated by period and key; see the module's note.
+
+    ``check(resolution, site)`` gives the kind of problem of a distinct resolution and
+    site (normalised text, site '' for none), or ``None``. ``progress(percent)`` is
+    called from another thread, about ten times a second, while DuckDB reads the log.
+    Raises :class:`DataError`."""
+    duckdb = duckdb_module()
+    files = log_files(spec.pattern)
+    paths = [path for path, _ in files]
+    format = files[0][1]
+    stop = threading.Event()
+    with ThreadPoolExecutor(max_workers=1) as pool:  # hashing overlaps the query
+        digests = pool.map(lambda path: _sha256(path, stop), paths)
+        connection = duckdb.connect(":memory:")
+        try:
+            connection.execute("SET TimeZone = 'UTC'")
+            with _polling(connection, progress):
+                groups, skipped, rows = _aggregate(connection, spec, files, format, check)
+        except BaseException:
+            stop.set()  # no report: no need to finish hashing a large log
+            raise
+        finally:
+            connection.close()
+        hashes = list(digests)
+    return UsageLog(
+        files=tuple(
+            LogFile(path, format, digest) for path, digest in zip(paths, hashes, strict=True)
+        ),
+        period=spec.period,
+        groups=groups,
+        rows_read=rows,
+        skipped=skipped,
+    )
+
+
+@contextmanager
+def _polling(connection: Any, progress: Callable[[float], None] | None) -> Iterator[None]:
+    """Report DuckDB's progress (its own bar stays off) while the body runs."""
+    if progress is None:
+        yield
+        return
+    connection.execute("SET enable_progress_bar = true")
+    connection.execute("SET enable_progress_bar_print = false")
+    stop = threading.Event()
+
+    def poll() -> None:
+        while not stop.wait(0.1):
+            with contextlib.suppress(Exception):  # between queries there is nothing to ask
+                value = float(connection.query_progress())
+                if 0 <= value <= 100:
+                    progress(value)
+
+    thread = threading.Thread(target=poll, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def log_source(connection: Any, spec: LogSpec, files: Sequence[tuple[str, str]]) -> Source:
+    """The log as SQL (see :class:`Source`): columns checked and mapped, types known."""
+    format = files[0][1]
+    paths = [path for path, _ in files]
+    names = file_columns(connection, files, spec.skip_bad_rows)
+    mapped = map_columns(names, spec.columns, spec.period, paths[0])
+    if format == "parquet":
+        reader = _reader(format, paths, None, spec.skip_bad_rows)
+        described = connection.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
+        types = {str(row[0]): str(row[1]) for row in described}
+    else:
+        reader = _reader(format, paths, names, spec.skip_bad_rows)
+        types = dict.fromkeys(names, "VARCHAR")
+    return Source(reader, format, mapped, types, spec.period)
+
+
+def _aggregate(
+    connection: Any,
+    spec: LogSpec,
+    files: Sequence[tuple[str, str]],
+    format: str,
+    check: KeyCheck,
+) -> tuple[tuple[UsageGroup, ...], dict[str, int], int]:
+    try:
+        source = log_source(connection, spec, files)
+        result = connection.execute(
+            "SELECT bad, "
+            "CASE WHEN bad IS NULL THEN period END, CASE WHEN bad IS NULL THEN service END, "
+            "CASE WHEN bad IS NULL THEN resolution END, "
+            "CASE WHEN bad IS NULL THEN duration END, "
+            "CASE WHEN bad IS NULL THEN site END, count(*), "
+            "CAST(sum(CASE WHEN bad IS NULL THEN n END) AS HUGEINT) "
+            f"FROM ({source.checked()}) GROUP BY ALL"
+        ).fetchall()
+    except DataError:
+        raise
+    except Exception as exc:
+        raise _read_error(exc, [path for path, _ in files], format) from None
+    skipped: dict[str, int] = {}
+    malformed = _rejects(connection) if format == "csv" else []
+    if malformed:
+        if not spec.skip_bad_rows:
+            path, line, column, message = malformed[0]
+            where = f"column {column!r}: " if column else ""
+            raise DataError(f"{where}malformed line: {message}", file=path, entry=f"line {line:,}")
+        skipped["malformed"] = len(malformed)
+    rows_read = sum(int(row[6]) for row in result) + len(malformed)
+    verdicts: dict[tuple[str, str], str | None] = {}
+    merged: dict[tuple[Any, ...], list[int]] = {}
+    bad_keys: dict[tuple[str, str, str], str] = {}  # as the log has them: their problem
+    for bad, period, service, resolution, duration, site, rows, clips in result:
+        if bad is not None:
+            skipped[bad] = skipped.get(bad, 0) + int(rows)
+            continue
+        pair = (normalised(resolution), normalised(site))
+        if pair not in verdicts:
+            verdicts[pair] = check(*pair)
+        problem = "service" if not normalised(service) else verdicts[pair]
+        if problem is not None:
+            skipped[problem] = skipped.get(problem, 0) + int(rows)
+            bad_keys[(service, resolution, site)] = problem
+            continue
+        key = (period, normalised(service), pair[0], float(duration), pair[1])
+        counts = merged.setdefault(key, [0, 0])
+        counts[0] += int(rows)
+        counts[1] += int(clips)
+    if skipped and not spec.skip_bad_rows:
+        raise _first_bad_row(connection, source, bad_keys)
+    groups = tuple(
+        UsageGroup(
+            period=period_label(period, spec.period),
+            service=service,
+            resolution=resolution,
+            duration_s=duration,
+            site=site,
+            rows=rows,
+            clips=clips,
+        )
+        for (period, service, resolution, duration, site), (rows, clips) in merged.items()
+    )
+    return groups, dict(sorted(skipped.items())), rows_read
+
+
+def period_label(start: dt.datetime | None, period: Period) -> str:
+    """A period's label from its first instant: ``2025-09-01`` (day), ``2025-W36``
+    (ISO week), ``2025-09``, ``2025-Q3``, ``2025``; ``all`` for no period."""
+    if start is None or period == "none":
+        return "all"
+    if period == "day":
+        return start.strftime("%Y-%m-%d")
+    if period == "week":
+        year, week, _ = start.isocalendar()
+        return f"{year}-W{week:02d}"
+    if period == "month":
+        return start.strftime("%Y-%m")
+    if period == "quarter":
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    return str(start.year)
+
+
+def _rejects(connection: Any) -> list[tuple[str, int, str | None, str]]:
+    """CSV lines DuckDB could not parse: ``(file, line, column, message)``, in order."""
+    return [
+        (str(path), int(line), column, " ".join(str(message).split()))
+        for path, line, column, message in connection.execute(
+            # A line may have several errors (one per missing column): one row each.
+            "SELECT s.file_path, e.line, min(e.column_name), min(e.error_message) "
+            "FROM reject_errors e JOIN reject_scans s USING (scan_id, file_id) "
+            "GROUP BY s.file_path, e.line ORDER BY s.file_path, e.line"
+        ).fetchall()
+    ]
+
+
+_MESSAGES: dict[str, str] = {
+    "malformed": "has none of the fields (a line that is not a JSON record?)",
+    "timestamp": "is not a date and time (ISO 8601, e.g. 2025-09-01T10:00:00Z)",
+    "service": "is empty: every row needs a service",
+    "duration": f"is not a duration in seconds from {MIN_DURATION_S:g} to {MAX_DURATION_S:g}",
+    "resolution": "is not a resolution: 480p, 720p, 1080p, 4k or WxH (e.g. 1280x720)",
+    "count": f"is not a whole number of clips from 1 to {MAX_COUNT:.0e}",
+    "site": "is not a site of the data file ('soracost sites' lists them)",
+}
+
+
+def _first_bad_row(
+    connection: Any,
+    source: Source,
+    bad_keys: dict[tuple[str, str, str], str],
+) -> DataError:
+    """The error for the first bad row of the log (a row ``bad`` in SQL, or one of
+    ``bad_keys``: service, resolution and site as the log has them, found bad after the
+    aggregation): a second scan, single-threaded so that rows are numbered in file order
+    (Parquet numbers its own)."""
+    connection.execute("SET threads = 1")
+    keys = " OR ".join(
+        f"(service = {literal(service)} AND resolution = {literal(resolution)} "
+        f"AND site = {literal(site)})"
+        for service, resolution, site in sorted(bad_keys)
+    )
+    condition = "bad IS NOT NULL" + (f" OR {keys}" if keys else "")
+    found = connection.execute(
+        f"SELECT file, row_number, bad, service, resolution, site "
+        f"FROM ({source.checked(numbered=True)}) "
+        f"WHERE {condition} ORDER BY file, row_number LIMIT 1"
+    ).fetchone()
+    assert found is not None
+    file, row, bad, service, resolution, site = found
+    kind = bad or bad_keys[(service, resolution, site)]
+    mapped = source.mapped
+    column = {
+        "malformed": None,
+        "timestamp": mapped.timestamp,
+        "service": mapped.model,
+        "duration": mapped.duration,
+        "resolution": mapped.resolution,
+        "count": mapped.count,
+        "site": mapped.site,
+    }[kind]
+    value = "the row" if column is None else _raw_value(connection, source, file, row, column)
+    return DataError(
+        f"{value} {_MESSAGES[kind]} (or add --skip-bad-rows to leave such rows out)",
+        file=str(file),
+        entry=f"row {row:,}",
+        field=f"column {column!r}" if column else None,
+    )
+
+
+def _raw_value(connection: Any, source: Source, file: str, row: int, column: str) -> str:
+    """The cell as the file has it, quoted (``empty`` for none)."""
+    value = connection.execute(
+        f"SELECT CAST({quoted(column)} AS VARCHAR) FROM (SELECT *, {source.row_number()} "
+        f"AS row_number FROM {source.reader}) WHERE soracost_file = ? AND row_number = ?",
+        [file, row],
+    ).fetchone()
+    text = None if value is None else value[0]
+    return "empty" if text is None or text == "" else repr(text[:80])
+
+
+def _read_error(exc: Exception, paths: Sequence[str], format: str) -> DataError:
+    """DuckDB's error as one line naming the file (a Parquet file that is not one, a
+    binary file given as CSV); a JSON line that does not parse is found and named by
+    soracost itself, with its line number."""
+    if format == "jsonl":
+        found = _first_bad_json_line(paths)
+        if found is not None:
+            path, line, problem = found
+            return DataError(
+                f"not a JSON object: {problem}",
+                file=path,
+                entry=f"line {line:,}",
+            )
+    first = " ".join(str(exc).split("\n")[0].split())
+    for prefix in ("Invalid Input Error: ", "IO Error: ", "Conversion Error: ", "Binder Error: "):
+        first = first.removeprefix(prefix)
+    what = {"csv": "CSV", "parquet": "Parquet", "jsonl": "JSON Lines"}[format]
+    return DataError(f"cannot read it as {what}: {first}", file=paths[0])
+
+
+def _first_bad_json_line(paths: Sequence[str]) -> tuple[str, int, str] | None:
+    """The first line of the files that is not a JSON object: ``(file, line, why)``.
+    Read only after DuckDB has refused a file, and only up to that line."""
+    import json
+
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                for number, line in enumerate(handle, start=1):
+                    if not line.strip():
+                        continue
+                    try:
+                        value = json.loads(line)
+                    except ValueError as exc:
+                        return path, number, str(exc).split(":")[0]
+                    if not isinstance(value, dict):
+                        return path, number, f"a JSON {type(value).__name__}"
+        except UnicodeDecodeError:
+            return path, 1, "not UTF-8 text"
+    return None
+
+
+def check_period(period: str) -> Period:
+    """``period`` as a :data:`Period`, or a usage error listing the choices."""
+    from soracost.core.usage import PERIODS
+
+    for choice in PERIODS:
+        if choice == period:
+            return choice
+    raise UsageProblem(f"--period: {period!r}; choose one of: {', '.join(PERIODS)}")

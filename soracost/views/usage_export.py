@@ -1,0 +1,593 @@
+"""A usage report (:class:`soracost.core.usage.UsageReport`) as CSV, JSON, Markdown or a
+self-contained HTML page. Only formatting: every figure comes from the report.
+
+CSV and JSON keep full precision; Markdown and HTML round as the table does. The HTML
+page needs nothing from the network: its style and its chart (inline SVG) are in it,
+and citations are links.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from soracost.core.records import Source
+from soracost.core.usage import (
+    BAD_ROW_KINDS,
+    FIGURE_FIELDS,
+    MEASURE_LABELS,
+    MEASURE_UNITS,
+    MEASURES,
+    Figure,
+    Measure,
+    ReportLine,
+    UsageReport,
+    per_second_unit,
+)
+from soracost.views.display import format_number
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A text cell a spreadsheet would read as a formula gets a leading quote (OWASP)."""
+
+_COLUMN_UNITS: dict[Measure, str] = {
+    "energy": "kwh",
+    "water": "m3",
+    "water_onsite": "m3",
+    "water_offsite": "m3",
+    "carbon": "kgco2e",
+}
+
+LINE_COLUMNS: tuple[str, ...] = (
+    "kind", "period", "service", "site", "rows", "clips", "video_seconds",
+    *(f"{m}_{_COLUMN_UNITS[m]}_{f}" for m in MEASURES for f in FIGURE_FIELDS),
+    *(f"{m}_{_COLUMN_UNITS[m]}_per_s_{f}" for m in MEASURES for f in FIGURE_FIELDS),
+    "measured_share", "modelled_share", "disclosed_share", "back_of_envelope_share", "sources",
+)  # fmt: skip
+"""The CSV's columns: one row per period × service × site (``kind`` line), per period
+(``period``) and in all (``total``); each measure's low/mid/high/P5/P50/P95 for the
+clips and per second of video; each method class's share; the sources' ids."""
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return repr(value)
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _line_record(kind: str, line: ReportLine) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "kind": kind,
+        "period": line.period,
+        "service": line.service,
+        "site": line.site,
+        "rows": line.rows,
+        "clips": line.clips,
+        "video_seconds": line.seconds,
+    }
+    for measure in MEASURES:
+        unit = _COLUMN_UNITS[measure]
+        for suffix, figures in (("", line.totals), ("_per_s", line.per_second)):
+            figure = figures[measure]
+            values = figure.values() if figure is not None else (None,) * 6
+            for name, value in zip(FIGURE_FIELDS, values, strict=True):
+                record[f"{measure}_{unit}{suffix}_{name}"] = value
+    for method in ("measured", "modelled", "disclosed", "back-of-envelope"):
+        record[f"{method.replace('-', '_')}_share"] = line.methods.get(method, 0.0)
+    record["sources"] = ";".join(line.sources)
+    return record
+
+
+def _all_lines(report: UsageReport) -> Iterator[tuple[str, ReportLine]]:
+    for line in report.lines:
+        yield "line", line
+    for line in report.period_totals:
+        yield "period", line
+    yield "total", report.total
+
+
+def usage_csv(report: UsageReport) -> str:
+    """The report's lines, period totals and total as CSV (see :data:`LINE_COLUMNS`)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(LINE_COLUMNS)
+    for kind, line in _all_lines(report):
+        record = _line_record(kind, line)
+        writer.writerow([_cell(record[column]) for column in LINE_COLUMNS])
+    return buffer.getvalue()
+
+
+# --- JSON ------------------------------------------------------------------------------
+
+
+def _figure_json(figure: Figure | None) -> dict[str, float] | None:
+    if figure is None:
+        return None
+    return dict(zip(FIGURE_FIELDS, figure.values(), strict=True))
+
+
+def _line_json(line: ReportLine) -> dict[str, Any]:
+    return {
+        "period": line.period,
+        "service": line.service or None,
+        "site": line.site or None,
+        "rows": line.rows,
+        "clips": line.clips,
+        "video_seconds": line.seconds,
+        "totals": {measure: _figure_json(line.totals[measure]) for measure in MEASURES},
+        "per_second_of_video": {
+            measure: _figure_json(line.per_second[measure]) for measure in MEASURES
+        },
+        "method_shares": line.methods,
+        "sources": list(line.sources),
+    }
+
+
+def _source_json(source: Source) -> dict[str, Any]:
+    return {
+        "id": source.id,
+        "citation": source.citation,
+        "publisher": source.publisher,
+        "title": source.title,
+        "authors": list(source.authors) if source.authors else None,
+        "date": source.date,
+        "url": source.url,
+        "confidence": source.confidence,
+        "gaps": dict(source.gaps),
+    }
+
+
+def usage_document(report: UsageReport) -> dict[str, Any]:
+    """The report as one JSON-ready document, at full precision."""
+    log = report.log
+    return {
+        "soracost_version": report.version,
+        "command": "report",
+        "sources_file": {"path": report.catalog.path, "sha256": report.catalog.sha256},
+        "log": {
+            "files": [
+                {"path": file.path, "format": file.format, "sha256": file.sha256}
+                for file in log.files
+            ],
+            "rows_read": log.rows_read,
+            "skipped_rows": dict(log.skipped),
+        },
+        "period": log.period,
+        "units": {
+            **{measure: MEASURE_UNITS[measure] for measure in MEASURES},
+            "video": "s",
+            "per_second_of_video": {measure: per_second_unit(measure) for measure in MEASURES},
+        },
+        "measures": dict(MEASURE_LABELS),
+        "carbon_accounting": "location-based",
+        "figures": "low/mid/high and P5/P50/P95; mid = P50 (see notes)",
+        "notes": list(report.notes),
+        "excluded": [{"what": what, "detail": detail} for what, detail in report.exclusions],
+        "lines": [_line_json(line) for line in report.lines],
+        "period_totals": [_line_json(line) for line in report.period_totals],
+        "total": _line_json(report.total),
+        "left_out_services": [
+            {"name": item.name, "rows": item.rows, "clips": item.clips} for item in report.left_out
+        ],
+        "services": [
+            {
+                "id": service.id,
+                "name": service.name,
+                "estimates_model": service.model,
+                "source": service.source,
+                "note": service.note,
+            }
+            for service in report.services
+        ],
+        "keys": [
+            {
+                "service": key.service,
+                "resolution": key.resolution,
+                "width": key.width,
+                "height": key.height,
+                "duration_s": key.duration_s,
+                "site": key.site,
+                "per_clip": {measure: _figure_json(key.per_clip[measure]) for measure in MEASURES},
+                "fed": {measure: list(ids) for measure, ids in key.fed.items()},
+                "method_shares": key.methods,
+                "sources": list(key.sources),
+            }
+            for key in report.keys
+        ],
+        "max_scale": report.max_scale,
+        "training_share": _training_json(report),
+        "sources": [_source_json(source) for source in report.sources],
+    }
+
+
+def _training_json(report: UsageReport) -> dict[str, Any] | None:
+    share = report.training
+    if share is None:
+        return None
+    cases = ("low", "mid", "high")
+    return {
+        "what": share.request.label,
+        "record": share.request.record.id if share.request.record else None,
+        "unit": share.unit,
+        "training_energy": dict(zip(cases, tuple(share.training), strict=True)),
+        "lifetime_clips": share.request.lifetime_clips,
+        "per_clip": dict(zip(cases, tuple(share.per_clip), strict=True)),
+        "clips": dict(zip(cases, tuple(share.batch), strict=True)),
+        "note": "shown apart, never added to the totals",
+    }
+
+
+def training_text(report: UsageReport) -> str | None:
+    """``Training share, apart (not in the totals): 0.3 kWh (0.2–0.4) for 365 clips: …``."""
+    share = report.training
+    if share is None:
+        return None
+    batch = share.batch
+    return (
+        f"Training share, apart (not in the totals): {format_number(batch.mid)} kWh "
+        f"({format_number(batch.low)}–{format_number(batch.high)}) for "
+        f"{report.total.clips:,} clips: {share.request.label}, shared over "
+        f"{share.request.lifetime_clips:,} lifetime clips"
+    )
+
+
+def usage_json(report: UsageReport) -> Iterator[str]:
+    """The report as JSON (indented, UTF-8, no NaN), in pieces."""
+    from soracost.views.jsontext import pieces
+
+    return pieces(usage_document(report), end="\n")
+
+
+# --- Markdown and HTML -------------------------------------------------------------------
+
+_SHOWN: tuple[Measure, ...] = ("energy", "water", "carbon")
+
+
+def _mid(figure: Figure | None) -> str:
+    return "n/a" if figure is None else format_number(figure.mid)
+
+
+def _interval(figure: Figure | None) -> str:
+    if figure is None:
+        return "n/a"
+    return f"{format_number(figure.p5)} – {format_number(figure.p95)}"
+
+
+def _span(figure: Figure | None) -> str:
+    if figure is None:
+        return "n/a"
+    return f"{format_number(figure.low)} – {format_number(figure.high)}"
+
+
+def _shares(methods: dict[str, float]) -> str:
+    return ", ".join(f"{method} {share:.0%}" for method, share in methods.items()) or "n/a"
+
+
+def headline(report: UsageReport) -> str:
+    """``365 clips (4,025 s of video) in 1 period from 365 rows``."""
+    total = report.total
+    periods = len(report.period_totals)
+    return (
+        f"{total.clips:,} clips ({format_number(total.seconds)} s of video) in {periods} "
+        f"period{'s' if periods != 1 else ''} ({report.log.period}), from "
+        f"{report.log.rows_read:,} rows"
+    )
+
+
+def _line_cells(line: ReportLine) -> list[str]:
+    cells = [
+        line.period,
+        line.service or "all",
+        line.site or "all",
+        f"{line.clips:,}",
+        format_number(line.seconds),
+    ]
+    for measure in _SHOWN:
+        cells.append(f"{_mid(line.totals[measure])} ({_interval(line.totals[measure])})")
+    return cells
+
+
+_LINE_HEADERS = (
+    "Period", "Service", "Site", "Clips", "Video (s)",
+    "Energy kWh (P5–P95)", "Water m³ (P5–P95)", "Carbon kgCO2e (P5–P95)",
+)  # fmt: skip
+
+
+def _total_rows(line: ReportLine) -> list[list[str]]:
+    rows = []
+    for measure in MEASURES:
+        total, per_second = line.totals[measure], line.per_second[measure]
+        rows.append(
+            [
+                MEASURE_LABELS[measure],
+                MEASURE_UNITS[measure],
+                _mid(total),
+                _span(total),
+                _interval(total),
+                _mid(per_second),
+                _interval(per_second),
+            ]
+        )
+    return rows
+
+
+_TOTAL_HEADERS = (
+    "Measure", "Unit", "Mid (P50)", "Low – high", "P5 – P95", "Per s of video (mid)",
+    "Per s: P5 – P95",
+)  # fmt: skip
+
+
+def _md_escape(text: str) -> str:
+    """Text for a Markdown table cell or line: the characters Markdown acts on escaped."""
+    out = []
+    for character in text:
+        if character in "\\`*_[]<>|~":  # what Markdown (GFM) would act on mid-line
+            out.append("\\" + character)
+        elif character in "\r\n\t":
+            out.append(" ")
+        else:
+            out.append(character)
+    return "".join(out)
+
+
+def _md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(_md_escape(h) for h in headers) + " |"]
+    lines.append("|" + "|".join("---" for _ in headers) + "|")
+    lines.extend("| " + " | ".join(_md_escape(cell) for cell in row) + " |" for row in rows)
+    return lines
+
+
+def _citation(source: Source) -> str:
+    return source.citation + (f". {source.url}" if source.url else "")
+
+
+def usage_markdown(report: UsageReport) -> str:
+    """The report as Markdown, to paste into a document."""
+    out = ["# AI video generation footprint report", "", _md_escape(headline(report)) + ".", ""]
+    out += ["## Totals", ""]
+    out += _md_table(_TOTAL_HEADERS, _total_rows(report.total))
+    out += [
+        "",
+        _md_escape(
+            f"Method classes (share of the clips' energy answers): {_shares(report.total.methods)}."
+        ),
+        "",
+    ]
+    out += [
+        f"## Per {report.log.period if report.log.period != 'none' else 'log'}, service and site",
+        "",
+    ]
+    out += _md_table(
+        (*_LINE_HEADERS, "Sources"),
+        [[*_line_cells(line), ", ".join(line.sources)] for line in report.lines],
+    )
+    if len(report.period_totals) > 1:
+        out += ["", "### Per period", ""]
+        out += _md_table(_LINE_HEADERS, [_line_cells(line) for line in report.period_totals])
+    out += ["", "## Services and the estimates behind them", ""]
+    for service in report.services:
+        selection = service.model or "every estimate"
+        out.append(
+            _md_escape(
+                f"- {service.id} ({service.name}): estimates for '{selection}' "
+                f"[{service.source}]. {service.note}"
+            )
+        )
+    out += _left_out_md(report)
+    if report.training is not None:
+        out += ["", _md_escape(f"{training_text(report)}.")]
+    out += ["", "## What the figures count", ""]
+    out += [_md_escape(f"- {note}") for note in report.notes]
+    out += ["", "## Not included", ""]
+    out += [_md_escape(f"- {what}: {detail}") for what, detail in report.exclusions]
+    out += ["", "## Sources", ""]
+    for source in report.sources:
+        text = _md_escape(f"[{source.id}] {source.citation}")
+        out.append(f"- {text}" + (f" <{source.url}>" if source.url else ""))
+    out += ["", "## Provenance", ""]
+    out += [_md_escape(line) for line in _provenance(report)]
+    return "\n".join(out) + "\n"
+
+
+def _left_out_md(report: UsageReport) -> list[str]:
+    out: list[str] = []
+    if report.left_out:
+        rows = sum(item.rows for item in report.left_out)
+        clips = sum(item.clips for item in report.left_out)
+        out += [
+            "",
+            "## Left out",
+            "",
+            _md_escape(f"Services not mapped, left out: {rows:,} rows, {clips:,} clips."),
+            "",
+        ]
+        out += _md_table(
+            ("Service", "Rows", "Clips"),
+            [[i.name, f"{i.rows:,}", f"{i.clips:,}"] for i in report.left_out],
+        )
+    if report.log.skipped:
+        out += ["", _md_escape("Bad rows skipped: " + _skipped(report) + ".")]
+    return out
+
+
+def _skipped(report: UsageReport) -> str:
+    return skipped_text(report.log.skipped)
+
+
+def skipped_text(skipped: dict[str, int]) -> str:
+    """``3 rows: 2 bad duration, 1 unknown site``."""
+    total = sum(skipped.values())
+    kinds = ", ".join(
+        f"{count:,} {BAD_ROW_KINDS.get(kind, kind)}" for kind, count in skipped.items()
+    )
+    return f"{total:,} row{'s' if total != 1 else ''}: {kinds}"
+
+
+def _provenance(report: UsageReport) -> list[str]:
+    lines = [
+        f"- log: {file.path} ({file.format}), SHA-256 {file.sha256}" for file in report.log.files
+    ]
+    lines.append(f"- data file: {report.catalog.path}, SHA-256 {report.catalog.sha256}")
+    lines.append(f"- soracost {report.version}")
+    return lines
+
+
+def _h(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _html_lines(report: UsageReport) -> str:
+    """The lines' table, each line's sources as links to the citations below."""
+    head = "".join(f"<th>{_h(h)}</th>" for h in (*_LINE_HEADERS, "Sources"))
+    rows = []
+    for line in report.lines:
+        cells = "".join(f"<td>{_h(cell)}</td>" for cell in _line_cells(line))
+        links = ", ".join(
+            f'<a class="cite" href="#source-{_h(source)}">{_h(source)}</a>'
+            for source in line.sources
+        )
+        rows.append(f"<tr>{cells}<td>{links}</td></tr>")
+    return (
+        f'<table class="lines"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    )
+
+
+def _html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], css: str = "") -> str:
+    head = "".join(f"<th>{_h(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{_h(c)}</td>" for c in row) + "</tr>" for row in rows)
+    attribute = f' class="{css}"' if css else ""
+    return f"<table{attribute}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def chart_svg(report: UsageReport, measure: Measure = "energy") -> str:
+    """A horizontal bar per line: the mid of ``measure``, with its P5–P95 as a whisker,
+    on a linear axis from 0 to the largest P95."""
+    lines = [line for line in report.lines if line.totals[measure] is not None]
+    bar, gap, label_width, plot_width = 18, 8, 260, 420
+    height = 40 + len(lines) * (bar + gap)
+    top = max((line.totals[measure].p95 for line in lines), default=0.0)  # type: ignore[union-attr]
+    scale = plot_width / top if top > 0 else 0.0
+    parts = [
+        '<svg xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'width="{label_width + plot_width + 80}" '
+        f'height="{height}" aria-label="{_h(MEASURE_LABELS[measure])} per line">',
+        f"<title>{_h(MEASURE_LABELS[measure])}, {MEASURE_UNITS[measure]}: mid and P5–P95</title>",
+    ]
+    for index, line in enumerate(lines):
+        figure = line.totals[measure]
+        assert figure is not None
+        y = 10 + index * (bar + gap)
+        label = " · ".join(part for part in (line.period, line.service, line.site) if part)
+        parts.append(
+            f'<text x="{label_width - 6}" y="{y + bar - 5}" text-anchor="end" '
+            f'font-size="12">{_h(label)}</text>'
+        )
+        parts.append(
+            f'<rect class="bar" x="{label_width}" y="{y}" width="{figure.mid * scale:.2f}" '
+            f'height="{bar}" fill="#4a7fb5"/>'
+        )
+        middle = y + bar / 2
+        parts.append(
+            f'<line class="whisker" x1="{label_width + figure.p5 * scale:.2f}" y1="{middle}" '
+            f'x2="{label_width + figure.p95 * scale:.2f}" y2="{middle}" stroke="#222" '
+            'stroke-width="2"/>'
+        )
+        parts.append(
+            f'<text x="{label_width + figure.mid * scale + 4:.2f}" y="{y + bar - 5}" '
+            f'font-size="11">{_h(format_number(figure.mid))}</text>'
+        )
+    axis_y = 10 + len(lines) * (bar + gap) + 14
+    parts.append(
+        f'<text x="{label_width}" y="{axis_y}" font-size="11">0</text>'
+        f'<text x="{label_width + plot_width}" y="{axis_y}" font-size="11" text-anchor="end">'
+        f"{_h(format_number(top))} {_h(MEASURE_UNITS[measure])}</text>"
+    )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+_STYLE = """
+body{font-family:system-ui,sans-serif;margin:2em;max-width:70em;color:#111}
+table{border-collapse:collapse;margin:.5em 0 1.5em}
+th,td{border:1px solid #bbb;padding:.25em .5em;text-align:left;font-size:.9em}
+td:nth-child(n+4){font-variant-numeric:tabular-nums}
+.note{color:#444;font-size:.9em}
+"""
+
+
+def usage_html(report: UsageReport) -> str:
+    """The report as one HTML page that needs nothing else: tables, an inline SVG chart
+    of energy per line, citations as links."""
+    period = report.log.period
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        # Nothing may be fetched: the page works offline and leaks nothing when opened.
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'; img-src data:\">",
+        "<title>AI video generation footprint report</title>",
+        f"<style>{_STYLE}</style></head><body>",
+        "<h1>AI video generation footprint report</h1>",
+        f'<p id="headline">{_h(headline(report))}.</p>',
+        "<h2>Totals</h2>",
+        _html_table(_TOTAL_HEADERS, _total_rows(report.total), "totals"),
+        f"<p>Method classes (share of the clips' energy answers): "
+        f"{_h(_shares(report.total.methods))}.</p>",
+        f"<h2>Per {_h(period if period != 'none' else 'log')}, service and site</h2>",
+        _html_lines(report),
+    ]
+    if len(report.period_totals) > 1:
+        parts += [
+            "<h3>Per period</h3>",
+            _html_table(_LINE_HEADERS, [_line_cells(t) for t in report.period_totals]),
+        ]
+    parts += [
+        '<h2>Energy per line</h2><figure id="chart">',
+        chart_svg(report),
+        "<figcaption>Bars: mid (P50); lines: P5–P95. kWh at the facility boundary."
+        "</figcaption></figure>",
+        "<h2>Services and the estimates behind them</h2><ul>",
+    ]
+    for service in report.services:
+        parts.append(
+            f"<li><b>{_h(service.id)}</b> ({_h(service.name)}): estimates for "
+            f"“{_h(service.model or 'every estimate')}” "
+            f'[<a href="#source-{_h(service.source)}">{_h(service.source)}</a>]. '
+            f"{_h(service.note)}</li>"
+        )
+    parts.append("</ul>")
+    if report.left_out:
+        parts += [
+            "<h2>Left out</h2>",
+            _html_table(
+                ("Service", "Rows", "Clips"),
+                [[i.name, f"{i.rows:,}", f"{i.clips:,}"] for i in report.left_out],
+            ),
+        ]
+    if report.log.skipped:
+        parts.append(f"<p>Bad rows skipped: {_h(_skipped(report))}.</p>")
+    if report.training is not None:
+        parts.append(f'<p id="training">{_h(training_text(report))}.</p>')
+    parts += ["<h2>What the figures count</h2><ul>"]
+    parts += [f'<li class="note">{_h(note)}</li>' for note in report.notes]
+    parts += ["</ul><h2>Not included</h2><ul>"]
+    parts += [f"<li>{_h(what)}: {_h(detail)}</li>" for what, detail in report.exclusions]
+    parts += ['</ul><h2>Sources</h2><ol id="sources">']
+    for source in report.sources:
+        link = (
+            f' <a class="citation" href="{_h(source.url)}">{_h(source.url)}</a>'
+            if source.url and source.url.startswith(("https://", "http://"))
+            else ""
+        )
+        parts.append(
+            f'<li id="source-{_h(source.id)}">[{_h(source.id)}] {_h(source.citation)}.{link}</li>'
+        )
+    parts += ["</ol><h2>Provenance</h2><ul>"]
+    parts += [f"<li>{_h(line[2:])}</li>" for line in _provenance(report)]
+    parts += ["</ul></body></html>"]
+    return "\n".join(parts) + "\n"
