@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import math
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -871,3 +872,133 @@ def test_emit_sql_into_a_file_is_a_usage_error(runner: CliRunner, tmp_path: Path
     target = write(tmp_path / "not-a-folder", "x")
     result = run(runner, str(TEAM), "--emit-sql", str(target))
     assert result.exit_code == 2 and "is not a folder" in result.stderr
+
+
+# --- Adversarial review: file names, special files, odd values -----------------------------
+
+ONE_ROW = HEADER + "2025-09-01T10:00:00Z,model-d,5,640x360,{n},\n"
+
+
+def test_a_glob_reads_each_matched_file_once_even_with_glob_characters_in_its_name(
+    runner: CliRunner, catalogue: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # DuckDB expands a path again: 'g*x.csv' would match both files, a second time.
+    write(tmp_path / "g*x.csv", ONE_ROW.format(n=1))
+    write(tmp_path / "gAx.csv", ONE_ROW.format(n=100))
+    folder = tmp_path / "sql"
+    for pattern in ("g?x.csv", "g*.csv", "g[*A]x.csv"):
+        shutil.rmtree(folder, ignore_errors=True)
+        document = report_json(
+            runner, str(tmp_path / pattern), "--sources", str(catalogue), "--emit-sql", str(folder)
+        )
+        assert document["total"]["clips"] == 101 and document["log"]["rows_read"] == 2
+        monkeypatch.chdir(folder)
+        rows = duckdb.connect().execute((folder / "report.sql").read_text()).fetchall()
+        assert sum(row[3] for row in rows) == 2  # the emitted SQL reads each file once
+
+
+@pytest.mark.parametrize("name", ["usage[1].csv", "usage*.csv", "usage?.csv"])
+def test_an_existing_file_is_read_before_a_pattern(
+    runner: CliRunner, catalogue: Path, tmp_path: Path, name: str
+) -> None:
+    write(tmp_path / "usage1.csv", ONE_ROW.format(n=100))
+    write(tmp_path / name, ONE_ROW.format(n=1))
+    document = report_json(runner, str(tmp_path / name), "--sources", str(catalogue))
+    assert document["total"]["clips"] == 1
+    assert [file["path"] for file in document["log"]["files"]] == [str(tmp_path / name)]
+
+
+def test_a_pipe_or_a_device_is_refused_before_it_is_read(
+    runner: CliRunner, catalogue: Path, tmp_path: Path
+) -> None:
+    fifo = tmp_path / "fifo.csv"
+    os.mkfifo(fifo)  # opening it would block for ever: no writer
+    zero = tmp_path / "zero.jsonl"
+    zero.symlink_to("/dev/zero")
+    for path in (fifo, zero):
+        result = run(runner, str(path), "--sources", str(catalogue))
+        assert result.exit_code == 1
+        assert result.stderr == f"soracost: error: {path}: is not a regular file\n"
+
+
+@pytest.mark.parametrize("period", ["day", "week", "month", "quarter", "year"])
+@pytest.mark.parametrize(
+    "time", ["99999-01-01", "9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00", "infinity"]
+)
+def test_a_time_outside_years_1_to_9999_utc_is_a_bad_row(
+    runner: CliRunner, catalogue: Path, tmp_path: Path, period: str, time: str
+) -> None:
+    log = write(tmp_path / "usage.csv", SMALL + f"{time},model-d,5,640x360,1,\n")
+    result = run(runner, str(log), "--sources", str(catalogue), "-p", period)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"soracost: error: {log}: row 4: column 'timestamp': '{time}' is not a date and time"
+    )
+    skipped = report_json(
+        runner, str(log), "--sources", str(catalogue), "-p", period, "--skip-bad-rows"
+    )
+    assert skipped["log"]["skipped_rows"] == {"timestamp": 1}
+    assert skipped["total"]["clips"] == 6
+
+
+def test_a_deeply_nested_json_line_is_one_line(
+    runner: CliRunner, catalogue: Path, tmp_path: Path
+) -> None:
+    good = '{"timestamp": "2025-09-01", "model": "d", "duration_s": 5, "resolution": "640x360"}'
+    deep = '{"timestamp": "2025-09-01", "x": ' + "[" * 5000 + "]" * 5000 + "}"
+    log = write(tmp_path / "usage.jsonl", f"{good}\n{deep}\n")
+    result = run(runner, str(log), "--sources", str(catalogue))
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    assert f"{log}: line 2: not a JSON object: nested too deeply" in result.stderr
+
+
+def test_the_listed_columns_of_an_error_are_cut_short(
+    runner: CliRunner, catalogue: Path, tmp_path: Path
+) -> None:
+    header = ",".join(f"column_{index}" for index in range(1000))
+    log = write(tmp_path / "usage.csv", header + "\n")
+    result = run(runner, str(log), "--sources", str(catalogue))
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert "column_0, column_1" in result.stderr and "…" in result.stderr
+    assert len(result.stderr) < 400
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"\x00\x01\x02\xc3\xbf" * 100 + b"\n")
+    refused = run(runner, str(binary), "--sources", str(catalogue))
+    assert refused.exit_code == 1
+    assert (
+        refused.stderr == f"soracost: error: {binary}: line 1: holds NUL bytes; is it a CSV file?\n"
+    )
+
+
+def test_a_row_number_column_does_not_hide_the_bad_value(
+    runner: CliRunner, catalogue: Path, tmp_path: Path
+) -> None:
+    log = write(
+        tmp_path / "usage.csv",
+        "timestamp,model,duration_s,resolution,count,site,row_number\n"
+        "2025-09-03T10:00:00Z,model-d,abc,640x360,2,,7\n",
+    )
+    result = run(runner, str(log), "--sources", str(catalogue))
+    assert result.exit_code == 1
+    assert f"{log}: row 1: column 'duration_s': 'abc' is not a duration" in result.stderr
+
+
+@pytest.mark.parametrize("extra", ["soracost_file", "file_row_number", "soracost_row"])
+@pytest.mark.parametrize("format", ["csv", "parquet", "jsonl"])
+def test_columns_named_like_the_internal_ones_are_read(
+    runner: CliRunner, catalogue: Path, tmp_path: Path, extra: str, format: str
+) -> None:
+    text = HEADER.strip() + f",{extra}\n" + "2025-09-01T10:00:00Z,model-d,5,640x360,2,,x\n"
+    log = write(tmp_path / "usage.csv", text + "2025-09-01T10:00:00Z,model-d,0,640x360,2,,y\n")
+    if format != "csv":
+        path = tmp_path / f"usage.{format}"
+        copy = "(FORMAT parquet)" if format == "parquet" else "(FORMAT json)"
+        duckdb.connect().execute(f"COPY (SELECT * FROM read_csv('{log}')) TO '{path}' {copy}")
+        log.unlink()
+        log = path
+    result = run(runner, str(log), "--sources", str(catalogue))
+    assert result.exit_code == 1
+    assert f"{log}: row 2: column 'duration_s': " in result.stderr
+    document = report_json(runner, str(log), "--sources", str(catalogue), "--skip-bad-rows")
+    assert document["total"]["clips"] == 2

@@ -20,8 +20,9 @@ import datetime as dt
 import glob
 import hashlib
 import os
+import re
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -47,6 +48,11 @@ FORMATS: dict[str, str] = {
 MIN_DURATION_S = 0.1
 MAX_DURATION_S = 3600.0
 MAX_COUNT = 10**15
+FIRST_TIME = "0001-01-01 00:00:00+00"
+LAST_TIME = "9999-12-31 23:59:59.999999+00"
+"""The first and last instants (UTC) a log's time may be: Python's datetime range."""
+LISTED_CHARS = 200
+"""The longest list of a log's columns an error line quotes, in characters."""
 
 
 @dataclass(frozen=True)
@@ -92,9 +98,12 @@ def duckdb_module() -> Any:
 def log_files(pattern: str) -> list[tuple[str, str]]:
     """``(path, format)`` of each file ``pattern`` names (sorted, for a glob).
 
-    Raises :class:`DataError` for a missing file, a glob matching nothing, a folder, an
-    unknown suffix or a mix of formats."""
-    if glob.has_magic(pattern):
+    A file of that very name is read before a glob: ``usage[1].csv`` is that file if it
+    exists, else a pattern matching ``usage1.csv``. Raises :class:`DataError` for a
+    missing file, a glob matching nothing, a folder, a file that is not a regular one (a
+    pipe or a device: reading it would block or never end), an unknown suffix or a mix of
+    formats; all before any file is opened."""
+    if glob.has_magic(pattern) and not os.path.exists(pattern):
         paths = sorted(path for path in glob.glob(pattern, recursive=True) if os.path.isfile(path))
         if not paths:
             raise DataError("no file matches this pattern", file=pattern)
@@ -105,6 +114,8 @@ def log_files(pattern: str) -> list[tuple[str, str]]:
             raise DataError(
                 "is a folder; give a file or a glob such as 'logs/*.parquet'", file=pattern
             )
+        if not os.path.isfile(pattern):
+            raise DataError("is not a regular file", file=pattern)
         paths = [pattern]
     found: list[tuple[str, str]] = []
     for path in paths:
@@ -118,6 +129,13 @@ def log_files(pattern: str) -> list[tuple[str, str]]:
     if len({format for _, format in found}) > 1:
         raise DataError("the files mix formats; give one format at a time", file=pattern)
     return found
+
+
+def duckdb_path(path: str) -> str:
+    """``path`` as DuckDB reads it literally: DuckDB expands ``*``, ``?`` and ``[...]`` in
+    every path it is given, so each is bracketed (``[*]``), as its glob syntax allows; the
+    files were already found by :func:`log_files`."""
+    return re.sub(r"([*?\[])", r"[\1]", path)
 
 
 def _sha256(path: str, stop: threading.Event | None = None) -> str:
@@ -144,6 +162,8 @@ def _csv_header(path: str) -> list[str]:
         raise DataError(f"line 1: not a CSV header ({exc})", file=path) from None
     if not header:
         raise DataError("empty: no header line", file=path)
+    if any("\x00" in name for name in header):  # no text file holds NUL: a binary file
+        raise DataError("line 1: holds NUL bytes; is it a CSV file?", file=path)
     return [name.strip() for name in header]
 
 
@@ -171,10 +191,17 @@ def file_columns(
             names = found
         elif found != names and format == "csv":
             raise DataError(
-                f"its header ({', '.join(found)}) differs from the first file's", file=path
+                f"its header ({listed_columns(found)}) differs from the first file's", file=path
             )
     assert names is not None
     return names
+
+
+def listed_columns(names: Sequence[str]) -> str:
+    """``names`` joined by commas, cut after :data:`LISTED_CHARS` characters with "…": a
+    binary file's or a wide log's header would make an error line of any length."""
+    listed = ", ".join(names)
+    return listed if len(listed) <= LISTED_CHARS else listed[:LISTED_CHARS].rstrip() + "…"
 
 
 @dataclass(frozen=True)
@@ -194,7 +221,7 @@ def map_columns(names: Sequence[str], columns: Columns, period: Period, first: s
 
     def need(name: str, option: str) -> str:
         if name not in present:
-            listed = ", ".join(names)
+            listed = listed_columns(names)
             raise DataError(
                 f"no column {name!r} (columns: {listed}); name yours with {option}",
                 file=first,
@@ -241,26 +268,49 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-FILE = "'soracost_file'"
-"""The column DuckDB adds with each row's file name (a name no log is likely to use)."""
+FILE = "soracost_file"
+"""The column DuckDB adds with each row's file name, unless the log has one so named
+(then ``soracost_file_2``…: see :func:`unused_name`)."""
+ROW_NUMBER = "file_row_number"
+"""The column DuckDB adds with a Parquet row's number (0-based), unless the log has one."""
+
+
+def unused_name(base: str, names: Collection[str]) -> str:
+    """``base``, or ``base_2``, ``base_3``…: the first that is not one of ``names`` (a
+    column DuckDB adds must not clash with one of the log's)."""
+    name, suffix = base, 1
+    while name in names:
+        suffix += 1
+        name = f"{base}_{suffix}"
+    return name
 
 
 def _reader(
-    format: str, paths: Sequence[str], names: Sequence[str] | None, skip: bool, sniff: bool = False
+    format: str,
+    paths: Sequence[str],
+    names: Sequence[str] | None,
+    skip: bool,
+    sniff: bool = False,
+    file: str = FILE,
+    numbered: bool = True,
 ) -> str:
-    files = "[" + ", ".join(literal(path) for path in paths) + "]"
+    """DuckDB's reader of the files (``file``: the column naming each row's file;
+    ``numbered``: Parquet adds :data:`ROW_NUMBER`)."""
+    files = "[" + ", ".join(literal(duckdb_path(path)) for path in paths) + "]"
+    filename = literal(file)
     if sniff:  # the columns as the file has them, nothing added
         if format == "parquet":
             return f"read_parquet({files})"
         ignore = ", ignore_errors = true" if skip else ""
         return f"read_json({files}, format = 'newline_delimited'{ignore})"
     if format == "parquet":
-        return f"read_parquet({files}, filename = {FILE}, file_row_number = true)"
+        number = f", {ROW_NUMBER} = true" if numbered else ""
+        return f"read_parquet({files}, filename = {filename}{number})"
     varchar = (
         "{" + ", ".join(f"{literal(name)}: 'VARCHAR'" for name in names) + "}" if names else None
     )
     if format == "jsonl":
-        options = f"format = 'newline_delimited', filename = {FILE}"
+        options = f"format = 'newline_delimited', filename = {filename}"
         if varchar:
             options += f", columns = {varchar}"
         if skip:
@@ -272,7 +322,7 @@ def _reader(
     assert varchar is not None
     return (
         f"read_csv({files}, header = true, delim = ',', quote = '\"', escape = '\"', "
-        f"auto_detect = false, columns = {varchar}, filename = {FILE}, store_rejects = true)"
+        f"auto_detect = false, columns = {varchar}, filename = {filename}, store_rejects = true)"
     )
 
 
@@ -294,13 +344,15 @@ class Source:
     mapped: Mapped
     types: dict[str, str]
     period: Period
+    file: str = FILE
+    numbered: bool = False
 
     def row_number(self) -> str:
         """Each row's 1-based number in its file (in file order only single-threaded,
-        except for Parquet, which numbers its own)."""
-        if self.format == "parquet":
-            return "file_row_number + 1"
-        return "row_number() OVER (PARTITION BY soracost_file)"
+        except for Parquet, which numbers its own: ``numbered``)."""
+        if self.numbered:
+            return f"{ROW_NUMBER} + 1"
+        return f"row_number() OVER (PARTITION BY {quoted(self.file)})"
 
     def checked(self, numbered: bool = False) -> str:
         """``SELECT`` of each row's fields, typed and normalised (``file``, ``ts``,
@@ -324,7 +376,13 @@ class Source:
         if mapped.timestamp is not None and self.period != "none":
             timestamp = typed(mapped.timestamp, "TIMESTAMP WITH TIME ZONE")
             period_sql = f"date_trunc('{TRUNCATE_UNITS[self.period]}', ts)"
-            timestamp_check = "WHEN ts IS NULL THEN 'timestamp' "
+            # A time DuckDB holds but Python cannot (year 0 or 10000 in UTC, infinity)
+            # is as bad as one that does not parse: its period could not be labelled.
+            timestamp_check = (
+                "WHEN ts IS NULL OR NOT isfinite(ts) "
+                f"OR ts < TIMESTAMPTZ '{FIRST_TIME}' OR ts > TIMESTAMPTZ '{LAST_TIME}' "
+                "THEN 'timestamp' "
+            )
         else:
             timestamp, period_sql, timestamp_check = "NULL", "NULL", ""
         count = typed(mapped.count, "DOUBLE") if mapped.count else "1.0"
@@ -341,7 +399,7 @@ class Source:
             f"WHEN n IS NULL OR NOT isfinite(n) OR n < 1 OR n > {MAX_COUNT} OR n <> floor(n) "
             "THEN 'count' END AS bad, "
             f"{period_sql} AS period "
-            f"FROM (SELECT soracost_file AS file, {number}{timestamp} AS ts, "
+            f"FROM (SELECT {quoted(self.file)} AS file, {number}{timestamp} AS ts, "
             f"{text(mapped.model)} AS service, {typed(mapped.duration, 'DOUBLE')} AS duration, "
             f"{text(mapped.resolution)} AS resolution, {count} AS n, "
             f"coalesce({site}, '') AS site FROM {self.reader})"
@@ -421,14 +479,16 @@ def log_source(connection: Any, spec: LogSpec, files: Sequence[tuple[str, str]])
     paths = [path for path, _ in files]
     names = file_columns(connection, files, spec.skip_bad_rows)
     mapped = map_columns(names, spec.columns, spec.period, paths[0])
+    file = unused_name(FILE, names)
+    numbered = format == "parquet" and ROW_NUMBER not in names
     if format == "parquet":
-        reader = _reader(format, paths, None, spec.skip_bad_rows)
+        reader = _reader(format, paths, None, spec.skip_bad_rows, file=file, numbered=numbered)
         described = connection.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
         types = {str(row[0]): str(row[1]) for row in described}
     else:
-        reader = _reader(format, paths, names, spec.skip_bad_rows)
+        reader = _reader(format, paths, names, spec.skip_bad_rows, file=file)
         types = dict.fromkeys(names, "VARCHAR")
-    return Source(reader, format, mapped, types, spec.period)
+    return Source(reader, format, mapped, types, spec.period, file, numbered)
 
 
 def _aggregate(
@@ -584,9 +644,11 @@ def _first_bad_row(
 
 def _raw_value(connection: Any, source: Source, file: str, row: int, column: str) -> str:
     """The cell as the file has it, quoted (``empty`` for none)."""
+    # Only soracost's own names leave the inner query: none can clash with the log's.
     value = connection.execute(
-        f"SELECT CAST({quoted(column)} AS VARCHAR) FROM (SELECT *, {source.row_number()} "
-        f"AS row_number FROM {source.reader}) WHERE soracost_file = ? AND row_number = ?",
+        f"SELECT value FROM (SELECT CAST({quoted(column)} AS VARCHAR) AS value, "
+        f"{quoted(source.file)} AS file, {source.row_number()} AS number "
+        f"FROM {source.reader}) WHERE file = ? AND number = ?",
         [file, row],
     ).fetchone()
     text = None if value is None else value[0]
@@ -628,6 +690,8 @@ def _first_bad_json_line(paths: Sequence[str]) -> tuple[str, int, str] | None:
                         value = json.loads(line)
                     except ValueError as exc:
                         return path, number, str(exc).split(":")[0]
+                    except RecursionError:  # json.loads recurses once per level
+                        return path, number, "nested too deeply"
                     if not isinstance(value, dict):
                         return path, number, f"a JSON {type(value).__name__}"
         except UnicodeDecodeError:

@@ -28,6 +28,7 @@ from soracost.data.usage_log import (
     LogSpec,
     Mapped,
     duckdb_module,
+    duckdb_path,
     file_columns,
     literal,
     log_files,
@@ -74,7 +75,7 @@ def report_sql(spec: LogSpec, factors: str = "factors.parquet") -> str:
     """The SQL joining the log ``spec`` names to the factor table and aggregating it."""
     files = log_files(spec.pattern)
     format = files[0][1]
-    paths = ", ".join(literal(os.path.abspath(path)) for path, _ in files)
+    paths = ", ".join(literal(duckdb_path(os.path.abspath(path))) for path, _ in files)
     reader = {
         "csv": f"read_csv([{paths}], header = true, all_varchar = true)",
         "parquet": f"read_parquet([{paths}])",
@@ -102,6 +103,8 @@ def report_sql(spec: LogSpec, factors: str = "factors.parquet") -> str:
 -- below with the log's table, and the date_trunc/CAST spellings with the engine's.
 -- Rows whose key is not in the factor table (a service left out, a bad row) do not join:
 -- the factor table holds the keys of the log it was made from. Times are read in UTC.
+-- The log's file names have DuckDB's glob characters bracketed ([*], [?], [[]), so
+-- that each is read as named.
 SET TimeZone = 'UTC';
 WITH log AS (
   SELECT
