@@ -23,6 +23,7 @@ def _stable_environment(monkeypatch: pytest.MonkeyPatch, _cache_folder: Path) ->
     the catalogue cache lives in a folder of the test session, never the user's."""
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("SORACOST_LANG", "en")  # English whatever the machine's locale
     monkeypatch.delenv("SORACOST_SOURCES", raising=False)
     monkeypatch.delenv("SORACOST_NO_CACHE", raising=False)
     monkeypatch.setenv("SORACOST_CACHE_DIR", str(_cache_folder))

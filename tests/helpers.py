@@ -20,6 +20,7 @@ def subprocess_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     env["COLUMNS"] = "120"
+    env["SORACOST_LANG"] = "en"  # English, whatever the machine's LANG (French has its own tests)
     env.pop("SORACOST_SOURCES", None)
     return env
 
