@@ -28,15 +28,16 @@ written is replaced by renaming onto its name in its folder, which never follows
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
-import signal
 import stat
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from soracost.core.errors import OutputError, UsageProblem
+from soracost.data.unnamed import link_unnamed as _link_unnamed
+from soracost.data.unnamed import open_unnamed as _open_unnamed
+from soracost.data.unnamed import signals_held
 
 _FOLDER_FLAGS = (
     (getattr(os, "O_PATH", 0) or os.O_RDONLY) | getattr(os, "O_DIRECTORY", 0) | os.O_CLOEXEC
@@ -191,7 +192,7 @@ def write_atomically(
     pieces = (text,) if isinstance(text, str | bytes) else text
     temporary: str | None = None
     try:
-        with _signals_held():  # a name is kept before any signal can end the run
+        with signals_held():  # a name is kept before any signal can end the run
             descriptor = _open_unnamed(folder)
             if descriptor is None:
                 temporary, descriptor = _make_temporary(folder)
@@ -321,7 +322,7 @@ def _probe(destination: Destination, path: Path) -> None:
     """Make and remove a temporary file where the output will go: a read-only folder, a
     full inode table or a file system that takes no files (/proc) is found before work."""
     try:
-        with _signals_held():
+        with signals_held():
             name, descriptor = _make_temporary(destination.folder)
             os.close(descriptor)
         _remove_temporary(destination.folder, name)
@@ -331,43 +332,11 @@ def _probe(destination: Destination, path: Path) -> None:
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
-def _open_unnamed(folder: int) -> int | None:
-    """A file with no name in ``folder`` (Linux's ``O_TMPFILE``), or ``None`` where the
-    system or the file system offers none (then the caller makes a named one)."""
-    unnamed = getattr(os, "O_TMPFILE", 0)
-    if not unnamed or not os.path.isdir("/proc/self/fd"):  # named later through /proc
-        return None
-    try:
-        # O_RDWR: read back by _name_unnamed where it must be copied
-        return os.open(".", unnamed | os.O_RDWR | os.O_CLOEXEC, 0o600, dir_fd=folder)
-    except OSError as exc:
-        if exc.errno in _NO_UNNAMED:
-            return None
-        raise
-
-
-# What open(2) answers where a file system cannot make a file without a name.
-_NO_UNNAMED = {errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT}
-
-
-def _link_unnamed(descriptor: int, folder: int, name: str) -> bool:
-    """Give the complete unnamed file ``descriptor`` the name ``name`` in ``folder``, which
-    must not exist (:class:`FileExistsError` if it does); ``False`` where linking through
-    /proc is refused (the caller then goes through a named temporary file)."""
-    try:
-        os.link(f"/proc/self/fd/{descriptor}", name, dst_dir_fd=folder, follow_symlinks=True)
-    except FileExistsError:
-        raise
-    except OSError:
-        return False
-    return True
-
-
 def _name_unnamed(descriptor: int, folder: int) -> str:
     """Give the complete unnamed file ``descriptor`` a hidden name in ``folder`` (kept for
     the clean-up, as :func:`_make_temporary`'s) and return it; where linking it through
     /proc is refused, copy its bytes into a named temporary file instead."""
-    with _signals_held():
+    with signals_held():
         name = f".soracost-{os.urandom(6).hex()}.partial"
         try:
             os.link(f"/proc/self/fd/{descriptor}", name, dst_dir_fd=folder, follow_symlinks=True)
@@ -389,7 +358,7 @@ def _name_unnamed(descriptor: int, folder: int) -> str:
 
 def _make_temporary(folder: int) -> tuple[str, int]:
     # A short temporary name, so that any name the target may have still fits. Made with
-    # os.open, not tempfile.mkstemp, and only while signals are held (see _signals_held):
+    # os.open, not tempfile.mkstemp, and only while signals are held (see signals_held):
     # an interruption between making the file and keeping its name would leave it behind.
     name = f".soracost-{os.urandom(6).hex()}.partial"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
@@ -400,26 +369,10 @@ def _make_temporary(folder: int) -> tuple[str, int]:
 
 def _remove_temporary(folder: int, name: str) -> None:
     """Remove a temporary file (gone already after a rename: then only forget it)."""
-    with _signals_held():  # a second signal must not stop the clean-up halfway
+    with signals_held():  # a second signal must not stop the clean-up halfway
         with contextlib.suppress(OSError):
             os.unlink(name, dir_fd=folder)
         _MADE.discard((folder, name))
-
-
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold back every signal for a few system calls: one sent meanwhile is delivered (and
-    ends the run through its handler) right after, once the temporary file is accounted for.
-    """
-    block = getattr(signal, "pthread_sigmask", None)
-    if block is None:  # pragma: no cover - not POSIX
-        yield
-        return
-    previous = block(signal.SIG_BLOCK, signal.valid_signals())
-    try:
-        yield
-    finally:
-        block(signal.SIG_SETMASK, previous)
 
 
 def _system_refusal(path: Path, exc: OSError) -> str:

@@ -45,17 +45,16 @@ import hashlib
 import math
 import os
 import re
-import signal
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from soracost import __version__
 from soracost.core import environment
+from soracost.data.unnamed import link_unnamed, open_unnamed, signals_held
 from soracost.data.yamldoc import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
@@ -280,33 +279,20 @@ def _write_temporary(folder: Path, content: bytes) -> str:
     clean-up). Where the system allows (Linux's ``O_TMPFILE``) the file has no name while
     it is written and is linked under one only once complete, so that even a crash or
     SIGKILL meanwhile leaves nothing behind; elsewhere it is named from the start."""
-    unnamed = getattr(os, "O_TMPFILE", 0)
-    if unnamed and os.path.isdir("/proc/self/fd"):
-        try:
-            descriptor = os.open(folder, unnamed | os.O_WRONLY | os.O_CLOEXEC, 0o600)
-        except OSError:
-            pass  # a file system without unnamed files: a named one below
-        else:
+    where = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        descriptor = open_unnamed(where)
+        if descriptor is not None:
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(content)
                 handle.flush()
-                with _signals_held():
+                with signals_held():
                     name = f"{_TEMPORARY_PREFIX}{os.urandom(6).hex()}{_TEMPORARY_SUFFIX}"
-                    # linkat through a folder descriptor: plain link(2) would not follow
-                    # /proc's link to the unnamed file (EXDEV).
-                    where = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-                    try:
-                        source = f"/proc/self/fd/{handle.fileno()}"
-                        os.link(source, name, dst_dir_fd=where, follow_symlinks=True)
-                    except OSError:
-                        name = ""
-                    else:
-                        name = os.path.join(folder, name)
-                        _MADE.add(name)
-                    finally:
-                        os.close(where)
-            if name:
-                return name
+                    if link_unnamed(handle.fileno(), where, name):
+                        _MADE.add(os.path.join(folder, name))
+                        return os.path.join(folder, name)
+    finally:
+        os.close(where)
     descriptor, temporary = _make_temporary(folder)
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(content)
@@ -317,7 +303,7 @@ def _make_temporary(folder: Path) -> tuple[int, str]:
     """Make a temporary file in ``folder`` and keep its name, with every signal held
     meanwhile: one that ends the run is delivered only once the name is kept, so the file
     is removed (by the caller's clean-up or :func:`remove_leftovers`), never left."""
-    with _signals_held():
+    with signals_held():
         descriptor, temporary = tempfile.mkstemp(
             dir=folder, prefix=_TEMPORARY_PREFIX, suffix=_TEMPORARY_SUFFIX
         )
@@ -327,24 +313,10 @@ def _make_temporary(folder: Path) -> tuple[int, str]:
 
 def _remove_temporary(name: str) -> None:
     """Remove a temporary file, and forget it; a second signal cannot cut this short."""
-    with _signals_held():
+    with signals_held():
         with contextlib.suppress(OSError):
             os.unlink(name)
         _MADE.discard(name)
-
-
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold back every signal for a few system calls (as ``soracost.cli.output`` does)."""
-    block = getattr(signal, "pthread_sigmask", None)
-    if block is None:  # pragma: no cover - not POSIX
-        yield
-        return
-    previous = block(signal.SIG_BLOCK, signal.valid_signals())
-    try:
-        yield
-    finally:
-        block(signal.SIG_SETMASK, previous)
 
 
 def _prune(folder: Path) -> None:
