@@ -94,7 +94,7 @@ def ensure_bytecode() -> str | None:
     if spec is None or spec.origin is None:
         return None
     package = Path(spec.origin).parent
-    if compileall.compile_dir(str(package), quiet=1, maxlevels=0):  # skips fresh files
+    if compileall.compile_dir(str(package), quiet=1):  # skips fresh files
         return None
     return f"could not write bytecode for {package}: timings include compiling it"
 

@@ -384,7 +384,10 @@ def decode(content: bytes) -> tuple[str, Any]:
     pair = json.loads(body, parse_constant=_no_constant)
     if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str:
         raise _invalid("a data file's digest and document")
-    return pair[0], _node(pair[1], 0)
+    texts: list[str] = []
+    document = _node(pair[1], 0, texts)
+    _check_texts(texts)
+    return pair[0], document
 
 
 def _no_constant(name: str) -> None:
@@ -423,14 +426,16 @@ def _invalid(what: str) -> ValueError:
     return ValueError(f"not {what}")
 
 
-def _node(value: Any, depth: int) -> Any:
+def _node(value: Any, depth: int, texts: list[str]) -> Any:
     """A parsed document's node from its JSON, holding only what the YAML parser builds
-    (:mod:`soracost.data.yamldoc`): text without control characters or half a UTF-16
-    pair, finite numbers, flags, nulls, dates and times, mappings with distinct text keys
-    and lists, each with its line numbers, nested no deeper than a data file may be."""
+    (:mod:`soracost.data.yamldoc`): finite numbers, flags, nulls, dates and times,
+    mappings with distinct text keys and lists, each with its line numbers, nested no
+    deeper than a data file may be. Its texts (values and keys) are added to ``texts``,
+    for :func:`_check_texts`."""
     kind = type(value)
     if kind is str:
-        return _text(value)
+        texts.append(value)
+        return value
     if kind is int or kind is bool or value is None:
         return value
     if kind is float:
@@ -451,17 +456,18 @@ def _node(value: Any, depth: int) -> Any:
         mapping.line, mapping.key_lines = _line(value[1]), {}
         for index in range(2, size, 3):
             key = value[index]
-            if type(key) is not str or _text(key) in mapping:
+            if type(key) is not str or key in mapping:
                 raise _invalid("a mapping of distinct text keys")
+            texts.append(key)
             mapping.key_lines[key] = _line(value[index + 1])
-            mapping[key] = _node(value[index + 2], depth + 1)
+            mapping[key] = _node(value[index + 2], depth + 1, texts)
         return mapping
     if tag == _LIST and size % 2 == 0:
         items = LocatedList()
         items.line, items.item_lines = _line(value[1]), []
         for index in range(2, size, 2):
             items.item_lines.append(_line(value[index]))
-            items.append(_node(value[index + 1], depth + 1))
+            items.append(_node(value[index + 1], depth + 1, texts))
         return items
     raise _invalid("a value of a parsed document")
 
@@ -470,13 +476,15 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 """Half a UTF-16 pair, which JSON's ``\\u`` escapes can give but no YAML text can."""
 
 
-def _text(value: str) -> str:
-    """Text a data file may hold: neither a control character nor half a UTF-16 pair."""
-    if has_control_characters(value) or (
-        not value.isascii() and _SURROGATE.search(value) is not None
+def _check_texts(texts: list[str]) -> None:
+    """Raise unless every text is one a data file may hold: neither a control character
+    nor half a UTF-16 pair. All at once (the texts joined by a newline, which both
+    allow): one search instead of one per text (~3,800 on the shipped catalogue)."""
+    joined = "\n".join(texts)
+    if has_control_characters(joined) or (
+        not joined.isascii() and _SURROGATE.search(joined) is not None
     ):
         raise _invalid("text a data file holds")
-    return value
 
 
 _LAST_LINE = MAX_FILE_BYTES + 1
