@@ -248,9 +248,14 @@ def help_paragraphs(doc: str) -> list[str]:
 
 
 def help_text(doc: str) -> str:
-    """A command's help in the run's language, paragraph by paragraph."""
+    """A command's help in the run's language, paragraph by paragraph, each paragraph of
+    prose on one line: Typer's ``rich`` markup keeps a docstring's line breaks, so at 80
+    columns every source line of ~90 characters was wrapped again into a long and a short
+    one. Example command lines keep theirs."""
     paragraphs = doc.split("\n\n")
-    return "\n\n".join(part if _is_example(part) else _(part) for part in paragraphs)
+    return "\n\n".join(
+        part if _is_example(part) else " ".join(_(part).split("\n")) for part in paragraphs
+    )
 
 
 def _is_example(paragraph: str) -> bool:

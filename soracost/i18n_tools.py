@@ -23,6 +23,7 @@ Babel is imported here freely: this module is never imported by a run of soracos
 from __future__ import annotations
 
 import ast
+import importlib
 import io
 import sys
 from collections.abc import Collection, Iterator, Mapping
@@ -110,23 +111,20 @@ def _option_help(tree: ast.Module) -> Iterator[Extracted]:
 
 
 def _commands() -> dict[str, set[str]]:
-    """The functions soracost/cli/app.py names from soracost.cli.commands, by module:
-    ``footprint.clip`` gives ``{"footprint": {"clip"}}``."""
-    tree = ast.parse((PACKAGE / "cli" / "app.py").read_text(encoding="utf-8"))
-    modules = {
-        alias.asname or alias.name
-        for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom) and node.module == "soracost.cli.commands"
-        for alias in node.names
-    }
+    """The functions soracost.cli.app makes commands, by module: ``clip`` in
+    soracost.cli.commands.footprint gives ``{"footprint": {"clip"}}`` (a group's own
+    function and each of its commands' too)."""
+    from soracost.cli.app import COMMANDS
+
     found: dict[str, set[str]] = {}
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Attribute)
-            and isinstance(node.value, ast.Name)
-            and node.value.id in modules
-        ):
-            found.setdefault(node.value.id, set()).add(node.attr)
+    for spec in COMMANDS.values():
+        names = found.setdefault(spec.module.rsplit(".", 1)[-1], set())
+        if not spec.group:
+            names.add(spec.attribute)
+            continue
+        group = getattr(importlib.import_module(spec.module), spec.attribute)()
+        infos = [group.registered_callback, *group.registered_commands]
+        names.update(info.callback.__name__ for info in infos if info and info.callback)
     return found
 
 

@@ -15,12 +15,66 @@ import typer
 from typer.models import DefaultPlaceholder
 
 from soracost import __version__, i18n
-from soracost.cli.commands import catalogue, footprint, usage
-from soracost.cli.faults import SoracostGroup
-from soracost.i18n import _
+from soracost.cli.lazy import LazyCommand, LazyGroup
+from soracost.i18n import N_, _
+
+COMMANDS: dict[str, LazyCommand] = {
+    "clip": LazyCommand(
+        "soracost.cli.commands.footprint",
+        "clip",
+        N_("Electricity and water per clip and for a batch of COUNT clips, source by source."),
+    ),
+    "compare": LazyCommand(
+        "soracost.cli.commands.footprint",
+        "compare",
+        N_("Every figure of one quantity side by side, sorted, with the spread between them."),
+    ),
+    "explain": LazyCommand(
+        "soracost.cli.commands.footprint",
+        "explain",
+        N_("Every step behind one estimate's figures, for the current options."),
+    ),
+    "equivalents": LazyCommand(
+        "soracost.cli.commands.catalogue",
+        "equivalents_command",
+        N_(
+            "The everyday equivalents --equivalents uses, with basis and source; or amounts "
+            "in them."
+        ),
+    ),
+    "ecologits-models": LazyCommand(
+        "soracost.cli.commands.catalogue",
+        "ecologits_models",
+        N_("The video models the installed EcoLogits knows, for --ecologits."),
+    ),
+    "sites": LazyCommand(
+        "soracost.cli.commands.catalogue",
+        "sites",
+        N_("The sites --site can name, with their PUE and water factors and the sources of each."),
+    ),
+    "report": LazyCommand(
+        "soracost.cli.commands.usage",
+        "report",
+        N_("Energy, water and carbon of a log of generations, per period, service and site."),
+    ),
+    "sources": LazyCommand(
+        "soracost.cli.commands.catalogue",
+        "sources_group",
+        N_("List the sources behind the figures, or check a data file (sources check)."),
+        group=True,
+    ),
+}
+"""soracost's commands, in the order ``--help`` lists them: where each is (imported only
+when it runs: soracost.cli.lazy) and its summary, the first paragraph of its help."""
+
+
+class _Commands(LazyGroup):
+    lazy = COMMANDS
+    prepare = staticmethod(lambda one: _translate_help(one))
+
 
 app = typer.Typer(
-    cls=SoracostGroup,
+    cls=_Commands,
     name="soracost",
     help=_(
         "Electricity, water and carbon footprints of AI video generation (Sora and its peers), "
@@ -45,14 +99,6 @@ app = typer.Typer(
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-sources_app = typer.Typer(
-    cls=SoracostGroup,
-    invoke_without_command=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
-)
-app.add_typer(sources_app, name="sources")
 
 
 class LangChoice(str, Enum):
@@ -109,17 +155,6 @@ def _root(
         raise typer.Exit()
 
 
-app.command()(footprint.clip)
-app.command()(footprint.compare)
-app.command()(footprint.explain)
-app.command("equivalents")(catalogue.equivalents_command)
-app.command("ecologits-models")(catalogue.ecologits_models)
-app.command()(catalogue.sites)
-app.command("report")(usage.report)
-sources_app.callback(invoke_without_command=True)(catalogue.sources_list)
-sources_app.command("check")(catalogue.sources_check)
-
-
 def _translate_help(*groups: typer.Typer) -> None:
     """Each command's help (its docstring) and, in another language than English, each
     option's and argument's help and help panel, in the language of the run, before Typer
@@ -160,6 +195,6 @@ def _translate_parameters(command: Callable[..., Any], translated: set[int]) -> 
                 info.rich_help_panel = _(info.rich_help_panel)
 
 
-_translate_help(app, sources_app)
+_translate_help(app)
 
 __all__ = ["app"]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from soracost.cli.delivery import deliver, emit
+from soracost.cli.faults import SoracostGroup
 from soracost.cli.inputs import check_outputs, load_catalog_for
 from soracost.cli.options import (
     AmountsOption,
@@ -255,3 +256,19 @@ def sources_check(
     )
     summary += "\n"
     emit(summary, None, None, False, "")
+
+
+def sources_group() -> typer.Typer:
+    """``soracost sources`` (the list) and ``soracost sources check``, as a new Typer app
+    (each is built in the language of its run: see soracost.cli.app)."""
+    group = typer.Typer(
+        name="sources",
+        cls=SoracostGroup,
+        invoke_without_command=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode="rich",
+    )
+    group.callback(invoke_without_command=True)(sources_list)
+    group.command("check")(sources_check)
+    return group

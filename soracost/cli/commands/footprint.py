@@ -5,7 +5,6 @@ No ``from __future__ import annotations``: Typer reads these annotations at run 
 
 import typer
 
-from soracost.cli.commands.catalogue import emit_citations
 from soracost.cli.delivery import (
     bar_width,
     check_plot,
@@ -182,6 +181,7 @@ def clip(
     with progress_bar(format, output) as progress:
         report = clip_report(catalog, scenario, progress, max_scale, embodied=embodied)
     if cite is not None:
+        from soracost.cli.commands.catalogue import emit_citations
         from soracost.core.citations import sources_used
 
         emit_citations(cite.value, catalog, sources_used(report), output, force)
@@ -286,6 +286,7 @@ def compare(
         )
     image = draw_chart(report, plot, image_format)  # before the output: a failure leaves neither
     if cite is not None:
+        from soracost.cli.commands.catalogue import emit_citations
         from soracost.core.citations import sources_used
 
         emit_citations(cite.value, catalog, sources_used(report), output, force)
