@@ -23,6 +23,7 @@ COMMANDS = {
     "compare": ["compare"],
     "compare-water": ["compare", "-q", "water", "--count", "1000"],
     "sources": ["sources"],
+    "sites": ["sites"],
 }
 WIDTHS = [40, 52, 64, 80, 100, 120, 160, 220]
 

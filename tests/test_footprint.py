@@ -551,7 +551,8 @@ def test_steps_csv_and_sites_exports(tmp_path: Path) -> None:
     assert arizona["factors"]["wue-onsite"]["values"]["mid"] == 1.63
     assert arizona["factors"]["ewif-offsite"]["source"]["id"] == "li2023"
     table = invoke("sites").stdout
-    assert "us-national" in table and "(default)" in table
+    assert "us-national*" in table and "* the default site" in table
+    assert "(default)" in invoke("sites", "--wide").stdout
     assert invoke("sites", "-f", "csv").stdout.startswith("site_id,name,kind,default,pue_low")
 
 

@@ -61,7 +61,7 @@ SHIPPED_TABLES = {
     ],
     "compare": ["compare", "--wide"],
     "sources": ["sources", "--wide"],
-    "sites": ["sites"],
+    "sites": ["sites", "--wide"],
     "equivalents": ["equivalents", "--of", "90 Wh"],
 }
 # The default box (HEAVY_HEAD): each table line's first character and the one it must end in.

@@ -78,7 +78,7 @@ def test_an_unknown_site_lists_the_ids() -> None:
 
 
 def test_sites_shows_france_with_a_source_for_every_factor() -> None:
-    table = invoke("sites").stdout
+    table = invoke("sites", "--wide").stdout
     row = next(line for line in table.splitlines() if line.startswith("│ france"))
     cells = [cell.strip() for cell in row.split("│")[3:7]]
     assert cells == ["1.5", "0.43", "3.67", "21.7"]

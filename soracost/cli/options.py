@@ -305,6 +305,15 @@ SourcesWideOption = Annotated[
         rich_help_panel=OUTPUT,
     ),
 ]
+SitesWideOption = Annotated[
+    bool,
+    typer.Option(
+        "--wide",
+        help="The detailed table: each factor's low, mid and high, each site's full name "
+        "and note (default: one line per site).",
+        rich_help_panel=OUTPUT,
+    ),
+]
 ForceOption = Annotated[
     bool,
     typer.Option(

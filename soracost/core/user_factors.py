@@ -32,6 +32,7 @@ from soracost.core.units import (
     parse_number,
     parse_water_intensity,
 )
+from soracost.i18n import N_, _, localise_number, report_
 
 FACTOR_CEILINGS: dict[str, float] = {
     "resolution-exponent": 4,
@@ -51,19 +52,29 @@ USER_FACTOR_KINDS: tuple[FactorKind, ...] = (*SITE_FACTORS, "carbon-intensity")
 """The factors a user may supply, in the order they are shown."""
 
 FACTOR_LABELS: dict[FactorKind, str] = {
-    "pue": "PUE",
-    "wue-onsite": "on-site WUE",
-    "ewif-offsite": "off-site EWIF",
-    "carbon-intensity": "grid carbon intensity",
+    "pue": N_("PUE"),
+    "wue-onsite": N_("on-site WUE"),
+    "ewif-offsite": N_("off-site EWIF"),
+    "carbon-intensity": N_("grid carbon intensity"),
 }
-"""How each supplied factor is named in a line of output."""
+"""How each supplied factor is named in a line of output (marked: translated where shown)."""
 
-_NOUNS: dict[FactorKind, str] = {
-    "pue": "a PUE",
-    "wue-onsite": "an on-site WUE",
-    "ewif-offsite": "an off-site EWIF",
-    "carbon-intensity": "a grid carbon intensity",
+_NOT_A: dict[FactorKind, str] = {
+    "pue": N_("{text} is not a PUE: give a plain number such as {example}"),
+    "wue-onsite": N_("{text} is not an on-site WUE: give one such as {example}"),
+    "ewif-offsite": N_("{text} is not an off-site EWIF: give one such as {example}"),
+    "carbon-intensity": N_("{text} is not a grid carbon intensity: give one such as {example}"),
 }
+"""What a supplied factor that cannot be read is told, by kind (whole sentences, so that
+each language can agree its words with the factor's name)."""
+
+_IMPLAUSIBLE: dict[FactorKind, str] = {
+    "pue": N_("{text}: a PUE above {limit} is not plausible"),
+    "wue-onsite": N_("{text}: an on-site WUE above {limit} is not plausible"),
+    "ewif-offsite": N_("{text}: an off-site EWIF above {limit} is not plausible"),
+    "carbon-intensity": N_("{text}: a grid carbon intensity above {limit} is not plausible"),
+}
+"""What a supplied factor beyond :data:`FACTOR_CEILINGS` is told, by kind."""
 
 _EXAMPLES: dict[FactorKind, str] = {
     "pue": "'1.2'",
@@ -96,9 +107,8 @@ def parse_user_factor(kind: FactorKind, text: str, origin: str) -> UserFactor:
         try:
             value, unit = parse_number(text)
         except UnitProblem:
-            raise UnitProblem(
-                f"{text!r} is not a PUE: give a plain number such as {example}"
-            ) from None
+            said = _(_NOT_A[kind]).format(text=repr(text), example=example)
+            raise UnitProblem(said) from None
         reference = ""
     else:
         parse = parse_carbon_intensity if kind == "carbon-intensity" else parse_water_intensity
@@ -106,15 +116,16 @@ def parse_user_factor(kind: FactorKind, text: str, origin: str) -> UserFactor:
         try:
             value, unit = parse(text)
         except UnitProblem:
-            what = _NOUNS[kind]
-            raise UnitProblem(f"{text!r} is not {what}: give one such as {example}") from None
+            said = _(_NOT_A[kind]).format(text=repr(text), example=example)
+            raise UnitProblem(said) from None
         value *= conversion_factor(unit, reference)
     ceiling = FACTOR_CEILINGS[kind]
     if not value <= ceiling:  # also refuses nan
-        limit = f"{ceiling:g} {reference}".strip()
-        raise UnitProblem(f"{text!r}: {_NOUNS[kind]} above {limit} is not plausible")
+        limit = f"{localise_number(f'{ceiling:g}')} {reference}".strip()
+        raise UnitProblem(_(_IMPLAUSIBLE[kind]).format(text=repr(text), limit=limit))
     if kind == "pue" and value < 1:
-        raise UnitProblem(f"{text!r}: a PUE below 1 would make energy vanish")
+        said = _("{text}: a PUE below 1 would make energy vanish")
+        raise UnitProblem(said.format(text=repr(text)))
     return UserFactor(kind=kind, value=value, text=text.strip(), origin=origin)
 
 
@@ -161,10 +172,10 @@ def _factor(given: UserFactor) -> Factor:
         source=USER_SOURCE_ID,
         chain=(),
         see_also=(),
-        claim=f"user-supplied with {given.origin}",
+        claim=report_("user-supplied with {origin}").format(origin=given.origin),
         confidence="unconfirmed",
         line=0,
-        note="user-supplied for this run, not from a source",
+        note=report_("user-supplied for this run, not from a source"),
     )
 
 
@@ -187,9 +198,11 @@ def with_user_factors(
     if template is None:
         missing = [kind for kind in SITE_FACTORS if kind not in factors]
         if missing:
-            names = ", ".join(FACTOR_LABELS[kind] for kind in missing)
-            raise ValueError(f"the data file has no site to take the rest from; also give: {names}")
-        template = Site(id="user", name="your own site", kind="location", factors={}, line=0)
+            names = ", ".join(_(FACTOR_LABELS[kind]) for kind in missing)
+            said = _("the data file has no site to take the rest from; also give: {factors}")
+            raise ValueError(said.format(factors=names))
+        name = report_("your own site")
+        template = Site(id="user", name=name, kind="location", factors={}, line=0)
     chosen = {**(base.factors if base is not None and own is None else {}), **{
         kind: factor.id for kind, factor in factors.items()
     }}  # fmt: skip
@@ -212,6 +225,6 @@ def user_supplied_text(catalog: Catalog, site: Site) -> str:
     """``PUE 1.1, grid carbon intensity 50 g/kWh``: the site's user-supplied factors as
     the user gave them; '' when there are none."""
     return ", ".join(
-        f"{FACTOR_LABELS[kind]} {catalog.factors[site.factors[kind]].published['mid']}"
+        f"{report_(FACTOR_LABELS[kind])} {catalog.factors[site.factors[kind]].published['mid']}"
         for kind in site.user_supplied
     )

@@ -18,6 +18,7 @@ from soracost.core.ranges import Range
 from soracost.core.records import CASES, CONFIDENCES, FILLS, Fill, Sourced
 from soracost.core.units import UnitProblem, conversion_factor
 from soracost.data.fields import Fields, Keys
+from soracost.i18n import _, localise_number
 
 Parser = Callable[[str], tuple[float, str]]
 """Reads one published case into ``(value, unit)``; raises UnitProblem if it cannot."""
@@ -29,16 +30,17 @@ def read_cases(
     """Read ``published`` and ``fill``: the filled range, its unit, the texts and the rule.
 
     Every case is converted to the unit of the first published case (low, mid, high order).
-    ``bare_number_hint`` is the message for a case given as a YAML number, not as text.
+    ``bare_number_hint`` is the message for a case given as a YAML number, not as text,
+    translated, with the number as ``{value}`` (``_("{value} has no unit; ...")``).
     """
     block = item.mapping("published")
     block.reject_unknown(set(CASES))
     for case in CASES:
         if isinstance(block.data.get(case), int | float) and not isinstance(block.data[case], bool):
-            block.fail(case, f"{block.data[case]!r} {bare_number_hint}")
+            block.fail(case, bare_number_hint.format(value=repr(block.data[case])))
     published = {case: block.text(case) for case in CASES if block.has_key(case)}
     if not published:
-        block.fail(None, "give at least one of low, mid, high (e.g. 'mid: 90 Wh')")
+        block.fail(None, _("give at least one of low, mid, high (e.g. 'mid: 90 Wh')"))
     parsed: dict[str, tuple[float, str]] = {}
     for case, text in published.items():
         try:
@@ -53,7 +55,8 @@ def read_cases(
         except ArithmeticError:
             values[case] = math.inf
         if not math.isfinite(values[case]):
-            block.fail(case, f"{published[case]!r} is too large to express in {unit}")
+            said = _("{value} is too large to express in {unit}")
+            block.fail(case, said.format(value=repr(published[case]), unit=unit))
     fill = item.choice("fill", tuple(FILLS), required=False)
     return _filled(item, published, values, fill), unit, published, fill
 
@@ -65,29 +68,32 @@ def _filled(
     given = tuple(case for case in CASES if case in published)
     if fill is None:
         if len(given) != len(CASES):
-            item.fail(
-                "fill",
-                f"the source gives only {', '.join(given)}; "
-                f"say how the other cases are set ({', '.join(FILLS)})",
-            )
+            said = _("the source gives only {cases}; say how the other cases are set ({fills})")
+            item.fail("fill", said.format(cases=", ".join(given), fills=", ".join(FILLS)))
     elif fill == "single-figure":
         if len(given) != 1:
-            item.fail("fill", f"'single-figure' needs exactly one published case, not {len(given)}")
+            said = _("'single-figure' needs exactly one published case, not {n}")
+            item.fail("fill", said.format(n=len(given)))
         values = dict.fromkeys(CASES, values[given[0]])
     elif given != ("low", "high"):
-        item.fail("fill", f"{fill!r} needs exactly low and high published")
+        item.fail("fill", _("{fill} needs exactly low and high published").format(fill=repr(fill)))
     elif fill == "geometric-mean":
         if values["low"] == 0:
-            item.fail("fill", "a geometric mean with a low of 0 is 0; use 'midpoint'")
+            item.fail("fill", _("a geometric mean with a low of 0 is 0; use 'midpoint'"))
         values["mid"] = math.sqrt(values["low"] * values["high"])
     else:  # midpoint
         values["mid"] = (values["low"] + values["high"]) / 2
     low, mid, high = (values[case] for case in CASES)
     if not low <= mid <= high:
+        said = _("cases must satisfy low <= mid <= high, got {low}, {mid}, {high} ({fill})")
         item.fail(
             "published",
-            f"cases must satisfy low <= mid <= high, got {low:g}, {mid:g}, {high:g} "
-            f"({fill or 'as published'})",
+            said.format(
+                low=localise_number(f"{low:g}"),
+                mid=localise_number(f"{mid:g}"),
+                high=localise_number(f"{high:g}"),
+                fill=fill or _("as published"),
+            ),
         )
     return Range(low, mid, high)
 
@@ -149,18 +155,20 @@ def _read_references(
     include the record's own ``source``.
     """
     source_id = item.text("source")
+    unknown = _("no source has id {id}")
     if source_id not in sources:
-        item.fail("source", f"no source has id {source_id!r}")
+        item.fail("source", unknown.format(id=repr(source_id)))
     chain = tuple(item.text_list("chain", required=False) or ())
     for position, link in enumerate(chain):
         if link not in sources:
-            item.fail(f"chain[{position}]", f"no source has id {link!r}")
+            item.fail(f"chain[{position}]", unknown.format(id=repr(link)))
     if chain and source_id not in chain:
-        item.fail("chain", f"must include the record's own source {source_id!r}")
+        said = _("must include the record's own source {id}")
+        item.fail("chain", said.format(id=repr(source_id)))
     if len(set(chain)) != len(chain):
-        item.fail("chain", "lists a source twice")
+        item.fail("chain", _("lists a source twice"))
     see_also = tuple(item.text_list("see_also", required=False) or ())
     for position, link in enumerate(see_also):
         if link not in sources:
-            item.fail(f"see_also[{position}]", f"no source has id {link!r}")
+            item.fail(f"see_also[{position}]", unknown.format(id=repr(link)))
     return source_id, chain, see_also

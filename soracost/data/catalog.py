@@ -34,6 +34,7 @@ from soracost.data.equivalent_loader import read_equivalents, read_training
 from soracost.data.factor_loader import read_factors, read_sites
 from soracost.data.fields import Fields, Keys
 from soracost.data.yamldoc import LocatedDict, decode, parse, read_bytes
+from soracost.i18n import _, localise_number
 
 SCHEMA_VERSION = 1
 SOURCES_ENV = "SORACOST_SOURCES"
@@ -104,7 +105,7 @@ def build_catalog(data: object, label: str, sha256: str) -> Catalog:
     every check of the catalogue, whether the document comes from the file or the cache."""
     if not isinstance(data, LocatedDict):
         raise DataError(
-            "the top level must be a mapping with 'sources' and 'estimates'",
+            _("the top level must be a mapping with 'sources' and 'estimates'"),
             file=label,
             line=getattr(data, "line", 1),
         )
@@ -117,15 +118,14 @@ def build_catalog(data: object, label: str, sha256: str) -> Catalog:
     )  # fmt: skip
     version = top.integer("schema_version")
     if version != SCHEMA_VERSION:
-        top.fail(
-            "schema_version", f"unsupported version {version}; this soracost reads {SCHEMA_VERSION}"
-        )
+        said = _("unsupported version {version}; this soracost reads {supported}")
+        top.fail("schema_version", said.format(version=version, supported=SCHEMA_VERSION))
     title = top.text("title", required=False)
 
     sources = top.unique("sources", _source)
     estimates = tuple(top.unique("estimates", lambda item: _estimate(item, sources)).values())
     if not estimates:
-        top.fail("estimates", "the catalogue has no estimates")
+        top.fail("estimates", _("the catalogue has no estimates"))
     factors = read_factors(top, sources) if top.has_key("factors") else {}
     sites = read_sites(top, factors) if top.has_key("sites") else {}
     equivalents = read_equivalents(top, sources) if top.has_key("equivalents") else {}
@@ -162,20 +162,20 @@ def _source(item: Fields) -> Source:
     item.reject_unknown(_SOURCE_KEYS.allowed)
     gaps = item.reasons("gaps", allowed=CITATION_FIELDS)
     if "publisher" in gaps:
-        item.fail("gaps.publisher", "the publisher is required; it cannot be a gap")
+        item.fail("gaps.publisher", _("the publisher is required; it cannot be a gap"))
     for name in CITATION_FIELDS:
         if name == "publisher":
             continue
         present = item.has_value(name)
         if not item.has_key(name):
-            item.fail(name, "missing; give it, or set it to null and say why under 'gaps'")
+            item.fail(name, _("missing; give it, or set it to null and say why under 'gaps'"))
         if not present and name not in gaps:
-            item.fail(name, "empty; say why it is unknown under 'gaps'")
+            item.fail(name, _("empty; say why it is unknown under 'gaps'"))
         if present and name in gaps:
-            item.fail(f"gaps.{name}", "has a value, so it is not a gap")
+            item.fail(f"gaps.{name}", _("has a value, so it is not a gap"))
     url = item.text("url", required=False)
     if url is not None and not _URL.match(url):
-        item.fail("url", f"{url!r} is not an http(s) URL")
+        item.fail("url", _("{url} is not an http(s) URL").format(url=repr(url)))
     return Source(
         id=item.identifier(),
         publisher=item.text("publisher"),
@@ -211,7 +211,7 @@ def _estimate(item: Fields, sources: dict[str, Source]) -> Estimate:
     filled, unit, published, fill = read_cases(
         item,
         lambda text: parse_amount(text, quantity),
-        "has no unit; write it as the source did, e.g. '90 Wh'",
+        _("{value} has no unit; write it as the source did, e.g. '90 Wh'"),
     )
     sourced = read_sourced(item, sources, _ESTIMATE_KEYS, published, fill)
     return Estimate(
@@ -243,16 +243,21 @@ def _applies_to(block: Fields, sources: dict[str, Source]) -> AppliesTo:
         if clip.frames and clip.fps and clip.duration_s:
             implied = clip.frames / clip.fps
             if abs(implied - clip.duration_s) > 0.001 * implied + 0.0005:
+                said = _("{duration} s disagrees with {frames} frames at {fps} fps ({implied} s)")
                 fields.fail(
                     "duration_s",
-                    f"{clip.duration_s:g} s disagrees with {clip.frames} frames at "
-                    f"{clip.fps:g} fps ({implied:.3f} s)",
+                    said.format(
+                        duration=localise_number(f"{clip.duration_s:g}"),
+                        frames=localise_number(str(clip.frames)),
+                        fps=localise_number(f"{clip.fps:g}"),
+                        implied=localise_number(f"{implied:.3f}"),
+                    ),
                 )
     # Optional: a figure of Sora itself (a model of OpenAI's service), not a stand-in for it.
     models_sora = block.boolean("models_sora") if block.has_key("models_sora") else False
     sora_proxy = block.boolean("sora_proxy")
     if models_sora and sora_proxy:
-        block.fail("models_sora", "a figure of Sora itself cannot also stand in for Sora")
+        block.fail("models_sora", _("a figure of Sora itself cannot also stand in for Sora"))
     return AppliesTo(
         model=block.text("model"),
         sora_proxy=sora_proxy,
@@ -269,8 +274,8 @@ def _closure(block: Fields, sources: dict[str, Source]) -> Closure:
     block.reject_unknown(_CLOSED_FIELDS)
     date = block.date("date")
     if date is None:
-        block.fail("date", "say when the service closed, as YYYY-MM-DD")
+        block.fail("date", _("say when the service closed, as YYYY-MM-DD"))
     source = block.text("source")
     if source not in sources:
-        block.fail("source", f"no source has id {source!r}")
+        block.fail("source", _("no source has id {id}").format(id=repr(source)))
     return Closure(date=date, what=block.text("what"), source=source)

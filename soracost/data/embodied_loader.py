@@ -14,6 +14,7 @@ from soracost.core.records import EMBODIED_KINDS, METHODS, EmbodiedFactor, Embod
 from soracost.core.units import Dimension, UnitProblem, conversion_factor, parse_amount
 from soracost.data.cases import read_cases, read_sourced, sourced_keys
 from soracost.data.fields import Fields
+from soracost.i18n import N_, _, localise_number
 
 _DIMENSIONS: dict[EmbodiedKind, Dimension] = {
     "server": "carbon",
@@ -24,11 +25,12 @@ _DIMENSIONS: dict[EmbodiedKind, Dimension] = {
 """What each kind of record measures."""
 
 _HINTS: dict[EmbodiedKind, str] = {
-    "server": "'6000 kgCO2e'",
-    "accelerator": "'364 kgCO2e'",
-    "lifetime": "'1095 day'",
-    "power": "'6646.63 W'",
+    "server": N_("{value} has no unit; write it as the source did, e.g. '6000 kgCO2e'"),
+    "accelerator": N_("{value} has no unit; write it as the source did, e.g. '364 kgCO2e'"),
+    "lifetime": N_("{value} has no unit; write it as the source did, e.g. '1095 day'"),
+    "power": N_("{value} has no unit; write it as the source did, e.g. '6646.63 W'"),
 }
+"""What a published case given as a bare YAML number is told, by kind."""
 
 _REFERENCE: dict[EmbodiedKind, str] = {
     "server": "kg",
@@ -45,6 +47,24 @@ _CEILINGS: dict[EmbodiedKind, float] = {
 """Upper bounds far above any published value (a server's manufacture ≈ 1–10 tCO2e, a life
 of 3–6 years, a few kW), in :data:`_REFERENCE` units: beyond them a figure is a typo."""
 
+_POSITIVE: dict[EmbodiedKind, str] = {
+    "server": N_("a server figure must be more than zero"),
+    "accelerator": N_("an accelerator figure must be more than zero"),
+    "lifetime": N_("a lifetime figure must be more than zero"),
+    "power": N_("a power figure must be more than zero"),
+}
+"""What a figure of zero or below is told, by kind (a sentence each: French agrees)."""
+
+_BEYOND: dict[EmbodiedKind, str] = {
+    "server": N_("{value} {unit} is beyond any server figure ({ceiling} {unit}): a typo?"),
+    "accelerator": N_(
+        "{value} {unit} is beyond any accelerator figure ({ceiling} {unit}): a typo?"
+    ),
+    "lifetime": N_("{value} {unit} is beyond any lifetime figure ({ceiling} {unit}): a typo?"),
+    "power": N_("{value} {unit} is beyond any power figure ({ceiling} {unit}): a typo?"),
+}
+"""What a figure above its kind's ceiling is told, by kind."""
+
 MAX_ACCELERATORS = 1024
 """The most accelerators one server record may hold (an 8-GPU server has 8)."""
 
@@ -55,19 +75,27 @@ def read_embodied(top: Fields, sources: dict[str, Source]) -> dict[str, Embodied
     seen: dict[str, EmbodiedFactor] = {}
     for item, record in top.unique_entries("embodied", lambda entry: _record(entry, sources)):
         if record.kind in seen:
-            item.fail("kind", f"a second {record.kind} record (first: {seen[record.kind].id!r})")
+            said = _("a second {kind} record (first: {id})")
+            item.fail("kind", said.format(kind=record.kind, id=repr(seen[record.kind].id)))
         first = next(iter(seen.values()), None)
         if first is not None and record.hardware != first.hardware:
+            said = _(
+                "{hardware} is not {first} (of {id}): every embodied record describes the "
+                "same hardware"
+            )
             item.fail(
                 "hardware",
-                f"{record.hardware!r} is not {first.hardware!r} (of {first.id!r}): every "
-                "embodied record describes the same hardware",
+                said.format(
+                    hardware=repr(record.hardware), first=repr(first.hardware), id=repr(first.id)
+                ),
             )
         seen[record.kind] = record
         records[record.id] = record
     if records and len(seen) != len(EMBODIED_KINDS):
         missing = ", ".join(kind for kind in EMBODIED_KINDS if kind not in seen)
-        top.fail("embodied", f"needs one record of each kind; missing: {missing}")
+        top.fail(
+            "embodied", _("needs one record of each kind; missing: {kinds}").format(kinds=missing)
+        )
     return records
 
 
@@ -84,30 +112,32 @@ def _record(item: Fields, sources: dict[str, Source]) -> EmbodiedFactor:
     def parse(text: str) -> tuple[float, str]:
         return parse_amount(text, dimension)
 
-    values, unit, published, fill = read_cases(
-        item, parse, f"has no unit; write it as the source did, e.g. {_HINTS[kind]}"
-    )
+    values, unit, published, fill = read_cases(item, parse, _(_HINTS[kind]))
     try:
         in_reference = values * conversion_factor(unit, _REFERENCE[kind])
     except (UnitProblem, ArithmeticError):  # pragma: no cover - parse checked the dimension
-        item.fail("published", f"cannot be expressed in {_REFERENCE[kind]}")
+        item.fail("published", _("cannot be expressed in {unit}").format(unit=_REFERENCE[kind]))
     if not in_reference.low > 0:
-        item.fail("published", f"a {kind} figure must be more than zero")
+        item.fail("published", _(_POSITIVE[kind]))
     if in_reference.high > _CEILINGS[kind]:
         item.fail(
             "published",
-            f"{in_reference.high:g} {_REFERENCE[kind]} is beyond any {kind} figure "
-            f"({_CEILINGS[kind]:g} {_REFERENCE[kind]}): a typo?",
+            _(_BEYOND[kind]).format(
+                value=localise_number(f"{in_reference.high:g}"),
+                ceiling=localise_number(f"{_CEILINGS[kind]:g}"),
+                unit=_REFERENCE[kind],
+            ),
         )
     count = 1
     if item.has_key("count"):
         if kind != "accelerator":
-            item.fail("count", "only an accelerator record says how many a server holds")
+            item.fail("count", _("only an accelerator record says how many a server holds"))
         count = item.integer("count")
         if not 1 <= count <= MAX_ACCELERATORS:
-            item.fail("count", f"must be 1 to {MAX_ACCELERATORS}, got {count}")
+            said = _("must be 1 to {most}, got {count}")
+            item.fail("count", said.format(most=MAX_ACCELERATORS, count=count))
     elif kind == "accelerator":
-        item.fail("count", "say how many accelerators one server holds (e.g. 'count: 8')")
+        item.fail("count", _("say how many accelerators one server holds (e.g. 'count: 8')"))
     sourced = read_sourced(item, sources, _KEYS, published, fill)
     return EmbodiedFactor(
         id=record_id,

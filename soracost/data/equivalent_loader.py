@@ -22,9 +22,17 @@ from soracost.core.units import (
 )
 from soracost.data.cases import read_cases, read_sourced, sourced_keys
 from soracost.data.fields import Fields
+from soracost.i18n import N_, _, localise_number
 
 REFERENCE_UNITS: dict[Quantity, str] = {"energy": "Wh", "water": "L", "carbon": "gCO2e"}
 """The unit an equivalent's amount per counted unit is held in, by basis."""
+
+_BARE_NUMBER: dict[Quantity, str] = {
+    "energy": N_("{value} has no unit; write it as the source did, e.g. '90 Wh'"),
+    "water": N_("{value} has no unit; write it as the source did, e.g. '90 L'"),
+    "carbon": N_("{value} has no unit; write it as the source did, e.g. '90 gCO2e'"),
+}
+"""What a published case given as a bare YAML number is told, by basis."""
 
 _SMALLEST, _LARGEST = 1e-9, 1e15
 """Bounds on an equivalent's amount per counted unit (Wh, L or gCO2e): far beyond any
@@ -32,6 +40,16 @@ everyday thing, and far from where a division by it would overflow."""
 
 _COUNTABLE: tuple[Dimension, ...] = ("time", "length")
 """Dimensions a ``counts`` unit may have; any other ``counts`` is a noun (charges)."""
+
+_DIMENSION_NAMES: dict[Dimension, str] = {
+    "energy": N_("energy"),
+    "water": N_("water"),
+    "carbon": N_("carbon"),
+    "power": N_("power"),
+    "time": N_("time"),
+    "length": N_("length"),
+}
+"""What a unit measures, in a message."""
 
 
 def read_equivalents(top: Fields, sources: dict[str, Source]) -> dict[str, Equivalent]:
@@ -50,8 +68,10 @@ def _equivalent(item: Fields, sources: dict[str, Source]) -> Equivalent:
     counts = item.text("counts")
     counts_dimension = unit_dimension(counts)
     if counts_dimension is not None and counts_dimension not in _COUNTABLE:
-        item.fail("counts", f"{counts!r} is a unit of {counts_dimension}; count time, distance "
-                  "(min, km) or things (charges)")  # fmt: skip
+        said = _("{counts} is a unit of {dimension}; count time, distance (min, km) or things "
+                 "(charges)")  # fmt: skip
+        dimension = _(_DIMENSION_NAMES[counts_dimension])
+        item.fail("counts", said.format(counts=repr(counts), dimension=dimension))
 
     def parse(text: str) -> tuple[float, str]:
         try:
@@ -65,18 +85,22 @@ def _equivalent(item: Fields, sources: dict[str, Source]) -> Equivalent:
             pass
         return parse_amount(text, basis)  # raise the message about the basis
 
-    values, unit, published, fill = read_cases(
-        item, parse, f"has no unit; write it as the source did, e.g. '90 {REFERENCE_UNITS[basis]}'"
-    )
+    values, unit, published, fill = read_cases(item, parse, _(_BARE_NUMBER[basis]))
     reference = REFERENCE_UNITS[basis]
     per = item.text("per", required=False)
-    outside = f"is outside what can be compared with ({_SMALLEST:g} to {_LARGEST:g} {reference})"
+    bounds = {
+        "smallest": localise_number(f"{_SMALLEST:g}"),
+        "largest": localise_number(f"{_LARGEST:g}"),
+        "unit": reference,
+        "counts": counts,
+    }
     try:
         if unit_dimension(unit) == "power":
             if counts_dimension != "time":
-                item.fail("published", f"a power ({unit}) needs 'counts' to be a duration (min, h)")
+                said = _("a power ({unit}) needs 'counts' to be a duration (min, h)")
+                item.fail("published", said.format(unit=unit))
             if per is not None:
-                item.fail("per", "a power is already per unit of time; remove 'per'")
+                item.fail("per", _("a power is already per unit of time; remove 'per'"))
             # watts × one counted unit of time, in watt-hours
             hours = conversion_factor(counts, "s") / 3600
             watt_hours = conversion_factor(unit, "W") * hours
@@ -86,12 +110,17 @@ def _equivalent(item: Fields, sources: dict[str, Source]) -> Equivalent:
             if per is not None:
                 amount = amount / _per_in_counts(item, per, counts, counts_dimension)
     except (NonFiniteRange, ArithmeticError):  # beyond a float, or 'per' rounded to zero
-        item.fail("published", f"the amount per {counts} {outside}")
-    if not (amount.low >= _SMALLEST and amount.high <= _LARGEST):
-        item.fail(
-            "published",
-            f"{amount.mid:g} {reference} per {counts} {outside}",
+        said = _(
+            "the amount per {counts} is outside what can be compared with ({smallest} to "
+            "{largest} {unit})"
         )
+        item.fail("published", said.format(**bounds))
+    if not (amount.low >= _SMALLEST and amount.high <= _LARGEST):
+        said = _(
+            "{amount} {unit} per {counts} is outside what can be compared with ({smallest} to "
+            "{largest} {unit})"
+        )
+        item.fail("published", said.format(amount=localise_number(f"{amount.mid:g}"), **bounds))
     sourced = read_sourced(item, sources, _EQUIVALENT_KEYS, published, fill)
     return Equivalent(
         id=equivalent_id,
@@ -108,13 +137,14 @@ def _equivalent(item: Fields, sources: dict[str, Source]) -> Equivalent:
 def _per_in_counts(item: Fields, per: str, counts: str, dimension: Dimension | None) -> float:
     """``per`` ("37 min", "140 mi") expressed in ``counts`` (min, km)."""
     if dimension is None:
-        item.fail("per", f"'per' needs 'counts' to be a unit of time or distance, not {counts!r}")
+        said = _("'per' needs 'counts' to be a unit of time or distance, not {counts}")
+        item.fail("per", said.format(counts=repr(counts)))
     try:
         value, unit = parse_amount(per, dimension)
     except UnitProblem as exc:
         item.fail("per", str(exc))
     if value <= 0:
-        item.fail("per", f"{per!r} must be more than zero")
+        item.fail("per", _("{per} must be more than zero").format(per=repr(per)))
     return value * conversion_factor(unit, counts)
 
 
@@ -138,12 +168,13 @@ def _training(item: Fields, sources: dict[str, Source]) -> TrainingRecord:
     values, unit, published, fill = read_cases(
         item,
         lambda text: parse_amount(text, energy),
-        "has no unit; write it as the source did, e.g. '50 GWh'",
+        _("{value} has no unit; write it as the source did, e.g. '50 GWh'"),
     )
     if values.low <= 0:
-        item.fail("published", "a training energy must be more than zero")
+        item.fail("published", _("a training energy must be more than zero"))
     if values.high * conversion_factor(unit, "Wh") > _LARGEST_TRAINING_WH:
-        item.fail("published", f"a training energy above {_LARGEST_TRAINING_WH:g} Wh is a typo")
+        said = _("a training energy above {limit} Wh is a typo")
+        item.fail("published", said.format(limit=localise_number(f"{_LARGEST_TRAINING_WH:g}")))
     sourced = read_sourced(item, sources, _TRAINING_KEYS, published, fill)
     return TrainingRecord(
         id=record_id,

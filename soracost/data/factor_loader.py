@@ -32,6 +32,7 @@ from soracost.core.units import (
 from soracost.core.user_factors import FACTOR_CEILINGS
 from soracost.data.cases import read_cases, read_sourced, sourced_keys
 from soracost.data.fields import Fields
+from soracost.i18n import _, localise_number
 
 _OVERHEAD_FROM: tuple[Boundary, ...] = ("gpu", "gpu+cpu+ram")
 """The boundaries a server-overhead factor can lift to whole-server energy."""
@@ -55,11 +56,13 @@ def read_factors(top: Fields, sources: dict[str, Source]) -> dict[str, Factor]:
         if factor.kind not in _PER_SITE_KINDS:
             key = (factor.kind, factor.converts_from)
             if key in singletons:
-                what = factor.kind + (
-                    f" from {factor.converts_from}" if factor.converts_from else ""
-                )
+                first = repr(singletons[key].id)
+                if factor.converts_from:
+                    said = _("a second {kind} factor from {boundary} (first: {id}); keep one")
+                else:
+                    said = _("a second {kind} factor (first: {id}); keep one")
                 item.fail(
-                    "kind", f"a second {what} factor (first: {singletons[key].id!r}); keep one"
+                    "kind", said.format(kind=factor.kind, boundary=factor.converts_from, id=first)
                 )
             singletons[key] = factor
     return factors
@@ -75,19 +78,18 @@ def _factor(item: Fields, sources: dict[str, Source]) -> Factor:
     kind = item.choice("kind", tuple(FACTOR_KINDS))
     converts_from = item.choice("converts_from", _OVERHEAD_FROM, required=False)
     if kind == "server-overhead" and converts_from is None:
-        item.fail(
-            "converts_from", f"missing; say which boundary it lifts ({', '.join(_OVERHEAD_FROM)})"
-        )
+        said = _("missing; say which boundary it lifts ({boundaries})")
+        item.fail("converts_from", said.format(boundaries=", ".join(_OVERHEAD_FROM)))
     if kind != "server-overhead" and converts_from is not None:
-        item.fail("converts_from", "only a server-overhead factor converts from a boundary")
+        item.fail("converts_from", _("only a server-overhead factor converts from a boundary"))
     accounting = item.choice("accounting", ACCOUNTINGS, required=kind == "carbon-intensity")
     if kind != "carbon-intensity" and accounting is not None:
-        item.fail("accounting", "only a carbon-intensity factor has an accounting basis")
+        item.fail("accounting", _("only a carbon-intensity factor has an accounting basis"))
     if kind in _WATER_KINDS:
         values, unit, published, fill = read_cases(
             item,
             parse_water_intensity,
-            "has no unit; write it as the source did, e.g. '0.14 L/kWh'",
+            _("{value} has no unit; write it as the source did, e.g. '0.14 L/kWh'"),
         )
         values = values * conversion_factor(unit, WATER_INTENSITY_UNIT)
         unit = WATER_INTENSITY_UNIT
@@ -95,22 +97,28 @@ def _factor(item: Fields, sources: dict[str, Source]) -> Factor:
         values, unit, published, fill = read_cases(
             item,
             parse_carbon_intensity,
-            "has no unit; write it as the source did, e.g. '0.35 kgCO2e/kWh'",
+            _("{value} has no unit; write it as the source did, e.g. '0.35 kgCO2e/kWh'"),
         )
         values = values * conversion_factor(unit, CARBON_INTENSITY_UNIT)
         unit = CARBON_INTENSITY_UNIT
     else:
         values, unit, published, fill = read_cases(
-            item, parse_number, "is a bare number; write it as text, as printed, e.g. '1.14'"
+            item,
+            parse_number,
+            _("{value} is a bare number; write it as text, as printed, e.g. '1.14'"),
         )
     ceiling = _CEILINGS[kind]
     if values.high > ceiling:
-        limit = f"{ceiling:g} {unit}".strip()
-        item.fail("published", f"a {kind} above {limit} is not plausible, got {values.high:g}")
+        limit = f"{localise_number(f'{ceiling:g}')} {unit}".strip()
+        said = _("a {kind} above {limit} is not plausible, got {value}")
+        got = localise_number(f"{values.high:g}")
+        item.fail("published", said.format(kind=kind, limit=limit, value=got))
     if kind in ("pue", "server-overhead") and values.low < 1:
-        item.fail("published", f"a {kind} below 1 would make energy vanish, got {values.low:g}")
+        said = _("a {kind} below 1 would make energy vanish, got {value}")
+        item.fail("published", said.format(kind=kind, value=localise_number(f"{values.low:g}")))
     if kind.endswith("-exponent") and values.low <= 0:  # the ceiling is checked above
-        item.fail("published", f"a scaling exponent must be above 0, got {values.low:g}")
+        said = _("a scaling exponent must be above 0, got {value}")
+        item.fail("published", said.format(value=localise_number(f"{values.low:g}")))
     sourced = read_sourced(item, sources, _FACTOR_KEYS, published, fill)
     return Factor(
         id=factor_id,
@@ -133,16 +141,19 @@ def read_sites(top: Fields, factors: dict[str, Factor]) -> dict[str, Site]:
         for position, alias in enumerate(site.aliases):
             if alias in named or alias in sites:
                 other = named.get(alias, alias)
-                item.fail(f"aliases[{position}]", f"{alias!r} already names site {other!r}")
+                said = _("{alias} already names site {site}")
+                item.fail(f"aliases[{position}]", said.format(alias=repr(alias), site=repr(other)))
             named[alias] = site.id
     for item in top.entries("sites") if named.keys() & sites.keys() else ():
         site_id = item.data.get("id")
         if site_id in named:  # a later site took an id an earlier one keeps as an alias
-            item.fail("id", f"{site_id!r} is already an alias of site {named[site_id]!r}")
+            said = _("{id} is already an alias of site {site}")
+            item.fail("id", said.format(id=repr(site_id), site=repr(named[site_id])))
     defaults = [site for site in sites.values() if site.default]
     if sites and len(defaults) != 1:
-        found = ", ".join(site.id for site in defaults) or "none"
-        top.fail("sites", f"exactly one site must be marked 'default: true' (found: {found})")
+        found = ", ".join(site.id for site in defaults) or _("none")
+        said = _("exactly one site must be marked 'default: true' (found: {found})")
+        top.fail("sites", said.format(found=found))
     return sites
 
 
@@ -162,13 +173,15 @@ def _site(item: Fields, factors: dict[str, Factor]) -> Site:
         if factor_id is None:
             continue
         if factor_id not in factors:
-            item.fail(key, f"no factor has id {factor_id!r}")
+            item.fail(key, _("no factor has id {id}").format(id=repr(factor_id)))
         if factors[factor_id].kind != kind:
-            item.fail(key, f"{factor_id!r} is a {factors[factor_id].kind} factor, not {kind}")
-        if kind == "carbon-intensity" and factors[factor_id].accounting != "location-based":
+            said = _("{id} is a {kind} factor, not {wanted}")
             item.fail(
-                key, f"{factor_id!r} is market-based; a site's grid intensity is location-based"
+                key, said.format(id=repr(factor_id), kind=factors[factor_id].kind, wanted=kind)
             )
+        if kind == "carbon-intensity" and factors[factor_id].accounting != "location-based":
+            said = _("{id} is market-based; a site's grid intensity is location-based")
+            item.fail(key, said.format(id=repr(factor_id)))
         chosen[kind] = factor_id
     return Site(
         id=item.identifier(),
@@ -187,10 +200,8 @@ def _aliases(item: Fields) -> tuple[str, ...]:
     aliases = item.text_list("aliases") or ()
     for position, alias in enumerate(aliases):
         if not _ALIAS.match(alias):
-            item.fail(
-                f"aliases[{position}]",
-                f"{alias!r} is not a valid id (lower-case letters, digits, '.', '_', '-')",
-            )
+            said = _("{value} is not a valid id (lower-case letters, digits, '.', '_', '-')")
+            item.fail(f"aliases[{position}]", said.format(value=repr(alias)))
     return aliases
 
 

@@ -14,7 +14,7 @@ from typing import Any, Literal, NoReturn, Protocol, TypeVar, overload
 
 from soracost.core.errors import DataError
 from soracost.data.yamldoc import LocatedDict, LocatedList
-from soracost.i18n import _, count_text
+from soracost.i18n import N_, _, count_text, localise_number
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
@@ -128,15 +128,14 @@ class Fields:
     def identifier(self) -> str:
         value = self.text("id")
         if not _ID.match(value):
-            self.fail(
-                "id", f"{value!r} is not a valid id (lower-case letters, digits, '.', '_', '-')"
-            )
+            said = _("{value} is not a valid id (lower-case letters, digits, '.', '_', '-')")
+            self.fail("id", said.format(value=repr(value)))
         return value
 
     def integer(self, name: str) -> int:
         value = self._get(name, required=True)
         if not isinstance(value, int) or isinstance(value, bool):
-            self.fail(name, f"expected a whole number, got {describe(value)}")
+            self.fail(name, _("expected a whole number, got {value}").format(value=describe(value)))
         return value
 
     def positive(self, name: str, kind: Callable[[Any], T]) -> T | None:
@@ -164,7 +163,7 @@ class Fields:
     def boolean(self, name: str) -> bool:
         value = self._get(name, required=True)
         if not isinstance(value, bool):
-            self.fail(name, f"expected true or false, got {describe(value)}")
+            self.fail(name, _("expected true or false, got {value}").format(value=describe(value)))
         return value
 
     @overload
@@ -238,18 +237,22 @@ class Fields:
         value = self._get(name, required=True)
         if not isinstance(value, LocatedList):
             self.fail(name, _("expected a list, got {value}").format(value=describe(value)))
-        named = {"training": "training record", "embodied": "embodied record"}
-        kind = named.get(name, name[:-1])  # "sources" -> "source"
+        by_id, by_position = ENTRY_LABELS.get(name, (f"{name[:-1]} {{id}}", f"{name[:-1]} #{{n}}"))
         for position, item in enumerate(value):
+            number = localise_number(str(position + 1))
             if not isinstance(item, LocatedDict):
                 raise DataError(
                     _("expected a mapping, got {value}").format(value=describe(item)),
                     file=self.label,
                     line=value.item_lines[position],
-                    entry=f"{kind} #{position + 1}",
+                    entry=_(by_position).format(n=number),
                 )
             ident = item.get("id")
-            label = f"{kind} {ident!r}" if isinstance(ident, str) else f"{kind} #{position + 1}"
+            label = (
+                _(by_id).format(id=repr(ident))
+                if isinstance(ident, str)
+                else _(by_position).format(n=number)
+            )
             yield Fields(item, self.label, label)
 
     def unique_entries(
@@ -270,6 +273,21 @@ class Fields:
     def unique(self, name: str, build: Callable[[Fields], Record]) -> dict[str, Record]:
         """Every entry under ``name``, by id, built by ``build``; an id given twice is an error."""
         return {record.id: record for _, record in self.unique_entries(name, build)}
+
+
+ENTRY_LABELS: dict[str, tuple[str, str]] = {
+    "sources": (N_("source {id}"), N_("source #{n}")),
+    "estimates": (N_("estimate {id}"), N_("estimate #{n}")),
+    "factors": (N_("factor {id}"), N_("factor #{n}")),
+    "sites": (N_("site {id}"), N_("site #{n}")),
+    "equivalents": (N_("equivalent {id}"), N_("equivalent #{n}")),
+    "training": (N_("training record {id}"), N_("training record #{n}")),
+    "embodied": (N_("embodied record {id}"), N_("embodied record #{n}")),
+    "services": (N_("service {id}"), N_("service #{n}")),
+}
+"""How an error names an entry of each list of a data file, by its id (``estimate
+'cnet-90wh'``) or, without one, by its position (``estimate #3``); a list not named here
+is named by its key less the plural's ``s``."""
 
 
 def _real_date(text: str) -> bool:

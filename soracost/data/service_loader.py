@@ -16,6 +16,7 @@ from soracost.core.records import Estimate, Source
 from soracost.core.services import Service, normalised
 from soracost.data.fields import Fields
 from soracost.data.yamldoc import LocatedDict, decode, parse, read_bytes
+from soracost.i18n import _
 
 _KEYS = ("id", "name", "names", "estimates", "source", "note")
 
@@ -30,7 +31,8 @@ def read_services(
         for name in (service.id, *service.names):
             key = normalised(name)
             if key in taken and taken[key] != service.id:
-                item.fail("names", f"{name!r} already names service {taken[key]!r}")
+                said = _("{name} already names service {service}")
+                item.fail("names", said.format(name=repr(name), service=repr(taken[key])))
             taken[key] = service.id
         services[service.id] = service
     return services
@@ -47,10 +49,10 @@ def _service(item: Fields, sources: dict[str, Source], estimates: tuple[Estimate
     try:  # the selection must keep at least one estimate, as `clip --model` would
         select_estimates(Catalog("", "", sources, estimates), model)
     except UsageProblem:
-        selection.fail("model", f"{model!r} selects no estimate")
+        selection.fail("model", _("{model} selects no estimate").format(model=repr(model)))
     source = item.text("source")
     if source not in sources:
-        item.fail("source", f"unknown source {source!r}")
+        item.fail("source", _("unknown source {id}").format(id=repr(source)))
     return Service(
         id=item.identifier(),
         name=item.text("name"),
@@ -75,7 +77,7 @@ def load_services(
     if document is None:
         document = parse(decode(raw, label), label)
     if not isinstance(document, LocatedDict):  # load_catalog has refused such a file
-        raise DataError("the top level must be a mapping", file=label)
+        raise DataError(_("the top level must be a mapping"), file=label)
     top = Fields(document, label, entry=None)
     if not top.has_key("services"):
         return {}

@@ -29,6 +29,7 @@ from soracost.core.units import UnitProblem
 from soracost.core.user_factors import UserFactor, parse_user_factor
 from soracost.data.fields import Fields
 from soracost.data.yamldoc import LocatedDict, decode, parse, read_bytes
+from soracost.i18n import _
 
 SITE_FILE_KEYS: dict[str, FactorKind] = {
     "pue": "pue",
@@ -56,7 +57,7 @@ def read_site_file(path: Path) -> UserSite:
     document = parse(decode(read_bytes(path), label), label)
     if not isinstance(document, LocatedDict):
         raise DataError(
-            "a site file is a mapping with one key, 'site'",
+            _("a site file is a mapping with one key, 'site'"),
             file=label,
             line=getattr(document, "line", 1),
         )
@@ -69,7 +70,8 @@ def read_site_file(path: Path) -> UserSite:
     factors: list[UserFactor] = []
     for key, kind in SITE_FILE_KEYS.items():
         if isinstance(item.data.get(key), int | float) and not isinstance(item.data[key], bool):
-            item.fail(key, f"{item.data[key]!r} is a bare number; write it as text, e.g. '1.2'")
+            said = _("{value} is a bare number; write it as text, e.g. '1.2'")
+            item.fail(key, said.format(value=repr(item.data[key])))
         text = item.text(key, required=key in _REQUIRED)
         if text is None:
             continue

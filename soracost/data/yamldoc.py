@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from soracost.core.errors import DataError
-from soracost.i18n import _
+from soracost.i18n import _, count_text
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 """Data files larger than this (8 MiB, ~500× the shipped catalogue) are refused."""
@@ -75,9 +75,8 @@ def read_bytes(path: Path) -> bytes:
         said = _("cannot read: {reason}").format(reason=exc.strerror or exc)
         raise DataError(said, file=label) from None
     if len(raw) > MAX_FILE_BYTES:
-        raise DataError(
-            f"file is larger than {MAX_FILE_BYTES:,} bytes, the limit for data files", file=label
-        )
+        said = _("file is larger than {limit} bytes, the limit for data files")
+        raise DataError(said.format(limit=count_text(MAX_FILE_BYTES)), file=label)
     return raw
 
 
@@ -85,14 +84,13 @@ def decode(raw: bytes, label: str) -> str:
     """Decode UTF-8 (a BOM is allowed), naming the line of the first bad byte."""
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        raise DataError("binary data (a NUL byte); expected YAML text", file=label, line=line)
+        raise DataError(_("binary data (a NUL byte); expected YAML text"), file=label, line=line)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(
-            f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", file=label, line=line
-        ) from None
+        said = _("not UTF-8 text (byte {byte})").format(byte=f"0x{raw[exc.start]:02x}")
+        raise DataError(said, file=label, line=line) from None
 
 
 def parse(text: str, label: str) -> Any:
@@ -115,7 +113,8 @@ def parse(text: str, label: str) -> Any:
 
 
 def _too_deep(label: str, line: int) -> DataError:
-    return DataError(f"data nested deeper than {MAX_DEPTH} levels", file=label, line=line)
+    said = _("data nested deeper than {depth} levels").format(depth=MAX_DEPTH)
+    return DataError(said, file=label, line=line)
 
 
 def _invalid_yaml(exc: Exception, label: str) -> DataError:
@@ -123,15 +122,22 @@ def _invalid_yaml(exc: Exception, label: str) -> DataError:
     import yaml
 
     if not isinstance(exc, yaml.MarkedYAMLError):
-        return DataError(f"invalid YAML: {' '.join(str(exc).split())}", file=label)
+        said = _("invalid YAML: {problem}").format(problem=" ".join(str(exc).split()))
+        return DataError(said, file=label)
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark is not None else None
-    problem = exc.problem or exc.context or "malformed YAML"
+    # The parser's own words (PyYAML's, in English) are quoted as they are.
+    problem = " ".join((exc.problem or exc.context or _("malformed YAML")).split())
+    said = _("invalid YAML: {problem}")
     if exc.context and exc.context_mark is not None and exc.problem:
         # e.g. an unclosed bracket: say where the construct began, not only where
         # the parser gave up, which may be many lines later.
-        problem += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
-    return DataError(f"invalid YAML: {' '.join(problem.split())}", file=label, line=line)
+        said = _("invalid YAML: {problem} ({context} that starts on line {line})")
+    context = " ".join((exc.context or "").split())
+    start = exc.context_mark.line + 1 if exc.context_mark is not None else None
+    return DataError(
+        said.format(problem=problem, context=context, line=start), file=label, line=line
+    )
 
 
 def _line_beyond_depth(text: str) -> int | None:
@@ -200,12 +206,13 @@ class _Builder:
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise self.fail("more than one YAML document (---) in the file", event)
+                    raise self.fail(_("more than one YAML document (---) in the file"), event)
             elif isinstance(event, yaml.AliasEvent):
-                raise self.fail("YAML aliases (*name) are not supported in data files", event)
+                raise self.fail(_("YAML aliases (*name) are not supported in data files"), event)
             elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
                 if event.tag not in _PLAIN_COLLECTION_TAGS:
-                    raise self.fail(f"YAML tag {event.tag!r} is not supported", event)
+                    said = _("YAML tag {tag} is not supported").format(tag=repr(event.tag))
+                    raise self.fail(said, event)
                 if len(stack) >= MAX_DEPTH:
                     raise _too_deep(self.label, event.start_mark.line + 1)
                 container: LocatedDict | LocatedList
@@ -231,7 +238,7 @@ class _Builder:
                     root = value
         if root is None:
             raise DataError(
-                "the file is empty; expected a mapping with 'sources' and 'estimates'",
+                _("the file is empty; expected a mapping with 'sources' and 'estimates'"),
                 file=self.label,
             )
         return root
@@ -241,24 +248,28 @@ class _Builder:
         if event.tag not in (None, "!"):
             # Even standard tags (!!bool, !!timestamp, !!binary) are refused: plain values
             # say everything the schema needs, and PyYAML's constructors crash on odd input.
-            raise self.fail(f"YAML tag {event.tag!r} is not supported", event)
+            said = _("YAML tag {tag} is not supported").format(tag=repr(event.tag))
+            raise self.fail(said, event)
         tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
         if tag == "tag:yaml.org,2002:merge":
-            raise self.fail("YAML merge keys (<<) are not supported in data files", event)
+            raise self.fail(_("YAML merge keys (<<) are not supported in data files"), event)
         octal = tag == _NUMBER_TAGS[0] and re.fullmatch(r"[-+]?0[0-9_]+", event.value)
         if tag in _NUMBER_TAGS and (octal or not _DECIMAL.fullmatch(event.value)):
             # YAML 1.1 reads 017 as 15, 1:30 as 90 and 0x51 as 81: surprises, not data.
-            raise self.fail(f"write the number {event.value!r} in plain decimal", event)
+            said = _("write the number {number} in plain decimal").format(number=repr(event.value))
+            raise self.fail(said, event)
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             value = self.loader.construct_object(node)
         except yaml.YAMLError as exc:
             problem = getattr(exc, "problem", None) or str(exc)
-            raise self.fail(f"invalid YAML value: {' '.join(problem.split())}", event) from None
+            said = _("invalid YAML value: {problem}").format(problem=" ".join(problem.split()))
+            raise self.fail(said, event) from None
         except (ValueError, OverflowError) as exc:  # e.g. an impossible date: 2025-02-30
-            raise self.fail(f"invalid YAML value: {exc}", event) from None
+            said = _("invalid YAML value: {problem}").format(problem=exc)
+            raise self.fail(said, event) from None
         if isinstance(value, str) and has_control_characters(value):
-            raise self.fail("text contains control characters (such as escape codes)", event)
+            raise self.fail(_("text contains control characters (such as escape codes)"), event)
         return value
 
     def _attach(self, frame: _Frame, value: Any, line: int) -> None:
@@ -269,11 +280,12 @@ class _Builder:
             container.item_lines.append(line)
         elif frame.key is None:
             if isinstance(value, LocatedDict | LocatedList):
-                raise DataError("a key must be plain text", file=self.label, line=line)
+                raise DataError(_("a key must be plain text"), file=self.label, line=line)
             key = str(value)
             if key in container:
+                said = _("duplicate key {key} (first on line {line})")
                 raise DataError(
-                    f"duplicate key {key!r} (first on line {container.key_lines[key]})",
+                    said.format(key=repr(key), line=container.key_lines[key]),
                     file=self.label,
                     line=line,
                 )

@@ -19,6 +19,10 @@ What a reader must be able to quote from the chart alone:
 - the clip, boundary and site the figures are for (the title), the data file's sha256
   and the date (the footer).
 
+Every word of soracost's own is in the run's language (``--lang fr``: French words,
+numbers with French separators, the date in words); text from the data (a model, a
+publisher) is drawn as written.
+
 matplotlib is the optional extra ``soracost[plot]``, imported only here, only for --plot.
 """
 
@@ -27,6 +31,7 @@ from __future__ import annotations
 import datetime
 import io
 import math
+import re
 import textwrap
 import warnings
 from pathlib import PurePath
@@ -37,6 +42,7 @@ from soracost.core.errors import SoracostError
 from soracost.core.records import BOUNDARY_LABELS
 from soracost.core.reports import CompareReport
 from soracost.core.results import ResultRow
+from soracost.i18n import _, count_text, format_date, localise_number, ngettext
 from soracost.views.display import format_number
 from soracost.views.text import shown
 
@@ -91,9 +97,8 @@ def _pyplot() -> Any:
     try:
         import matplotlib
     except ImportError:
-        raise MissingPlotExtra(
-            f"--plot needs matplotlib, which is not installed: {INSTALL_HINT}"
-        ) from None
+        said = _("--plot needs matplotlib, which is not installed: {hint}")
+        raise MissingPlotExtra(said.format(hint=INSTALL_HINT)) from None
     matplotlib.use("Agg")  # no screen needed
     matplotlib.rcParams["svg.hashsalt"] = "soracost"  # the same chart, the same SVG bytes
     # Labels hold text from data files and options (see _label); the log axis's own tick
@@ -137,10 +142,10 @@ def wrap_label(text: str, width: int = LABEL_WIDTH, lines: int = LABEL_LINES) ->
     """``text`` in lines of at most ``width`` characters, broken only at spaces: a word
     (a model name, a date, a URL) is never split, even one longer than ``width``, which
     then has a line of its own. Beyond ``lines`` lines, the last kept line ends with
-    ' …' after a whole word."""
-    wrapped = textwrap.wrap(
-        " ".join(text.split()), width, break_long_words=False, break_on_hyphens=False
-    )
+    ' …' after a whole word. A no-break space (a French number's U+202F, ``1 000``; a
+    number and its unit joined by U+00A0) is part of its word, as in prose."""
+    words = (word for word in _BREAKABLE.split(text) if word)
+    wrapped = textwrap.wrap(" ".join(words), width, break_long_words=False, break_on_hyphens=False)
     if len(wrapped) <= lines:
         return wrapped
     kept = wrapped[:lines]
@@ -149,6 +154,11 @@ def wrap_label(text: str, width: int = LABEL_WIDTH, lines: int = LABEL_LINES) ->
         last.pop()  # make room for the ellipsis, a whole word at a time
     kept[-1] = " ".join(last) + " …"
     return kept
+
+
+_BREAKABLE = re.compile(r"[ \t\n\r\x0b\x0c]+")
+"""Where :func:`wrap_label` may break a line: ASCII whitespace, which is also all that
+:mod:`textwrap` breaks at (``str.split()`` would break at no-break spaces too)."""
 
 
 def row_label(row: ResultRow) -> str:
@@ -160,7 +170,8 @@ def row_label(row: ResultRow) -> str:
         mark = f"{SORA_MARK} "
     source = row.source
     lines = wrap_label(mark + shown(applies.model))
-    lines += wrap_label(f"{shown(source.publisher)}, {shown(source.date or 'undated')}")
+    date = format_date(source.date) if source.date else _("undated")
+    lines += wrap_label(f"{shown(source.publisher)}, {shown(date)}")
     return "\n".join(_label(line) for line in lines)
 
 
@@ -231,26 +242,42 @@ def comparison_figure(report: CompareReport) -> Any:
         p5, p50, p95 = pool.percentiles.p5, pool.percentiles.p50, pool.percentiles.p95
         for value in (p5, p95):
             axes.axvline(value, color="#1f4e79", linestyle=":", linewidth=1.2, zorder=1)
+        pooled = ngettext(
+            "pooled P50 {p50}, P5–P95 (dotted) {p5} – {p95} {unit}: Monte Carlo pool of the "
+            "{n} row ({description})",
+            "pooled P50 {p50}, P5–P95 (dotted) {p5} – {p95} {unit}: Monte Carlo pool of all "
+            "{n} rows ({description})",
+            len(rows),
+        ).format(
+            p50=format_number(p50),
+            p5=format_number(p5),
+            p95=format_number(p95),
+            unit=unit,
+            n=count_text(len(rows)),
+            description=_label(pool.description),
+        )
         handles.append(
             axes.axvline(p50, color="#1f4e79", linestyle="-.", linewidth=1.2, zorder=1,
-                         label=f"pooled P50 {format_number(p50)}, P5–P95 (dotted) "
-                         f"{format_number(p5)} – {format_number(p95)} {unit}: Monte Carlo "
-                         f"pool of all {len(rows)} rows ({_label(pool.description)})")
+                         label=pooled)
         )  # fmt: skip
     axes.set_yticks(range(len(rows)), labels, fontsize=7.5)
     axes.set_ylim(len(rows) - 0.5, -0.5)  # the first row on top
     axes.set_xscale("log")
     _keep_ticks_finite(axes)
     _print_mids(axes, rows, unit)
-    axes.set_xlabel(f"{quantity} per clip ({unit}), log scale; line: low–high, marker: mid")
+    axes.set_xlabel(
+        _("{quantity} per clip ({unit}), log scale; line: low–high, marker: mid").format(
+            quantity=_(quantity), unit=unit
+        )
+    )
     axes.grid(axis="x", which="both", alpha=0.25)
     handles += _encoding_handles(axes, rows, colour_by, marker_by_boundary)
     if any(row.estimate.applies_to.sora_proxy for row in rows):
-        handles.append(Patch(color=PROXY_BAND, label=f"{PROXY_MARK} another model standing in "
-                             "for Sora (Sora itself was never measured)"))  # fmt: skip
+        said = _("{mark} another model standing in for Sora (Sora itself was never measured)")
+        handles.append(Patch(color=PROXY_BAND, label=said.format(mark=PROXY_MARK)))
     if any(row.estimate.applies_to.models_sora for row in rows):
-        handles.append(Patch(color=SORA_BAND, label=f"{SORA_MARK} a model of Sora itself "
-                             "(computed, not measured)"))  # fmt: skip
+        said = _("{mark} a model of Sora itself (computed, not measured)")
+        handles.append(Patch(color=SORA_BAND, label=said.format(mark=SORA_MARK)))
     # Below the axes, so that it never hides a row: its top about 0.45 inch under them
     # (under the axis label), however tall the axes.
     below = 0.45 / max(1.0, height - 2.6)
@@ -258,16 +285,17 @@ def comparison_figure(report: CompareReport) -> Any:
         handle.set_label("\n".join(wrap_label(handle.get_label(), LEGEND_WIDTH, 3)))
     axes.legend(handles=handles, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -below),
                 ncol=2, frameon=False)  # fmt: skip
-    title = f"{quantity.capitalize()} per AI video clip, every source side by side"
+    title = _("{quantity} per AI video clip, every source side by side").format(
+        quantity=_(quantity).capitalize()
+    )
     description = "\n".join(wrap_label(_label(report.description), 110, 3))
     axes.set_title(f"{title}\n{description}", fontsize=10)
-    today = datetime.date.today().isoformat()
+    today = format_date(datetime.date.today().isoformat())
     catalog = report.catalog
-    figure.text(
-        0.01, 0.005,
-        f"soracost · data: {_label(PurePath(catalog.path).name)} sha256 {catalog.sha256} · {today}",
-        fontsize=6, color="#555555",
-    )  # fmt: skip
+    footer = _("soracost · data: {file} sha256 {sha256} · {date}").format(
+        file=_label(PurePath(catalog.path).name), sha256=catalog.sha256, date=today
+    )
+    figure.text(0.01, 0.005, footer, fontsize=6, color="#555555")
     figure.tight_layout(rect=(0, 0.02, 1, 1))
     return figure
 
@@ -279,14 +307,25 @@ def _answer_band(axes: Any, answer: Answer, unit: str, rows: int) -> list[Any]:
         return []
     fed, left_out = len(answer.fed), len(answer.left_out)
     count = answer.count
-    batch = f"; for {count:,} clips {format_number(answer.p50 * count)} {unit}" if count > 1 else ""
+    batch = ""
+    if count > 1:
+        batch = ngettext(
+            "; for {n} clip {amount} {unit}", "; for {n} clips {amount} {unit}", count
+        ).format(n=count_text(count), amount=format_number(answer.p50 * count), unit=unit)
+    total = fed + left_out
+    said = ngettext(
+        "the answer, P5–P95: {p5} – {p95} {unit} (pooled from {fed} of {total} row{batch})",
+        "the answer, P5–P95: {p5} – {p95} {unit} (pooled from {fed} of {total} rows{batch})",
+        total,
+    )
     band = axes.axvspan(
         answer.p5, answer.p95, color="#7f7f7f", alpha=0.18, linewidth=0, zorder=0,
-        label=f"the answer, P5–P95: {format_number(answer.p5)} – {format_number(answer.p95)} "
-        f"{unit} (pooled from {fed} of {fed + left_out} rows{batch})",
+        label=said.format(p5=format_number(answer.p5), p95=format_number(answer.p95), unit=unit,
+                          fed=count_text(fed), total=count_text(total), batch=batch),
     )  # fmt: skip
+    said = _("the answer, P50: {p50} {unit}").format(p50=format_number(answer.p50), unit=unit)
     line = axes.axvline(answer.p50, color="#333333", linestyle="--", linewidth=1.2, zorder=1,
-                        label=f"the answer, P50: {format_number(answer.p50)} {unit}")  # fmt: skip
+                        label=said)  # fmt: skip
     axes.annotate(
         f"P50 {format_number(answer.p50)} {unit}", xy=(answer.p50, -0.5),
         xytext=(3, -2), textcoords="offset points", fontsize=7, va="top", color="#333333",
@@ -302,8 +341,10 @@ def _answer_band(axes: Any, answer: Answer, unit: str, rows: int) -> list[Any]:
                 color="#7f7f7f",
                 alpha=FADED,
                 linewidth=2.4,
-                label=f"faded: left out of the answer (scaled more than ×"
-                f"{answer.max_scale:g}, another boundary, or counted twice)",
+                label=_(
+                    "faded: left out of the answer (scaled more than ×{scale}, another "
+                    "boundary, or counted twice)"
+                ).format(scale=localise_number(f"{answer.max_scale:g}")),
             )
         )
     return handles
@@ -315,7 +356,7 @@ def _print_mids(axes: Any, rows: list[ResultRow], unit: str) -> None:
     right.set_yticks(range(len(rows)), [format_number(row.per_clip.mid) for row in rows],
                      fontsize=7.5)  # fmt: skip
     right.tick_params(length=0)
-    right.set_ylabel(f"mid ({unit})", fontsize=8)
+    right.set_ylabel(_("mid ({unit})").format(unit=unit), fontsize=8)
 
 
 def _encoding_handles(
@@ -328,19 +369,24 @@ def _encoding_handles(
     if colour_by == "method":
         for method, colour in METHOD_COLOURS.items():
             if any(row.estimate.method == method for row in rows):
+                label = _("method: {method}").format(method=_(method))
                 handles.append(Line2D([], [], color=colour, linewidth=2.4, marker="|",
-                                      label=f"method: {method}"))  # fmt: skip
+                                      label=label))  # fmt: skip
     else:
         for boundary, colour in BOUNDARY_COLOURS.items():
             if any(row.derivation.boundary == boundary for row in rows):
-                label = BOUNDARY_LABELS[boundary]  # type: ignore[index]
+                label = _("boundary: {boundary}").format(
+                    boundary=_(BOUNDARY_LABELS[boundary])  # type: ignore[index]
+                )
                 handles.append(Line2D([], [], color=colour, linewidth=2.4, marker="|",
-                                      label=f"boundary: {label}"))  # fmt: skip
+                                      label=label))  # fmt: skip
     if marker_by_boundary:
         for boundary, marker in BOUNDARY_MARKERS.items():
             if any(row.derivation.boundary == boundary for row in rows):
-                label = BOUNDARY_LABELS[boundary]  # type: ignore[index]
+                label = _("boundary: {boundary}").format(
+                    boundary=_(BOUNDARY_LABELS[boundary])  # type: ignore[index]
+                )
                 handles.append(Line2D([], [], marker=marker, color="white",
                                       markeredgecolor="black", linestyle="none",
-                                      label=f"boundary: {label}"))  # fmt: skip
+                                      label=label))  # fmt: skip
     return handles

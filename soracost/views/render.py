@@ -1305,9 +1305,80 @@ def explain_view(report: ExplainReport) -> RenderableType:
     return tree
 
 
-def sites_view(catalog: Catalog) -> RenderableType:
-    """The ``sites`` table: each site's PUE, on-site WUE, off-site EWIF and grid carbon
-    intensity, with sources."""
+def sites_view(catalog: Catalog, *, wide: bool = False) -> RenderableType:
+    """The ``sites`` listing: one line per site (see :func:`_sites_compact`), or, ``wide``,
+    each factor's range and each site's full name and note."""
+    return _sites_wide(catalog) if wide else _sites_compact(catalog)
+
+
+_SITE_FACTOR_HEADERS: tuple[tuple[str, str], ...] = (
+    ("PUE", ""),
+    (N_("WUE\non-site"), "L/kWh"),
+    (N_("EWIF\noff-site"), "L/kWh"),
+    (N_("Grid\ncarbon"), "gCO2e/kWh"),
+)
+"""The header of each site factor's column (the kinds of SITE_FACTORS, then
+OPTIONAL_SITE_FACTORS, in order), on three lines: narrow enough for the sites' names to
+keep a few words at 80 columns."""
+
+
+def _sites_compact(catalog: Catalog) -> RenderableType:
+    """One line per site: its id (whole), name (cut after a whole word, with an ellipsis,
+    on a narrow terminal) and the mid of each factor with the number of its source, then
+    the sources. The default site is marked; --wide gives the ranges and notes."""
+    footnotes = _Footnotes()
+    sites = list(catalog.sites.values())
+    columns = [
+        compact.Column(
+            _header(_("Site")),
+            [Text(shown(site.id) + ("*" if site.default else ""), style="bold") for site in sites],
+        ),
+        compact.Column(
+            _header(_("Name")), [Text(_short_name(site.name)) for site in sites],
+            role="applies", words=True,
+        ),
+    ]  # fmt: skip
+    for kind, lines in zip(
+        (*SITE_FACTORS, *OPTIONAL_SITE_FACTORS), _SITE_FACTOR_HEADERS, strict=True
+    ):
+        cells = []
+        for site in sites:
+            factor = catalog.optional_site_factor(site, kind)
+            if factor is None:
+                cells.append(_MISSING.copy())
+                continue
+            cell = Text(format_number(factor.values.mid))
+            cell.append(f" {footnotes.mark(catalog.sources[factor.source])}", style="dim")
+            cells.append(cell)
+        title, unit = lines
+        header = _header(*_(title).split("\n"), unit) if unit else _header(title)
+        columns.append(compact.Column(header, cells, justify="right"))
+    default = next((site.id for site in sites if site.default), None)
+    hint = _(
+        "Mid values, rounded to 3 significant figures; carbon is location-based. --wide "
+        "shows each factor's range and each site's note; --format json all of it."
+    )
+    parts: list[RenderableType] = [
+        _title(_("Sites for --site: PUE, water factors and grid carbon intensity")),
+        compact.CompactTable(columns),
+    ]
+    if default is not None:
+        parts.append(prose(Text(_("* the default site, when --site is not given."), style="dim")))
+    parts += [prose(Text(hint, style="dim")), Text("\n" + _("Sources"), style="bold")]
+    parts.append(footnotes.legend())
+    return Group(*parts)
+
+
+def _short_name(name: str) -> str:
+    """A site's name without what follows its first bracket (the sources of its factors,
+    which the listing numbers): 'Arizona, USA (Li et al., Table 1; …)' gives 'Arizona,
+    USA'."""
+    return shown(name.split(" (", 1)[0].strip() or name)
+
+
+def _sites_wide(catalog: Catalog) -> RenderableType:
+    """The detailed ``sites`` table: each site's PUE, on-site WUE, off-site EWIF and grid
+    carbon intensity as low – mid – high, with sources, full names and notes."""
     footnotes = _Footnotes()
     table = Table(
         title=_("Sites for --site: PUE, water factors and grid carbon intensity"),

@@ -19,6 +19,7 @@ from soracost.cli.options import (
     FormatOption,
     OutputFormat,
     OutputOption,
+    SitesWideOption,
     SourcesFormat,
     SourcesFormatOption,
     SourcesOption,
@@ -104,15 +105,21 @@ def ecologits_models() -> None:
 
 def sites(
     format: FormatOption = OutputFormat.table,
+    wide: SitesWideOption = False,
     output: OutputOption = None,
     force: ForceOption = False,
     sources: SourcesOption = None,
 ) -> None:
     """The sites --site can name, with their PUE and water factors and the sources of each.
 
+    One line per site: its id, name and the mid of each factor with its source (* marks
+    the default site); --wide gives each factor's range and each site's note.
+
     [b]Examples[/b]
 
       soracost sites
+
+      soracost sites --wide
 
       soracost sites --format json
     """
@@ -127,7 +134,7 @@ def sites(
         output,
         force,
         f"{len(catalog.sites)} sites",
-        table=lambda render: render.sites_view(catalog),
+        table=lambda render: render.sites_view(catalog, wide=wide),
         csv=lambda export: export.sites_csv(catalog),
         json=lambda export: export.sites_json(catalog),
     )
