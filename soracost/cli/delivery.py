@@ -63,9 +63,8 @@ def check_plot(plot: Path | None) -> str:
         return ""
     image_format = PLOT_FORMATS.get(plot.suffix.lower())
     if image_format is None:
-        raise UsageProblem(
-            f"--plot: {str(plot)!r} must end in {', '.join(PLOT_FORMATS)} (the chart's format)"
-        )
+        said = _("--plot: {file} must end in {suffixes} (the chart's format)")
+        raise UsageProblem(said.format(file=repr(str(plot)), suffixes=", ".join(PLOT_FORMATS)))
     return image_format
 
 
@@ -210,7 +209,7 @@ def deliver(
         from soracost.views import render
 
         view = table(render)
-        emit(None, view, output, force, "the table")
+        emit(None, view, output, force, _("the table"))
         return
     from soracost.views import export
 

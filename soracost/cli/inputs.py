@@ -29,7 +29,8 @@ def load_catalog_for(sources: Path | None) -> "Catalog":
         from_environment = os.environ.get(SOURCES_ENV)
         if from_environment and str(sources) == from_environment and exc.line is None:
             # A path nobody typed on this command line: say where it came from.
-            message = f"{exc.message} (the path comes from ${SOURCES_ENV})"
+            said = _("{message} (the path comes from ${variable})")
+            message = said.format(message=exc.message, variable=SOURCES_ENV)
             raise DataError(message, file=exc.file) from None
         raise
 
@@ -78,7 +79,8 @@ def build_scenario(
         try:
             width, height = parse_resolution(resolution)
         except ValueError as exc:
-            raise UsageProblem(f"--resolution: {exc}") from None
+            said = _("{option}: {reason}")
+            raise UsageProblem(said.format(option="--resolution", reason=exc)) from None
     if method is MethodChoice.montecarlo and seed is None:
         import secrets
 

@@ -38,6 +38,7 @@ from soracost.core.errors import OutputError, UsageProblem
 from soracost.data.unnamed import link_unnamed as _link_unnamed
 from soracost.data.unnamed import open_unnamed as _open_unnamed
 from soracost.data.unnamed import signals_held
+from soracost.i18n import _
 
 _FOLDER_FLAGS = (
     (getattr(os, "O_PATH", 0) or os.O_RDONLY) | getattr(os, "O_DIRECTORY", 0) | os.O_CLOEXEC
@@ -45,7 +46,6 @@ _FOLDER_FLAGS = (
 _MAX_LINKS = 40  # as the system's own limit (ELOOP)
 _SHARED = stat.S_IWGRP | stat.S_IWOTH  # a folder someone besides its owner can write
 _SPECIAL = stat.S_ISUID | stat.S_ISGID | stat.S_ISVTX  # dropped from a replaced file
-_NOT_REGULAR = "is not a regular file (use '-o -' for standard output)"
 
 
 @dataclass(frozen=True)
@@ -85,8 +85,10 @@ def output_path(given: str) -> Path:
         bare = given.rstrip("".join(separators))
         with contextlib.suppress(OSError, ValueError):
             if bare and not os.path.isdir(bare) and os.path.lexists(bare):
-                raise OutputError(f"{given}: {bare} is not a folder; give a file name")
-        raise OutputError(f"{given}: names a folder (it ends with '{os.sep}'); give a file name")
+                said = _("{path}: {folder} is not a folder; give a file name")
+                raise OutputError(said.format(path=given, folder=bare))
+        said = _("{path}: names a folder (it ends with '{separator}'); give a file name")
+        raise OutputError(said.format(path=given, separator=os.sep))
     path = Path(given)
     if str(path) == "-":  # ./-, .//-: a file that Path would spell like standard output
         return Path.cwd() / "-"
@@ -122,12 +124,14 @@ def check_outputs(outputs: Mapping[str, Path | None], inputs: Sequence[Path], fo
             identity = destination.identity()
             source = read.get(identity[:2]) if destination.existing is not None else None
             if source is not None:
-                raise UsageProblem(
-                    f"{option} {path}: is the data file this run reads ({source}); "
+                said = _(
+                    "{option} {path}: is the data file this run reads ({source}); "
                     "write the output to another file"
                 )
+                raise UsageProblem(said.format(option=option, path=path, source=source))
             if identity in seen:
-                raise UsageProblem(f"{option} and {seen[identity]} name the same file")
+                said = _("{option} and {other} name the same file")
+                raise UsageProblem(said.format(option=option, other=seen[identity]))
             seen[identity] = option
         finally:
             destination.close()
@@ -141,27 +145,27 @@ def open_destination(path: Path, *, force: bool = False) -> Destination:
     text = os.fspath(path)
     parts = text.split(os.sep)
     if not text or parts[-1] in ("", ".", ".."):
-        raise OutputError(f"{path}: is a folder; give a file name")
+        raise OutputError(_is_a_folder(path))
     with contextlib.suppress(OSError, ValueError):  # /dev/stdout: a pipe, a terminal
         found = os.stat(text)  # a look only: /proc's links name no file one can follow
         if not stat.S_ISREG(found.st_mode) and not stat.S_ISDIR(found.st_mode):
-            raise OutputError(f"{path}: {_NOT_REGULAR}")
+            raise OutputError(_not_regular(path))
     try:
         destination = _walk(path, parts)
     except (PermissionError, FileNotFoundError, NotADirectoryError) as exc:
         raise OutputError(_system_refusal(path, exc)) from None
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise OutputError(_cannot_write(path, exc.strerror or str(exc))) from None
     try:
         existing = destination.existing
         if existing is not None:
             if stat.S_ISDIR(existing.st_mode):
-                raise OutputError(f"{path}: is a folder; give a file name")
+                raise OutputError(_is_a_folder(path))
             if not stat.S_ISREG(existing.st_mode):
                 # Renaming over a device or a pipe would replace it (as root, even /dev/null).
-                raise OutputError(f"{path}: {_NOT_REGULAR}")
+                raise OutputError(_not_regular(path))
             if not force:
-                raise OutputError(f"{path}: already exists; add --force to replace it")
+                raise OutputError(_already_exists(path))
     except BaseException:
         destination.close()
         raise
@@ -218,11 +222,11 @@ def write_atomically(
         _remove_temporary(folder, temporary)  # after a rename, only forgets its name
         temporary = None
     except FileExistsError:
-        raise OutputError(f"{path}: already exists; add --force to replace it") from None
+        raise OutputError(_already_exists(path)) from None
     except PermissionError:
-        raise OutputError(f"{path}: cannot write: permission denied") from None
+        raise OutputError(_cannot_write(path, _("permission denied"))) from None
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise OutputError(_cannot_write(path, exc.strerror or str(exc))) from None
     finally:
         if temporary is not None:
             _remove_temporary(folder, temporary)
@@ -258,18 +262,18 @@ def _walk(path: Path, parts: list[str]) -> Destination:
                 found = os.stat(part, dir_fd=folder, follow_symlinks=False)
             except FileNotFoundError:
                 if pending:
-                    raise OutputError(
-                        f"{path}: cannot write: {_shown(shown, part)} does not exist"
-                    ) from None
+                    said = _("{path}: cannot write: {folder} does not exist")
+                    raise OutputError(said.format(path=path, folder=_shown(shown, part))) from None
                 return Destination(folder, part, None)
             if stat.S_ISLNK(found.st_mode):
                 links += 1
                 if links > _MAX_LINKS:
-                    raise OutputError(f"{path}: cannot write: too many levels of symbolic links")
+                    said = _("too many levels of symbolic links")
+                    raise OutputError(_cannot_write(path, said))
                 _check_link(path, found, os.fstat(folder), _shown(shown, part))
                 target = os.readlink(part, dir_fd=folder)
                 if target.endswith(os.sep) and not pending:
-                    raise OutputError(f"{path}: is a folder; give a file name")
+                    raise OutputError(_is_a_folder(path))
                 if os.path.isabs(target):
                     folder = _enter(folder, os.sep)
                     shown = []
@@ -278,10 +282,11 @@ def _walk(path: Path, parts: list[str]) -> Destination:
             if not pending:
                 return Destination(folder, part, found)
             if not stat.S_ISDIR(found.st_mode):
-                raise OutputError(f"{path}: cannot write: {_shown(shown, part)} is not a folder")
+                said = _("{path}: cannot write: {folder} is not a folder")
+                raise OutputError(said.format(path=path, folder=_shown(shown, part)))
             folder = _enter(folder, part, found)
             shown.append(part)
-        raise OutputError(f"{path}: is a folder; give a file name")  # e.g. a link to '.'
+        raise OutputError(_is_a_folder(path))  # e.g. a link to '.'
     except BaseException:
         os.close(folder)
         raise
@@ -297,7 +302,7 @@ def _enter(folder: int, name: str, expected: os.stat_result | None = None) -> in
         now = os.fstat(inner)
         if (now.st_dev, now.st_ino) != (expected.st_dev, expected.st_ino):
             os.close(inner)
-            raise OSError(0, "the folder changed while it was being opened")
+            raise OSError(0, _("the folder changed while it was being opened"))
     return inner
 
 
@@ -308,10 +313,11 @@ def _check_link(path: Path, link: os.stat_result, folder: os.stat_result, shown:
         return
     if link.st_uid == 0 and folder.st_uid == 0 and not folder.st_mode & _SHARED:
         return
-    raise OutputError(
-        f"{path}: will not follow the symbolic link {shown}: it belongs to another user "
-        f"(uid {link.st_uid}); give the real path"
+    said = _(
+        "{path}: will not follow the symbolic link {link}: it belongs to another user "
+        "(uid {uid}); give the real path"
     )
+    raise OutputError(said.format(path=path, link=shown, uid=link.st_uid))
 
 
 def _shown(folders: list[str], name: str) -> str:
@@ -327,9 +333,9 @@ def _probe(destination: Destination, path: Path) -> None:
             os.close(descriptor)
         _remove_temporary(destination.folder, name)
     except PermissionError:
-        raise OutputError(f"{path}: cannot write: permission denied") from None
+        raise OutputError(_cannot_write(path, _("permission denied"))) from None
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise OutputError(_cannot_write(path, exc.strerror or str(exc))) from None
 
 
 def _name_unnamed(descriptor: int, folder: int) -> str:
@@ -377,8 +383,25 @@ def _remove_temporary(folder: int, name: str) -> None:
 
 def _system_refusal(path: Path, exc: OSError) -> str:
     if isinstance(exc, PermissionError):
-        return f"{path}: cannot write: permission denied"
-    return f"{path}: cannot write: {exc.strerror or exc}"
+        return _cannot_write(path, _("permission denied"))
+    return _cannot_write(path, exc.strerror or str(exc))
+
+
+def _cannot_write(path: Path | str, reason: str) -> str:
+    """``PATH: cannot write: REASON``; ``reason`` is translated already, or the system's."""
+    return _("{path}: cannot write: {reason}").format(path=path, reason=reason)
+
+
+def _is_a_folder(path: Path | str) -> str:
+    return _("{path}: is a folder; give a file name").format(path=path)
+
+
+def _not_regular(path: Path | str) -> str:
+    return _("{path}: is not a regular file (use '-o -' for standard output)").format(path=path)
+
+
+def _already_exists(path: Path | str) -> str:
+    return _("{path}: already exists; add --force to replace it").format(path=path)
 
 
 def _current_umask() -> int:

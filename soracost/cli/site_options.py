@@ -89,7 +89,7 @@ def apply_site_options(
         try:
             given.append(parse_user_factor(kind, text, option))
         except UnitProblem as exc:
-            raise UsageProblem(f"{option}: {exc}") from None
+            raise UsageProblem(_("{option}: {reason}").format(option=option, reason=exc)) from None
     own = None
     if site_file is not None:
         if site is not None:
@@ -106,7 +106,8 @@ def apply_site_options(
             catalog, given, base=base, own=own.site if own is not None else None
         )
     except ValueError as exc:
-        raise UsageProblem(f"--pue/--wue/--ewif: {exc}") from None
+        said = _("{option}: {reason}")
+        raise UsageProblem(said.format(option="--pue/--wue/--ewif", reason=exc)) from None
     # The default site keeps being the default (no --site); any other is named.
     return updated, None if base is not None and site is None else chosen.id
 
@@ -121,8 +122,9 @@ def _read_site_file(catalog: "Catalog", path: Path) -> "UserSite":
         own.site.id in other.aliases for other in catalog.sites.values()
     )
     if clash:
+        said = _("{site} is already a site of the data file; give your site its own id")
         raise DataError(
-            f"{own.site.id!r} is already a site of the data file; give your site its own id",
+            said.format(site=repr(own.site.id)),
             file=str(path),
             line=own.site.line,
             entry="site",

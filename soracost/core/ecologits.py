@@ -23,6 +23,7 @@ from soracost.core.footprint import ClipRequest
 from soracost.core.ranges import Range
 from soracost.core.records import AppliesTo, Catalog, Clip, Estimate, SideFigure, Site, Source
 from soracost.core.units import Quantity
+from soracost.i18n import _
 
 METHODOLOGY_URL = "https://ecologits.ai/latest/methodology/video_generation/"
 INSTALL_HINT = "pip install 'soracost[ecologits]'"
@@ -69,9 +70,8 @@ def _ecologits() -> Any:
     try:
         from ecologits.estimations import video_impacts
     except ImportError:
-        raise MissingExtra(
-            f"--ecologits needs EcoLogits, which is not installed: {INSTALL_HINT}"
-        ) from None
+        said = _("--ecologits needs EcoLogits, which is not installed: {hint}")
+        raise MissingExtra(said.format(hint=INSTALL_HINT)) from None
     import logging
 
     # EcoLogits also logs each warning and error; they reach the user as row notes and
@@ -86,7 +86,8 @@ def installed_version() -> str:
     try:
         return metadata.version("ecologits")
     except metadata.PackageNotFoundError:
-        raise MissingExtra(f"EcoLogits is not installed: {INSTALL_HINT}") from None
+        said = _("EcoLogits is not installed: {hint}")
+        raise MissingExtra(said.format(hint=INSTALL_HINT)) from None
 
 
 def _registry() -> dict[str, Any]:
@@ -178,8 +179,10 @@ def plan_call(
     chose a ``--site`` (then its PUE and on-site WUE, and its country's mix where known)."""
     if request.duration_s is None or request.width is None or request.height is None:
         raise UsageProblem(
-            "--ecologits computes for one clip: give its --duration and --resolution "
-            "(e.g. --duration 10 --resolution 720p)"
+            _(
+                "--ecologits computes for one clip: give its --duration and --resolution "
+                "(e.g. --duration 10 --resolution 720p)"
+            )
         )
     clip = (model, request.width, request.height, request.duration_s)
     if not site_given or site is None:
@@ -226,9 +229,8 @@ def live_estimates(
     entries = {entry["model_name"]: entry for entry in registry["models"]}
     by_lower = {name.lower(): name for name in entries}
     if request.fps is not None:
-        raise UsageProblem(
-            "--ecologits computes at EcoLogits' own 24 frames per second; leave out --fps"
-        )
+        said = _("--ecologits computes at EcoLogits' own {fps} frames per second; leave out --fps")
+        raise UsageProblem(said.format(fps=FRAMES_PER_SECOND))
     source = Source(
         id=f"ecologits-{version}",
         publisher=f"EcoLogits {version} (GenAI Impact, mlco2)",
@@ -246,18 +248,24 @@ def live_estimates(
     for asked in dict.fromkeys(models):
         model = by_lower.get(asked.strip().lower())
         if model is None:
+            said = _(
+                "--ecologits: EcoLogits {version} knows no video model {model}; known: {known}"
+            )
             raise UsageProblem(
-                f"--ecologits: EcoLogits {version} knows no video model {asked!r}; "
-                f"known: {', '.join(entries)}"
+                said.format(version=version, model=repr(asked), known=", ".join(entries))
             )
         call = plan_call(model, request, site, site_given, catalog)
         try:
             impacts = video_impacts(model, call.resolution, call.duration_s,
                                     **call.keyword_arguments())  # fmt: skip
         except ValueError as exc:  # an unsupported resolution, a bad duration
-            raise UsageProblem(f"--ecologits {model}: {' '.join(str(exc).split())}") from None
+            said = _("--ecologits {model}: {reason}")
+            raise UsageProblem(
+                said.format(model=model, reason=" ".join(str(exc).split()))
+            ) from None
         if impacts.errors:
-            raise UsageProblem(f"--ecologits {model}: {impacts.errors[0].message}")
+            said = _("--ecologits {model}: {reason}")
+            raise UsageProblem(said.format(model=model, reason=impacts.errors[0].message))
         provider_name = entries[model]["provider"]
         provider = registry["provider_configurations"][provider_name]
         pue = call.datacenter_pue or _as_range(provider["datacenter_pue"])

@@ -34,6 +34,7 @@ from soracost.core.ranges import Range
 from soracost.core.records import Catalog, EmbodiedFactor, Estimate
 from soracost.core.results import Scenario, resolve_site
 from soracost.core.units import conversion_factor
+from soracost.i18n import _
 
 EMBODIED_NOTE = (
     "the manufacture of the servers and accelerators, shared per clip by the hours the "
@@ -86,8 +87,10 @@ def hardware_of(catalog: Catalog) -> Hardware:
     by_kind = {record.kind: record for record in catalog.embodied.values()}
     if not by_kind:
         raise UsageProblem(
-            "--embodied: the data file has no 'embodied' section (the hardware whose "
-            "manufacture is shared per clip)"
+            _(
+                "--embodied: the data file has no 'embodied' section (the hardware whose "
+                "manufacture is shared per clip)"
+            )
         )
     return Hardware(
         server=by_kind["server"],

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from soracost.core.errors import UsageProblem
+from soracost.i18n import _
 
 ON = ("1", "true", "yes", "on")
 OFF = ("0", "false", "no", "off")
@@ -29,9 +30,8 @@ def switch(name: str, *, default: bool = False) -> bool:
     if word in OFF:
         return False
     shown = repr(value) if len(value) <= 40 else repr(value[:40]) + "…"
-    raise UsageProblem(
-        f"${name} is {shown}; set it to 1, true, yes or on, or to 0, false, no or off"
-    )
+    said = _("${name} is {value}; set it to 1, true, yes or on, or to 0, false, no or off")
+    raise UsageProblem(said.format(name=name, value=shown))
 
 
 def home() -> Path | None:

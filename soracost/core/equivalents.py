@@ -68,13 +68,14 @@ def parse_any_amount(text: str) -> Amount:
     Raises :class:`ValueError` (a :class:`UnitProblem`) naming what was expected.
     """
     if text.strip().startswith("-"):
-        raise UnitProblem(f"{text!r} is negative; an amount cannot be")
+        raise UnitProblem(_("{text} is negative; an amount cannot be").format(text=repr(text)))
     try:
         parse_amount(text, "power")
     except UnitProblem:
         pass
     else:
-        raise UnitProblem(f"{text!r} is a power, not an amount: give an energy such as '90 Wh'")
+        said = _("{text} is a power, not an amount: give an energy such as '90 Wh'")
+        raise UnitProblem(said.format(text=repr(text)))
     for basis in QUANTITIES:
         try:
             value, unit = parse_amount(text, basis)

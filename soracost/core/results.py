@@ -25,7 +25,7 @@ from soracost.core.footprint import (
 from soracost.core.ranges import NonFiniteRange, Range
 from soracost.core.records import Catalog, Estimate, Site, Source
 from soracost.core.units import PUBLISHED_QUANTITIES, Quantity
-from soracost.i18n import N_, _, report_
+from soracost.i18n import N_, _, localise_number, ngettext, report_
 
 if TYPE_CHECKING:  # training and Monte Carlo are loaded only when asked for
     from soracost.core.training import TrainingRequest, TrainingShare
@@ -313,12 +313,20 @@ def _derive(
             return calculator.carbon(estimate)
         return calculator.water(estimate)
     except (NonFiniteRange, ArithmeticError):  # a figure or batch too large for a float
+        said = ngettext(
+            "{quantity} in {unit} for {count} clip is too large to compute",
+            "{quantity} in {unit} for {count} clips is too large to compute",
+            calculator.count,
+        )
         raise DataError(
-            f"{quantity} in {_unit_of(calculator, quantity)} "
-            f"for {calculator.count:,} clip(s) is too large to compute",
+            said.format(
+                quantity=_(quantity),
+                unit=_unit_of(calculator, quantity),
+                count=localise_number(f"{calculator.count:,}"),
+            ),
             file=catalog.path,
             line=estimate.line,
-            entry=f"estimate {estimate.id!r}",
+            entry=_("estimate {id}").format(id=repr(estimate.id)),
         ) from None
 
 
@@ -423,11 +431,11 @@ def _monte_carlo(
         try:
             clip_percentiles = percentiles(per_clip)
         except NonFiniteRange:
-            raise _beyond_a_float(row, "its Monte Carlo percentiles") from None
+            raise _beyond_a_float(row, None) from None
         # the batch is the per-clip figure × count, a constant: its percentiles scale alike
         batch = Percentiles(*(value * count for value in clip_percentiles.as_dict().values()))
         if not math.isfinite(batch.p95):
-            raise _beyond_a_float(row, f"its Monte Carlo percentiles for {scenario.count:,} clips")
+            raise _beyond_a_float(row, scenario.count)
         found[(estimate.id, row.quantity)] = (clip_percentiles, batch)
         if pooling is not None:
             pooling.add(index, per_clip)
@@ -438,19 +446,37 @@ def _monte_carlo(
         pool = pooling.pool() if pooling is not None else None
     except NonFiniteRange:
         raise DataError(
-            "--pooled: the pooled percentiles are beyond what a float holds (a range spans "
-            "too many orders of magnitude); pool fewer estimates (--model) or use --weights"
+            _(
+                "--pooled: the pooled percentiles are beyond what a float holds (a range "
+                "spans too many orders of magnitude); pool fewer estimates (--model) or use "
+                "--weights"
+            )
         ) from None
     return replace(results, percentiles=found, pool=pool)
 
 
-def _beyond_a_float(row: ResultRow, what: str) -> DataError:
-    """The error for a row whose Monte Carlo percentiles cannot be computed: never NaN or
-    infinity in an output."""
+def _beyond_a_float(row: ResultRow, count: int | None) -> DataError:
+    """The error for a row whose Monte Carlo percentiles (per clip, or for ``count``
+    clips) cannot be computed: never NaN or infinity in an output."""
+    if count is None:
+        said = _(
+            "{quantity} in {unit}: its Monte Carlo percentiles are beyond what a float "
+            "holds (its ranges span too many orders of magnitude); use --method bounds"
+        )
+    else:
+        said = ngettext(
+            "{quantity} in {unit}: its Monte Carlo percentiles for {count} clip are beyond "
+            "what a float holds (its ranges span too many orders of magnitude); use "
+            "--method bounds",
+            "{quantity} in {unit}: its Monte Carlo percentiles for {count} clips are beyond "
+            "what a float holds (its ranges span too many orders of magnitude); use "
+            "--method bounds",
+            count,
+        )
+    count_shown = localise_number(f"{count:,}") if count is not None else ""
     return DataError(
-        f"{row.quantity} in {row.unit}: {what} are beyond what a float holds (its ranges "
-        "span too many orders of magnitude); use --method bounds",
-        entry=f"estimate {row.estimate.id!r}",
+        said.format(quantity=_(row.quantity), unit=row.unit, count=count_shown),
+        entry=_("estimate {id}").format(id=repr(row.estimate.id)),
     )
 
 

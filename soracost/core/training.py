@@ -15,6 +15,7 @@ from soracost.core.errors import UsageProblem
 from soracost.core.ranges import Range
 from soracost.core.records import Catalog, TrainingRecord
 from soracost.core.units import UnitProblem, conversion_factor, parse_amount
+from soracost.i18n import _, count_text
 
 SORA_TRAINING_UNKNOWN = (
     "Sora's training energy has not been published: a training share uses another "
@@ -67,19 +68,25 @@ def resolve_training(
     if text is None and lifetime_clips is None:
         return None
     if text is None:
-        raise UsageProblem(
+        said = _(
             "--lifetime-clips needs --training-energy (an energy such as '50 GWh', or a "
-            f"training record: {_record_ids(catalog)})"
+            "training record: {records})"
         )
+        raise UsageProblem(said.format(records=_record_ids(catalog)))
     if lifetime_clips is not None and count is not None and count > lifetime_clips:
-        raise UsageProblem(
-            f"--count {count:,} is more than --lifetime-clips {lifetime_clips:,}: a batch "
+        said = _(
+            "--count {count} is more than --lifetime-clips {lifetime_clips}: a batch "
             "cannot share more than the whole training energy"
+        )
+        raise UsageProblem(
+            said.format(count=count_text(count), lifetime_clips=count_text(lifetime_clips))
         )
     if lifetime_clips is None:
         raise UsageProblem(
-            "--training-energy needs --lifetime-clips N: the number of clips the model "
-            "makes in its life, over which its training energy is shared"
+            _(
+                "--training-energy needs --lifetime-clips N: the number of clips the model "
+                "makes in its life, over which its training energy is shared"
+            )
         )
     record = catalog.training.get(text.strip().lower())
     if record is not None:
@@ -90,20 +97,21 @@ def resolve_training(
     try:
         value, unit = parse_amount(text, "energy")
     except UnitProblem as exc:
-        raise UsageProblem(
-            f"--training-energy: {exc}; or name a training record: {_record_ids(catalog)}"
-        ) from None
+        said = _("--training-energy: {reason}; or name a training record: {records}")
+        raise UsageProblem(said.format(reason=exc, records=_record_ids(catalog))) from None
     if value <= 0:
-        raise UsageProblem(f"--training-energy: {text!r} must be more than zero")
+        said = _("--training-energy: {text} must be more than zero")
+        raise UsageProblem(said.format(text=repr(text)))
     if not math.isfinite(value * conversion_factor(unit, "Wh") * 1e15):
-        raise UsageProblem(f"--training-energy: {text!r} is too large to compute with")
+        said = _("--training-energy: {text} is too large to compute with")
+        raise UsageProblem(said.format(text=repr(text)))
     return TrainingRequest(
         energy=Range.single(value), unit=unit, lifetime_clips=lifetime_clips, text=text
     )
 
 
 def _record_ids(catalog: Catalog) -> str:
-    return ", ".join(catalog.training) or "none in this data file"
+    return ", ".join(catalog.training) or _("none in this data file")
 
 
 def training_share(request: TrainingRequest, energy_unit: str, count: int) -> TrainingShare:

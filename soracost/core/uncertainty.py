@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from soracost.core.footprint import Step
 from soracost.core.ranges import NonFiniteRange, Range
-from soracost.i18n import report_
+from soracost.i18n import _, report_
 
 if TYPE_CHECKING:
     import numpy as np
@@ -265,7 +265,7 @@ class PoolBuilder:
         assert rows, "nothing to pool"
         weights = np.array([by_method.get(row.estimate.method, 1.0) for row in rows], dtype=float)
         if weights.max() <= 0:
-            raise UsageProblem("--weights: every shown estimate weighs 0; nothing to pool")
+            raise UsageProblem(_("--weights: every shown estimate weighs 0; nothing to pool"))
         weights = weights / weights.max()  # huge weights must not overflow their sum
         share = weights / weights.sum()
         rng = np.random.default_rng([seed, 1])  # its own stream: rows' draws untouched

@@ -16,7 +16,7 @@ from fractions import Fraction
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from soracost.i18n import N_, _
+from soracost.i18n import N_, _, count_text, ngettext
 
 if TYPE_CHECKING:
     import pint
@@ -58,6 +58,11 @@ _NOUN: dict[Dimension, str] = {
     "time": N_("a duration"),
     "length": N_("a distance"),
 }
+_PER_ENERGY: dict[Dimension, str] = {
+    "water": N_("a volume per energy"),
+    "carbon": N_("a mass of CO2e per energy"),
+}
+"""What a factor per energy must be, by the dimension of its top (see _parse_per_energy)."""
 _REFERENCE: dict[Dimension, str] = {
     "energy": "Wh",
     "water": "L",
@@ -169,9 +174,17 @@ def _pint_name(name: str) -> str:
 def _refuse_long(name: str) -> None:
     """Refuse a unit longer than :data:`MAX_UNIT_LENGTH` before pint reads it."""
     if len(name) > MAX_UNIT_LENGTH:
+        said = ngettext(
+            "unreadable unit {start}…: {length} character long (a unit has at most {limit})",
+            "unreadable unit {start}…: {length} characters long (a unit has at most {limit})",
+            len(name),
+        )
         raise UnitProblem(
-            f"unreadable unit {name[:20]!r}…: {len(name):,} characters long "
-            f"(a unit has at most {MAX_UNIT_LENGTH})"
+            said.format(
+                start=repr(name[:20]),
+                length=count_text(len(name)),
+                limit=count_text(MAX_UNIT_LENGTH),
+            )
         )
 
 
@@ -195,7 +208,7 @@ def check_unit(text: str, quantity: Dimension) -> str:
             return name
         raise _not_a_unit(name, quantity)
     if "#" in name:  # pint would silently drop everything after it
-        raise UnitProblem(f"unreadable unit {name!r}")
+        raise UnitProblem(_("unreadable unit {name}").format(name=repr(name)))
     _refuse_long(name)
     import pint
 
@@ -204,7 +217,8 @@ def check_unit(text: str, quantity: Dimension) -> str:
         raise UnitProblem(said.format(quantity=_(quantity), examples=_EXAMPLES[quantity]))
     ureg = registry()
     if quantity != "carbon" and CO2E_SUFFIX in name:
-        raise UnitProblem(f"{name!r} is not a unit of {quantity}: only carbon is in {CO2E_SUFFIX}")
+        said = _("{name} is not a unit of {quantity}: only carbon is in {suffix}")
+        raise UnitProblem(said.format(name=repr(name), quantity=_(quantity), suffix=CO2E_SUFFIX))
     try:
         unit = ureg.Unit(_pint_name(name))
     except (pint.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError) as exc:
@@ -213,7 +227,7 @@ def check_unit(text: str, quantity: Dimension) -> str:
             said.format(name=repr(name), quantity=_(quantity), examples=_EXAMPLES[quantity])
         ) from exc
     except Exception as exc:  # pint's parser raises assorted errors on malformed text
-        raise UnitProblem(f"unreadable unit {name!r}") from exc
+        raise UnitProblem(_("unreadable unit {name}").format(name=repr(name))) from exc
     if unit.dimensionality != ureg.get_dimensionality(_DIMENSION[quantity]):
         raise _not_a_unit(name, quantity)
     _refuse_hidden_factors(name, unit)
@@ -222,7 +236,8 @@ def check_unit(text: str, quantity: Dimension) -> str:
     except ArithmeticError:
         factor = math.inf
     if not math.isfinite(factor) or factor == 0:
-        raise UnitProblem(f"{name!r} is too large or too small a unit to compute with")
+        said = _("{name} is too large or too small a unit to compute with")
+        raise UnitProblem(said.format(name=repr(name)))
     return name
 
 
@@ -237,16 +252,19 @@ def _refuse_hidden_factors(name: str, unit: pint.Unit) -> None:
     for component in components:
         dimensions = ureg.Unit(component).dimensionality
         if not dimensions:
-            raise UnitProblem(f"{name!r} contains the dimensionless factor {component!r}")
+            said = _("{name} contains the dimensionless factor {factor}")
+            raise UnitProblem(said.format(name=repr(name), factor=repr(component)))
         vectors.append({key: Fraction(str(power)) for key, power in dimensions.items()})
     for index, vector in enumerate(vectors):
         for other, earlier in zip(components, vectors[:index], strict=False):
             if _proportional(vector, earlier):
+                said = _("{name} hides a scale factor: {first} and {second} cancel out")
                 raise UnitProblem(
-                    f"{name!r} hides a scale factor: {components[index]!r} and {other!r} cancel out"
+                    said.format(name=repr(name), first=repr(components[index]), second=repr(other))
                 )
     if _rank(vectors) < len(vectors):
-        raise UnitProblem(f"{name!r} hides a scale factor: some of its units cancel out")
+        said = _("{name} hides a scale factor: some of its units cancel out")
+        raise UnitProblem(said.format(name=repr(name)))
 
 
 def _proportional(a: dict[str, Fraction], b: dict[str, Fraction]) -> bool:
@@ -292,9 +310,9 @@ def parse_amount(text: str, quantity: Dimension) -> tuple[float, str]:
         raise UnitProblem(_("{text} is negative; a footprint cannot be").format(text=repr(text)))
     value = float(match.group("number").replace(",", "") + (match.group("exponent") or ""))
     if not math.isfinite(value):
-        raise UnitProblem(f"{text!r} is not a finite number")
+        raise UnitProblem(_("{text} is not a finite number").format(text=repr(text)))
     if value == 0 and re.search("[1-9]", match.group("number")):
-        raise UnitProblem(f"{text!r} is too small to represent")
+        raise UnitProblem(_("{text} is too small to represent").format(text=repr(text)))
     return value, check_unit(unit_text, quantity)
 
 
@@ -330,12 +348,12 @@ def parse_number(text: str) -> tuple[float, str]:
     Raises :class:`UnitProblem` for anything but one finite, non-negative plain number.
     """
     if text.strip().startswith("-"):
-        raise UnitProblem(f"{text!r} is negative; this factor cannot be")
+        raise UnitProblem(_("{text} is negative; this factor cannot be").format(text=repr(text)))
     if not _PLAIN_NUMBER.match(text):
-        raise UnitProblem(f"{text!r} is not a plain number (e.g. '1.14')")
+        raise UnitProblem(_("{text} is not a plain number (e.g. '1.14')").format(text=repr(text)))
     value = float(text)
     if not math.isfinite(value):
-        raise UnitProblem(f"{text!r} is not a finite number")
+        raise UnitProblem(_("{text} is not a finite number").format(text=repr(text)))
     return value, ""
 
 
@@ -345,7 +363,7 @@ def parse_water_intensity(text: str) -> tuple[float, str]:
     The unit must be a volume per energy (L/kWh, gal/kWh, mL/Wh…). Raises
     :class:`UnitProblem` otherwise.
     """
-    return _parse_per_energy(text, "water", WATER_INTENSITY_UNIT, "a water factor")
+    return _parse_per_energy(text, "water", WATER_INTENSITY_UNIT, N_("a water factor"))
 
 
 CARBON_INTENSITY_UNIT = "gCO2e/kWh"
@@ -355,26 +373,35 @@ CARBON_INTENSITY_UNIT = "gCO2e/kWh"
 def parse_carbon_intensity(text: str) -> tuple[float, str]:
     """Read a grid carbon intensity such as ``"0.35 kgCO2e/kWh"`` or ``"823.1 lb/MWh"`` as
     ``(value, unit)``. The unit must be a mass per energy. Raises :class:`UnitProblem`."""
-    return _parse_per_energy(text, "carbon", CARBON_INTENSITY_UNIT, "a carbon intensity")
+    return _parse_per_energy(text, "carbon", CARBON_INTENSITY_UNIT, N_("a carbon intensity"))
 
 
 def _parse_per_energy(text: str, top: Dimension, reference: str, what: str) -> tuple[float, str]:
-    """A number followed by a ``top`` unit per energy unit, e.g. ``0.14 L/kWh``."""
+    """A number followed by a ``top`` unit per energy unit, e.g. ``0.14 L/kWh``; ``what``
+    (marked with ``N_``) names the factor in the message for a negative one."""
     match = _NUMBER_THEN_UNIT.match(text)
     if match is None or match.group("unit") is None:
-        raise UnitProblem(f"{text!r} is not a number followed by a unit (e.g. '1 {reference}')")
+        said = _("{text} is not a number followed by a unit (e.g. '1 {reference}')")
+        raise UnitProblem(said.format(text=repr(text), reference=reference))
     if match.group("sign") == "-":
-        raise UnitProblem(f"{text!r} is negative; {what} cannot be")
+        said = _("{text} is negative; {what} cannot be")
+        raise UnitProblem(said.format(text=repr(text), what=_(what)))
     value = float(match.group("number").replace(",", "") + (match.group("exponent") or ""))
     name = match.group("unit").strip()
-    expected = f"{_NOUN[top]} per energy (expected e.g. {reference})"
+    per_energy = _(_PER_ENERGY[top])
+
+    def not_per_energy() -> UnitProblem:
+        said = _("{name} is not {what} (expected e.g. {reference})")
+        return UnitProblem(said.format(name=repr(name), what=per_energy, reference=reference))
+
     parts = [part.strip() for part in name.split("/")]
     if len(parts) == 2 and parts[0] in _EXACT and parts[1] in _EXACT:
         if (_EXACT[parts[0]][0], _EXACT[parts[1]][0]) == (top, "energy"):
             return value, name
-        raise UnitProblem(f"{name!r} is not {expected}")
+        raise not_per_energy()
     if "#" in name or (top != "carbon" and CO2E_SUFFIX in name):
-        raise UnitProblem(f"unreadable unit {name!r} (expected {reference})")
+        said = _("unreadable unit {name} (expected {reference})")
+        raise UnitProblem(said.format(name=repr(name), reference=reference))
     _refuse_long(name)
     import pint
 
@@ -382,12 +409,15 @@ def _parse_per_energy(text: str, top: Dimension, reference: str, what: str) -> t
     try:
         unit = ureg.Unit(_pint_name(name))
     except (pint.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError) as exc:
-        raise UnitProblem(f"unknown unit {name!r} (expected {expected})") from exc
+        said = _("unknown unit {name} (expected {what} (expected e.g. {reference}))")
+        raise UnitProblem(
+            said.format(name=repr(name), what=per_energy, reference=reference)
+        ) from exc
     except Exception as exc:  # pint's parser raises assorted errors on malformed text
-        raise UnitProblem(f"unreadable unit {name!r}") from exc
+        raise UnitProblem(_("unreadable unit {name}").format(name=repr(name))) from exc
     if unit.dimensionality != ureg.get_dimensionality(f"{_DIMENSION[top]} / [energy]"):
-        raise UnitProblem(f"{name!r} is not {expected}")
+        raise not_per_energy()
     _refuse_hidden_factors(name, unit)
     if not math.isfinite(value) or not math.isfinite(conversion_factor(name, reference)):
-        raise UnitProblem(f"{text!r} is too large to compute with")
+        raise UnitProblem(_("{text} is too large to compute with").format(text=repr(text)))
     return value, name

@@ -31,6 +31,7 @@ from soracost.core.footprint import ClipRequest, Derivation, Step, parse_resolut
 from soracost.core.records import BOUNDARY_LABELS, Catalog, Source
 from soracost.core.results import CARBON_NOTE, ResultRow, Scenario, Units
 from soracost.core.services import Service, normalised
+from soracost.i18n import N_, _, count_text, ngettext, report_, report_count, report_n
 
 if TYPE_CHECKING:  # training is loaded only when asked for
     from soracost.core.training import TrainingRequest, TrainingShare
@@ -49,48 +50,75 @@ MEASURE_UNITS: dict[Measure, str] = {
     "carbon": "kgCO2e",
 }
 MEASURE_LABELS: dict[Measure, str] = {
-    "energy": "energy (facility)",
-    "water": "water (on-site + off-site)",
-    "water_onsite": "water on-site (cooling)",
-    "water_offsite": "water off-site (electricity generation)",
-    "carbon": "carbon (location-based)",
+    "energy": N_("energy (facility)"),
+    "water": N_("water (on-site + off-site)"),
+    "water_onsite": N_("water on-site (cooling)"),
+    "water_offsite": N_("water off-site (electricity generation)"),
+    "carbon": N_("carbon (location-based)"),
 }
+"""Each measure's label, in English (JSON's ``measures``); views show ``_(label)``."""
 
 _UNITS = Units(energy="kWh", water="L", carbon="kgCO2e")
 """The model runs in these; water is then given in m³ (L ÷ 1000)."""
 _LITRES_PER_M3 = 1000.0
 
-BOUNDARY_NOTE = (
-    "energy: at the facility boundary (" + BOUNDARY_LABELS["facility"] + "): each estimate "
-    "lifted to whole-server energy with sourced overheads, times the site's PUE"
+BOUNDARY_NOTE = N_(
+    "energy: at the facility boundary ({boundary}): each estimate lifted to whole-server "
+    "energy with sourced overheads, times the site's PUE"
 )
-WATER_NOTE = (
+WATER_NOTE = N_(
     "water: consumption, on-site (cooling, the site's WUE × server energy) plus off-site "
     "(electricity generation, the site's EWIF × facility energy)"
 )
 EXCLUSIONS: tuple[tuple[str, str], ...] = (
-    ("training", "the energy to train the models (not asked for; Sora's is unknown)"),
-    ("embodied", "making the hardware and building the data centres (embodied emissions)"),
-    ("network", "moving prompts and videos over networks"),
-    ("end-user devices", "the devices that ask for, download and play the videos"),
+    (N_("training"), N_("the energy to train the models (not asked for; Sora's is unknown)")),
+    (N_("embodied"), N_("making the hardware and building the data centres (embodied emissions)")),
+    (N_("network"), N_("moving prompts and videos over networks")),
+    (N_("end-user devices"), N_("the devices that ask for, download and play the videos")),
 )
-"""What the report leaves out, always stated with it."""
+"""What the report leaves out, always stated with it (English: :func:`report_exclusions`
+gives them in the report's language)."""
 BAD_ROW_KINDS: dict[str, str] = {
-    "malformed": "malformed line",
-    "timestamp": "unreadable time",
-    "service": "no service",
-    "duration": "bad duration",
-    "resolution": "unknown resolution",
-    "count": "bad count",
-    "site": "unknown site",
+    "malformed": N_("malformed line"),
+    "timestamp": N_("unreadable time"),
+    "service": N_("no service"),
+    "duration": N_("bad duration"),
+    "resolution": N_("unknown resolution"),
+    "count": N_("bad count"),
+    "site": N_("unknown site"),
 }
-"""The kinds of bad row a log may have, as ``--skip-bad-rows`` counts them."""
-UNCERTAINTY_NOTE = (
+"""The kinds of bad row a log may have, as ``--skip-bad-rows`` counts them (the values in
+English; views show ``_(value)``)."""
+UNCERTAINTY_NOTE = N_(
     "per clip: low and high are the lowest and highest of the estimates that fed the "
     "answer, mid = P50 of their equal-weight mixture; sums add each figure (comonotonic: "
     "the uncertainty is which source is right, shared by every clip), so P5–P95 of a total "
     "is the sum of the P5s and the sum of the P95s"
 )
+
+
+def report_notes() -> tuple[str, ...]:
+    """What the figures count, in the report's language (English for CSV and JSON:
+    :func:`soracost.i18n.machine_output`)."""
+    boundary = report_(BOUNDARY_LABELS["facility"])
+    return (
+        report_(BOUNDARY_NOTE).format(boundary=boundary),
+        report_(WATER_NOTE),
+        report_(CARBON_NOTE),
+        report_(UNCERTAINTY_NOTE),
+    )
+
+
+def report_exclusions(training: str | None = None) -> tuple[tuple[str, str], ...]:
+    """:data:`EXCLUSIONS` in the report's language; ``training``, when given, replaces
+    the training's detail (a training share shown apart)."""
+    return tuple(
+        (
+            report_(what),
+            training if training is not None and what == "training" else report_(detail),
+        )
+        for what, detail in EXCLUSIONS
+    )
 
 
 def service_index(services: Mapping[str, Service]) -> dict[str, Service]:
@@ -250,8 +278,8 @@ class UsageReport:
     max_scale: float
     default_site: str
     """The site of rows that name none (``--site``, else the data file's default)."""
-    notes: tuple[str, ...] = (BOUNDARY_NOTE, WATER_NOTE, CARBON_NOTE, UNCERTAINTY_NOTE)
-    exclusions: tuple[tuple[str, str], ...] = EXCLUSIONS
+    notes: tuple[str, ...] = field(default_factory=report_notes)
+    exclusions: tuple[tuple[str, str], ...] = field(default_factory=report_exclusions)
     training: TrainingShare | None = None
     """The training share of the report's clips, in kWh, when asked for: shown apart,
     never added to the totals."""
@@ -261,13 +289,25 @@ class UnknownServices(DataError):
     """The log names services the data does not map (exit 1 unless left out)."""
 
     def __init__(self, unknown: Sequence[LeftOutService], file: str) -> None:
-        listed = ", ".join(f"{item.name!r} ({item.rows:,} rows)" for item in unknown[:10])
-        more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
-        super().__init__(
-            f"unknown service(s): {listed}{more}; map them under 'services' in the data "
-            "file, or add --leave-out-unknown to leave their rows out (the report says so)",
-            file=file,
+        listed = ", ".join(
+            _("{name} ({rows})").format(
+                name=repr(item.name),
+                rows=ngettext("{n} row", "{n} rows", item.rows).format(n=count_text(item.rows)),
+            )
+            for item in unknown[:10]
         )
+        if len(unknown) > 10:
+            said = _(
+                "unknown service(s): {listed} and {more} more; map them under 'services' in "
+                "the data file, or add --leave-out-unknown to leave their rows out (the "
+                "report says so)"
+            )
+        else:
+            said = _(
+                "unknown service(s): {listed}; map them under 'services' in the data file, "
+                "or add --leave-out-unknown to leave their rows out (the report says so)"
+            )
+        super().__init__(said.format(listed=listed, more=count_text(len(unknown) - 10)), file=file)
         self.unknown = tuple(unknown)
 
 
@@ -325,7 +365,7 @@ def usage_report(
         raise UnknownServices(left_out, ", ".join(file.path for file in log.files))
     footprints = _key_footprints(catalog, groups, max_scale, progress)
     lines, period_totals, total = _lines(groups, footprints)
-    used = {service.id: service for _, service, _ in groups}
+    used = {service.id: service for _group, service, _site in groups}
     cited = _cited(catalog, [line.sources for line in lines], used.values())
     share, exclusions = _training(catalog, training, total.clips)
     return UsageReport(
@@ -351,23 +391,26 @@ def _training(
 ) -> tuple[TrainingShare | None, tuple[tuple[str, str], ...]]:
     """The clips' training share (kWh) and the exclusions that go with it."""
     if request is None:
-        return None, EXCLUSIONS
+        return None, report_exclusions()
     from soracost.core.training import training_share
 
-    if clips > request.lifetime_clips:
-        raise UsageProblem(
-            f"the log has {clips:,} clips, more than --lifetime-clips "
-            f"{request.lifetime_clips:,}: they cannot share more than the whole training energy"
+    lifetime = request.lifetime_clips
+    if clips > lifetime:
+        said = ngettext(
+            "the log has {n} clip, more than --lifetime-clips {lifetime}: they cannot share "
+            "more than the whole training energy",
+            "the log has {n} clips, more than --lifetime-clips {lifetime}: they cannot share "
+            "more than the whole training energy",
+            clips,
         )
+        raise UsageProblem(said.format(n=count_text(clips), lifetime=count_text(lifetime)))
     share = training_share(request, _UNITS.energy, max(clips, 1))
-    shown = (
-        "training",
-        f"shown apart, never added to the totals: {request.label}, shared over "
-        f"{request.lifetime_clips:,} lifetime clips",
-    )
-    return share, tuple(
-        shown if what == "training" else (what, detail) for what, detail in EXCLUSIONS
-    )
+    detail = report_n(
+        "shown apart, never added to the totals: {what}, shared over {n} lifetime clip",
+        "shown apart, never added to the totals: {what}, shared over {n} lifetime clips",
+        lifetime,
+    ).format(what=request.label, n=report_count(lifetime))
+    return share, report_exclusions(detail)
 
 
 _Key = tuple[str, int, int, float, str]
@@ -606,7 +649,7 @@ def _lines(
     """The lines per period × service × site (sorted), per period, and the grand total."""
     by_line: dict[tuple[str, str, str], _Sum] = {}
     for group, service, site in groups:
-        key, _ = _key_of(group, service, site)
+        key, _resolution = _key_of(group, service, site)
         by_line.setdefault((group.period, service.id, site), _Sum()).add(group, footprints[key])
     lines: list[ReportLine] = []
     by_period: dict[str, _Sum] = {}
@@ -647,6 +690,6 @@ def group_footprints(report: UsageReport) -> list[tuple[UsageGroup, KeyFootprint
     for group in report.log.groups:
         service = index.get(group.service)
         if service is not None:
-            key, _ = _key_of(group, service, group.site or report.default_site)
+            key, _resolution = _key_of(group, service, group.site or report.default_site)
             found.append((group, by_key[key]))
     return found

@@ -32,8 +32,10 @@ from typing import Any
 from soracost.core.errors import DataError, UsageProblem
 from soracost.core.services import normalised
 from soracost.core.usage import KeyCheck, LogFile, Period, UsageGroup, UsageLog
+from soracost.i18n import N_, _, count_text, localise_number
 
-INSTALL_HINT = "soracost report needs DuckDB: pip install 'soracost[report]'"
+INSTALL_HINT = N_("soracost report needs DuckDB: {hint}")
+"""Said when DuckDB is missing, with ``hint`` the command that installs it."""
 
 FORMATS: dict[str, str] = {
     ".csv": "csv",
@@ -88,7 +90,7 @@ def duckdb_module() -> Any:
     try:
         import duckdb
     except ImportError:
-        raise DataError(INSTALL_HINT) from None
+        raise DataError(_(INSTALL_HINT).format(hint="pip install 'soracost[report]'")) from None
     return duckdb
 
 
@@ -106,28 +108,28 @@ def log_files(pattern: str) -> list[tuple[str, str]]:
     if glob.has_magic(pattern) and not os.path.exists(pattern):
         paths = sorted(path for path in glob.glob(pattern, recursive=True) if os.path.isfile(path))
         if not paths:
-            raise DataError("no file matches this pattern", file=pattern)
+            raise DataError(_("no file matches this pattern"), file=pattern)
     else:
         if not os.path.exists(pattern):
-            raise DataError("no such file", file=pattern)
+            raise DataError(_("no such file"), file=pattern)
         if os.path.isdir(pattern):
-            raise DataError(
-                "is a folder; give a file or a glob such as 'logs/*.parquet'", file=pattern
-            )
+            said = _("is a folder; give a file or a glob such as {example}")
+            raise DataError(said.format(example="'logs/*.parquet'"), file=pattern)
         if not os.path.isfile(pattern):
-            raise DataError("is not a regular file", file=pattern)
+            raise DataError(_("is not a regular file"), file=pattern)
         paths = [pattern]
     found: list[tuple[str, str]] = []
     for path in paths:
         format = FORMATS.get(Path(path).suffix.lower())
         if format is None:
             known = ", ".join(FORMATS)
-            raise DataError(f"unknown log format (the name must end in {known})", file=path)
+            said = _("unknown log format (the name must end in {suffixes})")
+            raise DataError(said.format(suffixes=known), file=path)
         if not os.access(path, os.R_OK):
-            raise DataError("cannot read: permission denied", file=path)
+            raise DataError(_("cannot read: permission denied"), file=path)
         found.append((path, format))
-    if len({format for _, format in found}) > 1:
-        raise DataError("the files mix formats; give one format at a time", file=pattern)
+    if len({format for _path, format in found}) > 1:
+        raise DataError(_("the files mix formats; give one format at a time"), file=pattern)
     return found
 
 
@@ -157,13 +159,15 @@ def _csv_header(path: str) -> list[str]:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             header = next(csv.reader(handle), None)
     except UnicodeDecodeError:
-        raise DataError("line 1: not UTF-8 text; is it a CSV file?", file=path) from None
+        said = _("not UTF-8 text; is it a CSV file?")
+        raise DataError(said, file=path, entry=_line(1)) from None
     except csv.Error as exc:
-        raise DataError(f"line 1: not a CSV header ({exc})", file=path) from None
+        said = _("not a CSV header ({problem})").format(problem=exc)
+        raise DataError(said, file=path, entry=_line(1)) from None
     if not header:
-        raise DataError("empty: no header line", file=path)
+        raise DataError(_("empty: no header line"), file=path)
     if any("\x00" in name for name in header):  # no text file holds NUL: a binary file
-        raise DataError("line 1: holds NUL bytes; is it a CSV file?", file=path)
+        raise DataError(_("holds NUL bytes; is it a CSV file?"), file=path, entry=_line(1))
     return [name.strip() for name in header]
 
 
@@ -190,9 +194,8 @@ def file_columns(
         if names is None:
             names = found
         elif found != names and format == "csv":
-            raise DataError(
-                f"its header ({listed_columns(found)}) differs from the first file's", file=path
-            )
+            said = _("its header ({columns}) differs from the first file's")
+            raise DataError(said.format(columns=listed_columns(found)), file=path)
     assert names is not None
     return names
 
@@ -221,9 +224,9 @@ def map_columns(names: Sequence[str], columns: Columns, period: Period, first: s
 
     def need(name: str, option: str) -> str:
         if name not in present:
-            listed = listed_columns(names)
+            said = _("no column {name} (columns: {columns}); name yours with {option}")
             raise DataError(
-                f"no column {name!r} (columns: {listed}); name yours with {option}",
+                said.format(name=repr(name), columns=listed_columns(names), option=option),
                 file=first,
             )
         return name
@@ -232,7 +235,7 @@ def map_columns(names: Sequence[str], columns: Columns, period: Period, first: s
     if timestamp is None:
         timestamp = next((name for name in ("timestamp", "time") if name in present), None)
         if timestamp is None and period != "none":
-            need("timestamp", "--time-column (or use --period none)")
+            need("timestamp", _("{option} (or use --period none)").format(option="--time-column"))
     elif period != "none":
         need(timestamp, "--time-column")
     else:
@@ -420,7 +423,7 @@ def read_usage(
     Raises :class:`DataError`."""
     duckdb = duckdb_module()
     files = log_files(spec.pattern)
-    paths = [path for path, _ in files]
+    paths = [path for path, _format in files]
     format = files[0][1]
     stop = threading.Event()
     with ThreadPoolExecutor(max_workers=1) as pool:  # hashing overlaps the query
@@ -476,7 +479,7 @@ def _polling(connection: Any, progress: Callable[[float], None] | None) -> Itera
 def log_source(connection: Any, spec: LogSpec, files: Sequence[tuple[str, str]]) -> Source:
     """The log as SQL (see :class:`Source`): columns checked and mapped, types known."""
     format = files[0][1]
-    paths = [path for path, _ in files]
+    paths = [path for path, _format in files]
     names = file_columns(connection, files, spec.skip_bad_rows)
     mapped = map_columns(names, spec.columns, spec.period, paths[0])
     file = unused_name(FILE, names)
@@ -512,14 +515,15 @@ def _aggregate(
     except DataError:
         raise
     except Exception as exc:
-        raise _read_error(exc, [path for path, _ in files], format) from None
+        raise _read_error(exc, [path for path, _format in files], format) from None
     skipped: dict[str, int] = {}
     malformed = _rejects(connection) if format == "csv" else []
     if malformed:
         if not spec.skip_bad_rows:
             path, line, column, message = malformed[0]
-            where = f"column {column!r}: " if column else ""
-            raise DataError(f"{where}malformed line: {message}", file=path, entry=f"line {line:,}")
+            said = _("malformed line: {problem}").format(problem=message)
+            where = _column(column) if column else None
+            raise DataError(said, file=path, entry=_line(line), field=where)
         skipped["malformed"] = len(malformed)
     rows_read = sum(int(row[6]) for row in result) + len(malformed)
     verdicts: dict[tuple[str, str], str | None] = {}
@@ -553,7 +557,11 @@ def _aggregate(
             rows=rows,
             clips=clips,
         )
-        for (period, service, resolution, duration, site), (rows, clips) in merged.items()
+        # In the keys' order, not DuckDB's (which varies between runs with its threads):
+        # the same log gives the same report, byte for byte, sums included.
+        for (period, service, resolution, duration, site), (rows, clips) in sorted(
+            merged.items(), key=lambda item: tuple(str(part) for part in item[0])
+        )
     )
     return groups, dict(sorted(skipped.items())), rows_read
 
@@ -566,7 +574,7 @@ def period_label(start: dt.datetime | None, period: Period) -> str:
     if period == "day":
         return start.strftime("%Y-%m-%d")
     if period == "week":
-        year, week, _ = start.isocalendar()
+        year, week, _day = start.isocalendar()
         return f"{year}-W{week:02d}"
     if period == "month":
         return start.strftime("%Y-%m")
@@ -589,14 +597,55 @@ def _rejects(connection: Any) -> list[tuple[str, int, str | None, str]]:
 
 
 _MESSAGES: dict[str, str] = {
-    "malformed": "has none of the fields (a line that is not a JSON record?)",
-    "timestamp": "is not a date and time (ISO 8601, e.g. 2025-09-01T10:00:00Z)",
-    "service": "is empty: every row needs a service",
-    "duration": f"is not a duration in seconds from {MIN_DURATION_S:g} to {MAX_DURATION_S:g}",
-    "resolution": "is not a resolution: 480p, 720p, 1080p, 4k or WxH (e.g. 1280x720)",
-    "count": f"is not a whole number of clips from 1 to {MAX_COUNT:.0e}",
-    "site": "is not a site of the data file ('soracost sites' lists them)",
+    "malformed": N_(
+        "{value} has none of the fields (a line that is not a JSON record?) (or add "
+        "--skip-bad-rows to leave such rows out)"
+    ),
+    "timestamp": N_(
+        "{value} is not a date and time (ISO 8601, e.g. 2025-09-01T10:00:00Z) (or add "
+        "--skip-bad-rows to leave such rows out)"
+    ),
+    "service": N_(
+        "{value} is empty: every row needs a service (or add --skip-bad-rows to leave such "
+        "rows out)"
+    ),
+    "duration": N_(
+        "{value} is not a duration in seconds from {low} to {high} (or add --skip-bad-rows "
+        "to leave such rows out)"
+    ),
+    "resolution": N_(
+        "{value} is not a resolution: 480p, 720p, 1080p, 4k or WxH (e.g. 1280x720) (or add "
+        "--skip-bad-rows to leave such rows out)"
+    ),
+    "count": N_(
+        "{value} is not a whole number of clips from 1 to {high} (or add --skip-bad-rows to "
+        "leave such rows out)"
+    ),
+    "site": N_(
+        "{value} is not a site of the data file ('soracost sites' lists them) (or add "
+        "--skip-bad-rows to leave such rows out)"
+    ),
 }
+"""What is wrong with a bad row's value, by kind (English; shown with ``_``)."""
+_LIMITS: dict[str, tuple[str, str]] = {
+    "duration": (f"{MIN_DURATION_S:g}", f"{MAX_DURATION_S:g}"),
+    "count": ("1", f"{MAX_COUNT:.0e}"),
+}
+
+
+def _line(number: int) -> str:
+    """A line of a file (1-based, the header included): ``line 3``."""
+    return _("line {number}").format(number=count_text(number))
+
+
+def _row(number: int) -> str:
+    """A row of a log (1-based, the header not counted): ``row 2``."""
+    return _("row {number}").format(number=count_text(number))
+
+
+def _column(name: str) -> str:
+    """A column of the log, its name quoted as the log has it: ``column 'count'``."""
+    return _("column {name}").format(name=repr(name))
 
 
 def _first_bad_row(
@@ -633,12 +682,13 @@ def _first_bad_row(
         "count": mapped.count,
         "site": mapped.site,
     }[kind]
-    value = "the row" if column is None else _raw_value(connection, source, file, row, column)
+    value = _("the row") if column is None else _raw_value(connection, source, file, row, column)
+    low, high = (localise_number(limit) for limit in _LIMITS.get(kind, ("", "")))
     return DataError(
-        f"{value} {_MESSAGES[kind]} (or add --skip-bad-rows to leave such rows out)",
+        _(_MESSAGES[kind]).format(value=value, low=low, high=high),
         file=str(file),
-        entry=f"row {row:,}",
-        field=f"column {column!r}" if column else None,
+        entry=_row(row),
+        field=_column(column) if column else None,
     )
 
 
@@ -652,7 +702,7 @@ def _raw_value(connection: Any, source: Source, file: str, row: int, column: str
         [file, row],
     ).fetchone()
     text = None if value is None else value[0]
-    return "empty" if text is None or text == "" else repr(text[:80])
+    return _("empty") if text is None or text == "" else repr(text[:80])
 
 
 def _read_error(exc: Exception, paths: Sequence[str], format: str) -> DataError:
@@ -663,16 +713,25 @@ def _read_error(exc: Exception, paths: Sequence[str], format: str) -> DataError:
         found = _first_bad_json_line(paths)
         if found is not None:
             path, line, problem = found
-            return DataError(
-                f"not a JSON object: {problem}",
-                file=path,
-                entry=f"line {line:,}",
-            )
+            said = _("not a JSON object: {problem}").format(problem=problem)
+            return DataError(said, file=path, entry=_line(line))
     first = " ".join(str(exc).split("\n")[0].split())
     for prefix in ("Invalid Input Error: ", "IO Error: ", "Conversion Error: ", "Binder Error: "):
         first = first.removeprefix(prefix)
     what = {"csv": "CSV", "parquet": "Parquet", "jsonl": "JSON Lines"}[format]
-    return DataError(f"cannot read it as {what}: {first}", file=paths[0])
+    said = _("cannot read it as {format}: {problem}")
+    return DataError(said.format(format=what, problem=first), file=paths[0])
+
+
+_JSON_KINDS: dict[str, str] = {
+    "list": N_("a JSON list"),
+    "str": N_("a JSON string"),
+    "int": N_("a JSON number"),
+    "float": N_("a JSON number"),
+    "bool": N_("a JSON true or false"),
+    "NoneType": N_("a JSON null"),
+}
+"""What a line of a JSON Lines log holds instead of an object, by Python's type name."""
 
 
 def _first_bad_json_line(paths: Sequence[str]) -> tuple[str, int, str] | None:
@@ -691,11 +750,12 @@ def _first_bad_json_line(paths: Sequence[str]) -> tuple[str, int, str] | None:
                     except ValueError as exc:
                         return path, number, str(exc).split(":")[0]
                     except RecursionError:  # json.loads recurses once per level
-                        return path, number, "nested too deeply"
+                        return path, number, _("nested too deeply")
                     if not isinstance(value, dict):
-                        return path, number, f"a JSON {type(value).__name__}"
+                        kind = _JSON_KINDS.get(type(value).__name__, _JSON_KINDS["list"])
+                        return path, number, _(kind)
         except UnicodeDecodeError:
-            return path, 1, "not UTF-8 text"
+            return path, 1, _("not UTF-8 text")
     return None
 
 
@@ -706,4 +766,5 @@ def check_period(period: str) -> Period:
     for choice in PERIODS:
         if choice == period:
             return choice
-    raise UsageProblem(f"--period: {period!r}; choose one of: {', '.join(PERIODS)}")
+    said = _("--period: {period}; choose one of: {choices}")
+    raise UsageProblem(said.format(period=repr(period), choices=", ".join(PERIODS)))

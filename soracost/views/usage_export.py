@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from soracost.core.records import Source
+from soracost.core.services import Service
 from soracost.core.usage import (
     BAD_ROW_KINDS,
     FIGURE_FIELDS,
@@ -27,6 +28,7 @@ from soracost.core.usage import (
     UsageReport,
     per_second_unit,
 )
+from soracost.i18n import N_, _, count_text, language, localise_number, ngettext
 from soracost.views.display import format_number
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -223,17 +225,38 @@ def _training_json(report: UsageReport) -> dict[str, Any] | None:
 
 
 def training_text(report: UsageReport) -> str | None:
-    """``Training share, apart (not in the totals): 0.3 kWh (0.2–0.4) for 365 clips: …``."""
+    """``Training share, apart (not in the totals): 0.3 kWh (0.2–0.4) for 365 clips: …``,
+    in the run's language (kWh: the report's energy unit)."""
     share = report.training
     if share is None:
         return None
     batch = share.batch
-    return (
-        f"Training share, apart (not in the totals): {format_number(batch.mid)} kWh "
-        f"({format_number(batch.low)}–{format_number(batch.high)}) for "
-        f"{report.total.clips:,} clips: {share.request.label}, shared over "
-        f"{share.request.lifetime_clips:,} lifetime clips"
+    clips, lifetime = report.total.clips, share.request.lifetime_clips
+    said = ngettext(
+        "Training share, apart (not in the totals): {mid} kWh ({low}–{high}) for {clips}: "
+        "{what}, shared over {n} lifetime clip",
+        "Training share, apart (not in the totals): {mid} kWh ({low}–{high}) for {clips}: "
+        "{what}, shared over {n} lifetime clips",
+        lifetime,
     )
+    return said.format(
+        mid=format_number(batch.mid),
+        low=format_number(batch.low),
+        high=format_number(batch.high),
+        clips=_clips(clips),
+        what=share.request.label,
+        n=count_text(lifetime),
+    )
+
+
+def _clips(count: int) -> str:
+    """``365 clips``, in the run's language."""
+    return ngettext("{n} clip", "{n} clips", count).format(n=count_text(count))
+
+
+def _rows(count: int) -> str:
+    """``365 rows``, in the run's language."""
+    return ngettext("{n} row", "{n} rows", count).format(n=count_text(count))
 
 
 def usage_json(report: UsageReport) -> Iterator[str]:
@@ -244,47 +267,114 @@ def usage_json(report: UsageReport) -> Iterator[str]:
 
 
 # --- Markdown and HTML -------------------------------------------------------------------
+# In the run's language, as the table: words through ``_``, numbers through
+# format_number / count_text (French: 1 105,5). What the log, the data file or a source
+# says (services, sites, periods, notes of the mapping, citations) is shown as written.
 
 _SHOWN: tuple[Measure, ...] = ("energy", "water", "carbon")
 
+TITLE = N_("AI video generation footprint report")
+# The headings of Markdown and HTML (marked here: gettext's extractor cannot see into an
+# f-string).
+_TOTALS = N_("Totals")
+_PER_PERIOD_HEADING = N_("Per period")
+_SERVICES = N_("Services and the estimates behind them")
+_COUNTS = N_("What the figures count")
+_NOT_INCLUDED = N_("Not included")
+_SOURCES = N_("Sources")
+_PROVENANCE = N_("Provenance")
+_LEFT_OUT = N_("Left out")
+_ENERGY_PER_LINE = N_("Energy per line")
+
+PERIOD_WORDS: dict[str, str] = {
+    "day": N_("day"),
+    "week": N_("week"),
+    "month": N_("month"),
+    "quarter": N_("quarter"),
+    "year": N_("year"),
+    "none": N_("none"),
+}
+"""The period a report groups by, as a word (``(month)`` in the headline)."""
+
+PER_PERIOD: dict[str, str] = {
+    "day": N_("Per day, service and site"),
+    "week": N_("Per week, service and site"),
+    "month": N_("Per month, service and site"),
+    "quarter": N_("Per quarter, service and site"),
+    "year": N_("Per year, service and site"),
+    "none": N_("Per log, service and site"),
+}
+"""The title of the lines' table, by period."""
+
+
+def _na() -> str:
+    return _("n/a")
+
 
 def _mid(figure: Figure | None) -> str:
-    return "n/a" if figure is None else format_number(figure.mid)
+    return _na() if figure is None else format_number(figure.mid)
 
 
 def _interval(figure: Figure | None) -> str:
     if figure is None:
-        return "n/a"
+        return _na()
     return f"{format_number(figure.p5)} – {format_number(figure.p95)}"
 
 
 def _span(figure: Figure | None) -> str:
     if figure is None:
-        return "n/a"
+        return _na()
     return f"{format_number(figure.low)} – {format_number(figure.high)}"
 
 
-def _shares(methods: dict[str, float]) -> str:
-    return ", ".join(f"{method} {share:.0%}" for method, share in methods.items()) or "n/a"
+def percent(share: float) -> str:
+    """A share (0.5) as a whole percentage: ``50%``, in French ``50 %`` (U+202F, CLDR)."""
+    return _("{percent}%").format(percent=localise_number(f"{share * 100:.0f}"))
+
+
+def method_shares(methods: dict[str, float]) -> str:
+    """``measured 50%, modelled 50%``: each method class's share, in the run's language."""
+    return ", ".join(f"{_(method)} {percent(share)}" for method, share in methods.items()) or _na()
+
+
+def period_title(report: UsageReport) -> str:
+    """``Per month, service and site``."""
+    return _(PER_PERIOD.get(report.log.period, PER_PERIOD["none"]))
+
+
+def shown_period(label: str, report: UsageReport) -> str:
+    """A line's period as the report labels it (``2025-09``), ``all`` in the run's
+    language for a report without periods."""
+    return _("all") if report.log.period == "none" and label == "all" else label
+
+
+def headline_counts(report: UsageReport) -> dict[str, str]:
+    """The counts a headline gives, in the run's language: ``clips`` (``365 clips``),
+    ``seconds`` of video (``4,025``), ``periods`` (``1 period``), ``period`` (``month``),
+    ``rows`` read (``365 rows``)."""
+    total = report.total
+    periods = len(report.period_totals)
+    return {
+        "clips": _clips(total.clips),
+        "seconds": format_number(total.seconds),
+        "periods": ngettext("{n} period", "{n} periods", periods).format(n=count_text(periods)),
+        "period": _(PERIOD_WORDS.get(report.log.period, report.log.period)),
+        "rows": _rows(report.log.rows_read),
+    }
 
 
 def headline(report: UsageReport) -> str:
-    """``365 clips (4,025 s of video) in 1 period from 365 rows``."""
-    total = report.total
-    periods = len(report.period_totals)
-    return (
-        f"{total.clips:,} clips ({format_number(total.seconds)} s of video) in {periods} "
-        f"period{'s' if periods != 1 else ''} ({report.log.period}), from "
-        f"{report.log.rows_read:,} rows"
-    )
+    """``365 clips (4,025 s of video) in 1 period (month), from 365 rows``."""
+    said = _("{clips} ({seconds} s of video) in {periods} ({period}), from {rows}")
+    return said.format(**headline_counts(report))
 
 
-def _line_cells(line: ReportLine) -> list[str]:
+def _line_cells(line: ReportLine, report: UsageReport) -> list[str]:
     cells = [
-        line.period,
-        line.service or "all",
-        line.site or "all",
-        f"{line.clips:,}",
+        shown_period(line.period, report),
+        line.service or _("all"),
+        line.site or _("all"),
+        count_text(line.clips),
         format_number(line.seconds),
     ]
     for measure in _SHOWN:
@@ -293,9 +383,13 @@ def _line_cells(line: ReportLine) -> list[str]:
 
 
 _LINE_HEADERS = (
-    "Period", "Service", "Site", "Clips", "Video (s)",
-    "Energy kWh (P5–P95)", "Water m³ (P5–P95)", "Carbon kgCO2e (P5–P95)",
+    N_("Period"), N_("Service"), N_("Site"), N_("Clips"), N_("Video (s)"),
+    N_("Energy kWh (P5–P95)"), N_("Water m³ (P5–P95)"), N_("Carbon kgCO2e (P5–P95)"),
 )  # fmt: skip
+
+
+def _line_headers(*more: str) -> list[str]:
+    return [_(header) for header in (*_LINE_HEADERS, *more)]
 
 
 def _total_rows(line: ReportLine) -> list[list[str]]:
@@ -304,7 +398,7 @@ def _total_rows(line: ReportLine) -> list[list[str]]:
         total, per_second = line.totals[measure], line.per_second[measure]
         rows.append(
             [
-                MEASURE_LABELS[measure],
+                _(MEASURE_LABELS[measure]),
                 MEASURE_UNITS[measure],
                 _mid(total),
                 _span(total),
@@ -317,9 +411,14 @@ def _total_rows(line: ReportLine) -> list[list[str]]:
 
 
 _TOTAL_HEADERS = (
-    "Measure", "Unit", "Mid (P50)", "Low – high", "P5 – P95", "Per s of video (mid)",
-    "Per s: P5 – P95",
+    N_("Measure"), N_("Unit"), N_("Mid (P50)"), N_("Low – high"), N_("P5 – P95"),
+    N_("Per s of video (mid)"), N_("Per s: P5 – P95"),
 )  # fmt: skip
+_LEFT_OUT_HEADERS = (N_("Service"), N_("Rows"), N_("Clips"))
+
+
+def _translated(headers: Sequence[str]) -> list[str]:
+    return [_(header) for header in headers]
 
 
 def _md_escape(text: str) -> str:
@@ -337,7 +436,7 @@ def _md_escape(text: str) -> str:
 
 def _md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     lines = ["| " + " | ".join(_md_escape(h) for h in headers) + " |"]
-    lines.append("|" + "|".join("---" for _ in headers) + "|")
+    lines.append("|" + "|".join("---" for _header in headers) + "|")
     lines.extend("| " + " | ".join(_md_escape(cell) for cell in row) + " |" for row in rows)
     return lines
 
@@ -346,72 +445,87 @@ def _citation(source: Source) -> str:
     return source.citation + (f". {source.url}" if source.url else "")
 
 
+def _shares_sentence(report: UsageReport) -> str:
+    """``Method classes (share of the clips' energy answers): modelled 100%.``"""
+    said = _("Method classes (share of the clips' energy answers): {shares}.")
+    return said.format(shares=method_shares(report.total.methods))
+
+
+def _service_text(service: Service) -> str:
+    """``model-d (Model D): estimates for 'Model D' [paper]. Model D's own figure.``"""
+    said = _("{service} ({name}): estimates for '{model}' [{source}]. {note}")
+    return said.format(
+        service=service.id,
+        name=service.name,
+        model=service.model or _("every estimate"),
+        source=service.source,
+        note=service.note,
+    )
+
+
+def _left_out_sentence(report: UsageReport) -> str:
+    """``Services not mapped, left out: 2 rows, 15 clips.``"""
+    rows = sum(item.rows for item in report.left_out)
+    clips = sum(item.clips for item in report.left_out)
+    return _("Services not mapped, left out: {rows}, {clips}.").format(
+        rows=_rows(rows), clips=_clips(clips)
+    )
+
+
+def _left_out_rows(report: UsageReport) -> list[list[str]]:
+    return [[i.name, count_text(i.rows), count_text(i.clips)] for i in report.left_out]
+
+
+def _skipped_sentence(report: UsageReport) -> str:
+    return _("Bad rows skipped: {skipped}.").format(skipped=_skipped(report))
+
+
 def usage_markdown(report: UsageReport) -> str:
-    """The report as Markdown, to paste into a document."""
-    out = ["# AI video generation footprint report", "", _md_escape(headline(report)) + ".", ""]
-    out += ["## Totals", ""]
-    out += _md_table(_TOTAL_HEADERS, _total_rows(report.total))
-    out += [
-        "",
-        _md_escape(
-            f"Method classes (share of the clips' energy answers): {_shares(report.total.methods)}."
-        ),
-        "",
-    ]
-    out += [
-        f"## Per {report.log.period if report.log.period != 'none' else 'log'}, service and site",
-        "",
-    ]
+    """The report as Markdown, to paste into a document, in the run's language."""
+    out = [f"# {_md_escape(_(TITLE))}", "", _md_escape(headline(report)) + ".", ""]
+    out += [f"## {_(_TOTALS)}", ""]
+    out += _md_table(_translated(_TOTAL_HEADERS), _total_rows(report.total))
+    out += ["", _md_escape(_shares_sentence(report)), ""]
+    out += [f"## {_md_escape(period_title(report))}", ""]
     out += _md_table(
-        (*_LINE_HEADERS, "Sources"),
-        [[*_line_cells(line), ", ".join(line.sources)] for line in report.lines],
+        _line_headers(N_(_SOURCES)),
+        [[*_line_cells(line, report), ", ".join(line.sources)] for line in report.lines],
     )
     if len(report.period_totals) > 1:
-        out += ["", "### Per period", ""]
-        out += _md_table(_LINE_HEADERS, [_line_cells(line) for line in report.period_totals])
-    out += ["", "## Services and the estimates behind them", ""]
-    for service in report.services:
-        selection = service.model or "every estimate"
-        out.append(
-            _md_escape(
-                f"- {service.id} ({service.name}): estimates for '{selection}' "
-                f"[{service.source}]. {service.note}"
-            )
+        out += ["", f"### {_(_PER_PERIOD_HEADING)}", ""]
+        out += _md_table(
+            _line_headers(), [_line_cells(line, report) for line in report.period_totals]
         )
+    out += ["", f"## {_(_SERVICES)}", ""]
+    out += [_md_escape(f"- {_service_text(service)}") for service in report.services]
     out += _left_out_md(report)
     if report.training is not None:
         out += ["", _md_escape(f"{training_text(report)}.")]
-    out += ["", "## What the figures count", ""]
+    out += ["", f"## {_(_COUNTS)}", ""]
     out += [_md_escape(f"- {note}") for note in report.notes]
-    out += ["", "## Not included", ""]
-    out += [_md_escape(f"- {what}: {detail}") for what, detail in report.exclusions]
-    out += ["", "## Sources", ""]
+    out += ["", f"## {_(_NOT_INCLUDED)}", ""]
+    out += [_md_escape("- " + _exclusion(what, detail)) for what, detail in report.exclusions]
+    out += ["", f"## {_(_SOURCES)}", ""]
     for source in report.sources:
         text = _md_escape(f"[{source.id}] {source.citation}")
         out.append(f"- {text}" + (f" <{source.url}>" if source.url else ""))
-    out += ["", "## Provenance", ""]
-    out += [_md_escape(line) for line in _provenance(report)]
+    out += ["", f"## {_(_PROVENANCE)}", ""]
+    out += [_md_escape(f"- {line}") for line in _provenance(report)]
     return "\n".join(out) + "\n"
+
+
+def _exclusion(what: str, detail: str) -> str:
+    """``embodied: making the hardware…`` (both from the report, in its language)."""
+    return _("{what}: {detail}").format(what=what, detail=detail)
 
 
 def _left_out_md(report: UsageReport) -> list[str]:
     out: list[str] = []
     if report.left_out:
-        rows = sum(item.rows for item in report.left_out)
-        clips = sum(item.clips for item in report.left_out)
-        out += [
-            "",
-            "## Left out",
-            "",
-            _md_escape(f"Services not mapped, left out: {rows:,} rows, {clips:,} clips."),
-            "",
-        ]
-        out += _md_table(
-            ("Service", "Rows", "Clips"),
-            [[i.name, f"{i.rows:,}", f"{i.clips:,}"] for i in report.left_out],
-        )
+        out += ["", f"## {_(_LEFT_OUT)}", "", _md_escape(_left_out_sentence(report)), ""]
+        out += _md_table(_translated(_LEFT_OUT_HEADERS), _left_out_rows(report))
     if report.log.skipped:
-        out += ["", _md_escape("Bad rows skipped: " + _skipped(report) + ".")]
+        out += ["", _md_escape(_skipped_sentence(report))]
     return out
 
 
@@ -420,20 +534,26 @@ def _skipped(report: UsageReport) -> str:
 
 
 def skipped_text(skipped: dict[str, int]) -> str:
-    """``3 rows: 2 bad duration, 1 unknown site``."""
-    total = sum(skipped.values())
+    """``3 rows: 2 bad duration, 1 unknown site``, in the run's language."""
     kinds = ", ".join(
-        f"{count:,} {BAD_ROW_KINDS.get(kind, kind)}" for kind, count in skipped.items()
+        _("{count} {kind}").format(
+            count=count_text(count), kind=_(BAD_ROW_KINDS[kind]) if kind in BAD_ROW_KINDS else kind
+        )
+        for kind, count in skipped.items()
     )
-    return f"{total:,} row{'s' if total != 1 else ''}: {kinds}"
+    return _("{rows}: {kinds}").format(rows=_rows(sum(skipped.values())), kinds=kinds)
 
 
 def _provenance(report: UsageReport) -> list[str]:
+    """Where the figures come from: the log's files, the data file, soracost's version."""
+    log_line = _("log: {path} ({format}), SHA-256 {sha256}")
     lines = [
-        f"- log: {file.path} ({file.format}), SHA-256 {file.sha256}" for file in report.log.files
+        log_line.format(path=file.path, format=file.format, sha256=file.sha256)
+        for file in report.log.files
     ]
-    lines.append(f"- data file: {report.catalog.path}, SHA-256 {report.catalog.sha256}")
-    lines.append(f"- soracost {report.version}")
+    data_line = _("data file: {path}, SHA-256 {sha256}")
+    lines.append(data_line.format(path=report.catalog.path, sha256=report.catalog.sha256))
+    lines.append(f"soracost {report.version}")
     return lines
 
 
@@ -443,10 +563,10 @@ def _h(text: object) -> str:
 
 def _html_lines(report: UsageReport) -> str:
     """The lines' table, each line's sources as links to the citations below."""
-    head = "".join(f"<th>{_h(h)}</th>" for h in (*_LINE_HEADERS, "Sources"))
+    head = "".join(f"<th>{_h(h)}</th>" for h in _line_headers(N_(_SOURCES)))
     rows = []
     for line in report.lines:
-        cells = "".join(f"<td>{_h(cell)}</td>" for cell in _line_cells(line))
+        cells = "".join(f"<td>{_h(cell)}</td>" for cell in _line_cells(line, report))
         links = ", ".join(
             f'<a class="cite" href="#source-{_h(source)}">{_h(source)}</a>'
             for source in line.sources
@@ -466,26 +586,32 @@ def _html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], css: str 
 
 def chart_svg(report: UsageReport, measure: Measure = "energy") -> str:
     """A horizontal bar per line: the mid of ``measure``, with its P5–P95 as a whisker,
-    on a linear axis from 0 to the largest P95."""
+    on a linear axis from 0 to the largest P95. Its words and the numbers it shows are in
+    the run's language; its coordinates in SVG's (``12.50``)."""
     lines = [line for line in report.lines if line.totals[measure] is not None]
     bar, gap, label_width, plot_width = 18, 8, 260, 420
     height = 40 + len(lines) * (bar + gap)
     top = max((line.totals[measure].p95 for line in lines), default=0.0)  # type: ignore[union-attr]
     scale = plot_width / top if top > 0 else 0.0
+    label = _(MEASURE_LABELS[measure])
+    unit = MEASURE_UNITS[measure]
+    aria = _("{measure} per line").format(measure=label)
+    title = _("{measure}, {unit}: mid and P5–P95").format(measure=label, unit=unit)
     parts = [
         '<svg xmlns="http://www.w3.org/2000/svg" role="img" '
         f'width="{label_width + plot_width + 80}" '
-        f'height="{height}" aria-label="{_h(MEASURE_LABELS[measure])} per line">',
-        f"<title>{_h(MEASURE_LABELS[measure])}, {MEASURE_UNITS[measure]}: mid and P5–P95</title>",
+        f'height="{height}" aria-label="{_h(aria)}">',
+        f"<title>{_h(title)}</title>",
     ]
     for index, line in enumerate(lines):
         figure = line.totals[measure]
         assert figure is not None
         y = 10 + index * (bar + gap)
-        label = " · ".join(part for part in (line.period, line.service, line.site) if part)
+        period = shown_period(line.period, report)
+        named = " · ".join(part for part in (period, line.service, line.site) if part)
         parts.append(
             f'<text x="{label_width - 6}" y="{y + bar - 5}" text-anchor="end" '
-            f'font-size="12">{_h(label)}</text>'
+            f'font-size="12">{_h(named)}</text>'
         )
         parts.append(
             f'<rect class="bar" x="{label_width}" y="{y}" width="{figure.mid * scale:.2f}" '
@@ -522,62 +648,63 @@ td:nth-child(n+4){font-variant-numeric:tabular-nums}
 
 def usage_html(report: UsageReport) -> str:
     """The report as one HTML page that needs nothing else: tables, an inline SVG chart
-    of energy per line, citations as links."""
-    period = report.log.period
+    of energy per line, citations as links; in the run's language (``<html lang>``)."""
+    title = _h(_(TITLE))
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{language()}"><head><meta charset="utf-8">',
         # Nothing may be fetched: the page works offline and leaks nothing when opened.
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; img-src data:\">",
-        "<title>AI video generation footprint report</title>",
+        f"<title>{title}</title>",
         f"<style>{_STYLE}</style></head><body>",
-        "<h1>AI video generation footprint report</h1>",
+        f"<h1>{title}</h1>",
         f'<p id="headline">{_h(headline(report))}.</p>',
-        "<h2>Totals</h2>",
-        _html_table(_TOTAL_HEADERS, _total_rows(report.total), "totals"),
-        f"<p>Method classes (share of the clips' energy answers): "
-        f"{_h(_shares(report.total.methods))}.</p>",
-        f"<h2>Per {_h(period if period != 'none' else 'log')}, service and site</h2>",
+        f"<h2>{_h(_(_TOTALS))}</h2>",
+        _html_table(_translated(_TOTAL_HEADERS), _total_rows(report.total), "totals"),
+        f"<p>{_h(_shares_sentence(report))}</p>",
+        f"<h2>{_h(period_title(report))}</h2>",
         _html_lines(report),
     ]
     if len(report.period_totals) > 1:
         parts += [
-            "<h3>Per period</h3>",
-            _html_table(_LINE_HEADERS, [_line_cells(t) for t in report.period_totals]),
+            f"<h3>{_h(_(_PER_PERIOD_HEADING))}</h3>",
+            _html_table(_line_headers(), [_line_cells(t, report) for t in report.period_totals]),
         ]
+    caption = _("Bars: mid (P50); lines: P5–P95. kWh at the facility boundary.")
     parts += [
-        '<h2>Energy per line</h2><figure id="chart">',
+        f'<h2>{_h(_(_ENERGY_PER_LINE))}</h2><figure id="chart">',
         chart_svg(report),
-        "<figcaption>Bars: mid (P50); lines: P5–P95. kWh at the facility boundary."
-        "</figcaption></figure>",
-        "<h2>Services and the estimates behind them</h2><ul>",
+        f"<figcaption>{_h(caption)}</figcaption></figure>",
+        f"<h2>{_h(_(_SERVICES))}</h2><ul>",
     ]
+    # The sentence is translated, then escaped, then given the escaped pieces (markup).
+    said = _h(_("{service} ({name}): estimates for “{model}” [{source}]. {note}"))
     for service in report.services:
-        parts.append(
-            f"<li><b>{_h(service.id)}</b> ({_h(service.name)}): estimates for "
-            f"“{_h(service.model or 'every estimate')}” "
-            f'[<a href="#source-{_h(service.source)}">{_h(service.source)}</a>]. '
-            f"{_h(service.note)}</li>"
+        item = said.format(
+            service=f"<b>{_h(service.id)}</b>",
+            name=_h(service.name),
+            model=_h(service.model or _("every estimate")),
+            source=f'<a href="#source-{_h(service.source)}">{_h(service.source)}</a>',
+            note=_h(service.note),
         )
+        parts.append(f"<li>{item}</li>")
     parts.append("</ul>")
     if report.left_out:
         parts += [
-            "<h2>Left out</h2>",
-            _html_table(
-                ("Service", "Rows", "Clips"),
-                [[i.name, f"{i.rows:,}", f"{i.clips:,}"] for i in report.left_out],
-            ),
+            f"<h2>{_h(_(_LEFT_OUT))}</h2>",
+            f"<p>{_h(_left_out_sentence(report))}</p>",
+            _html_table(_translated(_LEFT_OUT_HEADERS), _left_out_rows(report)),
         ]
     if report.log.skipped:
-        parts.append(f"<p>Bad rows skipped: {_h(_skipped(report))}.</p>")
+        parts.append(f"<p>{_h(_skipped_sentence(report))}</p>")
     if report.training is not None:
         parts.append(f'<p id="training">{_h(training_text(report))}.</p>')
-    parts += ["<h2>What the figures count</h2><ul>"]
+    parts += [f"<h2>{_h(_(_COUNTS))}</h2><ul>"]
     parts += [f'<li class="note">{_h(note)}</li>' for note in report.notes]
-    parts += ["</ul><h2>Not included</h2><ul>"]
-    parts += [f"<li>{_h(what)}: {_h(detail)}</li>" for what, detail in report.exclusions]
-    parts += ['</ul><h2>Sources</h2><ol id="sources">']
+    parts += [f"</ul><h2>{_h(_(_NOT_INCLUDED))}</h2><ul>"]
+    parts += [f"<li>{_h(_exclusion(what, detail))}</li>" for what, detail in report.exclusions]
+    parts += [f'</ul><h2>{_h(_(_SOURCES))}</h2><ol id="sources">']
     for source in report.sources:
         link = (
             f' <a class="citation" href="{_h(source.url)}">{_h(source.url)}</a>'
@@ -587,7 +714,7 @@ def usage_html(report: UsageReport) -> str:
         parts.append(
             f'<li id="source-{_h(source.id)}">[{_h(source.id)}] {_h(source.citation)}.{link}</li>'
         )
-    parts += ["</ol><h2>Provenance</h2><ul>"]
-    parts += [f"<li>{_h(line[2:])}</li>" for line in _provenance(report)]
+    parts += [f"</ol><h2>{_h(_(_PROVENANCE))}</h2><ul>"]
+    parts += [f"<li>{_h(line)}</li>" for line in _provenance(report)]
     parts += ["</ul></body></html>"]
     return "\n".join(parts) + "\n"

@@ -26,7 +26,7 @@ from soracost.cli.options import (
     SourcesWideOption,
 )
 from soracost.core.errors import UsageProblem
-from soracost.i18n import _, localise_number, ngettext
+from soracost.i18n import _, count_text, localise_number, ngettext
 
 if TYPE_CHECKING:
     from soracost.core.records import Catalog
@@ -68,15 +68,16 @@ def equivalents_command(
         try:
             amounts.append(parse_any_amount(text))
         except ValueError as exc:
-            raise UsageProblem(f"--of: {exc}") from None
+            raise UsageProblem(_("{option}: {reason}").format(option="--of", reason=exc)) from None
         if not math.isfinite(amounts[-1].value * 1e18):
-            raise UsageProblem(f"--of: {text!r} is too large to compare")
+            raise UsageProblem(_("--of: {text} is too large to compare").format(text=repr(text)))
     report = equivalents_report(catalog, amounts)
+    count = len(catalog.equivalents)
     deliver(
         format,
         output,
         force,
-        f"{len(catalog.equivalents)} equivalents",
+        ngettext("{n} equivalent", "{n} equivalents", count).format(n=count_text(count)),
         table=lambda render: render.equivalents_view(report),
         csv=lambda export: export.equivalents_csv(report),
         json=lambda export: export.equivalents_json(report),
@@ -129,11 +130,12 @@ def sites(
         from soracost.core.errors import DataError
 
         raise DataError(_("the data file defines no sites"), file=catalog.path)
+    count = len(catalog.sites)
     deliver(
         format,
         output,
         force,
-        f"{len(catalog.sites)} sites",
+        ngettext("{n} site", "{n} sites", count).format(n=count_text(count)),
         table=lambda render: render.sites_view(catalog, wide=wide),
         csv=lambda export: export.sites_csv(catalog),
         json=lambda export: export.sites_json(catalog),
@@ -155,7 +157,8 @@ def emit_citations(
 
     items = citations(catalog, source_ids)
     text = citations_text(items, format, terminal=to_terminal(output))
-    emit(text, None, output, force, f"{len(items)} citation{'' if len(items) == 1 else 's'}")
+    what = ngettext("{n} citation", "{n} citations", len(items)).format(n=count_text(len(items)))
+    emit(text, None, output, force, what)
 
 
 def sources_list(
@@ -198,9 +201,9 @@ def sources_list(
             if value
         ]
         if given:
+            said = _("{options}: only for listing sources, not for 'sources {command}'")
             raise UsageProblem(
-                f"{', '.join(given)}: only for listing sources, not for 'sources "
-                f"{ctx.invoked_subcommand}'"
+                said.format(options=", ".join(given), command=ctx.invoked_subcommand)
             )
         ctx.obj = sources  # 'soracost sources --sources FILE check' checks FILE
         return
@@ -209,11 +212,12 @@ def sources_list(
     if format.value not in OutputFormat.__members__:
         emit_citations(format.value, catalog, None, output, force)
         return
+    count = len(catalog.sources)
     deliver(
         OutputFormat(format.value),
         output,
         force,
-        f"{len(catalog.sources)} sources",
+        ngettext("{n} source", "{n} sources", count).format(n=count_text(count)),
         table=lambda render: render.sources_view(catalog, wide=wide),
         csv=lambda export: export.sources_csv(catalog),
         json=lambda export: export.sources_json(catalog),

@@ -81,10 +81,11 @@ from soracost.i18n import _, count_text, ngettext
 def check_cite(cite: CitationFormat | None, format: OutputFormat) -> None:
     """--cite writes citations instead of the figures: not with a --format for them."""
     if cite is not None and format is not OutputFormat.table:
-        raise UsageProblem(
-            f"--cite {cite.value} and --format {format.value}: --cite writes the citations "
+        said = _(
+            "--cite {cite} and --format {format}: --cite writes the citations "
             "instead of the figures; give one of them"
         )
+        raise UsageProblem(said.format(cite=cite.value, format=format.value))
 
 
 def _rows(count: int) -> str:

@@ -23,7 +23,7 @@ from soracost.cli.options import (
     TrainingEnergyOption,
 )
 from soracost.core.answer import DEFAULT_MAX_SCALE
-from soracost.i18n import N_, _
+from soracost.i18n import N_, _, count_text, ngettext
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -81,13 +81,16 @@ PeriodOption = Annotated[
 ]
 
 
-def _english_report(value: ReportFormat) -> str:
-    """The usage report is written in English in every format (its views are not
-    translated; docs/i18n.md): the core's text in it too, as for CSV and JSON."""
-    from soracost import i18n
+def _machine_text(value: ReportFormat) -> str:
+    """CSV and JSON carry the report's text (its notes, what it leaves out) in English
+    whatever the language (soracost.i18n.machine_output), set before the report is built;
+    the table, Markdown and HTML speak the run's language. Returns the value as typed:
+    Typer converts it to the enum again."""
+    if value in (ReportFormat.csv, ReportFormat.json):
+        from soracost import i18n
 
-    i18n.machine_output()
-    return value.value  # as typed: Typer converts it to the enum again
+        i18n.machine_output()
+    return value.value
 
 
 ReportFormatOption = Annotated[
@@ -95,7 +98,7 @@ ReportFormatOption = Annotated[
     typer.Option(
         "--format",
         "-f",
-        callback=_english_report,
+        callback=_machine_text,
         help="table for people; csv or json for machines; markdown to paste into a report; "
         "html, a self-contained page (no network needed to open it).",
         rich_help_panel=OUTPUT,
@@ -211,7 +214,9 @@ def report(
 
 def describe(report: "UsageReport") -> str:
     """What was written, for the ``wrote … to FILE`` line."""
-    return f"the report of {report.log.rows_read:,} rows"
+    rows = report.log.rows_read
+    said = ngettext("the report of {n} row", "the report of {n} rows", rows)
+    return said.format(n=count_text(rows))
 
 
 def _run(
@@ -252,7 +257,8 @@ def _run(
     if default is None:
         from soracost.core.errors import DataError
 
-        raise DataError("the data file defines no sites; a report needs one", file=catalog.path)
+        said = _("the data file defines no sites; a report needs one")
+        raise DataError(said, file=catalog.path)
     spec = LogSpec(log, Columns(*columns), check_period(period), skip_bad_rows)
     with _reading_bar() as progress:
         usage = read_usage(spec, key_problem(catalog, default.id), progress)
@@ -288,7 +294,7 @@ def _reading_bar() -> "Iterator[Callable[[float], None] | None]":
 
             state["bar"] = Progress(console=Console(stderr=True), transient=True)
             state["bar"].start()
-            state["task"] = state["bar"].add_task("Reading the log", total=100)
+            state["task"] = state["bar"].add_task(_("Reading the log"), total=100)
         state["bar"].update(state["task"], completed=percent)
 
     try:
@@ -311,7 +317,8 @@ def _check_outputs(
         if emit_sql.exists() and not emit_sql.is_dir():
             from soracost.core.errors import UsageProblem
 
-            raise UsageProblem(f"--emit-sql {emit_sql}: is not a folder")
+            said = _("--emit-sql {folder}: is not a folder")
+            raise UsageProblem(said.format(folder=emit_sql))
         if emit_sql.is_dir():  # a folder still to be made holds nothing to replace
             outputs.update({f"--emit-sql {name}": emit_sql / name for name in SQL_FILES})
     if not any(outputs.values()):
@@ -331,7 +338,7 @@ def _deliver(made: "UsageReport", format: str, output: Path | None, force: bool)
     if format == "table":
         from soracost.views.usage_table import usage_view
 
-        emit(None, usage_view(made), output, force, "the table")
+        emit(None, usage_view(made), output, force, _("the table"))
         return
     from soracost.views import usage_export
 
@@ -372,7 +379,8 @@ def _write_sql(folder: Path, files: dict[str, bytes], force: bool) -> None:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise OutputError(f"{folder}: cannot make the folder: {exc.strerror or exc}") from None
+            said = _("{folder}: cannot make the folder: {reason}")
+            raise OutputError(said.format(folder=folder, reason=exc.strerror or exc)) from None
     for name, content in files.items():
         write_atomically(folder / name, content, force=force)
-    say(f"wrote {', '.join(files)} to {folder}")
+    say(_("wrote {what} to {file}").format(what=", ".join(files), file=folder))
