@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -74,6 +75,12 @@ def big_catalogue(folder: Path, copies: int) -> Path:
     out = [head, "\nestimates:\n"]
     for copy in range(copies):
         out.extend(f"  - id: c{copy}-{block}\n" for block in blocks)
+    # Services that name estimates by id name the first copy's.
+    tail = re.sub(
+        r"\{ids: \[([^\]]*)\]\}",
+        lambda found: "{ids: [" + ", ".join(f"c0-{i.strip()}" for i in found[1].split(",")) + "]}",
+        tail,
+    )
     out.append("\n# --- The footprint model's factors" + tail if tail else "")
     path = folder / f"sources-x{copies}.yaml"
     path.write_text("".join(out), encoding="utf-8")

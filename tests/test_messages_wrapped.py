@@ -48,8 +48,7 @@ EXCEPTIONS: dict[tuple[str, str], str] = {}
 to translate. Keep it short: each entry is a message a French user reads in English."""
 
 _NOT_YET = "issue 22: its messages are still to be wrapped (another part of the work)"
-PENDING: dict[str, str] = {
-}
+PENDING: dict[str, str] = {}
 """Files (relative to soracost/) not checked yet, and why: a temporary list, which only
 shrinks. A file whose messages are all wrapped must leave it (a test says so), and from
 then on is checked like every other."""

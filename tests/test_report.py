@@ -558,7 +558,55 @@ def test_shipped_services_cite_known_sources_and_select_estimates() -> None:
     for service in services.values():
         assert service.source in catalog.sources
         assert service.note
-        assert select_estimates(catalog, service.model)
+        assert select_estimates(catalog, service.model, service.ids)
+
+
+def test_hunyuanvideo_is_its_own_two_measurements_and_not_its_successors() -> None:
+    """A service named by ids gets exactly those estimates: HunyuanVideo's two, not
+    HunyuanVideo-1.5's, which a selection by part of the name would keep."""
+    from soracost.core.results import select_estimates
+    from soracost.data.service_loader import load_services
+
+    catalog = load_catalog(default_sources_path())
+    services = load_services(default_sources_path(), catalog.sources, catalog.estimates)
+    chosen = select_estimates(catalog, services["hunyuanvideo"].model, services["hunyuanvideo"].ids)
+    assert [estimate.id for estimate in chosen] == [
+        "mlenergy-hunyuanvideo",
+        "jegham-hunyuanvideo-720p",
+    ]
+    later = services["hunyuanvideo-1.5"]
+    assert [e.id for e in select_estimates(catalog, later.model, later.ids)] == [
+        "jegham-hunyuanvideo-1.5-720p"
+    ]
+    assert "jegham-hunyuanvideo-1.5-720p" in {
+        e.id for e in select_estimates(catalog, "HunyuanVideo")
+    }  # what the selection by name kept
+
+
+def test_a_service_by_ids_reports_what_clip_estimate_answers(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """The report's figure for a service named by ids is clip's answer with --estimate
+    for each id (one clip, the same duration, resolution and site)."""
+    log = tmp_path / "log.csv"
+    log.write_text(
+        "timestamp,model,duration_s,resolution,count\n2026-05-01T10:00:00Z,hunyuanvideo,5,720p,3\n",
+        encoding="utf-8",
+    )
+    reported = runner.invoke(app, ["report", str(log), "--format", "json"])
+    assert reported.exit_code == 0, reported.output
+    document = json.loads(reported.stdout)
+    ids = ["mlenergy-hunyuanvideo", "jegham-hunyuanvideo-720p"]
+    assert document["services"][0]["estimates_ids"] == ids
+    clip = runner.invoke(
+        app,
+        ["clip", "-d", "5", "-r", "720p", "--carbon", "-f", "json"]
+        + [part for estimate_id in ids for part in ("--estimate", estimate_id)],
+    )
+    assert clip.exit_code == 0, clip.output
+    answer = json.loads(clip.stdout)["answer"]["energy"]["per_clip"]["p50"]  # the mid
+    total = document["total"]["totals"]["energy"]["mid"]  # kWh
+    assert total == pytest.approx(3 * answer / 1000, rel=1e-9)
 
 
 @pytest.mark.parametrize(
@@ -577,6 +625,19 @@ def test_shipped_services_cite_known_sources_and_select_estimates() -> None:
             "names: 'd' already names service 'model-d'",
         ),
         ("  - {id: x, name: X, estimates: {model: Model A}, source: paper}", "note: missing"),
+        (
+            "  - {id: x, name: X, estimates: {ids: [model-a, nope]}, source: paper, note: n}",
+            "estimates.ids: unknown estimate 'nope'",
+        ),
+        (
+            "  - {id: x, name: X, estimates: {ids: [model-a], model: Model A}, source: paper,"
+            " note: n}",
+            "estimates.ids: give the estimates by 'model' or by 'ids', not both",
+        ),
+        (
+            "  - {id: x, name: X, estimates: {ids: [model-a, model-a]}, source: paper, note: n}",
+            "estimates.ids: an estimate is named twice",
+        ),
     ],
 )
 def test_bad_services_are_refused(

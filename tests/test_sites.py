@@ -193,7 +193,8 @@ def test_the_eu_average_is_a_documented_gap_not_a_site() -> None:
     section = " ".join(_section("Sites not added, and why").split())
     assert "**No EU average.**" in section
     assert '"a weighted average PUE of 1.36"' in section
-    assert "| on-site WUE | none." in section and "| off-site EWIF | none for the EU." in section
+    assert "| on-site WUE | searched again 2026-12-04" in section
+    assert "| off-site EWIF | none for the EU from any publisher" in section
     assert "3.908 L/kWh" in section and "`electricity-mix-wue-world`" in section
 
 
@@ -215,7 +216,8 @@ def test_no_site_is_a_closed_services_region() -> None:
     assert not [s.id for s in SHIPPED.sites.values() if _CLOSED_SERVICES.search(f"{s.id} {s.name}")]
     section = " ".join(_section("Sites not added, and why").split())
     paragraph = section[section.index("**No region of a closed service.**") :]
-    assert "No source read says where Sora, Veo, Runway or Seedance generate" in paragraph
+    assert "no source read says where Sora, Veo, Runway or Seedance generate" in paragraph
+    assert "Johor, Malaysia" in paragraph  # the one place a provider documents
     assert "occurs within the specific region or multi-region where the request is made" in (
         paragraph
     )

@@ -55,6 +55,7 @@ def build_scenario(
     resolution: str | None,
     fps: float | None,
     model: str | None = None,
+    estimates: "list[str] | None" = None,
     site: str | None,
     boundary: BoundaryOption,
     quantities: "tuple[Quantity, ...]",
@@ -69,7 +70,7 @@ def build_scenario(
     keep_samples: bool = False,
 ) -> "Scenario":
     """The user's scenario in one piece, with --resolution checked (exit 2 if bad);
-    --site and --model are checked by the core when it uses them. A Monte Carlo seed is
+    --site, --model and --estimate are checked by the core when it uses them. A Monte Carlo seed is
     picked if none was given (and reported, so that the run can be repeated)."""
     from soracost.core.footprint import ClipRequest, parse_resolution
     from soracost.core.results import DEFAULT_SAMPLES, Scenario, Units
@@ -94,6 +95,7 @@ def build_scenario(
         boundary=boundary.value,
         site=site,
         model=model,
+        estimates=tuple(dict.fromkeys(estimates or ())),  # each id once, in the order given
         equivalents=equivalents,
         training=training,
         method=method.value,

@@ -411,6 +411,17 @@ ModelOption = Annotated[
         rich_help_panel=SELECTION,
     ),
 ]
+EstimateOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--estimate",
+        help="Keep only this estimate, by id (the tables' first column); repeat it for "
+        "several. With --model, only those of that model.",
+        metavar="ID",
+        show_default=False,
+        rich_help_panel=SELECTION,
+    ),
+]
 SiteOption = Annotated[
     str | None,
     typer.Option(

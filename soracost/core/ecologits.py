@@ -23,7 +23,7 @@ from soracost.core.footprint import ClipRequest
 from soracost.core.ranges import Range
 from soracost.core.records import AppliesTo, Catalog, Clip, Estimate, SideFigure, Site, Source
 from soracost.core.units import Quantity
-from soracost.i18n import _
+from soracost.i18n import N_, _, report_, report_number
 
 METHODOLOGY_URL = "https://ecologits.ai/latest/methodology/video_generation/"
 INSTALL_HINT = "pip install 'soracost[ecologits]'"
@@ -42,23 +42,34 @@ SITE_ZONES: dict[str, str] = {
 """EcoLogits' electricity-mix zone for a soracost site, where the site is in one country."""
 
 
-FACTORS_NOTE_START = "EcoLogits computed "
-"""How the first note of an EcoLogits estimate begins: the call, and the site factors
-EcoLogits used for it (PUE, on-site WUE, the electricity mix's carbon and off-site water),
-with whose they are: EcoLogits' own, or the PUE and WUE of the user's --site."""
+FIRST_NOTE = N_("EcoLogits computed {call} with {factors}")
+"""The first note of an EcoLogits estimate (report text, translated with ``report_``):
+the call, and the site factors EcoLogits used for it (PUE, on-site WUE, the electricity
+mix's carbon and off-site water), with whose they are: EcoLogits' own, or the PUE and WUE
+of the user's --site."""
+
+
+def _first_note_pattern() -> re.Pattern[str]:
+    """:data:`FIRST_NOTE` in the report's language as a pattern: the call (always
+    ``video_impacts(…)``, up to its first closing bracket followed by the rest of the
+    sentence) and the factors. Built from the translated sentence, so that it finds the
+    note in whichever language the note was written (the same run's)."""
+    pieces = re.split(r"(\{call\}|\{factors\})", report_(FIRST_NOTE))
+    groups = {"{call}": r"(?P<call>video_impacts\(.*?\))", "{factors}": r"(?P<factors>.*)"}
+    return re.compile("".join(groups.get(piece, re.escape(piece)) for piece in pieces), re.S)
 
 
 def factors_said(estimate: Estimate) -> str | None:
     """``computed by EcoLogits with …``: the site factors an EcoLogits estimate used, and
-    whose (from its first note); ``None`` for any other estimate."""
+    whose (from its first note), in the report's language; ``None`` for any other
+    estimate."""
+    pattern = _first_note_pattern()
     for note in estimate.notes:
-        if note.startswith(FACTORS_NOTE_START) and _CALL_END in note:
-            return "computed by EcoLogits with " + note.split(_CALL_END, 1)[1]
+        found = pattern.fullmatch(note)
+        if found is not None:
+            said = report_("computed by EcoLogits with {factors}")
+            return said.format(factors=found.group("factors"))
     return None
-
-
-_CALL_END = ") with "
-"""Where the call ends and the factors begin in the note (see :func:`_estimate`)."""
 
 
 class MissingExtra(SoracostError):
@@ -115,17 +126,26 @@ def _outside_capabilities(entry: dict[str, Any], width: int, height: int, frames
     capabilities = entry.get("capabilities") or {}
     sizes = [tuple(size) for size in capabilities.get("resolutions") or []]
     counts = capabilities.get("frames_count") or []
-    outside = []
-    if sizes and (width, height) not in sizes:
-        outside.append("resolutions " + ", ".join(f"{w}×{h}" for w, h in sizes))
-    if counts and not min(counts) <= frames <= max(counts):
-        outside.append(f"{min(counts)}–{max(counts)} frames")
-    if not outside:
+    listed = ", ".join(f"{w}×{h}" for w, h in sizes)
+    resolutions = report_("resolutions {sizes}").format(sizes=listed)
+    # Frame counts as plain digits (EcoLogits' own figures, a few hundred at most).
+    frame_range = report_("{least}–{most} frames").format(least=min(counts or [0]),
+                                                          most=max(counts or [0]))  # fmt: skip
+    resolution_outside = bool(sizes) and (width, height) not in sizes
+    frames_outside = bool(counts) and not min(counts) <= frames <= max(counts)
+    if resolution_outside and frames_outside:
+        limits = report_("{resolutions}; {frames}").format(
+            resolutions=resolutions, frames=frame_range
+        )
+    elif resolution_outside or frames_outside:
+        limits = resolutions if resolution_outside else frame_range
+    else:
         return ""
-    return (
-        f"outside what EcoLogits lists for this model ({'; '.join(outside)}): its fit is "
-        "extrapolated; read it as an order of magnitude"
+    said = report_(
+        "outside what EcoLogits lists for this model ({limits}): its fit is extrapolated; "
+        "read it as an order of magnitude"
     )
+    return said.format(limits=limits)
 
 
 @dataclass(frozen=True)
@@ -241,8 +261,11 @@ def live_estimates(
         kind="library",
         confidence="confirmed",
         line=0,
-        gaps={"date": "computed now by the installed library, not a dated publication"},
-        note="A model of closed video APIs, computed by the installed library for your clip.",
+        # soracost's own words about the library (report text), not a publisher's
+        gaps={"date": report_("computed now by the installed library, not a dated publication")},
+        note=report_(
+            "A model of closed video APIs, computed by the installed library for your clip."
+        ),
     )
     estimates = []
     for asked in dict.fromkeys(models):
@@ -309,8 +332,10 @@ def _zone_used(call: EcoLogitsCall, video_impacts: Any, provider: dict[str, Any]
 
 
 def _figure(values: Range, unit: str = "") -> str:
-    """A factor as EcoLogits used it: one figure, or its min–max."""
+    """A factor as EcoLogits used it: one figure, or its min–max (in the report's
+    language's digits: ``1.2`` in English, ``1,2`` in French)."""
     text = f"{values.low:g}" if values.low == values.high else f"{values.low:g}–{values.high:g}"
+    text = report_number(text)
     return f"{text} {unit}" if unit else text
 
 
@@ -335,32 +360,52 @@ class FactorsUsed:
     grid_water: float | None
 
     def sentence(self, call: EcoLogitsCall, catalog: Catalog) -> str:
-        """The factors in words (what follows "with" in the estimate's first note)."""
+        """The factors in words (what follows "with" in the estimate's first note), in
+        the report's language: whole sentences per case, so that each language orders
+        its words and punctuation itself."""
         pue, wue = _figure(self.pue), _figure(self.wue, "L/kWh")
         if self.site is None:
-            not_site = f"site {self.default_site}'s" if self.default_site else "soracost's site"
-            first = (
-                f"its own defaults, not {not_site} factors: PUE {pue} and on-site WUE "
-                f"{wue} (EcoLogits' figures for {self.provider})"
-            )
-            mix_whose = "EcoLogits' zone values"
+            if self.default_site:
+                said = report_(
+                    "its own defaults, not site {site}'s factors: PUE {pue} and on-site WUE "
+                    "{wue} (EcoLogits' figures for {provider})"
+                )
+            else:
+                said = report_(
+                    "its own defaults, not soracost's site factors: PUE {pue} and on-site "
+                    "WUE {wue} (EcoLogits' figures for {provider})"
+                )
+            first = said.format(site=self.default_site, pue=pue, wue=wue, provider=self.provider)
+            mix_whose = report_("EcoLogits' zone values")
         else:
             ids = [catalog.site_factor(self.site, kind).id for kind in ("pue", "wue-onsite")]
-            first = (
-                f"site {self.site.id}'s PUE and on-site WUE (soracost's: {ids[0]} {pue}, "
-                f"{ids[1]} {wue})"
+            said = report_(
+                "site {site}'s PUE and on-site WUE (soracost's: {pue_id} {pue}, {wue_id} {wue})"
             )
-            mix_whose = f"EcoLogits' zone values, not site {self.site.id}'s grid factors"
+            first = said.format(site=self.site.id, pue_id=ids[0], pue=pue, wue_id=ids[1], wue=wue)
             if call.datacenter_location is None:
-                mix_whose += f"; soracost knows no EcoLogits zone for site {self.site.id}"
+                said = report_(
+                    "EcoLogits' zone values, not site {site}'s grid factors; soracost knows "
+                    "no EcoLogits zone for site {site}"
+                )
+            else:
+                said = report_("EcoLogits' zone values, not site {site}'s grid factors")
+            mix_whose = said.format(site=self.site.id)
         if self.grid_carbon is None or self.grid_water is None:
-            mix = f"electricity mix {self.zone} ({mix_whose})"
-        else:
-            mix = (
-                f"electricity mix {self.zone} ({mix_whose}): {self.grid_carbon:g} gCO2e/kWh, "
-                f"off-site water {self.grid_water:g} L/kWh"
+            mix = report_("electricity mix {zone} ({whose})").format(
+                zone=self.zone, whose=mix_whose
             )
-        return f"{first}; {mix}"
+        else:
+            said = report_(
+                "electricity mix {zone} ({whose}): {carbon} gCO2e/kWh, off-site water {water} L/kWh"
+            )
+            mix = said.format(
+                zone=self.zone,
+                whose=mix_whose,
+                carbon=report_number(f"{self.grid_carbon:g}"),
+                water=report_number(f"{self.grid_water:g}"),
+            )
+        return report_("{factors}; {mix}").format(factors=first, mix=mix)
 
 
 # The source whose data EcoLogits' video models are fitted to (its methodology page:
@@ -382,8 +427,10 @@ def _estimate(
     model = call.model
     energy = impacts.energy.value
     # The call, then the factors (``factors_said`` finds them after its closing bracket).
-    notes = [f"{FACTORS_NOTE_START}{call.describe()[:-1]}{_CALL_END}{used.sentence(call, catalog)}"]
-    notes += [f"EcoLogits warns: {warning.message}" for warning in impacts.warnings or []]
+    first = report_(FIRST_NOTE).format(call=call.describe(), factors=used.sentence(call, catalog))
+    # EcoLogits' own warning is shown as it says it (another program's words).
+    warns = report_("EcoLogits warns: {warning}")
+    notes = [first, *(warns.format(warning=warning.message) for warning in impacts.warnings or [])]
     notes += [outside] if outside else []
     embodied = impacts.embodied.gwp.value * 1000
     side: dict[Quantity, SideFigure] = {
@@ -391,13 +438,15 @@ def _estimate(
             values=_range(impacts.wcf.value),
             unit="L",
             published=_published(impacts.wcf.value, "L"),
-            note="water as EcoLogits computes it (its off-site term includes PUE)",
+            note=report_("water as EcoLogits computes it (its off-site term includes PUE)"),
         ),
         "carbon": SideFigure(
             values=_range(impacts.gwp.value),
             unit="kgCO2e",
             published=_published(impacts.gwp.value, "kgCO2e"),
-            note=f"EcoLogits' gwp: usage + embodied ({embodied:.3g} gCO2e of manufacturing)",
+            note=report_(
+                "EcoLogits' gwp: usage + embodied ({embodied} gCO2e of manufacturing)"
+            ).format(embodied=report_number(f"{embodied:.3g}")),
         ),
     }
     return Estimate(

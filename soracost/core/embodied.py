@@ -34,9 +34,9 @@ from soracost.core.ranges import Range
 from soracost.core.records import Catalog, EmbodiedFactor, Estimate
 from soracost.core.results import Scenario, resolve_site
 from soracost.core.units import conversion_factor
-from soracost.i18n import _
+from soracost.i18n import N_, _
 
-EMBODIED_NOTE = (
+EMBODIED_NOTE = N_(
     "the manufacture of the servers and accelerators, shared per clip by the hours the "
     "clip holds the server (its whole-server energy ÷ the server's power) over the "
     "hardware's lifetime. It assumes the hardware draws that power while generating and "

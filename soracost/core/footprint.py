@@ -42,7 +42,7 @@ from soracost.core.units import (
     Quantity,
     conversion_factor,
 )
-from soracost.i18n import report_, report_count, report_n, report_number
+from soracost.i18n import _, count_text, report_, report_count, report_n, report_number
 
 BoundaryChoice = Literal["as-published", "server", "facility"]
 BOUNDARY_CHOICES: tuple[BoundaryChoice, ...] = ("as-published", "server", "facility")
@@ -67,7 +67,8 @@ _WIDTH_BY_HEIGHT = re.compile(r"([0-9]{1,6}) *[x×] *([0-9]{1,6})", re.ASCII)
 def parse_resolution(text: str) -> tuple[int, int]:
     """``"720p"`` or ``"1280x720"`` (also ``×``) as ``(width, height)`` in pixels.
 
-    Raises :class:`ValueError` with a one-line message listing the valid forms.
+    Raises :class:`ValueError` with a one-line message listing the valid forms, in the
+    run's language (a message, not report text: it reaches the user as an error).
     """
     name = text.strip().lower()
     if name in RESOLUTION_PRESETS:
@@ -77,13 +78,16 @@ def parse_resolution(text: str) -> tuple[int, int]:
         width, height = int(match.group(1)), int(match.group(2))
         if min(width, height) >= MIN_PIXELS_PER_SIDE and max(width, height) <= MAX_PIXELS_PER_SIDE:
             return width, height
+        said = _("{text}: each side must be {least} to {most} pixels")
         raise ValueError(
-            f"{text!r}: each side must be {MIN_PIXELS_PER_SIDE} to {MAX_PIXELS_PER_SIDE:,} pixels"
+            said.format(
+                text=repr(text),
+                least=count_text(MIN_PIXELS_PER_SIDE),
+                most=count_text(MAX_PIXELS_PER_SIDE),
+            )
         )
-    choices = ", ".join(RESOLUTION_PRESETS)
-    raise ValueError(
-        f"unknown resolution {text!r}; choose one of: {choices}, or WxH (e.g. 1280x720)"
-    )
+    said = _("unknown resolution {text}; choose one of: {choices}, or WxH (e.g. 1280x720)")
+    raise ValueError(said.format(text=repr(text), choices=", ".join(RESOLUTION_PRESETS)))
 
 
 @dataclass(frozen=True)
@@ -100,14 +104,15 @@ class ClipRequest:
     fps: float | None = None
 
     def describe(self) -> str:
-        """``1920×1080, 12 s, 24 fps`` (only what was asked); '' when nothing was."""
+        """``1920×1080, 12 s, 24 fps`` (only what was asked); '' when nothing was. Report
+        text: its numbers in the report's language (``5,5 s`` in a French table)."""
         parts = []
         if self.width and self.height:
             parts.append(f"{self.width}×{self.height}")
         if self.duration_s is not None:
-            parts.append(f"{self.duration_s:g} s")
+            parts.append(f"{report_number(f'{self.duration_s:g}')} s")
         if self.fps is not None:
-            parts.append(f"{self.fps:g} fps")
+            parts.append(f"{report_number(f'{self.fps:g}')} fps")
         return ", ".join(parts)
 
 

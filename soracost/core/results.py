@@ -72,6 +72,8 @@ class Scenario:
     boundary: BoundaryChoice = DEFAULT_BOUNDARY
     site: str | None = None
     model: str | None = None
+    estimates: tuple[str, ...] = ()
+    """Only the estimates with these ids (``clip --estimate``; empty: no such limit)."""
     equivalents: bool = False
     """Express each figure as everyday equivalents of its basis."""
     training: TrainingRequest | None = None
@@ -169,12 +171,27 @@ def _renamed(catalog: Catalog, name: str) -> Site | None:
     return next((site for site in catalog.sites.values() if wanted in site.aliases), None)
 
 
-def select_estimates(catalog: Catalog, model: str | None) -> list[Estimate]:
+def select_estimates(
+    catalog: Catalog, model: str | None, ids: tuple[str, ...] = ()
+) -> list[Estimate]:
     """The estimates for ``model`` (a case-insensitive part of the model's name), or every
-    estimate for ``None``. ``sora`` also keeps the estimates that stand in for Sora.
+    estimate for ``None``; ``sora`` also keeps the estimates that stand in for Sora. With
+    ``ids``, only the estimates of those ids (each must exist), in the catalogue's order.
 
-    Raises :class:`UsageProblem` listing the models when nothing matches.
+    Raises :class:`UsageProblem` listing the models (or the ids) when nothing matches.
     """
+    if ids:
+        known = {estimate.id for estimate in catalog.estimates}
+        unknown = [estimate_id for estimate_id in ids if estimate_id not in known]
+        if unknown:
+            said = _("--estimate: no estimate {ids}; the ids are in the tables' first column")
+            raise UsageProblem(said.format(ids=", ".join(repr(i) for i in unknown)))
+        wanted_ids = set(ids)
+        chosen = [e for e in select_estimates(catalog, model) if e.id in wanted_ids]
+        if not chosen:
+            said = _("--estimate and --model: none of {ids} is for {model}")
+            raise UsageProblem(said.format(ids=", ".join(ids), model=repr(model)))
+        return chosen
     if model is None:
         return list(catalog.estimates)
     wanted = _normalised(model)
@@ -214,6 +231,8 @@ def describe_scenario(catalog: Catalog, scenario: Scenario) -> str:
             parts.append(f"user-supplied: {user_supplied_text(catalog, site)}")
     if scenario.model is not None:
         parts.append(report_("model: {model}").format(model=scenario.model))
+    if scenario.estimates:
+        parts.append(report_("estimates: {ids}").format(ids=", ".join(scenario.estimates)))
     return " · ".join(parts)
 
 
@@ -374,7 +393,7 @@ def _bounds_results(catalog: Catalog, scenario: Scenario, only: str | None = Non
     model = _calculator(catalog, scenario, scenario.count)
     figures: list[tuple[Estimate, Quantity, Derivation]] = []
     missing: dict[tuple[str, Quantity], str] = {}
-    chosen = select_estimates(catalog, scenario.model)
+    chosen = select_estimates(catalog, scenario.model, scenario.estimates)
     if only is not None:
         chosen = [estimate for estimate in chosen if estimate.id == only]
     for estimate in chosen:

@@ -12,8 +12,9 @@ class Service:
     """A service or model as logs name it, and the estimates that stand for it.
 
     ``names`` are the spellings a log may use (compared trimmed and lower-cased, the id
-    included); ``model`` selects the estimates as ``clip --model`` does (``None``: every
-    estimate); ``source`` is the source behind the choice, ``note`` says why."""
+    included); ``model`` selects the estimates as ``clip --model`` does, or ``ids`` names
+    them as ``clip --estimate`` does (neither: every estimate); ``source`` is the source
+    behind the choice, ``note`` says why."""
 
     id: str
     name: str
@@ -22,6 +23,13 @@ class Service:
     source: str
     note: str
     line: int
+    ids: tuple[str, ...] = ()
+
+    @property
+    def selection(self) -> str | None:
+        """What selects the service's estimates, as reports show it: the model's name, or
+        the estimates' ids (``None``: every estimate)."""
+        return ", ".join(self.ids) if self.ids else self.model
 
 
 def normalised(text: str) -> str:

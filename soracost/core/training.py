@@ -15,12 +15,14 @@ from soracost.core.errors import UsageProblem
 from soracost.core.ranges import Range
 from soracost.core.records import Catalog, TrainingRecord
 from soracost.core.units import UnitProblem, conversion_factor, parse_amount
-from soracost.i18n import _, count_text
+from soracost.i18n import N_, _, count_text, report_
 
-SORA_TRAINING_UNKNOWN = (
+SORA_TRAINING_UNKNOWN = N_(
     "Sora's training energy has not been published: a training share uses another "
     "model's figure or yours, and is never added to the energy of generating a clip."
 )
+"""Said wherever a training share is shown: marked for the catalogue, translated where it
+is shown (``report_(SORA_TRAINING_UNKNOWN)``; English in CSV and JSON)."""
 
 
 @dataclass(frozen=True)
@@ -39,10 +41,13 @@ class TrainingRequest:
 
     @property
     def label(self) -> str:
-        """What the energy is: ``GPT-4 training (gpt4-training)`` or ``your figure``."""
+        """What the energy is, in the report's language (English in CSV and JSON):
+        ``GPT-4 training (gpt4-training), not Sora's`` or ``training energy you gave
+        (1MWh)``."""
         if self.record is None:
-            return f"training energy you gave ({self.text})"
-        return f"{self.record.model} training ({self.record.id}), not Sora's"
+            return report_("training energy you gave ({text})").format(text=self.text)
+        said = report_("{model} training ({id}), not Sora's")
+        return said.format(model=self.record.model, id=self.record.id)
 
 
 @dataclass(frozen=True)

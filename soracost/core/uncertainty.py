@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from soracost.core.footprint import Step
 from soracost.core.ranges import NonFiniteRange, Range
-from soracost.i18n import _, report_
+from soracost.i18n import N_, _, report_
 
 if TYPE_CHECKING:
     import numpy as np
@@ -45,7 +45,7 @@ Z_95 = 1.6448536269514722
 
 PERCENTILES = (5, 50, 95)
 
-DISTRIBUTION = (
+DISTRIBUTION = N_(
     "split log-normal per range: median = mid, P5 = low, P95 = high (split normal, clipped "
     "at 0, where low is 0; an EcoLogits figure's low and high are its P2.5 and P97.5); "
     "every use of one factor or claim shares its draws"

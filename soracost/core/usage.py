@@ -435,9 +435,9 @@ def _key_footprints(
     found: dict[_Key, KeyFootprint] = {}
     # Services that name the same estimates (sora-2 and sora-2-pro) share the model's
     # work: a footprint depends on the selection, not on the service's name.
-    by_selection: dict[tuple[str | None, int, int, float, str], KeyFootprint] = {}
+    by_selection: dict[tuple[str | None, tuple[str, ...], int, int, float, str], KeyFootprint] = {}
     for done, (key, (service, resolution)) in enumerate(wanted.items(), start=1):
-        selection = (service.model, *key[1:])
+        selection = (service.model, service.ids, *key[1:])
         shared = by_selection.get(selection)
         if shared is None:
             shared = key_footprint(catalog, service, resolution, key[3], key[4], max_scale)
@@ -467,7 +467,8 @@ def key_footprint(
     max_scale: float = DEFAULT_MAX_SCALE,
 ) -> KeyFootprint:
     """One clip's footprint for a key: the answer of ``soracost clip --model MODEL
-    --duration D --resolution R --site S --carbon`` for one clip, in the report's units."""
+    --duration D --resolution R --site S --carbon`` for one clip (``--estimate ID`` for
+    each of the service's ids instead of ``--model``), in the report's units."""
     from soracost.core.reports import clip_report
 
     width, height = parse_resolution(resolution)
@@ -478,6 +479,7 @@ def key_footprint(
         request=ClipRequest(duration_s=duration_s, width=width, height=height),
         site=site,
         model=service.model,
+        estimates=service.ids,
     )
     report = clip_report(catalog, scenario, max_scale=max_scale)
     answers = report.answers

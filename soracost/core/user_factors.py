@@ -129,25 +129,27 @@ def parse_user_factor(kind: FactorKind, text: str, origin: str) -> UserFactor:
     return UserFactor(kind=kind, value=value, text=text.strip(), origin=origin)
 
 
-USER_SOURCE = Source(
-    id=USER_SOURCE_ID,
-    publisher="the user (supplied for this run)",
-    title=None,
-    authors=None,
-    date=None,
-    url=None,
-    kind="definition",
-    confidence="unconfirmed",
-    line=0,
-    gaps=dict.fromkeys(
-        ("title", "authors", "date", "url"), "a factor the user supplied, not a publication"
-    ),
-    note=(
-        "Given with --pue, --wue, --ewif, --grid-intensity or in a --site-file: soracost "
-        "checked its unit and that it is plausible, nothing more."
-    ),
-)
-"""The source every user-supplied factor cites."""
+def user_source() -> Source:
+    """The source every user-supplied factor cites. Built when a run uses it, not when
+    the module is imported: its publisher, gap and note are report text, in the run's
+    language in a table and in English in CSV and JSON (``report_``)."""
+    not_a_publication = report_("a factor the user supplied, not a publication")
+    return Source(
+        id=USER_SOURCE_ID,
+        publisher=report_("the user (supplied for this run)"),
+        title=None,
+        authors=None,
+        date=None,
+        url=None,
+        kind="definition",
+        confidence="unconfirmed",
+        line=0,
+        gaps=dict.fromkeys(("title", "authors", "date", "url"), not_a_publication),
+        note=report_(
+            "Given with --pue, --wue, --ewif, --grid-intensity or in a --site-file: soracost "
+            "checked its unit and that it is plausible, nothing more."
+        ),
+    )
 
 
 def user_factor_id(kind: FactorKind) -> str:
@@ -214,7 +216,7 @@ def with_user_factors(
     sites = {**catalog.sites, site.id: site}
     updated = replace(
         catalog,
-        sources={**catalog.sources, USER_SOURCE_ID: USER_SOURCE},
+        sources={**catalog.sources, USER_SOURCE_ID: user_source()},
         factors={**catalog.factors, **{factor.id: factor for factor in factors.values()}},
         sites=sites,
     )

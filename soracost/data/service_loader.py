@@ -44,8 +44,17 @@ def _service(item: Fields, sources: dict[str, Source], estimates: tuple[Estimate
 
     item.reject_unknown(_KEYS)
     selection = item.mapping("estimates")
-    selection.reject_unknown(("model",))
+    selection.reject_unknown(("model", "ids"))
     model = selection.text("model", required=False)
+    ids = selection.text_list("ids") or ()
+    if model is not None and ids:
+        selection.fail("ids", _("give the estimates by 'model' or by 'ids', not both"))
+    known = {estimate.id for estimate in estimates}
+    for estimate_id in ids:
+        if estimate_id not in known:
+            selection.fail("ids", _("unknown estimate {id}").format(id=repr(estimate_id)))
+    if len(set(ids)) != len(ids):
+        selection.fail("ids", _("an estimate is named twice"))
     try:  # the selection must keep at least one estimate, as `clip --model` would
         select_estimates(Catalog("", "", sources, estimates), model)
     except UsageProblem:
@@ -61,6 +70,7 @@ def _service(item: Fields, sources: dict[str, Source], estimates: tuple[Estimate
         source=source,
         note=item.text("note"),
         line=item.line,
+        ids=tuple(ids),
     )
 
 

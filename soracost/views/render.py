@@ -29,6 +29,7 @@ from soracost.core.records import (
     OPTIONAL_SITE_FACTORS,
     SITE_FACTORS,
     Catalog,
+    Clip,
     Closure,
     EmbodiedFactor,
     Equivalent,
@@ -80,15 +81,55 @@ class _Footnotes:
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         for source in self.sources:
-            text = Text(shown(source.citation), overflow="fold")
+            text = Text(shown(_citation(source)), overflow="fold")
             if source.url:
                 text.append("\n")
                 text.append(shown(source.url), style="cyan")
+            # a field's name and why the source lacks it: the data's words, as written
             gaps = [f"{shown(name)}: {shown(why)}" for name, why in source.gaps.items()]
             if gaps:
                 text.append("\n" + _("not known: {gaps}").format(gaps="; ".join(gaps)), style="dim")
             table.add_row(f"[{self.numbers[source.id]}]", text)
         return table
+
+
+def _citation(source: Source, *, short: bool = False) -> str:
+    """:attr:`Source.citation` (``short``: :attr:`Source.short_citation`, the first author
+    only) for reading: publisher, authors, the date in the run's language (``23 septembre
+    2025``; ``undated`` translated), title."""
+    parts = [source.publisher]
+    if source.authors and short:
+        parts.append(source.authors[0] + (" et al" if len(source.authors) > 1 else ""))
+    elif source.authors:
+        parts.append(", ".join(source.authors))
+    parts.append(format_date(source.date) if source.date else _("undated"))
+    if source.title:
+        parts.append(f"“{source.title}”")
+    return ". ".join(parts)
+
+
+FILL_WORDS = (N_("single-figure"), N_("midpoint"), N_("geometric-mean"))
+"""How a range's mid was filled in (``Estimate.fill``), marked for the catalogue: a table
+shows the word translated (``_(fill)``), CSV and JSON the id."""
+
+
+def _clip_text(clip: Clip) -> str:
+    """:meth:`Clip.describe` in the run's language: ``1280×720, 81 frames, 5.4 s`` (French
+    ``1280×720, 81 images, 5,4 s``); '' if unknown."""
+    parts = []
+    if clip.width and clip.height:
+        parts.append(f"{clip.width}×{clip.height}")
+    if clip.frames:
+        parts.append(
+            ngettext("{n} frame", "{n} frames", clip.frames).format(n=count_text(clip.frames))
+        )
+    if clip.duration_s:
+        parts.append(f"{localise_number(f'{clip.duration_s:g}')} s")
+    if clip.fps and not (clip.frames and clip.duration_s):  # else fps adds nothing
+        parts.append(f"{localise_number(f'{clip.fps:g}')} fps")
+    if clip.steps:
+        parts.append(ngettext("{n} step", "{n} steps", clip.steps).format(n=count_text(clip.steps)))
+    return ", ".join(parts)
 
 
 def _range_cell(low: float, mid: float, high: float) -> Text:
@@ -149,7 +190,7 @@ def _applies_cell(estimate: Estimate) -> Text:
         text.add("\n" + _("Sora proxy"), "yellow")
     elif applies.models_sora:
         text.add("\n" + _("models Sora (not measured)"), "yellow")
-    clip = applies.clip.describe()
+    clip = _clip_text(applies.clip)
     if clip:
         text.add(f"\n{shown(clip)}{_doubt(estimate, 'applies_to.clip')}", "dim")
     return text.cell()
@@ -165,7 +206,7 @@ def _basis_cell(estimate: Estimate, shown: str | None = None) -> _Pieces:
     method = _(estimate.method).replace("-", " ")
     text.add(f"\n{method}{_doubt(estimate, 'method')}", "dim")
     if estimate.fill:
-        text.add(f"\n{estimate.fill}*", "magenta")
+        text.add(f"\n{_(estimate.fill)}*", "magenta")
     return text
 
 
@@ -173,7 +214,8 @@ def _notes(rows: Sequence[ResultRow], *, explain_none: bool = False) -> Text:
     text = Text()
     fills = sorted({row.estimate.fill for row in rows if row.estimate.fill})
     for fill in fills:
-        text.append(f"{fill}*: {_(FILLS[fill])}.\n", style="magenta")
+        said = _("{fill}*: {meaning}.").format(fill=_(fill), meaning=_(FILLS[fill]))
+        text.append(said + "\n", style="magenta")
     if any(row.estimate.unconfirmed for row in rows):
         text.append(
             _("?: not confirmed in the original (the JSON's 'unconfirmed' says why).") + "\n",
@@ -333,7 +375,8 @@ def _notes_for(results: Results) -> Text:
     for reason, ids in reasons.items():
         said = shown(reason)
         listed = ", ".join(dict.fromkeys(shown(estimate_id) for estimate_id in ids))
-        text.append(f"{said[0].upper()}{said[1:]}: {listed}.\n", style="red")
+        reason_ids = _("{reason}: {ids}.").format(reason=f"{said[0].upper()}{said[1:]}", ids=listed)
+        text.append(reason_ids + "\n", style="red")
     return text
 
 
@@ -368,7 +411,7 @@ def _site_factor_lines(report: ClipReport | CompareReport) -> list[Text]:
     """Under the line that names the site: one line per row computed with other site
     factors than that site's (EcoLogits' rows), saying which, and whose."""
     return [
-        Text(f"{shown(estimate_id)}: {shown(said)}.", style="cyan")
+        Text(_("{id}: {note}.").format(id=shown(estimate_id), note=shown(said)), style="cyan")
         for estimate_id, said in report.site_factors.items()
     ]
 
@@ -411,9 +454,11 @@ def _clip_wide(report: ClipReport) -> RenderableType:
     shares = report.embodied
     if shares is not None:  # a column of its own: never added to the figures beside it
         unit = shown(shares.unit)
-        table.add_column(Text(f"Embodied per clip\n{unit}"), justify="right", overflow="fold")
+        per_clip = _("Embodied per clip")
+        table.add_column(Text(f"{per_clip}\n{unit}"), justify="right", overflow="fold")
         if batch:
-            header = Text(f"Embodied × {count:,}\n{unit}")
+            embodied = _("Embodied × {count}").format(count=count_text(count))
+            header = Text(f"{embodied}\n{unit}")
             table.add_column(header, justify="right", overflow="fold")
     by_estimate: dict[str, dict[Quantity, ResultRow]] = {}
     for row in results.rows:
@@ -677,12 +722,12 @@ def _add_compact_training(
     record = share.request.record
     if record is not None:
         publisher, year = compact.source_cell(catalog.sources[record.source])
-        applies = Text(f"{shown(record.model)} training")
+        applies = Text(_("{model} training").format(model=shown(record.model)))
     else:
-        publisher, year = Text("your figure"), ""
-        applies = Text(f"training: {shown(share.request.text)}")
-    label = Text("training share", style="magenta")
-    cells = [label, publisher, applies, Text("share", style="magenta")]
+        publisher, year = Text(_("your figure")), ""
+        applies = Text(_("training: {text}").format(text=shown(share.request.text)))
+    label = Text(_("training share"), style="magenta")
+    cells = [label, publisher, applies, Text(_("share"), style="magenta")]
     for quantity in quantities:
         if quantity == "energy":
             low, mid, high = share.per_clip.low, share.per_clip.mid, share.per_clip.high
@@ -764,10 +809,18 @@ def _method_note(scenario: Scenario) -> Text:
         return Text()
     from soracost.core.uncertainty import DISTRIBUTION
 
+    said = _(
+        "Monte Carlo: {samples} samples, seed {seed} (--seed {seed} repeats it). P50 and P5–95 "
+        "are percentiles of the samples; low – high stay the bounds. Distributions: "
+        "{distribution}."
+    )
+    # DISTRIBUTION is core text: translated once the core marks it for the catalogue.
     return Text(
-        f"\nMonte Carlo: {scenario.samples:,} samples, seed {scenario.seed} (--seed "
-        f"{scenario.seed} repeats it). P50 and P5–95 are percentiles of the samples; "
-        f"low – high stay the bounds. Distributions: {DISTRIBUTION}.\n",
+        "\n"
+        + said.format(
+            samples=count_text(scenario.samples), seed=scenario.seed, distribution=_(DISTRIBUTION)
+        )
+        + "\n",
         style="blue",
     )
 
@@ -790,13 +843,16 @@ def _add_training_row(
         source_cell.append(shown(source.publisher), style="")
         date = format_date(source.date) if source.date else _("undated")
         source_cell.append(f"\n{shown(date)}", style="dim")
-        applies = Text(f"{shown(record.model)} training", overflow="fold")
-        applies.append("\nnot Sora (unknown)", style="yellow")
+        applies = Text(_("{model} training").format(model=shown(record.model)), overflow="fold")
+        applies.append("\n" + _("not Sora (unknown)"), style="yellow")
     else:
-        source_cell = Text("your figure", style="bold")
-        applies = Text(f"training: {shown(share.request.text)}", overflow="fold")
-    basis = Text("training share", style="magenta", overflow="fold")
-    basis.append(f"\n÷ {share.request.lifetime_clips:,} lifetime clips", style="dim")
+        source_cell = Text(_("your figure"), style="bold")
+        text = shown(share.request.text)
+        applies = Text(_("training: {text}").format(text=text), overflow="fold")
+    basis = Text(_("training share"), style="magenta", overflow="fold")
+    lifetime = share.request.lifetime_clips
+    over = ngettext("÷ {n} lifetime clip", "÷ {n} lifetime clips", lifetime)
+    basis.append("\n" + over.format(n=count_text(lifetime)), style="dim")
     cells: list[Text] = []
     for quantity in quantities:
         if quantity == "energy":
@@ -836,34 +892,52 @@ def _embodied_note(shares: EmbodiedShares) -> Text:
     total = hardware.total("kg").mid
     server, accelerator = hardware.server, hardware.accelerator
     power = hardware.power.values
-    said = (
-        f"\nembodied ({shown(shares.unit)} per clip): {EMBODIED_NOTE} Hardware: "
-        f"{shown(hardware.name)}, {format_number(server.values.mid)} {shown(server.unit)} "
-        "(server) + "
-        f"{accelerator.count} × {format_number(accelerator.values.mid)} "
-        f"{shown(accelerator.unit)} (accelerators) = {format_number(total)} kgCO2e over "
-        f"{format_number(hardware.lifetime_hours().mid)} h, at {format_number(power.mid)} W "
-        f"({format_number(power.low)}–{format_number(power.high)}) "
-        f"({', '.join(shown(record.id) for record in hardware.records)})."
+    said = _(
+        "embodied ({unit} per clip): {note} Hardware: {hardware}, {server} {server_unit} "
+        "(server) + {count} × {accelerator} {accelerator_unit} (accelerators) = {total} "
+        "kgCO2e over {hours} h, at {power} W ({low}–{high}) ({ids})."
+    ).format(
+        unit=shown(shares.unit),
+        # EMBODIED_NOTE is core text: translated once the core marks it for the catalogue.
+        note=_(EMBODIED_NOTE),
+        hardware=shown(hardware.name),
+        server=format_number(server.values.mid),
+        server_unit=shown(server.unit),
+        count=count_text(accelerator.count),
+        accelerator=format_number(accelerator.values.mid),
+        accelerator_unit=shown(accelerator.unit),
+        total=format_number(total),
+        hours=format_number(hardware.lifetime_hours().mid),
+        power=format_number(power.mid),
+        low=format_number(power.low),
+        high=format_number(power.high),
+        ids=", ".join(shown(record.id) for record in hardware.records),
     )
     if shares.missing:
         listed = ", ".join(shown(estimate_id) for estimate_id in shares.missing)
-        said += f" None for: {listed} (no whole-server energy; 'soracost explain ID' says why)."
-    return Text(said + "\n", style="green")
+        none = _("None for: {ids} (no whole-server energy; 'soracost explain ID' says why).")
+        said += " " + none.format(ids=listed)
+    return Text(f"\n{said}\n", style="green")
 
 
 def _training_note(share: TrainingShare) -> Text:
     from soracost.core.training import SORA_TRAINING_UNKNOWN
 
     request = share.request
-    total = format_number(share.training.mid)
-    clips = f"{request.lifetime_clips:,} clip{'s' if request.lifetime_clips != 1 else ''}"
-    per_clip = format_number(share.per_clip.mid)
-    return Text(
-        f"\ntraining share: {shown(request.label)}, {total} {shown(share.unit)} ÷ {clips} = "
-        f"{per_clip} {shown(share.unit)} per clip, on its own row. {SORA_TRAINING_UNKNOWN}\n",
-        style="magenta",
+    said = ngettext(
+        "training share: {label}, {total} {unit} ÷ {n} clip = {per_clip} {unit} per clip, on "
+        "its own row.",
+        "training share: {label}, {total} {unit} ÷ {n} clips = {per_clip} {unit} per clip, on "
+        "its own row.",
+        request.lifetime_clips,
+    ).format(
+        label=shown(request.label),
+        total=format_number(share.training.mid),
+        unit=shown(share.unit),
+        n=count_text(request.lifetime_clips),
+        per_clip=format_number(share.per_clip.mid),
     )
+    return Text(f"\n{said} {_(SORA_TRAINING_UNKNOWN)}\n", style="magenta")
 
 
 TOO_FEW = 1e-3
@@ -1076,7 +1150,7 @@ def _compare_wide(report: CompareReport, bar_width: int) -> RenderableType:
         table.add_column("P95", justify="right", overflow="fold", style="blue")
     shares = report.embodied
     if shares is not None:  # a column of its own: not in the spread, the pool or the bars
-        table.add_column(Text(f"Embodied\n{shown(shares.unit)}"), justify="right",
+        table.add_column(Text(f"{_('Embodied')}\n{shown(shares.unit)}"), justify="right",
                          overflow="fold")  # fmt: skip
     axis_label = f"{_('log scale')}\n{format_number(axis[0])} … {format_number(axis[1])} {unit}"
     table.add_column(Text(axis_label), no_wrap=True, min_width=bar_width)
@@ -1212,7 +1286,7 @@ def _step_text(step: Step, position: int, catalog: Catalog) -> Text:
         text.append("  [" + _("steps {steps}").format(steps=steps) + "]", style="yellow")
     if step.source_id and step.source_id in factor_sources:
         source = factor_sources[step.source_id]
-        said = _("source: {citation}").format(citation=shown(source.short_citation))
+        said = _("source: {citation}").format(citation=shown(_citation(source, short=True)))
         text.append(f"\n   {said}", style="dim")
         if source.url:
             text.append(f"\n   {shown(source.url)}", style="cyan")
@@ -1529,7 +1603,7 @@ def _sources_wide(catalog: Catalog) -> RenderableType:
     table.add_column(_("Confidence"))
     table.add_column(_("Covers"), overflow="fold")
     for source in catalog.sources.values():
-        citation = Text(shown(source.citation), overflow="fold")
+        citation = Text(shown(_citation(source)), overflow="fold")
         if source.url:
             citation.append(f"\n{shown(source.url)}", style="cyan")
         if source.gaps:

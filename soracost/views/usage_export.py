@@ -181,6 +181,7 @@ def usage_document(report: UsageReport) -> dict[str, Any]:
                 "id": service.id,
                 "name": service.name,
                 "estimates_model": service.model,
+                "estimates_ids": list(service.ids),
                 "source": service.source,
                 "note": service.note,
             }
@@ -457,7 +458,7 @@ def _service_text(service: Service) -> str:
     return said.format(
         service=service.id,
         name=service.name,
-        model=service.model or _("every estimate"),
+        model=service.selection or _("every estimate"),
         source=service.source,
         note=service.note,
     )
@@ -684,7 +685,7 @@ def usage_html(report: UsageReport) -> str:
         item = said.format(
             service=f"<b>{_h(service.id)}</b>",
             name=_h(service.name),
-            model=_h(service.model or _("every estimate")),
+            model=_h(service.selection or _("every estimate")),
             source=f'<a href="#source-{_h(service.source)}">{_h(service.source)}</a>',
             note=_h(service.note),
         )

@@ -172,7 +172,7 @@ def usage_view(report: UsageReport) -> RenderableType:
     services = _("; ").join(
         mapping.format(
             service=shown(s.id),
-            model=shown(s.model or _("every estimate")),
+            model=shown(s.selection or _("every estimate")),
             source=shown(s.source),
         )
         for s in report.services
