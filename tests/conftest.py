@@ -12,6 +12,22 @@ MINI = DATA / "mini.yaml"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _command_modules_in_english() -> None:
+    """A run of soracost speaks one language, chosen before its command is imported, so a
+    few help texts are translated when their module is imported. Tests run many commands
+    in one process, some in French: the command modules are imported first, in English,
+    as every run but French ones imports them."""
+    import importlib
+
+    from soracost import i18n
+    from soracost.cli.app import COMMANDS
+
+    i18n.select("en")
+    for spec in COMMANDS.values():
+        importlib.import_module(spec.module)
+
+
 @pytest.fixture(scope="session")
 def _cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("soracost-cache")

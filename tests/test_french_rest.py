@@ -331,3 +331,18 @@ def test_machine_formats_stay_english(args: tuple[str, ...], output: str) -> Non
             for t in (english, french)
         )
     assert french == english
+
+
+@pytest.mark.parametrize("path", [[], ["clip"], ["sources"], ["sources", "check"], ["report"]])
+def test_the_help_options_own_help_is_french(path: list[str]) -> None:
+    """Click writes --help's help in English; soracost's commands give it in the run's
+    language (Click's public get_help_option). Each language in its own process, as a
+    run is: building the commands in French translates their shared option texts."""
+    from tests.test_french import run
+
+    french = run("--lang", "fr", *path, "--help", columns=120)
+    assert french.returncode == 0, french.stderr
+    assert "Affiche cette aide et quitte." in french.stdout
+    assert "Show this message and exit." not in french.stdout
+    english = run(*path, "--help", columns=120)
+    assert "Show this message and exit." in english.stdout

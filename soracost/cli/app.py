@@ -155,14 +155,18 @@ def _root(
         raise typer.Exit()
 
 
-def _translate_help(*groups: typer.Typer) -> None:
+def _translate_help(*groups: typer.Typer) -> Callable[[], None]:
     """Each command's help (its docstring) and, in another language than English, each
     option's and argument's help and help panel, in the language of the run, before Typer
     builds the command line from them. The catalogue holds each paragraph of a docstring
     as ``inspect.cleandoc`` gives it (the example command lines left out) and each help
     text as written in the source (see soracost.i18n_tools, which extracts them;
-    tests/test_french.py checks that every one Typer shows has its translation)."""
-    translated: set[int] = set()  # options shared by several commands: translated once
+    tests/test_french.py checks that every one Typer shows has its translation).
+
+    Returns what puts the options' texts back as written, once Typer has built the
+    command: they are shared by several commands, and a command built later in the same
+    process (tests) in another language must find them as written."""
+    translated: dict[int, tuple[Any, Any, Any]] = {}  # shared options: translated once
     for group in groups:
         infos = [*group.registered_commands, group.registered_callback]
         for info in infos:
@@ -175,10 +179,19 @@ def _translate_help(*groups: typer.Typer) -> None:
             if i18n.language() != "en":
                 _translate_parameters(info.callback, translated)
 
+    def restore() -> None:
+        for info, help_text, panel in translated.values():
+            info.help, info.rich_help_panel = help_text, panel
 
-def _translate_parameters(command: Callable[..., Any], translated: set[int]) -> None:
+    return restore
+
+
+def _translate_parameters(
+    command: Callable[..., Any], translated: dict[int, tuple[Any, Any, Any]]
+) -> None:
     """The help and help panel of ``command``'s options and arguments, translated in place
-    (only for another language than English: English runs do none of this work)."""
+    (only for another language than English: English runs do none of this work); each
+    one's texts as written are kept in ``translated``."""
     import typing
 
     from typer.models import ParameterInfo
@@ -188,7 +201,7 @@ def _translate_parameters(command: Callable[..., Any], translated: set[int]) -> 
     found = [meta for hint in hints.values() for meta in getattr(hint, "__metadata__", ())]
     for info in (*found, *defaults):
         if isinstance(info, ParameterInfo) and id(info) not in translated:
-            translated.add(id(info))
+            translated[id(info)] = (info, info.help, info.rich_help_panel)
             if info.help:
                 info.help = _(info.help)
             if info.rich_help_panel:

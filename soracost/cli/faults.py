@@ -11,7 +11,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from soracost.core.errors import (
     EXIT_DATA,
@@ -34,7 +34,23 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 
-class SoracostGroup(TyperGroup):
+class TranslatedHelpOption:
+    """The ``--help`` option's own help in the run's language: Click writes "Show this
+    message and exit." in English, and its public ``get_help_option`` hook is where a
+    command may change the option it makes."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = _("Show this message and exit.")
+        return option
+
+
+class SoracostCommand(TranslatedHelpOption, TyperCommand):
+    """Typer's command, with ``--help``'s help in the run's language."""
+
+
+class SoracostGroup(TranslatedHelpOption, TyperGroup):
     """Typer's group with one-line errors: ``soracost: error: ...`` and a documented code.
 
     Typer vendors its own Click, whose exception classes are private; Click errors are

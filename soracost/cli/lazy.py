@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 import typer
 from typer.core import TyperCommand
 
-from soracost.cli.faults import SoracostGroup
+from soracost.cli.faults import SoracostCommand, SoracostGroup
 from soracost.i18n import _
 
 
@@ -44,8 +44,9 @@ class LazyCommand(NamedTuple):
     group: bool = False
 
 
-Prepare = Callable[[typer.Typer], None]
-"""What is done to a command's Typer app before it is built (its help translated)."""
+Prepare = Callable[[typer.Typer], Callable[[], None]]
+"""What is done to a command's Typer app before it is built (its help translated); it
+returns what undoes it once the command is built."""
 
 
 def build(name: str, spec: LazyCommand, prepare: Prepare) -> Any:
@@ -57,9 +58,12 @@ def build(name: str, spec: LazyCommand, prepare: Prepare) -> Any:
         one = typer.Typer(
             add_completion=False, pretty_exceptions_enable=False, rich_markup_mode="rich"
         )
-        one.command(name)(found)
-    prepare(one)
-    return typer.main.get_command(one)
+        one.command(name, cls=SoracostCommand)(found)
+    undo = prepare(one)
+    try:
+        return typer.main.get_command(one)
+    finally:
+        undo()
 
 
 class Commands(MutableMapping[str, Any]):
@@ -110,7 +114,7 @@ class LazyGroup(SoracostGroup):
     commands are lazy (:attr:`lazy`) and how each is prepared (:attr:`prepare`)."""
 
     lazy: Mapping[str, LazyCommand] = {}
-    prepare: Prepare = staticmethod(lambda app: None)
+    prepare: Prepare = staticmethod(lambda app: lambda: None)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from soracost.core.errors import UsageProblem
-from soracost.i18n import N_, _
+from soracost.i18n import _
 
 if TYPE_CHECKING:
     from soracost.core.records import Catalog, FactorKind
@@ -21,30 +21,46 @@ FACTORS = "Your own factors"
 """The help panel of these options."""
 
 
-def _factor_option(name: str, what: str, example: str) -> Any:
-    """An option giving one of the site's factors for this run, labelled user-supplied."""
+def _factor_option(name: str, help: str) -> Any:
+    """An option giving one of the site's factors for this run, labelled user-supplied.
+    ``help`` is written out whole (not built from a template) so that the catalogue holds
+    it as shown and soracost.cli.app translates it when the command is built."""
     return typer.Option(
-        name,
-        help=_(
-            "Your own {what} for this run, instead of the site's (e.g. {example}); "
-            "every output labels it user-supplied."
-        ).format(what=_(what), example=example),
-        metavar="VALUE",
-        show_default=False,
-        rich_help_panel=FACTORS,
+        name, help=help, metavar="VALUE", show_default=False, rich_help_panel=FACTORS
     )
 
 
-PueOption = Annotated[str | None, _factor_option("--pue", N_("PUE (a plain number)"), "1.2")]
+PueOption = Annotated[
+    str | None,
+    _factor_option(
+        "--pue",
+        help="Your own PUE (a plain number) for this run, instead of the site's (e.g. 1.2); "
+        "every output labels it user-supplied.",
+    ),
+]
 WueOption = Annotated[
-    str | None, _factor_option("--wue", N_("on-site water per IT kWh"), "'0.5 L/kWh'")
+    str | None,
+    _factor_option(
+        "--wue",
+        help="Your own on-site water per IT kWh for this run, instead of the site's (e.g. "
+        "'0.5 L/kWh'); every output labels it user-supplied.",
+    ),
 ]
 EwifOption = Annotated[
-    str | None, _factor_option("--ewif", N_("off-site water per kWh generated"), "'3 L/kWh'")
+    str | None,
+    _factor_option(
+        "--ewif",
+        help="Your own off-site water per kWh generated for this run, instead of the "
+        "site's (e.g. '3 L/kWh'); every output labels it user-supplied.",
+    ),
 ]
 GridIntensityOption = Annotated[
     str | None,
-    _factor_option("--grid-intensity", N_("grid carbon intensity"), "'50 g/kWh'"),
+    _factor_option(
+        "--grid-intensity",
+        help="Your own grid carbon intensity for this run, instead of the site's (e.g. "
+        "'50 g/kWh'); every output labels it user-supplied.",
+    ),
 ]
 SiteFileOption = Annotated[
     Path | None,

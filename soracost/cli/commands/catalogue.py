@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from soracost.cli.delivery import deliver, emit
-from soracost.cli.faults import SoracostGroup
+from soracost.cli.faults import SoracostCommand, SoracostGroup
 from soracost.cli.inputs import check_outputs, load_catalog_for
 from soracost.cli.options import (
     AmountsOption,
@@ -281,5 +281,5 @@ def sources_group() -> typer.Typer:
         rich_markup_mode="rich",
     )
     group.callback(invoke_without_command=True)(sources_list)
-    group.command("check")(sources_check)
+    group.command("check", cls=SoracostCommand)(sources_check)
     return group
