@@ -13,19 +13,21 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _command_modules_in_english() -> None:
-    """A run of soracost speaks one language, chosen before its command is imported, so a
-    few help texts are translated when their module is imported. Tests run many commands
-    in one process, some in French: the command modules are imported first, in English,
-    as every run but French ones imports them."""
+def _modules_in_english() -> None:
+    """A run of soracost speaks one language, chosen before anything is imported, so a few
+    texts (help, table headers) are translated when their module is imported. Tests run
+    many commands in one process, some in French: every module of soracost is imported
+    first, in English, as every run but a French one imports them."""
     import importlib
+    import pkgutil
 
+    import soracost
     from soracost import i18n
-    from soracost.cli.app import COMMANDS
 
     i18n.select("en")
-    for spec in COMMANDS.values():
-        importlib.import_module(spec.module)
+    for module in pkgutil.walk_packages(soracost.__path__, "soracost."):
+        if module.name != "soracost.__main__":
+            importlib.import_module(module.name)
 
 
 @pytest.fixture(scope="session")

@@ -158,6 +158,7 @@ MINI_SCENARIO = {
     "boundary": "facility",
     "site": None,
     "model": None,
+    "estimates": [],
     "quantities": ["energy", "water"],
     "method": {"name": "bounds"},
     "carbon_basis": None,

@@ -296,9 +296,9 @@ def test_jegham_2026_is_recorded_as_read_second_hand(shipped: Catalog) -> None:
     assert {row.method for row in rows} == {"measured", "modelled"}
     for row in rows:
         assert row.confidence == "unconfirmed" and "published" in row.unconfirmed, row.id
-        # Closed models: accelerator energy, as a note describes §4.4 and as EcoLogits'
-        # powers derived from the paper are made (see below); open models: GPU, as measured.
-        assert row.boundary == "gpu", row.id
+        # Closed models: whole-server, as EcoLogits defines the powers it derives from the
+        # paper (one piece of work with its rows; the doubt is recorded); open: GPU.
+        assert row.boundary == ("server" if row.method == "modelled" else "gpu"), row.id
 
 
 def _model_key(name: str) -> str:
@@ -458,13 +458,14 @@ def ecologits_power_w(name: str) -> dict[str, float]:
 
 
 @pytest.mark.parametrize(("estimate_id", "mapping"), sorted(CLOSED_ROWS.items()))
-def test_closed_model_ranges_are_accelerator_energy(
+def test_closed_model_ranges_are_held_as_ecologits_server_energy_with_the_doubt(
     shipped: Catalog, estimate_id: str, mapping: tuple[str, str]
 ) -> None:
     # Low/mid/high equal P2.5/mean/P97.5 of EcoLogits' power × one latency (193 frames,
-    # F = 24·D + 1). That power is draws around the accelerators' rated power (≈0.97-0.98
-    # of it; a third-party note gives 0.9 × TDP per accelerator for the paper's §4.4), not
-    # a whole server's: the rows are held at the GPU boundary (review of 2026-12-04).
+    # F = 24·D + 1): the rows are held at the boundary EcoLogits gives that power (whole
+    # server), so that they and EcoLogits' rows are one piece of work at one boundary. The
+    # doubt is recorded: the power is draws around rated accelerator power (≈0.97-0.98 of
+    # it), and a note gives the paper's §4.4 as accelerator-only.
     name, hardware = mapping
     row = estimate(shipped, estimate_id)
     seconds = ecologits_latency_s(name, 1280, 720, 24 * 8 + 1)
@@ -474,24 +475,27 @@ def test_closed_model_ranges_are_accelerator_energy(
         assert getattr(row.values, case) == pytest.approx(modelled_wh, rel=5e-3), case
     if name in ACCELERATORS_TDP_W:
         assert 0.96 < power["mean"] / ACCELERATORS_TDP_W[name] < 0.99
-    assert row.boundary == "gpu"
-    assert row.unconfirmed["boundary"].startswith("accelerator-only")
+    assert row.boundary == "server"
+    doubt = " ".join(row.unconfirmed["boundary"].split())
+    assert doubt.startswith("whole-server, as EcoLogits defines the power")
+    assert "Doubtful: one third-party note" in doubt and "only the paper can settle it" in doubt
     assert hardware in (row.applies_to.hardware or "")
 
 
-def test_the_1080p_sora_row_is_accelerator_energy_too(shipped: Catalog) -> None:
+def test_the_1080p_sora_row_is_held_alike(shipped: Catalog) -> None:
     row = estimate(shipped, "jegham-sora-2-pro-1080p-12s")
     seconds = ecologits_latency_s("openai/sora-2-pro", 1920, 1080, 24 * 12 + 1)
     mean_wh = seconds * ecologits_power_w("openai/sora-2-pro")["mean"] / 3600
     assert row.values.mid == pytest.approx(mean_wh, rel=5e-3)
-    assert row.boundary == "gpu" and row.unconfirmed["boundary"].startswith("accelerator-only")
+    assert row.boundary == "server"
+    assert row.unconfirmed["boundary"].startswith("whole-server, as EcoLogits defines")
 
 
 def test_closed_model_ranges_are_worded_alike(shipped: Catalog) -> None:
     # Review S2: one wording for the four ranges, not "95 % confidence interval" for one.
     wording = (
         "mid: the paper's mean estimate; low and high: the paper's range, which equals the "
-        "P2.5–P97.5 of the assumed accelerators' power"
+        "P2.5–P97.5 of the assumed server's power"
     )
     for estimate_id in CLOSED_ROWS:
         row = estimate(shipped, estimate_id)
@@ -535,15 +539,15 @@ def test_ecologits_note_cites_its_methodology_and_the_right_arithmetic(shipped: 
     page = " ".join((REPO_ROOT / "docs/ecologits.md").read_text("utf-8").split())
     for text in (note, page):
         assert "316, 243 and 74" not in text
-    # Since 2026-12-04: accelerator energy (EcoLogits' powers are rated-power draws).
-    assert "`gpu` boundary" in page and "rated power" in page
+    # Held as EcoLogits defines its powers; the doubt (rated-power draws) is stated.
+    assert "`server` boundary" in page and "rated power" in page
 
 
 def test_data_page_no_longer_calls_the_closed_models_gpu_energy() -> None:
     page = " ".join((REPO_ROOT / "docs/data.md").read_text("utf-8").split())
     assert "modelled GPU energy of closed models" not in page
     assert "measured GPU energy of open models" not in page
-    assert "modelled accelerator energy of closed models" in page
+    assert "modelled whole-server energy of closed models" in page
 
 
 def test_ltx_claim_agrees_with_its_hardware_field(shipped: Catalog) -> None:

@@ -523,12 +523,12 @@ def test_explain_unknown_id_lists_the_ids() -> None:
 def test_compare_marks_the_rows_whose_boundary_differs() -> None:
     result = invoke("compare", "--boundary", "as-published", "--wide")
     assert result.exit_code == 0
-    # Most rows are GPU-only since Jegham et al.'s rows (closed models included) are.
-    assert "≠: measured within another boundary than most rows (GPU only)" in result.stdout
+    # Most rows are GPU+CPU+RAM since Jegham et al.'s closed-model rows are whole-server.
+    assert "≠: measured within another boundary than most rows (GPU+CPU+RAM)" in result.stdout
     document = json.loads(invoke("compare", "--boundary", "as-published", "-f", "json").stdout)
     assert document["boundaries_differ"] is True
     for row in document["rows"]:
-        assert row["boundary_differs"] == (row["boundary_shown"] != "gpu")
+        assert row["boundary_differs"] == (row["boundary_shown"] != "gpu+cpu+ram")
     converted = json.loads(invoke("compare", "--boundary", "server", "-f", "json").stdout)
     marked = {row["estimate_id"] for row in converted["rows"] if row["boundary_differs"]}
     assert marked == {"wsj-20-110wh", "lebigdata-wsj-20-100wh"}  # unknown: not converted

@@ -346,3 +346,23 @@ def test_the_help_options_own_help_is_french(path: list[str]) -> None:
     assert "Show this message and exit." not in french.stdout
     english = run(*path, "--help", columns=120)
     assert "Show this message and exit." in english.stdout
+
+
+def test_the_french_pages_samples_are_the_real_output() -> None:
+    """docs/fr.md quotes three commands "at 100 columns (real output)": the journalist's,
+    the teacher's and the articles' comparisons. They must stay exactly what they print."""
+    from tests.test_french import REPO_ROOT, run
+
+    page = (REPO_ROOT / "docs" / "fr.md").read_text(encoding="utf-8")
+    samples = [part.split("```", 1)[0] for part in page.split("```text\n")[1:]]
+    commands = [
+        ("--lang", "fr", "clip", "--count", "1000", "--site", "arizona", "--model", "sora"),
+        ("--lang", "fr", "explain", "cnet-90wh"),
+        ("equivalents", "--of", "90 Wh", "--of", "650 mL", "--lang", "fr"),
+    ]
+    assert len(samples) == len(commands)
+    for command, sample in zip(commands, samples, strict=True):
+        done = run(*command, columns=100)
+        assert done.returncode == 0, done.stderr
+        printed = "".join(line.rstrip() + "\n" for line in done.stdout.splitlines())
+        assert printed == sample, command

@@ -74,3 +74,14 @@ def test_the_detailed_table_is_behind_wide(monkeypatch: pytest.MonkeyPatch) -> N
     wide = listing(monkeypatch, 80, "--wide")
     assert len(wide.splitlines()) > 3 * len(compact.splitlines())
     assert "┏" in wide and "┏" not in compact
+
+
+@pytest.mark.parametrize("width", [40, 48, 56, 64])
+def test_on_a_narrow_terminal_factors_give_way_never_an_id(
+    monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    """A cut id would be no --site value: the factors after the PUE are left out first."""
+    sites = json.loads(listing(monkeypatch, 120, "--format", "json"))["sites"]
+    rows = table_lines(listing(monkeypatch, width))
+    assert [line.split()[0].rstrip("*") for line in rows] == [site["id"] for site in sites]
+    assert all(re.search(r"\[\d+\]", line) for line in rows)  # the PUE and its source stay

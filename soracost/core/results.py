@@ -186,12 +186,13 @@ def select_estimates(
         if unknown:
             said = _("--estimate: no estimate {ids}; the ids are in the tables' first column")
             raise UsageProblem(said.format(ids=", ".join(repr(i) for i in unknown)))
+        of_model = {estimate.id for estimate in select_estimates(catalog, model)}
+        elsewhere = [estimate_id for estimate_id in ids if estimate_id not in of_model]
+        if elsewhere:  # never dropped silently: the scenario names every id asked for
+            said = _("--estimate and --model: {ids} not for {model}")
+            raise UsageProblem(said.format(ids=", ".join(elsewhere), model=repr(model)))
         wanted_ids = set(ids)
-        chosen = [e for e in select_estimates(catalog, model) if e.id in wanted_ids]
-        if not chosen:
-            said = _("--estimate and --model: none of {ids} is for {model}")
-            raise UsageProblem(said.format(ids=", ".join(ids), model=repr(model)))
-        return chosen
+        return [estimate for estimate in catalog.estimates if estimate.id in wanted_ids]
     if model is None:
         return list(catalog.estimates)
     wanted = _normalised(model)

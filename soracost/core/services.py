@@ -25,12 +25,6 @@ class Service:
     line: int
     ids: tuple[str, ...] = ()
 
-    @property
-    def selection(self) -> str | None:
-        """What selects the service's estimates, as reports show it: the model's name, or
-        the estimates' ids (``None``: every estimate)."""
-        return ", ".join(self.ids) if self.ids else self.model
-
 
 def normalised(text: str) -> str:
     """A log's text as keys compare it: trimmed of spaces, lower-case (SQL's

@@ -644,6 +644,7 @@ def scenario_json(report: FootprintReport) -> dict[str, Any]:
             },
         },
         "model": scenario.model,
+        "estimates": list(scenario.estimates),
         "quantities": list(scenario.quantities),
         "method": {"name": "bounds"}
         if scenario.method == "bounds"

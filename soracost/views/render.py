@@ -1426,7 +1426,10 @@ def _sites_compact(catalog: Catalog) -> RenderableType:
             cells.append(cell)
         title, unit = lines
         header = _header(*_(title).split("\n"), unit) if unit else _header(title)
-        columns.append(compact.Column(header, cells, justify="right"))
+        # On a very narrow terminal the factors after the PUE are left out (the last
+        # first) rather than the ids cut: a cut id is no --site value.
+        expendable = {"wue-onsite": 1, "ewif-offsite": 2, "carbon-intensity": 3}.get(kind, 0)
+        columns.append(compact.Column(header, cells, justify="right", expendable=expendable))
     default = next((site.id for site in sites if site.default), None)
     hint = _(
         "Mid values, rounded to 3 significant figures; carbon is location-based. --wide "

@@ -454,11 +454,20 @@ def _shares_sentence(report: UsageReport) -> str:
 
 def _service_text(service: Service) -> str:
     """``model-d (Model D): estimates for 'Model D' [paper]. Model D's own figure.``"""
+    if service.ids:  # named one by one, not by a model's name
+        said = _("{service} ({name}): estimates {ids} [{source}]. {note}")
+        return said.format(
+            service=service.id,
+            name=service.name,
+            ids=", ".join(service.ids),
+            source=service.source,
+            note=service.note,
+        )
     said = _("{service} ({name}): estimates for '{model}' [{source}]. {note}")
     return said.format(
         service=service.id,
         name=service.name,
-        model=service.selection or _("every estimate"),
+        model=service.model or _("every estimate"),
         source=service.source,
         note=service.note,
     )
@@ -680,12 +689,14 @@ def usage_html(report: UsageReport) -> str:
         f"<h2>{_h(_(_SERVICES))}</h2><ul>",
     ]
     # The sentence is translated, then escaped, then given the escaped pieces (markup).
-    said = _h(_("{service} ({name}): estimates for “{model}” [{source}]. {note}"))
+    by_model = _h(_("{service} ({name}): estimates for “{model}” [{source}]. {note}"))
+    by_ids = _h(_("{service} ({name}): estimates {ids} [{source}]. {note}"))
     for service in report.services:
-        item = said.format(
+        item = (by_ids if service.ids else by_model).format(
             service=f"<b>{_h(service.id)}</b>",
             name=_h(service.name),
-            model=_h(service.selection or _("every estimate")),
+            model=_h(service.model or _("every estimate")),
+            ids=_h(", ".join(service.ids)),
             source=f'<a href="#source-{_h(service.source)}">{_h(service.source)}</a>',
             note=_h(service.note),
         )

@@ -168,11 +168,13 @@ def usage_view(report: UsageReport) -> RenderableType:
     if training is not None:
         parts.append(_say(shown(training) + "."))
     parts.append(Text(""))
-    mapping = _("{service} → estimates for '{model}' [{source}]")
+    by_model = _("{service} → estimates for '{model}' [{source}]")
+    by_ids = _("{service} → estimates {ids} [{source}]")
     services = _("; ").join(
-        mapping.format(
+        (by_ids if s.ids else by_model).format(
             service=shown(s.id),
-            model=shown(s.selection or _("every estimate")),
+            model=shown(s.model or _("every estimate")),
+            ids=shown(", ".join(s.ids)),
             source=shown(s.source),
         )
         for s in report.services
