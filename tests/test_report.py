@@ -1063,3 +1063,24 @@ def test_columns_named_like_the_internal_ones_are_read(
     assert f"{log}: row 2: column 'duration_s': " in result.stderr
     document = report_json(runner, str(log), "--sources", str(catalogue), "--skip-bad-rows")
     assert document["total"]["clips"] == 2
+
+
+def test_clips_with_no_answer_are_said_and_why(runner: CliRunner, tmp_path: Path) -> None:
+    """A key whose estimates are all left out (scaled too far) has no figures: the report
+    says which clips and why, rather than only n/a in its totals."""
+    log = tmp_path / "log.csv"
+    log.write_text(
+        "timestamp,model,duration_s,resolution,count\n"
+        "2026-01-05T10:00:00Z,hunyuanvideo,5,720p,3\n"
+        "2026-01-06T10:00:00Z,hunyuanvideo-1.5,5,1080p,1\n",
+        encoding="utf-8",
+    )
+    document = json.loads(runner.invoke(app, ["report", str(log), "-f", "json"]).stdout)
+    said = [note for note in document["notes"] if note.startswith("No answer")]
+    assert said == [
+        "No answer for 1 clip (hunyuanvideo-1.5 at 1080p, 5 s): every estimate of its "
+        "service was left out (far-scaled), so the totals that include it are n/a; "
+        "--max-scale takes estimates scaled further than ×3 from their own clip"
+    ]
+    widened = runner.invoke(app, ["report", str(log), "-f", "json", "--max-scale", "10"])
+    assert not [n for n in json.loads(widened.stdout)["notes"] if n.startswith("No answer")]

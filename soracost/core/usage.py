@@ -31,7 +31,16 @@ from soracost.core.footprint import ClipRequest, Derivation, Step, parse_resolut
 from soracost.core.records import BOUNDARY_LABELS, Catalog, Source
 from soracost.core.results import CARBON_NOTE, ResultRow, Scenario, Units
 from soracost.core.services import Service, normalised
-from soracost.i18n import N_, _, count_text, ngettext, report_, report_count, report_n
+from soracost.i18n import (
+    N_,
+    _,
+    count_text,
+    ngettext,
+    report_,
+    report_count,
+    report_n,
+    report_number,
+)
 
 if TYPE_CHECKING:  # training is loaded only when asked for
     from soracost.core.training import TrainingRequest, TrainingShare
@@ -226,6 +235,9 @@ class KeyFootprint:
     service_source: str
     evidence: tuple[str, ...]
     methods: dict[str, float]
+    unanswered: tuple[str, ...] = ()
+    """Why its energy has no answer, when it has none: the reasons its estimates were
+    left out (far-scaled, other-boundary, same-measurement), each once."""
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -368,6 +380,7 @@ def usage_report(
     used = {service.id: service for _group, service, _site in groups}
     cited = _cited(catalog, [line.sources for line in lines], used.values())
     share, exclusions = _training(catalog, training, total.clips)
+    notes = report_notes() + _unanswered_note(groups, footprints, max_scale)
     return UsageReport(
         catalog=catalog,
         log=log,
@@ -383,6 +396,48 @@ def usage_report(
         default_site=default_site,
         exclusions=exclusions,
         training=share,
+        notes=notes,
+    )
+
+
+def _unanswered_note(
+    groups: Sequence[tuple[UsageGroup, Service, str]],
+    footprints: Mapping[_Key, KeyFootprint],
+    max_scale: float,
+) -> tuple[str, ...]:
+    """Why figures are n/a, when some are: which clips got no answer, and why (their
+    services' estimates all left out, most often scaled too far from their own clip)."""
+    missing: dict[str, int] = {}
+    reasons: set[str] = set()
+    for group, service, site in groups:
+        footprint = footprints[_key_of(group, service, site)[0]]
+        if footprint.per_clip["energy"] is None:
+            what = report_("{service} at {resolution}, {duration} s").format(
+                service=service.id,
+                resolution=group.resolution,
+                duration=report_number(f"{group.duration_s:g}"),
+            )
+            missing[what] = missing.get(what, 0) + group.clips
+            reasons.update(footprint.unanswered)
+    if not missing:
+        return ()
+    clips = sum(missing.values())
+    said = report_n(
+        "No answer for {n} clip ({which}): every estimate of its service was left out "
+        "({reasons}), so the totals that include it are n/a; --max-scale takes estimates "
+        "scaled further than ×{scale} from their own clip",
+        "No answer for {n} clips ({which}): every estimate of their services was left out "
+        "({reasons}), so the totals that include them are n/a; --max-scale takes estimates "
+        "scaled further than ×{scale} from their own clip",
+        clips,
+    )
+    return (
+        said.format(
+            n=report_count(clips),
+            which=report_("; ").join(sorted(missing)),
+            reasons=", ".join(sorted(reasons)) or report_("none given"),
+            scale=report_number(f"{max_scale:g}"),
+        ),
     )
 
 
@@ -510,6 +565,9 @@ def key_footprint(
         service_source=service.source,
         evidence=_sources_of(rows),
         methods=_methods(report.rows, fed["energy"]),
+        unanswered=()
+        if per_clip["energy"] is not None
+        else tuple(sorted({left.reason for left in answers["energy"].left_out})),
     )
 
 
