@@ -366,3 +366,21 @@ def test_the_french_pages_samples_are_the_real_output() -> None:
         assert done.returncode == 0, done.stderr
         printed = "".join(line.rstrip() + "\n" for line in done.stdout.splitlines())
         assert printed == sample, command
+
+
+def test_french_tables_keep_their_columns_on_an_ascii_stdout() -> None:
+    """On a stdout that cannot encode them, letters with diacritics become their ASCII
+    letter, one for one (as the table's own characters do), so every line is as wide as
+    in UTF-8 instead of growing by a \\uXXXX escape."""
+    from rich.text import Text
+
+    from tests.test_french import run
+
+    utf8 = run("--lang", "fr", "sites", columns=100)
+    ascii_only = run("--lang", "fr", "sites", columns=100, env={"PYTHONIOENCODING": "ascii"})
+    assert utf8.returncode == ascii_only.returncode == 0, ascii_only.stderr
+    assert ascii_only.stdout.isascii()
+    assert "\\u00e9" not in ascii_only.stdout and "reseau" in ascii_only.stdout
+    table = [line for line in ascii_only.stdout.splitlines() if line.startswith("us-national")]
+    expected = [line for line in utf8.stdout.splitlines() if line.startswith("us-national")]
+    assert [len(line) for line in table] == [Text(line).cell_len for line in expected]

@@ -77,8 +77,9 @@ U+FFFF): exactly JSON's escape, so a JSON export stays valid and means the same;
 and other text it is at least visible."""
 
 TRANSLITERATE = "soracost.transliterate"
-"""For tables: the characters soracost draws with (–, ×, ●, ├─┤…) as one ASCII character
-each, so columns stay aligned; any other as with :data:`ESCAPE`."""
+"""For tables: the characters soracost draws with (–, ×, ●, ├─┤…) and letters with
+diacritics (é, ç: French text, names) as one ASCII character each, so columns stay
+aligned; any other as with :data:`ESCAPE`."""
 
 _ASCII_LOOKALIKES = {
     **dict.fromkeys("–—―−", "-"),
@@ -125,5 +126,17 @@ def transliterate_unencodable(error: UnicodeError) -> tuple[str, int]:
     if not isinstance(error, UnicodeEncodeError):
         raise error
     characters = error.object[error.start : error.end]
-    replaced = (_ASCII_LOOKALIKES.get(c) or _json_escape(c) for c in characters)
+    replaced = (_ASCII_LOOKALIKES.get(c) or _unaccented(c) or _json_escape(c) for c in characters)
     return "".join(replaced), error.end
+
+
+def _unaccented(character: str) -> str | None:
+    """A letter with diacritics as its ASCII letter ('é' → 'e', 'Ç' → 'C'): one character
+    for one, so a table's columns stay aligned; ``None`` for anything else (an escape then
+    shows it)."""
+    import unicodedata
+
+    base = unicodedata.normalize("NFKD", character)[:1]
+    if len(base) == 1 and base.isascii() and base.isalpha() and character.isalpha():
+        return base
+    return None
