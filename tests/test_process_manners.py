@@ -598,3 +598,16 @@ def test_help_and_version_to_a_closed_or_full_stdout_fail_like_commands(
         1,
         f"soracost: error: cannot write to standard output: {reason}\n",
     )
+
+
+@pytest.mark.parametrize("args", [("--help",), ("clip", "--help"), ("sources", "check", "--help")])
+def test_a_help_whose_reader_left_ends_quietly(args: tuple[str, ...]) -> None:
+    # Like `soracost --help | head -0`: nobody reads; the help ends with 0, as commands do.
+    process = subprocess.Popen(
+        soracost_argv(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=subprocess_env()
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the only reader: every write now meets a closed pipe
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 0
+    assert stderr == ""

@@ -113,6 +113,7 @@ class SoracostGroup(TranslatedHelpOption, TyperGroup):
             _silence_stdout()
             raise typer.Exit(0) from None
         except (Exception, SystemExit) as exc:  # --show-completion ends with sys.exit(0)
+            _closed_pipe(exc)
             _check_printed(exc)
             raise
 
@@ -125,8 +126,18 @@ class SoracostGroup(TranslatedHelpOption, TyperGroup):
             _silence_stdout()
             return 0
         except (Exception, SystemExit) as exc:  # --show-completion ends with sys.exit(0)
+            _closed_pipe(exc)
             _check_printed(exc)
             raise
+
+
+def _closed_pipe(exc: BaseException) -> None:
+    """A help whose reader left (``soracost --help | head -1``) ends quietly with 0, as a
+    command does: Rich's console, which prints the help, turns the closed pipe into
+    ``SystemExit(1)`` raised while handling the ``BrokenPipeError`` (its documented
+    ``on_broken_pipe``, which has already sent the rest of the output nowhere)."""
+    if isinstance(exc, SystemExit) and isinstance(exc.__context__, BrokenPipeError):
+        raise typer.Exit(0) from None
 
 
 def _check_completion_request(variable: str) -> None:
