@@ -1079,7 +1079,8 @@ def test_clips_with_no_answer_are_said_and_why(runner: CliRunner, tmp_path: Path
     said = [note for note in document["notes"] if note.startswith("No answer")]
     assert said == [
         "No answer for 1 clip (hunyuanvideo-1.5 at 1080p, 5 s): every estimate of its "
-        "service was left out (far-scaled), so the totals that include it are n/a; "
+        "service was left out (scaled more than ×3 from their source's clip), so the totals "
+        "that include it are n/a; "
         "--max-scale takes estimates scaled further than ×3 from their own clip"
     ]
     widened = runner.invoke(app, ["report", str(log), "-f", "json", "--max-scale", "10"])

@@ -29,6 +29,7 @@ from typing import Literal
 from soracost.core.records import Clip, Estimate
 from soracost.core.results import ResultRow
 from soracost.core.units import Quantity
+from soracost.i18n import N_
 
 DEFAULT_MAX_SCALE = 3.0
 """Rows scaled more than this factor (up or down) from their source's clip are left out."""
@@ -37,6 +38,14 @@ Z_95 = 1.6448536269514722
 """The standard normal's 95th percentile: P5 and P95 lie this many σ from the median."""
 
 LeftOutReason = Literal["far-scaled", "other-boundary", "same-measurement"]
+
+LEFT_OUT_REASONS: dict[LeftOutReason, str] = {
+    "far-scaled": N_("scaled more than ×{max_scale} from their source's clip"),
+    "other-boundary": N_("at another boundary"),
+    "same-measurement": N_("the same measurement counted again"),
+}
+"""Why estimates were left out, in words (plural: they are counted; translated where
+shown, with ``max_scale`` formatted in)."""
 
 
 @dataclass(frozen=True)

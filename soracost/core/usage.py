@@ -25,7 +25,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
-from soracost.core.answer import DEFAULT_MAX_SCALE, Answer, answer_for
+from soracost.core.answer import (
+    DEFAULT_MAX_SCALE,
+    LEFT_OUT_REASONS,
+    Answer,
+    LeftOutReason,
+    answer_for,
+)
 from soracost.core.errors import DataError, UsageProblem
 from soracost.core.footprint import ClipRequest, Derivation, Step, parse_resolution
 from soracost.core.records import BOUNDARY_LABELS, Catalog, Source
@@ -235,7 +241,7 @@ class KeyFootprint:
     service_source: str
     evidence: tuple[str, ...]
     methods: dict[str, float]
-    unanswered: tuple[str, ...] = ()
+    unanswered: tuple[LeftOutReason, ...] = ()
     """Why its energy has no answer, when it has none: the reasons its estimates were
     left out (far-scaled, other-boundary, same-measurement), each once."""
 
@@ -408,7 +414,7 @@ def _unanswered_note(
     """Why figures are n/a, when some are: which clips got no answer, and why (their
     services' estimates all left out, most often scaled too far from their own clip)."""
     missing: dict[str, int] = {}
-    reasons: set[str] = set()
+    reasons: set[LeftOutReason] = set()
     for group, service, site in groups:
         footprint = footprints[_key_of(group, service, site)[0]]
         if footprint.per_clip["energy"] is None:
@@ -435,7 +441,11 @@ def _unanswered_note(
         said.format(
             n=report_count(clips),
             which=report_("; ").join(sorted(missing)),
-            reasons=", ".join(sorted(reasons)) or report_("none given"),
+            reasons=", ".join(
+                report_(LEFT_OUT_REASONS[reason]).format(max_scale=report_number(f"{max_scale:g}"))
+                for reason in sorted(reasons)
+            )
+            or report_("none given"),
             scale=report_number(f"{max_scale:g}"),
         ),
     )

@@ -8,17 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from soracost.core.answer import Answer, LeftOutReason
+from soracost.core.answer import LEFT_OUT_REASONS as _REASONS
+from soracost.core.answer import Answer
 from soracost.i18n import N_, _, count_text, localise_number, ngettext
 from soracost.views.display import format_number
 from soracost.views.text import shown
-
-_REASONS: dict[LeftOutReason, str] = {
-    "far-scaled": N_("scaled more than ×{max_scale} from their source's clip"),
-    "other-boundary": N_("at another boundary"),
-    "same-measurement": N_("the same measurement counted again"),
-}
-"""Why estimates were left out, as the line says it (plural: they are counted)."""
 
 QUANTITY_NAMES: dict[str, str] = {
     "energy": N_("Energy"),
