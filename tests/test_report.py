@@ -588,10 +588,9 @@ def test_a_service_by_ids_reports_what_clip_estimate_answers(
 ) -> None:
     """The report's figure for a service named by ids is clip's answer with --estimate
     for each id (one clip, the same duration, resolution and site)."""
-    log = tmp_path / "log.csv"
-    log.write_text(
+    log = write(
+        tmp_path / "log.csv",
         "timestamp,model,duration_s,resolution,count\n2026-05-01T10:00:00Z,hunyuanvideo,5,720p,3\n",
-        encoding="utf-8",
     )
     reported = runner.invoke(app, ["report", str(log), "--format", "json"])
     assert reported.exit_code == 0, reported.output
@@ -1068,12 +1067,11 @@ def test_columns_named_like_the_internal_ones_are_read(
 def test_clips_with_no_answer_are_said_and_why(runner: CliRunner, tmp_path: Path) -> None:
     """A key whose estimates are all left out (scaled too far) has no figures: the report
     says which clips and why, rather than only n/a in its totals."""
-    log = tmp_path / "log.csv"
-    log.write_text(
+    log = write(
+        tmp_path / "log.csv",
         "timestamp,model,duration_s,resolution,count\n"
         "2026-01-05T10:00:00Z,hunyuanvideo,5,720p,3\n"
         "2026-01-06T10:00:00Z,hunyuanvideo-1.5,5,1080p,1\n",
-        encoding="utf-8",
     )
     document = json.loads(runner.invoke(app, ["report", str(log), "-f", "json"]).stdout)
     said = [note for note in document["notes"] if note.startswith("No answer")]

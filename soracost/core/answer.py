@@ -27,7 +27,7 @@ from dataclasses import astuple, dataclass
 from typing import Literal
 
 from soracost.core.records import Clip, Estimate
-from soracost.core.results import ResultRow
+from soracost.core.results import ResultRow, model_key
 from soracost.core.units import Quantity
 from soracost.i18n import N_
 
@@ -131,8 +131,7 @@ def _first_hand_first(rows: list[ResultRow]) -> list[ResultRow]:
 def _measurement(row: ResultRow) -> tuple[str, str]:
     """Who measured what: the figure's original source and the model it was of."""
     origin = row.estimate.chain[-1] if row.estimate.chain else row.estimate.source
-    model = "".join(c for c in row.estimate.applies_to.model.casefold() if c.isalnum())
-    return origin, model
+    return origin, model_key(row.estimate.applies_to.model)
 
 
 def _same_work(row: Estimate, earlier: Estimate) -> bool:

@@ -195,14 +195,14 @@ def select_estimates(
         return [estimate for estimate in catalog.estimates if estimate.id in wanted_ids]
     if model is None:
         return list(catalog.estimates)
-    wanted = _normalised(model)
+    wanted = model_key(model)
     if not wanted:
         said = _("--model: {model} names no model (give part of a model's name)")
         raise UsageProblem(said.format(model=repr(model)))
     chosen = [
         estimate
         for estimate in catalog.estimates
-        if wanted in _normalised(estimate.applies_to.model)
+        if wanted in model_key(estimate.applies_to.model)
         or (wanted == "sora" and estimate.applies_to.sora_proxy)
         or (wanted == "sora" and estimate.applies_to.models_sora)
     ]
@@ -242,10 +242,11 @@ _NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
 the underscore."""
 
 
-def _normalised(name: str) -> str:
-    """``name`` case-folded, with only its letters and digits: 'WAN2.1-T2V-14B' gives
-    'wan21t2v14b' (one regular expression: this runs for every estimate of every service
-    when a catalogue is loaded)."""
+def model_key(name: str) -> str:
+    """A model's name as names are compared (``--model``, one measurement counted once):
+    case-folded, with only its letters and digits: 'WAN2.1-T2V-14B' gives 'wan21t2v14b'
+    (one regular expression: this runs for every estimate of every service when a
+    catalogue is loaded)."""
     return _NOT_ALPHANUMERIC.sub("", name.casefold())
 
 

@@ -25,19 +25,25 @@ Parser = Callable[[str], tuple[float, str]]
 
 
 def read_cases(
-    item: Fields, parse: Parser, bare_number_hint: str
+    item: Fields, parse: Parser, example: str, *, unitless: bool = False
 ) -> tuple[Range, str, dict[str, str], Fill | None]:
     """Read ``published`` and ``fill``: the filled range, its unit, the texts and the rule.
 
     Every case is converted to the unit of the first published case (low, mid, high order).
-    ``bare_number_hint`` is the message for a case given as a YAML number, not as text,
-    translated, with the number as ``{value}`` (``_("{value} has no unit; ...")``).
+    A case given as a YAML number, not as text, is refused with ``example`` (``'90 Wh'``)
+    as the way to write it: it has no unit, or, for a ``unitless`` figure (a PUE), it is
+    not the text the source printed.
     """
     block = item.mapping("published")
     block.reject_unknown(set(CASES))
     for case in CASES:
         if isinstance(block.data.get(case), int | float) and not isinstance(block.data[case], bool):
-            block.fail(case, bare_number_hint.format(value=repr(block.data[case])))
+            said = (
+                _("{value} is a bare number; write it as text, as printed, e.g. {example}")
+                if unitless
+                else _("{value} has no unit; write it as the source did, e.g. {example}")
+            )
+            block.fail(case, said.format(value=repr(block.data[case]), example=example))
     published = {case: block.text(case) for case in CASES if block.has_key(case)}
     if not published:
         block.fail(None, _("give at least one of low, mid, high (e.g. 'mid: 90 Wh')"))

@@ -211,7 +211,7 @@ def _estimate(item: Fields, sources: dict[str, Source]) -> Estimate:
     filled, unit, published, fill = read_cases(
         item,
         lambda text: parse_amount(text, quantity),
-        _("{value} has no unit; write it as the source did, e.g. '90 Wh'"),
+        "'90 Wh'",
     )
     sourced = read_sourced(item, sources, _ESTIMATE_KEYS, published, fill)
     return Estimate(

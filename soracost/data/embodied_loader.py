@@ -24,13 +24,13 @@ _DIMENSIONS: dict[EmbodiedKind, Dimension] = {
 }
 """What each kind of record measures."""
 
-_HINTS: dict[EmbodiedKind, str] = {
-    "server": N_("{value} has no unit; write it as the source did, e.g. '6000 kgCO2e'"),
-    "accelerator": N_("{value} has no unit; write it as the source did, e.g. '364 kgCO2e'"),
-    "lifetime": N_("{value} has no unit; write it as the source did, e.g. '1095 day'"),
-    "power": N_("{value} has no unit; write it as the source did, e.g. '6646.63 W'"),
+_EXAMPLES: dict[EmbodiedKind, str] = {
+    "server": "'6000 kgCO2e'",
+    "accelerator": "'364 kgCO2e'",
+    "lifetime": "'1095 day'",
+    "power": "'6646.63 W'",
 }
-"""What a published case given as a bare YAML number is told, by kind."""
+"""How a published case is written, by kind (for a case given as a bare YAML number)."""
 
 _REFERENCE: dict[EmbodiedKind, str] = {
     "server": "kg",
@@ -112,7 +112,7 @@ def _record(item: Fields, sources: dict[str, Source]) -> EmbodiedFactor:
     def parse(text: str) -> tuple[float, str]:
         return parse_amount(text, dimension)
 
-    values, unit, published, fill = read_cases(item, parse, _(_HINTS[kind]))
+    values, unit, published, fill = read_cases(item, parse, _EXAMPLES[kind])
     try:
         in_reference = values * conversion_factor(unit, _REFERENCE[kind])
     except (UnitProblem, ArithmeticError):  # pragma: no cover - parse checked the dimension

@@ -27,12 +27,8 @@ from soracost.i18n import N_, _, localise_number
 REFERENCE_UNITS: dict[Quantity, str] = {"energy": "Wh", "water": "L", "carbon": "gCO2e"}
 """The unit an equivalent's amount per counted unit is held in, by basis."""
 
-_BARE_NUMBER: dict[Quantity, str] = {
-    "energy": N_("{value} has no unit; write it as the source did, e.g. '90 Wh'"),
-    "water": N_("{value} has no unit; write it as the source did, e.g. '90 L'"),
-    "carbon": N_("{value} has no unit; write it as the source did, e.g. '90 gCO2e'"),
-}
-"""What a published case given as a bare YAML number is told, by basis."""
+_EXAMPLES: dict[Quantity, str] = {"energy": "'90 Wh'", "water": "'90 L'", "carbon": "'90 gCO2e'"}
+"""How a published case is written, by basis (for a case given as a bare YAML number)."""
 
 _SMALLEST, _LARGEST = 1e-9, 1e15
 """Bounds on an equivalent's amount per counted unit (Wh, L or gCO2e): far beyond any
@@ -85,7 +81,7 @@ def _equivalent(item: Fields, sources: dict[str, Source]) -> Equivalent:
             pass
         return parse_amount(text, basis)  # raise the message about the basis
 
-    values, unit, published, fill = read_cases(item, parse, _(_BARE_NUMBER[basis]))
+    values, unit, published, fill = read_cases(item, parse, _EXAMPLES[basis])
     reference = REFERENCE_UNITS[basis]
     per = item.text("per", required=False)
     bounds = {
@@ -168,7 +164,7 @@ def _training(item: Fields, sources: dict[str, Source]) -> TrainingRecord:
     values, unit, published, fill = read_cases(
         item,
         lambda text: parse_amount(text, energy),
-        _("{value} has no unit; write it as the source did, e.g. '50 GWh'"),
+        "'50 GWh'",
     )
     if values.low <= 0:
         item.fail("published", _("a training energy must be more than zero"))

@@ -89,7 +89,7 @@ def _factor(item: Fields, sources: dict[str, Source]) -> Factor:
         values, unit, published, fill = read_cases(
             item,
             parse_water_intensity,
-            _("{value} has no unit; write it as the source did, e.g. '0.14 L/kWh'"),
+            "'0.14 L/kWh'",
         )
         values = values * conversion_factor(unit, WATER_INTENSITY_UNIT)
         unit = WATER_INTENSITY_UNIT
@@ -97,7 +97,7 @@ def _factor(item: Fields, sources: dict[str, Source]) -> Factor:
         values, unit, published, fill = read_cases(
             item,
             parse_carbon_intensity,
-            _("{value} has no unit; write it as the source did, e.g. '0.35 kgCO2e/kWh'"),
+            "'0.35 kgCO2e/kWh'",
         )
         values = values * conversion_factor(unit, CARBON_INTENSITY_UNIT)
         unit = CARBON_INTENSITY_UNIT
@@ -105,7 +105,8 @@ def _factor(item: Fields, sources: dict[str, Source]) -> Factor:
         values, unit, published, fill = read_cases(
             item,
             parse_number,
-            _("{value} is a bare number; write it as text, as printed, e.g. '1.14'"),
+            "'1.14'",
+            unitless=True,
         )
     ceiling = _CEILINGS[kind]
     if values.high > ceiling:

@@ -1412,8 +1412,8 @@ def _sites_compact(catalog: Catalog) -> RenderableType:
             role="applies", words=True,
         ),
     ]  # fmt: skip
-    for kind, lines in zip(
-        (*SITE_FACTORS, *OPTIONAL_SITE_FACTORS), _SITE_FACTOR_HEADERS, strict=True
+    for expendable, (kind, (title, unit)) in enumerate(
+        zip((*SITE_FACTORS, *OPTIONAL_SITE_FACTORS), _SITE_FACTOR_HEADERS, strict=True)
     ):
         cells = []
         for site in sites:
@@ -1424,11 +1424,9 @@ def _sites_compact(catalog: Catalog) -> RenderableType:
             cell = Text(format_number(factor.values.mid))
             cell.append(f" {footnotes.mark(catalog.sources[factor.source])}", style="dim")
             cells.append(cell)
-        title, unit = lines
         header = _header(*_(title).split("\n"), unit) if unit else _header(title)
-        # On a very narrow terminal the factors after the PUE are left out (the last
-        # first) rather than the ids cut: a cut id is no --site value.
-        expendable = {"wue-onsite": 1, "ewif-offsite": 2, "carbon-intensity": 3}.get(kind, 0)
+        # On a very narrow terminal the factors after the PUE (position 0: never) are left
+        # out, the last first, rather than the ids cut: a cut id is no --site value.
         columns.append(compact.Column(header, cells, justify="right", expendable=expendable))
     default = next((site.id for site in sites if site.default), None)
     hint = _(
