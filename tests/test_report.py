@@ -1083,3 +1083,20 @@ def test_clips_with_no_answer_are_said_and_why(runner: CliRunner, tmp_path: Path
     ]
     widened = runner.invoke(app, ["report", str(log), "-f", "json", "--max-scale", "10"])
     assert not [n for n in json.loads(widened.stdout)["notes"] if n.startswith("No answer")]
+
+
+def test_a_group_of_no_rows_still_adds_its_clips(model_catalogue: Any) -> None:
+    """Found by the invariant test above: a running sum took "no rows yet" for "nothing
+    added yet", so a second group holding 0 rows (a split one) replaced the first's
+    figures instead of adding to them."""
+    catalog, services = model_catalogue
+    for rows in (1, 0):
+        group = UsageGroup("2025-01", "model-d", "640x360", 5.0, "", rows, 1)
+        log = UsageLog(files=(), period="month", groups=(group, group), rows_read=2)
+        report = usage_report(catalog, services, log, "test", "testland")
+        one = usage_report(
+            catalog, services, UsageLog((), "month", (group,), 1), "test", "testland"
+        )
+        energy, single = report.total.totals["energy"], one.total.totals["energy"]
+        assert energy is not None and single is not None
+        assert energy.values() == pytest.approx(tuple(2 * v for v in single.values()))

@@ -656,7 +656,7 @@ class _Sum:
     sources: dict[str, None] = field(default_factory=dict)
 
     def add(self, group: UsageGroup, footprint: KeyFootprint) -> None:
-        first = self.rows == 0
+        first = not self.totals  # nothing added yet (a group may hold 0 rows: a split one)
         self.rows += group.rows
         self.clips += group.clips
         self.seconds += group.clips * group.duration_s
@@ -676,7 +676,7 @@ class _Sum:
             self.sources[source] = None
 
     def merge(self, other: _Sum) -> None:
-        first = self.rows == 0
+        first = not self.totals
         self.rows += other.rows
         self.clips += other.clips
         self.seconds += other.seconds
