@@ -103,6 +103,7 @@ def _choose_language() -> None:
     sys.argv[1:] = argv
     chosen = value if value in i18n.LANGUAGES else i18n.language_from_environment()
     i18n.select(chosen)
+    i18n.speak_for_libraries(chosen)
 
 
 def _remove_leftovers() -> None:

@@ -157,6 +157,26 @@ def select(language: Language) -> None:
     _messages = _report = _ENGLISH if language == "en" else _Tongue(language)
 
 
+def speak_for_libraries(language: Language) -> None:
+    """Let the command-line library speak ``language`` too, for the few words it writes
+    itself (the help's panel titles, ``[default: …]``, ``Missing command.``). Typer marks
+    them for gettext and looks them up with gettext's global functions (fastapi/typer#886),
+    whose domain is the application's to choose: soracost's catalogue, which holds their
+    translations (``soracost/cli/library_words.py``). Those functions read the language
+    from ``$LANGUAGE`` (GNU gettext's list of preferred languages), which is set for this
+    process. For English nothing changes: the words are written as Typer has them.
+
+    Only the process's entry point calls this: it changes the process's gettext domain
+    and environment, which outlive a command group run in-process."""
+    if language == "en":
+        return
+    import gettext
+
+    gettext.bindtextdomain(DOMAIN, LOCALE_DIR)
+    gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = language
+
+
 def machine_output() -> None:
     """Write the text of reports in English (CSV and JSON), whatever the language of the
     messages."""

@@ -391,8 +391,8 @@ def test_explain_an_mlenergy_figure_shows_each_boundary_step_with_its_source() -
     [
         (["clip", "--model", "!!!"], "names no model"),
         (["clip", "--model", ""], "names no model"),
-        (["clip", "--duration", "nan"], "a duration in seconds must be a number from 0.1 to 3600"),
-        (["compare", "--duration", "inf"], "must be a number from 0.1 to 3600"),
+        (["clip", "--duration", "nan"], "a duration in seconds must be a number from 0.1 to 3,600"),
+        (["compare", "--duration", "inf"], "must be a number from 0.1 to 3,600"),
         (["clip", "--fps", "nan"], "a frame rate must be a number from 1 to 240"),
         (["clip", "--resolution", "²x2"], "choose one of: 480p, 720p, 1080p"),
         (["clip", "--resolution", "1x1"], "each side must be 16 to 16,384 pixels"),

@@ -39,9 +39,11 @@ CHECKED = ("data", "cli", "views", "core")
 WRAPPERS = frozenset({"_", "ngettext", "report_", "report_n"})
 """The functions of soracost.i18n that translate a message."""
 
-ROOT_ERRORS = frozenset({"SoracostError", "UnitProblem"})
+ROOT_ERRORS = frozenset({"SoracostError", "UnitProblem", "BadParameter"})
 """Errors whose first argument is a message a user reads (UnitProblem's reaches one of
-soracost's errors through ``str(exc)``), and every class derived from them."""
+soracost's errors through ``str(exc)``; ``typer.BadParameter``'s, and its subclass
+``OptionValueProblem``'s, is a refused option value), and every class derived from
+them."""
 
 EXCEPTIONS: dict[tuple[str, str], str] = {}
 """(file relative to soracost/, the unwrapped text as reported) -> why it is not a message

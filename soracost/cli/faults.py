@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from soracost.cli.usage_errors import click_message
 from soracost.core.errors import (
     EXIT_DATA,
     EXIT_USAGE,
@@ -26,6 +27,7 @@ from soracost.views.text import (
     ESCAPE,
     TRANSLITERATE,
     escape_unencodable,
+    one_line,
     shown,
     transliterate_unencodable,
 )
@@ -34,10 +36,11 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 
-class TranslatedHelpOption:
-    """The ``--help`` option's own help in the run's language: Click writes "Show this
-    message and exit." in English, and its public ``get_help_option`` hook is where a
-    command may change the option it makes."""
+class TranslatedHelp:
+    """Click's own words in a command's help, in the run's language: the ``--help``
+    option's help ("Show this message and exit.", changed where Click's public
+    ``get_help_option`` hook makes the option) and the usage line's "Usage:" (Click's
+    public ``format_usage``, which passes ``write_usage`` its prefix)."""
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -45,12 +48,38 @@ class TranslatedHelpOption:
             option.help = _("Show this message and exit.")
         return option
 
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage:") + " ")
 
-class SoracostCommand(TranslatedHelpOption, TyperCommand):
-    """Typer's command, with ``--help``'s help in the run's language."""
+
+class SoracostCommand(TranslatedHelp, TyperCommand):
+    """Typer's command, with Click's words in the run's language."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # Click refuses extra arguments with an English message and nothing else to
+        # write it from: let them through its parsing (Context.allow_extra_args) and
+        # refuse them here, with the same English words, in the run's language.
+        allowed = ctx.allow_extra_args
+        ctx.allow_extra_args = True
+        try:
+            rest: list[str] = super().parse_args(ctx, args)
+        except Exception as exc:
+            # Click's parser raises some usage errors (an option with a missing value, a
+            # flag given one) without their context: give them this command's, which
+            # names it in the error and says which option was misused.
+            if _is_click_error(exc) and getattr(exc, "ctx", False) is None:
+                exc.ctx = ctx  # type: ignore[attr-defined]
+            raise
+        finally:
+            ctx.allow_extra_args = allowed
+        if rest and not allowed and not ctx.resilient_parsing:
+            extra = " ".join(shown(arg) for arg in rest)
+            ctx.fail(_("Got unexpected extra argument(s) ({arguments})").format(arguments=extra))
+        return rest
 
 
-class SoracostGroup(TranslatedHelpOption, TyperGroup):
+class SoracostGroup(TranslatedHelp, TyperGroup):
     """Typer's group with one-line errors: ``soracost: error: ...`` and a documented code.
 
     Typer vendors its own Click, whose exception classes are private; Click errors are
@@ -188,7 +217,7 @@ def _is_click_error(exc: BaseException) -> bool:
 
 
 def _usage_line(exc: Exception) -> str:
-    message = " ".join(str(exc.format_message()).split())  # type: ignore[attr-defined]
+    message = click_message(exc)
     ctx = getattr(exc, "ctx", None)
     hint = _(" (see '{command} --help')").format(command=ctx.command_path) if ctx else ""
     return _("usage error: {message}").format(message=message) + hint
@@ -203,7 +232,7 @@ def say(message: str) -> None:
     """Write ``soracost: MESSAGE`` to stderr as one line, with everything in it that did not
     come from soracost shown safely (:func:`soracost.views.text.shown`). A stderr that is
     closed or cannot be written to loses the message, never the run or its exit code."""
-    line = f"soracost: {' '.join(shown(message).split())}\n"
+    line = f"soracost: {one_line(shown(message))}\n"
     stream = sys.stderr
     if stream is None:
         return

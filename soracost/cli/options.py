@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from soracost.cli.output import output_path
+from soracost.cli.usage_errors import OptionValueProblem
 from soracost.data.catalog import SOURCES_ENV
+from soracost.i18n import N_, _, localise_number
 
 if TYPE_CHECKING:
     from soracost.core.units import Quantity
@@ -73,7 +75,7 @@ def _unit_callback(quantity: str) -> Any:
         try:
             return check_unit(value, quantity)  # type: ignore[arg-type]
         except UnitProblem as exc:
-            raise typer.BadParameter(str(exc)) from None
+            raise OptionValueProblem(str(exc)) from None
 
     return check
 
@@ -215,6 +217,7 @@ SamplesOption = Annotated[
         min=100,
         max=1_000_000,
         help="Monte Carlo samples per figure (at most 1,000,000: memory grows with them).",
+        metavar="N",
         rich_help_panel=UNCERTAINTY,
     ),
 ]
@@ -227,6 +230,7 @@ SeedOption = Annotated[
         help="Monte Carlo seed: the same seed gives the same output (default: a random one, "
         "which the output reports).",
         show_default=False,
+        metavar="SEED",
         rich_help_panel=UNCERTAINTY,
     ),
 ]
@@ -330,6 +334,7 @@ CountOption = Annotated[
         min=1,
         max=10**15,
         help="Number of clips in the batch.",
+        metavar="N",
         rich_help_panel=CLIP,
     ),
 ]
@@ -350,17 +355,25 @@ def _bounded(name: str, low: float, high: float) -> Any:
         import math
 
         if value is not None and not (math.isfinite(value) and low <= value <= high):
-            raise typer.BadParameter(f"{name} must be a number from {low:g} to {high:g}")
+            line = _("{what} must be a number from {low} to {high}")
+            bounds = {"low": _plain(low), "high": _plain(high)}
+            raise OptionValueProblem(line.format(what=_(name), **bounds))
         return value
 
     return check
+
+
+def _plain(number: float) -> str:
+    """A bound for reading, in the run's language: ``1,000,000`` rather than ``1e+06``."""
+    whole = float(number).is_integer()
+    return localise_number(f"{int(number):,}" if whole else f"{number:,g}")
 
 
 MaxScaleOption = Annotated[
     float,
     typer.Option(
         "--max-scale",
-        callback=_bounded("a scale factor", 1, 1e6),  # min=/max= would let nan through
+        callback=_bounded(N_("a scale factor"), 1, 1e6),  # min=/max= would let nan through
         help="The answer on the first line uses only estimates scaled at most this many "
         "times (up or down) from their source's own clip.",
         metavar="FACTOR",
@@ -372,7 +385,7 @@ DurationOption = Annotated[
     typer.Option(
         "--duration",
         "-d",
-        callback=_bounded("a duration in seconds", 0.1, 3600),
+        callback=_bounded(N_("a duration in seconds"), 0.1, 3600),
         help="Clip length in seconds; figures are scaled from each source's clip.",
         metavar="SECONDS",
         show_default=False,
@@ -394,9 +407,10 @@ FpsOption = Annotated[
     float | None,
     typer.Option(
         "--fps",
-        callback=_bounded("a frame rate", 1, 240),
+        callback=_bounded(N_("a frame rate"), 1, 240),
         help="Frames per second (default: each source's own); frames = duration × fps.",
         show_default=False,
+        metavar="FPS",
         rich_help_panel=CLIP,
     ),
 ]

@@ -57,6 +57,16 @@ def _visible(match: re.Match[str]) -> str:
     return f"<U+{code:04X}>"
 
 
+_LINE_BREAKS = re.compile(r"[ \t\n\r\f\v]+")
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: each run of ASCII spaces and line breaks made one space. Other
+    spaces are kept: French groups a number's digits with a narrow no-break space
+    (``1 000``), which ``str.split`` would have turned into an ordinary one."""
+    return _LINE_BREAKS.sub(" ", text).strip(" ")
+
+
 def shown(text: object) -> str:
     """``text`` (made a string) with every control, bidi and invisible character written
     out: ``"a\\x1b[31m"`` gives ``a\\x1b[31m`` with a literal backslash, ``"\\u202e"``

@@ -1,0 +1,144 @@
+"""Typer's and Click's own words in the run's language: the help's panel titles and
+marks, the usage line, and the usage errors (soracost/cli/library_words.py,
+soracost/cli/usage_errors.py, i18n.speak_for_libraries)."""
+
+from __future__ import annotations
+
+import gettext
+from pathlib import Path
+
+import pytest
+import typer
+from babel.messages.extract import extract_from_file
+
+from soracost import i18n
+from soracost.cli.library_words import TYPER_WORDS
+
+from .test_french import run
+
+TYPER_ROOT = Path(typer.__file__).parent
+
+
+def _typer_messages() -> set[str]:
+    """The messages the installed Typer marks for gettext (its vendored Click has none)."""
+    found: set[str] = set()
+    for path in sorted(TYPER_ROOT.glob("*.py")):
+        for _line, message, _comments, _context in extract_from_file(
+            "python", str(path), keywords={"_": None, "gettext": None, "ngettext": (1, 2)}
+        ):
+            found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def test_every_word_typer_marks_is_listed_for_the_catalogue() -> None:
+    typer_messages = _typer_messages()
+    assert typer_messages, "found no gettext call in Typer: the extraction is broken"
+    assert typer_messages == set(TYPER_WORDS)
+
+
+@pytest.mark.parametrize("message", TYPER_WORDS)
+def test_every_typer_word_has_a_french_translation(message: str) -> None:
+    catalogue = gettext.translation(i18n.DOMAIN, i18n.LOCALE_DIR, languages=["fr"])
+    translated = catalogue.gettext(message)
+    assert translated != message or message in ("Arguments", "Options")  # same in French
+    assert translated.strip()
+
+
+def test_french_help_has_typers_words_in_french() -> None:
+    done = run("--lang", "fr", "clip", "--help", columns=100)
+    assert done.returncode == 0, done.stderr
+    assert "Usage : soracost clip [OPTIONS]" in done.stdout
+    assert "[par défaut : 1]" in done.stdout
+    assert "[par défaut : facility]" in done.stdout
+    assert "Usage:" not in done.stdout
+    assert "[default:" not in done.stdout
+    group = run("--lang", "fr", "--help", columns=100)
+    assert "─ Commandes ─" in group.stdout
+    assert "─ Commands ─" not in group.stdout
+
+
+def test_the_locale_alone_gives_typers_words_in_french() -> None:
+    done = run("clip", "--help", env={"LANG": "fr_FR.UTF-8"}, columns=100)
+    assert "Usage : soracost clip" in done.stdout
+    assert "[par défaut : 1]" in done.stdout
+
+
+def test_english_help_keeps_typers_words_even_under_a_french_language_list() -> None:
+    done = run("--lang", "en", "clip", "--help", env={"LANGUAGE": "fr", "LANG": "fr_FR.UTF-8"})
+    assert "Usage: soracost clip [OPTIONS]" in done.stdout
+    assert "[default: 1]" in done.stdout
+    assert "par défaut" not in done.stdout
+
+
+USAGE_ERRORS = [
+    (
+        ("clip", "--cout", "3"),
+        "No such option: --cout (Possible options: --cite, --count, --output)",
+        "option inconnue : « --cout » (options possibles : --cite, --count, --output)",
+    ),
+    (
+        ("clip", "--count", "x"),
+        "Invalid value for '--count' / '-n': 'x' is not a valid int range.",
+        "valeur invalide pour « --count » / « -n » : il faut un nombre entier de 1 à "
+        "1\u202f000\u202f000\u202f000\u202f000\u202f000",
+    ),
+    (
+        ("clip", "--samples", "5"),
+        "Invalid value for '--samples': 5 is not in the range 100<=x<=1000000.",
+        "valeur invalide pour « --samples » : il faut un nombre entier de 100 à 1\u202f000\u202f000",
+    ),
+    (
+        ("clip", "--format", "xml"),
+        "Invalid value for '--format' / '-f': 'xml' is not one of 'table', 'csv', 'json'.",
+        "valeur invalide pour « --format » / « -f » : il faut l’une des valeurs table, csv, json",
+    ),
+    (
+        ("clip", "--max-scale", "0"),
+        "Invalid value for '--max-scale': a scale factor must be a number from 1 to 1,000,000",
+        "valeur invalide pour « --max-scale » : un facteur d’échelle doit être un nombre de 1 à "
+        "1\u202f000\u202f000",
+    ),
+    (
+        ("clip", "--count"),
+        "Option '--count' requires an argument.",
+        "l’option « --count » attend une valeur",
+    ),
+    (
+        ("clip", "--carbon=3"),
+        "Option '--carbon' does not take a value.",
+        "l’option « --carbon » ne prend pas de valeur",
+    ),
+    (
+        ("clip", "extra", "more"),
+        "Got unexpected extra argument(s) (extra more)",
+        "Argument(s) en trop : extra more",
+    ),
+    (("explain",), "Missing argument 'ID'.", "argument « ID » manquant"),
+]
+
+
+@pytest.mark.parametrize(("args", "english", "french"), USAGE_ERRORS)
+def test_usage_errors_in_each_language(args: tuple[str, ...], english: str, french: str) -> None:
+    command = " ".join(("soracost", *args[:1]))
+    for lang, message, hint in (
+        ("en", english, f" (see '{command} --help')"),
+        ("fr", french, f" (voir « {command} --help »)"),
+    ):
+        done = run("--lang", lang, *args, columns=200)
+        label = "usage error: " if lang == "en" else "erreur d’utilisation : "
+        assert done.returncode == 2
+        assert done.stderr == f"soracost: {label}{message}{hint}\n"
+
+
+def test_no_such_command_in_french() -> None:
+    done = run("--lang", "fr", "nope", columns=200)
+    assert done.returncode == 2
+    assert done.stderr == "soracost: erreur d’utilisation : Commande inconnue : 'nope'. " \
+        "(voir « soracost --help »)\n"  # fmt: skip
+
+
+def test_a_typed_option_name_reaches_the_terminal_escaped() -> None:
+    done = run("--lang", "fr", "clip", "--c\x1b[31mx", columns=200)
+    assert done.returncode == 2
+    assert "\x1b" not in done.stderr
+    assert "« --c\\x1b[31mx »" in done.stderr
