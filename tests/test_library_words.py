@@ -142,3 +142,19 @@ def test_a_typed_option_name_reaches_the_terminal_escaped() -> None:
     assert done.returncode == 2
     assert "\x1b" not in done.stderr
     assert "« --c\\x1b[31mx »" in done.stderr
+
+
+def test_the_completion_options_help_is_typers_in_english_and_french_in_french() -> None:
+    from typer.completion import get_completion_inspect_parameters
+
+    from soracost.cli.faults import COMPLETION_HELP
+
+    install, show = get_completion_inspect_parameters()
+    typers = {"install_completion": install.default.help, "show_completion": show.default.help}
+    assert typers == COMPLETION_HELP  # Typer's words, character for character
+    english = run("--help", columns=200).stdout
+    french = run("--lang", "fr", "--help", columns=200).stdout
+    for text in COMPLETION_HELP.values():
+        assert text in english
+        assert text not in french
+    assert "Installe la complétion pour le shell courant." in french

@@ -22,7 +22,7 @@ from soracost.core.errors import (
     SoracostError,
     UsageProblem,
 )
-from soracost.i18n import _
+from soracost.i18n import N_, _
 from soracost.views.text import (
     ESCAPE,
     TRANSLITERATE,
@@ -79,6 +79,16 @@ class SoracostCommand(TranslatedHelp, TyperCommand):
         return rest
 
 
+COMPLETION_HELP = {
+    "install_completion": N_("Install completion for the current shell."),
+    "show_completion": N_(
+        "Show completion for the current shell, to copy it or customize the installation."
+    ),
+}
+"""The help of the options Typer adds for shell completion, as Typer writes it
+(typer/completion.py), for the catalogue."""
+
+
 class SoracostGroup(TranslatedHelp, TyperGroup):
     """Typer's group with one-line errors: ``soracost: error: ...`` and a documented code.
 
@@ -130,6 +140,16 @@ class SoracostGroup(TranslatedHelp, TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+    def get_params(self, ctx: Any) -> Any:
+        # Typer adds the completion options with English help and no gettext call; Click's
+        # public get_params is where a command may change the parameters it shows.
+        params = super().get_params(ctx)
+        for param in params:
+            text = COMPLETION_HELP.get(param.name)
+            if text is not None:
+                param.help = _(text)
+        return params
 
     def make_context(self, info_name: Any, args: Any, parent: Any = None, **extra: Any) -> Any:
         # Option parsing runs callbacks (unit checks build pint's registry) and prints
