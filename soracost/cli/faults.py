@@ -144,9 +144,9 @@ class SoracostGroup(TranslatedHelp, TyperGroup):
     def get_params(self, ctx: Any) -> Any:
         # Typer adds the completion options with English help and no gettext call; Click's
         # public get_params is where a command may change the parameters it shows.
-        params = super().get_params(ctx)
+        params: list[Any] = super().get_params(ctx)
         for param in params:
-            text = COMPLETION_HELP.get(param.name)
+            text = COMPLETION_HELP.get(param.name or "")
             if text is not None:
                 param.help = _(text)
         return params
