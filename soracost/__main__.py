@@ -14,7 +14,7 @@ import sys
 from typing import NoReturn
 
 from soracost.core.errors import EXIT_DATA, EXIT_INTERRUPTED
-from soracost.i18n import _
+from soracost.i18n import _, os_reason
 
 # A run allocates many small objects (a catalogue's records, every step of every
 # derivation, every table cell) and makes next to no reference cycles; reference counting
@@ -131,7 +131,7 @@ def _exit_now(code: int) -> NoReturn:
     except BrokenPipeError:
         pass  # the reader left (``| head``): as during a command, end quietly
     except (OSError, ValueError) as exc:  # a full disk, a closed stream
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        reason = os_reason(exc)
         line = _("error: cannot write to standard output: {reason}").format(reason=reason)
         sys.stderr.write(f"soracost: {line}\n")
         code = code or EXIT_DATA

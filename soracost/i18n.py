@@ -238,6 +238,42 @@ def report_count(count: int) -> str:
     return _report.number(f"{count:,}")
 
 
+_OS_REASONS = {
+    "ENOENT": N_("No such file or directory"),
+    "EACCES": N_("Permission denied"),
+    "EPERM": N_("Operation not permitted"),
+    "EEXIST": N_("File exists"),
+    "ENOTDIR": N_("Not a directory"),
+    "EISDIR": N_("Is a directory"),
+    "ENOSPC": N_("No space left on device"),
+    "EDQUOT": N_("Disk quota exceeded"),
+    "EFBIG": N_("File too large"),
+    "EROFS": N_("Read-only file system"),
+    "ENAMETOOLONG": N_("File name too long"),
+    "ELOOP": N_("Too many levels of symbolic links"),
+    "EIO": N_("Input/output error"),
+    "EBADF": N_("Bad file descriptor"),
+    "EPIPE": N_("Broken pipe"),
+    "ENOTEMPTY": N_("Directory not empty"),
+}
+"""The system's reasons a user meets when soracost reads or writes a file, by errno
+name, in the C library's words (glibc's), for the catalogue."""
+
+
+def os_reason(exc: BaseException) -> str:
+    """Why the system refused (``exc.strerror``), in the run's language: the system's own
+    words in English; in another language the translation of the reason for its errno,
+    or the system's words where soracost has none."""
+    reason = getattr(exc, "strerror", None) or str(exc)
+    if _messages.language == "en":
+        return str(reason)
+    import errno
+
+    code = getattr(exc, "errno", None)
+    known = _OS_REASONS.get(errno.errorcode.get(code, "")) if isinstance(code, int) else None
+    return str(reason) if known is None else _(known)
+
+
 def format_date(iso: str) -> str:
     """A source's date (``2025-09-23``, ``2025-09`` or ``2025``) for reading: as written
     in English, in words in French (``23 septembre 2025``, ``septembre 2025``). Anything

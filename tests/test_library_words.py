@@ -133,8 +133,88 @@ def test_usage_errors_in_each_language(args: tuple[str, ...], english: str, fren
 def test_no_such_command_in_french() -> None:
     done = run("--lang", "fr", "nope", columns=200)
     assert done.returncode == 2
-    assert done.stderr == "soracost: erreur d’utilisation : Commande inconnue : 'nope'. " \
+    assert done.stderr == "soracost: erreur d’utilisation : Commande inconnue : « nope ». " \
         "(voir « soracost --help »)\n"  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "usage error: No such command 'clp'. Did you mean 'clip'? (see 'soracost --help')"),
+        (
+            "fr",
+            "erreur d’utilisation : Commande inconnue : « clp ». Vouliez-vous dire « clip » ? "
+            "(voir « soracost --help »)",
+        ),
+    ],
+)
+def test_a_mistyped_command_gets_a_suggestion_in_the_runs_language(
+    lang: str, expected: str
+) -> None:
+    done = run("--lang", lang, "clp", columns=200)
+    assert done.returncode == 2
+    assert done.stderr == f"soracost: {expected}\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "french"),
+    [
+        (("--version=x",), "l’option « --version » ne prend pas de valeur (voir « soracost --help »)"),
+        (("--lang", "fr", "--lang"), "l’option « --lang » attend une valeur (voir « soracost --help »)"),
+        (("sources", "--format"), "l’option « --format » attend une valeur (voir « soracost sources --help »)"),
+    ],
+)  # fmt: skip
+def test_a_groups_option_errors_are_french_with_their_hint(
+    args: tuple[str, ...], french: str
+) -> None:
+    done = run("--lang", "fr", *args, columns=200)
+    assert done.returncode == 2
+    assert done.stderr == f"soracost: erreur d’utilisation : {french}\n"
+
+
+def test_an_unknown_completion_request_is_one_usage_line() -> None:
+    done = run(env={"_SORACOST_COMPLETE": "bogus\x1b[2J"}, columns=200)
+    assert done.returncode == 2
+    assert done.stderr.startswith("soracost: usage error: shell completion: ")
+    assert "bogus\\x1b[2J" in done.stderr and "\x1b" not in done.stderr
+
+
+def test_error_lines_on_an_ascii_stderr_are_transliterated_not_escaped() -> None:
+    done = run("--lang", "fr", "clip", "-n", "0", env={"PYTHONIOENCODING": "ascii"})
+    assert done.returncode == 2
+    assert done.stderr.startswith(
+        'soracost: erreur d\'utilisation : valeur invalide pour " --count " / " -n " : '
+        "il faut un nombre entier de 1 a 1 000 000"
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_the_systems_reason_is_french_in_french() -> None:
+    import subprocess
+
+    from tests.helpers import soracost_argv
+
+    from .test_french import _without_language
+
+    environ = _without_language(__import__("os").environ)
+    environ.update(PYTHONPATH=str(Path(__file__).parent.parent), NO_COLOR="1")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            soracost_argv("--lang", "fr", "clip"), stdout=full, stderr=subprocess.PIPE,
+            text=True, env=environ, check=False, encoding="utf-8", timeout=60,
+        )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.endswith(
+        "impossible d’écrire sur la sortie standard : plus de place sur le disque\n"
+    )
+
+
+def test_os_reason_keeps_the_systems_words_in_english() -> None:
+    import errno
+
+    error = OSError(errno.ENOSPC, "No space left on device (the OS's words)")
+    assert i18n.os_reason(error) == "No space left on device (the OS's words)"
+    assert i18n.os_reason(OSError(99999, "odd")) == "odd"
 
 
 def test_a_typed_option_name_reaches_the_terminal_escaped() -> None:
@@ -142,6 +222,11 @@ def test_a_typed_option_name_reaches_the_terminal_escaped() -> None:
     assert done.returncode == 2
     assert "\x1b" not in done.stderr
     assert "« --c\\x1b[31mx »" in done.stderr
+
+
+def test_a_unicode_line_separator_in_an_english_usage_error_is_shown_escaped() -> None:
+    done = run("clip", "--a\u2028b", columns=200)
+    assert "--a<U+2028>b" in done.stderr
 
 
 def test_the_completion_options_help_is_typers_in_english_and_french_in_french() -> None:

@@ -772,6 +772,20 @@ def test_emit_sql_refuses_to_replace_files_before_any_work(
     assert (folder / "report.sql").read_text(encoding="utf-8") == "kept\n"
 
 
+def test_an_sql_folder_that_cannot_be_made_fails_the_run_with_nothing_written(
+    runner: CliRunner, catalogue: Path, tmp_path: Path
+) -> None:
+    log = write(tmp_path / "usage.csv", SMALL)
+    output = tmp_path / "out.csv"
+    result = run(
+        runner, str(log), "--sources", str(catalogue), "--emit-sql", str(log / "sql"),
+        "-f", "csv", "-o", str(output),
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert "cannot make the folder" in result.stderr
+    assert not output.exists()
+
+
 def test_machine_formats_load_no_rich_and_the_cli_no_duckdb() -> None:
     import subprocess
     import sys

@@ -96,6 +96,7 @@ app = typer.Typer(
     + _("Exit codes: 0 ok, 1 bad data or input/output problem, 2 misused command line."),
     add_completion=True,  # --install-completion, --show-completion (bash, zsh, fish, PowerShell)
     pretty_exceptions_enable=False,
+    suggest_commands=False,  # SoracostGroup suggests, in the run's language
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
 )

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from soracost.cli.faults import say
 from soracost.cli.options import OutputFormat
 from soracost.core.errors import OutputError, UsageProblem
-from soracost.i18n import _
+from soracost.i18n import _, os_reason
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -237,4 +237,4 @@ def _stdout_errors() -> Iterator[None]:
         raise  # the reader left; SoracostGroup.invoke ends quietly
     except OSError as exc:
         said = _("cannot write to standard output: {reason}")
-        raise OutputError(said.format(reason=exc.strerror or exc)) from None
+        raise OutputError(said.format(reason=os_reason(exc))) from None

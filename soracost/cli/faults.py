@@ -22,7 +22,7 @@ from soracost.core.errors import (
     SoracostError,
     UsageProblem,
 )
-from soracost.i18n import N_, _
+from soracost.i18n import N_, _, os_reason
 from soracost.views.text import (
     ESCAPE,
     TRANSLITERATE,
@@ -52,6 +52,18 @@ class TranslatedHelp:
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage:") + " ")
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            rest: list[str] = super().parse_args(ctx, args)  # type: ignore[misc]
+        except Exception as exc:
+            # Click's parser raises some usage errors (an option with a missing value, a
+            # flag given one) without their context: give them this command's, which
+            # names it in the error and says which option was misused.
+            if _is_click_error(exc) and getattr(exc, "ctx", False) is None:
+                exc.ctx = ctx  # type: ignore[attr-defined]
+            raise
+        return rest
+
 
 class SoracostCommand(TranslatedHelp, TyperCommand):
     """Typer's command, with Click's words in the run's language."""
@@ -64,13 +76,6 @@ class SoracostCommand(TranslatedHelp, TyperCommand):
         ctx.allow_extra_args = True
         try:
             rest: list[str] = super().parse_args(ctx, args)
-        except Exception as exc:
-            # Click's parser raises some usage errors (an option with a missing value, a
-            # flag given one) without their context: give them this command's, which
-            # names it in the error and says which option was misused.
-            if _is_click_error(exc) and getattr(exc, "ctx", False) is None:
-                exc.ctx = ctx  # type: ignore[attr-defined]
-            raise
         finally:
             ctx.allow_extra_args = allowed
         if rest and not allowed and not ctx.resilient_parsing:
@@ -78,6 +83,9 @@ class SoracostCommand(TranslatedHelp, TyperCommand):
             ctx.fail(_("Got unexpected extra argument(s) ({arguments})").format(arguments=extra))
         return rest
 
+
+COMPLETION_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+"""The shells Typer completes for (typer/_completion_classes.py)."""
 
 COMPLETION_HELP = {
     "install_completion": N_("Install completion for the current shell."),
@@ -105,7 +113,7 @@ class SoracostGroup(TranslatedHelp, TyperGroup):
         **extra: Any,
     ) -> Any:
         _sane_terminal_sizes()
-        _tolerant_stdout()
+        _tolerant_streams()
         try:
             _check_completion_request(
                 complete_var or f"_{(prog_name or 'soracost').upper()}_COMPLETE"
@@ -128,7 +136,7 @@ class SoracostGroup(TranslatedHelp, TyperGroup):
         except OSError as exc:  # e.g. --help or --version written to a full disk
             what = _("to standard output") if exc.filename is None else shown(exc.filename)
             line = _("error: cannot write {what}: {reason}")
-            code = _report(line.format(what=what, reason=exc.strerror or exc), EXIT_DATA)
+            code = _report(line.format(what=what, reason=os_reason(exc)), EXIT_DATA)
         except Exception as exc:
             if _is_click_error(exc):
                 code = _report(_usage_line(exc), int(getattr(exc, "exit_code", EXIT_USAGE)))
@@ -140,6 +148,25 @@ class SoracostGroup(TranslatedHelp, TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        # Typer's "Did you mean ...?" is English (the app turns it off with
+        # suggest_commands=False): the same suggestion, from difflib as Typer makes it,
+        # in the run's language.
+        try:
+            return super().resolve_command(ctx, args)
+        except Exception as exc:
+            typo = args[0] if args else ""
+            message = getattr(exc, "message", None)
+            if _is_click_error(exc) and isinstance(message, str) and not typo.startswith("-"):
+                import difflib
+
+                matches = difflib.get_close_matches(typo, list(self.commands))
+                if matches:
+                    names = ", ".join(_("'{name}'").format(name=name) for name in matches)
+                    line = _("{message} Did you mean {names}?")
+                    exc.message = line.format(message=message, names=names)  # type: ignore[attr-defined]
+            raise
 
     def get_params(self, ctx: Any) -> Any:
         # Typer adds the completion options with English help and no gettext call; Click's
@@ -194,7 +221,17 @@ def _check_completion_request(variable: str) -> None:
     words typed, and COMP_CWORD, the index of the one being completed). Typer reads them
     without checking; a request that is not what a shell sends is one usage line."""
     instruction = os.environ.get(variable, "")
-    if not instruction.endswith("_bash"):
+    if not instruction:
+        return  # not a completion request
+    action, _sep, shell = instruction.partition("_")
+    if action not in ("source", "complete") or shell not in COMPLETION_SHELLS:
+        said = _(
+            "shell completion: {variable}={value} is not a request soracost knows "
+            "(source_SHELL or complete_SHELL, SHELL one of {shells})"
+        )
+        shells = ", ".join(COMPLETION_SHELLS)
+        raise UsageProblem(said.format(variable=variable, value=shown(instruction), shells=shells))
+    if shell != "bash":
         return
     if "COMP_WORDS" not in os.environ:
         raise UsageProblem(_("shell completion: COMP_WORDS is not set"))
@@ -218,7 +255,7 @@ def _check_printed(exc: BaseException) -> None:
     if sys.stdout is None and done:
         raise OutputError(
             _("cannot write to standard output: {reason} (it is closed)").format(
-                reason=os.strerror(errno.EBADF)
+                reason=os_reason(OSError(errno.EBADF, os.strerror(errno.EBADF)))
             )
         ) from None
 
@@ -291,16 +328,21 @@ def _sane_terminal_sizes() -> None:
             os.environ[name] = str(size)
 
 
-def _tolerant_stdout() -> None:
-    """A stdout that cannot encode every character (PYTHONIOENCODING=ascii, LANG=C, a
-    Latin-1 terminal) writes ASCII stand-ins for those it lacks rather than failing with
-    UnicodeEncodeError (see :data:`soracost.views.text.TRANSLITERATE`; exports switch to
-    the lossless :data:`soracost.views.text.ESCAPE`)."""
+def _tolerant_streams() -> None:
+    """A stdout or stderr that cannot encode every character (PYTHONIOENCODING=ascii,
+    LANG=C, a Latin-1 terminal) writes ASCII stand-ins for those it lacks, rather than
+    failing (stdout) or writing escapes such as ``\\u2019`` (stderr): see
+    :data:`soracost.views.text.TRANSLITERATE`; exports switch to the lossless
+    :data:`soracost.views.text.ESCAPE`."""
     codecs.register_error(ESCAPE, escape_unencodable)
     codecs.register_error(TRANSLITERATE, transliterate_unencodable)
-    stream = sys.stdout
-    reconfigure = getattr(stream, "reconfigure", None)
-    if reconfigure is None or getattr(stream, "errors", None) not in ("strict", "surrogateescape"):
-        return  # no stdout, or one told how to handle what it cannot encode
-    with contextlib.suppress(OSError, ValueError):  # closed: reported when written to
-        reconfigure(errors=TRANSLITERATE)
+    # stderr's default is backslashreplace: "d\u2019utilisation" in an error line
+    for stream, defaults in (
+        (sys.stdout, ("strict", "surrogateescape")),
+        (sys.stderr, ("strict", "surrogateescape", "backslashreplace")),
+    ):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None or getattr(stream, "errors", None) not in defaults:
+            continue  # no stream, or one told how to handle what it cannot encode
+        with contextlib.suppress(OSError, ValueError):  # closed: reported when written to
+            reconfigure(errors=TRANSLITERATE)

@@ -26,7 +26,7 @@ class OptionValueProblem(typer.BadParameter):
 
 def click_message(exc: Any) -> str:
     """The message of Click error ``exc`` in the run's language, on one line."""
-    english = " ".join(str(exc.format_message()).split())
+    english = one_line(str(exc.format_message()))
     if language() == "en":
         return english
     return _translated(exc) or english

@@ -111,6 +111,8 @@ _ASCII_LOOKALIKES = {
     "”": '"',
     "‘": "'",
     "’": "'",
+    "«": '"',  # French quotation marks: one character for one, as for the others
+    "»": '"',
     "\u00a0": " ",
     "\u202f": " ",  # French thousands (narrow no-break space): a plain space in ASCII
 }

@@ -278,6 +278,7 @@ def sources_group() -> typer.Typer:
         invoke_without_command=True,
         add_completion=False,
         pretty_exceptions_enable=False,
+        suggest_commands=False,  # SoracostGroup suggests, in the run's language
         rich_markup_mode="rich",
     )
     group.callback(invoke_without_command=True)(sources_list)

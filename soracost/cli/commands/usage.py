@@ -23,7 +23,7 @@ from soracost.cli.options import (
     TrainingEnergyOption,
 )
 from soracost.core.answer import DEFAULT_MAX_SCALE
-from soracost.i18n import N_, _, count_text, ngettext
+from soracost.i18n import N_, _, count_text, ngettext, os_reason
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -266,10 +266,18 @@ def _run(
         catalog, services, usage, __version__, default.id, leave_out_unknown, max_scale,
         training=share,
     )  # fmt: skip
-    sql_files = _sql_files(made, spec) if emit_sql is not None else None
-    _deliver(made, format, output, force)
-    if emit_sql is not None and sql_files is not None:
+    if emit_sql is None:
+        _deliver(made, format, output, force)
+        return
+    sql_files = _sql_files(made, spec)
+    made_folder = _make_folder(emit_sql)  # before the report: a folder that cannot be made
+    try:  # fails the run with nothing written
+        _deliver(made, format, output, force)
         _write_sql(emit_sql, sql_files, force)
+    except BaseException:
+        if made_folder and not any(emit_sql.iterdir()):
+            emit_sql.rmdir()
+        raise
 
 
 @contextmanager
@@ -370,17 +378,24 @@ def _sql_files(made: "UsageReport", spec: object) -> dict[str, bytes]:
     return emitted_files(made, spec)  # type: ignore[arg-type]
 
 
+def _make_folder(folder: Path) -> bool:
+    """Make --emit-sql's folder if it is not there yet; whether it was made."""
+    from soracost.core.errors import OutputError
+
+    if folder.is_dir():
+        return False
+    try:
+        folder.mkdir(parents=True)
+    except OSError as exc:
+        said = _("{folder}: cannot make the folder: {reason}")
+        raise OutputError(said.format(folder=folder, reason=os_reason(exc))) from None
+    return True
+
+
 def _write_sql(folder: Path, files: dict[str, bytes], force: bool) -> None:
     from soracost.cli.faults import say
     from soracost.cli.output import write_atomically
-    from soracost.core.errors import OutputError
 
-    if not folder.is_dir():
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            said = _("{folder}: cannot make the folder: {reason}")
-            raise OutputError(said.format(folder=folder, reason=exc.strerror or exc)) from None
     for name, content in files.items():
         write_atomically(folder / name, content, force=force)
     say(_("wrote {what} to {file}").format(what=", ".join(files), file=folder))
