@@ -27,6 +27,13 @@ OUTPUT = "Output"
 DATA = "Data"
 
 
+def choices(options: "type[Enum]") -> str:
+    """An enumerated option's metavar: its values with a space around each bar
+    (``<table | csv | json>``), so that help at 80 columns wraps between two values
+    rather than inside one, as Typer's own ``<table|csv|json>`` was."""
+    return "<" + " | ".join(str(option.value) for option in options) + ">"
+
+
 class OutputFormat(str, Enum):
     """How results are written: a Rich table for people, or CSV / JSON for machines."""
 
@@ -207,6 +214,7 @@ MethodOption = Annotated[
         help="bounds: low × low … high × high (the corners no source contradicts); "
         "montecarlo: each range a distribution (median mid, P5 low, P95 high), sampled "
         "through every step, with P5/P50/P95 beside the published cases.",
+        metavar=choices(MethodChoice),
         rich_help_panel=UNCERTAINTY,
     ),
 ]
@@ -254,6 +262,7 @@ FormatOption = Annotated[
         "-f",
         callback=_machine_text,
         help="table for people; csv or json (full precision) for machines.",
+        metavar=choices(OutputFormat),
         rich_help_panel=OUTPUT,
     ),
 ]
@@ -264,6 +273,7 @@ SourcesFormatOption = Annotated[
         "-f",
         help="table for people; csv or json for machines; bibtex, csl-json (Zotero, "
         "Pandoc) or ris: the citations, for a reference manager.",
+        metavar=choices(SourcesFormat),
         rich_help_panel=OUTPUT,
     ),
 ]
@@ -275,6 +285,7 @@ CiteOption = Annotated[
         "(estimates, their chains, the factors and equivalents used): bibtex, csl-json "
         "or ris. Goes where --output says.",
         show_default=False,
+        metavar=choices(CitationFormat),
         rich_help_panel=OUTPUT,
     ),
 ]
@@ -457,6 +468,7 @@ BoundaryChoiceOption = Annotated[
         "-b",
         help="Energy as-published, or converted to whole-server or facility (incl. PUE) energy. "
         "Derived water always uses server and facility energy, whatever this says.",
+        metavar=choices(BoundaryOption),
         rich_help_panel=SELECTION,
     ),
 ]
@@ -464,7 +476,13 @@ BoundaryChoiceOption = Annotated[
 
 QuantityOption = Annotated[
     QuantityChoice,
-    typer.Option("--quantity", "-q", help="Which quantity to compare.", rich_help_panel=SELECTION),
+    typer.Option(
+        "--quantity",
+        "-q",
+        help="Which quantity to compare.",
+        metavar=choices(QuantityChoice),
+        rich_help_panel=SELECTION,
+    ),
 ]
 PooledOption = Annotated[
     bool,
@@ -479,8 +497,8 @@ WeightsOption = Annotated[
     str | None,
     typer.Option(
         "--weights",
-        help="Pooling weights by method, e.g. measured=3,modelled=2,disclosed=1,"
-        "back-of-envelope=0.5 (a method not named weighs 1).",
+        help="Pooling weights by method, e.g. measured=3,modelled=2 (the methods: measured, "
+        "modelled, disclosed, back-of-envelope; one not named weighs 1).",
         metavar="METHOD=W,...",
         show_default=False,
         rich_help_panel=UNCERTAINTY,

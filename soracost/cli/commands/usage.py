@@ -21,6 +21,7 @@ from soracost.cli.options import (
     SiteOption,
     SourcesOption,
     TrainingEnergyOption,
+    choices,
 )
 from soracost.core.answer import DEFAULT_MAX_SCALE
 from soracost.i18n import N_, _, count_text, ngettext, os_reason
@@ -77,7 +78,13 @@ LogArgument = Annotated[
 ]
 PeriodOption = Annotated[
     PeriodChoice,
-    typer.Option("--period", "-p", help="Group by this period (UTC).", rich_help_panel=LOG),
+    typer.Option(
+        "--period",
+        "-p",
+        help="Group by this period (UTC).",
+        metavar=choices(PeriodChoice),
+        rich_help_panel=LOG,
+    ),
 ]
 
 
@@ -101,6 +108,7 @@ ReportFormatOption = Annotated[
         callback=_machine_text,
         help="table for people; csv or json for machines; markdown to paste into a report; "
         "html, a self-contained page (no network needed to open it).",
+        metavar=choices(ReportFormat),
         rich_help_panel=OUTPUT,
     ),
 ]
