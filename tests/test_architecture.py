@@ -6,7 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .conftest import REPO_ROOT
+from .helpers import subprocess_env
 
 
 def modules_after(statement: str) -> set[str]:
@@ -97,3 +100,64 @@ def test_a_plain_clip_loads_no_optional_parts() -> None:
         "soracost.core.training",
         "soracost.core.uncertainty",
     }
+
+
+def modules_of_run(*args: str) -> set[str]:
+    """Every module a whole run of ``soracost ARGS`` imported, as the process ends."""
+    code = (
+        "import os, sys\n"
+        "sys.argv = ['soracost', *sys.argv[1:]]\n"
+        "import soracost.__main__ as entry\n"
+        "end = os._exit\n"
+        "def report(code):\n"
+        "    sys.stderr.write('MODULES ' + ' '.join(sorted(sys.modules)) + '\\n')\n"
+        "    sys.stderr.flush()\n"
+        "    end(code)\n"
+        "entry.os._exit = report\n"
+        "entry.main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        cwd=REPO_ROOT,
+        check=False,
+    )
+    lines = [line for line in done.stderr.splitlines() if line.startswith("MODULES ")]
+    assert done.returncode == 0 and lines, done.stderr
+    return set(lines[0].split()[1:])
+
+
+ONLY_TO_WRITE = {"tempfile"}
+"""Needed only to write a file (the cache's entry where the system has no O_TMPFILE)."""
+ONLY_IN_AN_ARCHIVE = {"importlib.resources", "importlib.readers", "zipfile"}
+"""importlib.resources and what it loads: needed only for a package inside an archive;
+an installed package's catalogue is beside its module."""
+ONLY_FOR_OTHER_UNITS = {"fractions", "decimal", "numbers"}
+"""Exact fractions: only for units pint reads (the everyday units are ratios of whole
+numbers); Rich's tables load them for their own use."""
+
+
+@pytest.mark.parametrize(
+    ("args", "table"),
+    [
+        (("clip", "--count", "10"), True),
+        (("compare",), True),
+        (("explain", "cnet-90wh"), True),
+        (("sources", "check"), False),
+        (("clip", "--count", "10", "--format", "json"), False),
+        (("compare", "--format", "csv"), False),
+    ],
+)
+def test_a_run_imports_nothing_it_does_not_use(args: tuple[str, ...], table: bool) -> None:
+    """Each module left out of a run is start-up time every run would pay (the measured
+    gains are where each is imported). The run is repeated, so the catalogue cache is warm."""
+    modules_of_run(*args)
+    loaded = modules_of_run(*args)
+    assert "soracost.data.cache" in loaded  # the check itself works: the catalogue was read
+    assert "yaml" not in loaded  # the cache served the catalogue: no parsing
+    assert not loaded & (ONLY_TO_WRITE | ONLY_IN_AN_ARCHIVE), args
+    assert ("rich" in loaded) == table
+    if not table:  # a Rich table imports fractions for its own ratios
+        assert not loaded & ONLY_FOR_OTHER_UNITS, args

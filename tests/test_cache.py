@@ -156,6 +156,72 @@ def test_changed_data_is_never_served_from_the_cache(
         load_catalog(data)  # validated afresh, never a cached look-alike
 
 
+def a_package(folder: Path) -> Path:
+    """A package folder whose names sort one way as text and another as paths
+    (``a-b.py`` before ``a/`` as text, after it as paths), with things that are no
+    modules, and a link to a folder of modules (not followed, as rglob does not)."""
+    package = folder / "soracost"
+    (package / "a" / "deep").mkdir(parents=True)
+    for name in ("__init__.py", "a-b.py", "a/__init__.py", "a/deep/x.py", ".hidden.py"):
+        (package / name).write_text(f"# {name}\n", encoding="utf-8")
+    (package / "a" / "notes.txt").write_text("not a module\n", encoding="utf-8")
+    (package / "a" / "x.pyc").write_bytes(b"not a module either")
+    (folder / "elsewhere").mkdir()
+    (folder / "elsewhere" / "y.py").write_text("# y\n", encoding="utf-8")
+    (package / "linked").symlink_to(folder / "elsewhere", target_is_directory=True)
+    return package
+
+
+def test_the_code_fingerprint_lists_the_modules_rglob_lists(tmp_path: Path) -> None:
+    for package in (a_package(tmp_path), Path(cache.__file__).parents[1]):
+        listed = [parts for parts, _path in sorted(cache._modules(str(package), ()))]
+        assert listed == [path.relative_to(package).parts for path in sorted(package.rglob("*.py"))]
+    assert listed[0] == ("__init__.py",)  # the check itself works: soracost's own modules
+    assert cache._modules(str(tmp_path / "absent"), ()) == []
+
+
+def test_any_module_changed_at_any_depth_changes_the_code_fingerprint(tmp_path: Path) -> None:
+    package = a_package(tmp_path)
+    deep = package / "a" / "deep" / "x.py"
+    first = cache.fingerprint_of(package)
+    assert cache.fingerprint_of(package) == first
+    (package / "a" / "notes.txt").write_text("edited\n", encoding="utf-8")
+    (package / "linked" / "y.py").write_text("# y, edited\n", encoding="utf-8")
+    assert cache.fingerprint_of(package) == first  # neither is one of its modules
+    seen = {first}
+    info = deep.stat()
+    os.utime(deep, ns=(info.st_atime_ns, info.st_mtime_ns + 1))  # touched
+    seen.add(cache.fingerprint_of(package))
+    deep.write_text("# x, longer\n", encoding="utf-8")  # resized
+    seen.add(cache.fingerprint_of(package))
+    (package / "a" / "deep" / "new.py").write_text("", encoding="utf-8")  # added
+    seen.add(cache.fingerprint_of(package))
+    (package / "a-b.py").rename(package / "a-c.py")  # renamed
+    seen.add(cache.fingerprint_of(package))
+    assert len(seen) == 5
+
+
+@pytest.mark.parametrize(
+    ("text", "held"),
+    [
+        ("plain text", True),
+        ("tab\tand\nnewline", True),
+        ("é, « », U+202F \u202f and 🎥", True),  # a character beyond U+FFFF is one code point
+        ("half a pair \ud800", False),
+        ("the other half \udfff", False),
+        ("an escape code \x1b[2J", False),
+        ("a C1 control \x85", False),
+    ],
+)
+def test_an_entrys_texts_are_those_a_data_file_may_hold(text: str, held: bool) -> None:
+    texts = ["a key", text, "another"]
+    if held:
+        cache._check_texts(texts)
+    else:
+        with pytest.raises(ValueError, match="text a data file holds"):
+            cache._check_texts(texts)
+
+
 def body_of(content: bytes) -> bytes:
     return content.partition(b"\n")[2]
 

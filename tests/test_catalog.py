@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -9,10 +12,16 @@ import pytest
 from soracost.core.errors import DataError
 from soracost.core.ranges import Range
 from soracost.core.records import Clip
-from soracost.data.catalog import load_catalog, parse_catalog, resolve_sources_path
+from soracost.data.catalog import (
+    default_sources_path,
+    load_catalog,
+    parse_catalog,
+    resolve_sources_path,
+)
 from soracost.data.yamldoc import MAX_DEPTH
 
-from .conftest import MINI
+from .conftest import MINI, REPO_ROOT
+from .helpers import subprocess_env
 
 MINI_TEXT = MINI.read_text(encoding="utf-8")
 
@@ -386,6 +395,50 @@ def test_sources_path_resolution(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     assert resolve_sources_path(None).name == "sources.yaml"
 
 
+def test_the_embedded_catalogue_is_beside_the_module_else_at_the_root(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """An installed package has its copy in soracost/data (the wheel's force-include);
+    a checkout has none there, and reads the repository's. The folder looked in is the
+    one importlib.resources names for the package, without importing it."""
+    from importlib import resources
+
+    from soracost.data import catalog
+
+    assert Path(str(resources.files("soracost.data"))) == Path(catalog.__file__).parent
+    package = tmp_path / "site" / "soracost" / "data"
+    package.mkdir(parents=True)
+    monkeypatch.setattr(catalog, "__file__", str(package / "catalog.py"))
+    assert default_sources_path() == (tmp_path / "site").resolve() / "sources.yaml"
+    (package / "sources.yaml").write_text("title: packaged\n", encoding="utf-8")
+    assert default_sources_path() == package / "sources.yaml"
+
+
+def test_a_package_in_an_archive_finds_its_copy_through_importlib_resources(
+    tmp_path: Path,
+) -> None:
+    archive = tmp_path / "soracost.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for module in (REPO_ROOT / "soracost").rglob("*"):
+            if module.is_file() and "__pycache__" not in module.parts:
+                bundle.write(module, module.relative_to(REPO_ROOT).as_posix())
+        bundle.write(REPO_ROOT / "sources.yaml", "soracost/data/sources.yaml")
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "from soracost.data.catalog import default_sources_path\n"
+        "print(default_sources_path())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(archive)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=subprocess_env(),
+        check=True,
+    )
+    assert done.stdout == f"{archive / 'soracost' / 'data' / 'sources.yaml'}\n"
+
+
 MODEL_TEXT = (MINI.parent / "model.yaml").read_text(encoding="utf-8")
 
 
@@ -508,3 +561,37 @@ def test_unconfirmed_may_name_nested_fields() -> None:
 )  # fmt: skip
 def test_every_list_refuses_a_repeated_id(old: str, new: str, message: str) -> None:
     assert message in error_in(edited(MODEL_TEXT, old, new))
+
+
+CLAIM = "    claim: Model A uses about 90 Wh per video.\n"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "expected"),
+    [
+        (CLAIM, "    claim: null\n", "claim: null", "estimate 'model-a': claim: empty"),
+        (CLAIM, "", "- id: model-a", "estimate 'model-a': claim: missing"),
+        (CLAIM, '    claim: "  "\n', 'claim: "  "', "estimate 'model-a': claim: is blank"),
+        (
+            "  - id: news\n",
+            "  - id: 7\n",
+            "- id: 7",
+            "source #2: id: expected text, got 7 (int)",
+        ),
+        (
+            "  - id: news\n",
+            "  - just text\n  - id: news\n",
+            "- just text",
+            "source #2: expected a mapping, got text 'just text'",
+        ),
+    ],
+    ids=["empty", "missing", "blank", "entry by position", "entry that is no mapping"],
+)
+def test_a_field_and_an_entry_are_named_exactly(
+    old: str, new: str, needle: str, expected: str
+) -> None:
+    """The messages of the fields' shared reads (data/fields.py), word for word: a required
+    field that is null or absent, blank text, and an entry without a text id, named by its
+    position."""
+    text = broken(old, new)
+    assert error_in(text) == f"bad.yaml:{line_of(text, needle)}: {expected}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from soracost.core.units import UnitProblem, check_unit, conversion_factor, parse_amount
@@ -83,7 +85,7 @@ def test_the_exact_unit_table_agrees_with_pint() -> None:
 
     from soracost.core.units import _EXACT
 
-    ureg = pint.UnitRegistry()
+    ureg: pint.UnitRegistry[Any] = pint.UnitRegistry()
     names = list(_EXACT)
     for a in names:
         assert check_unit(a, _EXACT[a][0]) == a
@@ -102,6 +104,35 @@ def test_the_exact_unit_table_agrees_with_pint() -> None:
     assert conversion_factor("gal/MWh", "L/kWh") == pytest.approx(
         float(ureg.Quantity(1.0, "gal/MWh").to("L/kWh").magnitude), rel=1e-15
     )
+
+
+def test_the_exact_table_converts_as_exact_fractions_rounded_once() -> None:
+    """The table's sizes are ratios of whole numbers; every factor between two of its
+    units, and between two of its per-units (``L/kWh`` in ``mL/Wh``), is the exact ratio
+    rounded to a float once, bit for bit what :class:`~fractions.Fraction` gives."""
+    from fractions import Fraction
+
+    from soracost.core.units import _EXACT
+
+    def size(name: str) -> Fraction:
+        top, bottom = _EXACT[name][1]
+        return Fraction(top, bottom)
+
+    names = list(_EXACT)
+    for a in names:
+        for b in names:
+            exact = float(size(a) / size(b))
+            assert conversion_factor(a, b) == exact, (a, b)
+    per = [f"{top}/{bottom}" for top in ("L", "gal", "g", "lb") for bottom in ("Wh", "kWh", "MJ")]
+    for a in per:
+        for b in per:
+            top_a, bottom_a = a.split("/")
+            top_b, bottom_b = b.split("/")
+            exact = float((size(top_a) / size(bottom_a)) / (size(top_b) / size(bottom_b)))
+            if _EXACT[top_a][0] == _EXACT[top_b][0]:
+                assert conversion_factor(a, b) == exact, (a, b)
+    assert conversion_factor("gal", "mL") == 3785.411784
+    assert conversion_factor("lb/MWh", "gCO2e/kWh") == 0.45359237
 
 
 @pytest.mark.parametrize(

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import math
 import re
-from fractions import Fraction
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from soracost.i18n import N_, _, count_text, ngettext
 
 if TYPE_CHECKING:
+    from fractions import Fraction
+
     import pint
 
 Quantity = Literal["energy", "water", "carbon"]
@@ -98,33 +99,42 @@ class UnitProblem(ValueError):
 # (joules, cubic metres, kilograms, watts, seconds, metres). Checking and converting these
 # needs no pint: importing pint and building its registry is most of a run's start-up.
 # Anything else goes to pint, and a test checks this table against pint for every pair.
-_EXACT: dict[str, tuple[Dimension, Fraction]] = {
-    "J": ("energy", Fraction(1)),
-    "kJ": ("energy", Fraction(10**3)),
-    "MJ": ("energy", Fraction(10**6)),
-    "GJ": ("energy", Fraction(10**9)),
-    "Wh": ("energy", Fraction(3600)),
-    "kWh": ("energy", Fraction(3600 * 10**3)),
-    "MWh": ("energy", Fraction(3600 * 10**6)),
-    "GWh": ("energy", Fraction(3600 * 10**9)),
-    "TWh": ("energy", Fraction(3600 * 10**12)),
-    "mL": ("water", Fraction(1, 10**6)),
-    "L": ("water", Fraction(1, 10**3)),
-    "kL": ("water", Fraction(1)),
-    "gal": ("water", Fraction(3785411784, 10**12)),  # the US gallon, 231 cubic inches
-    "g": ("carbon", Fraction(1, 10**3)),
-    "kg": ("carbon", Fraction(1)),
-    "t": ("carbon", Fraction(10**3)),  # the tonne
-    "lb": ("carbon", Fraction(45359237, 10**8)),  # the avoirdupois pound, exactly
-    "W": ("power", Fraction(1)),
-    "kW": ("power", Fraction(10**3)),
-    "s": ("time", Fraction(1)),
-    "min": ("time", Fraction(60)),
-    "h": ("time", Fraction(3600)),
-    "day": ("time", Fraction(86400)),
-    "m": ("length", Fraction(1)),
-    "km": ("length", Fraction(10**3)),
-    "mi": ("length", Fraction(1609344, 10**3)),  # the international mile, exactly
+# Each size is an exact ratio of whole numbers (numerator, denominator), not a Fraction:
+# importing fractions (and decimal and numbers, which it loads) and making the table's
+# Fractions cost 9.0 M instructions of `sources check` and of `clip -f json`, 0.8 M of
+# `clip --count 10`, whose Rich table loads fractions for itself (callgrind, whole
+# process). The ratio of two sizes is the same correctly rounded float either way: int /
+# int rounds once, as Fraction.__float__ does (a test holds every pair to Fraction).
+_Ratio = tuple[int, int]
+"""An exact positive ratio of whole numbers: (numerator, denominator)."""
+
+_EXACT: dict[str, tuple[Dimension, _Ratio]] = {
+    "J": ("energy", (1, 1)),
+    "kJ": ("energy", (10**3, 1)),
+    "MJ": ("energy", (10**6, 1)),
+    "GJ": ("energy", (10**9, 1)),
+    "Wh": ("energy", (3600, 1)),
+    "kWh": ("energy", (3600 * 10**3, 1)),
+    "MWh": ("energy", (3600 * 10**6, 1)),
+    "GWh": ("energy", (3600 * 10**9, 1)),
+    "TWh": ("energy", (3600 * 10**12, 1)),
+    "mL": ("water", (1, 10**6)),
+    "L": ("water", (1, 10**3)),
+    "kL": ("water", (1, 1)),
+    "gal": ("water", (3785411784, 10**12)),  # the US gallon, 231 cubic inches
+    "g": ("carbon", (1, 10**3)),
+    "kg": ("carbon", (1, 1)),
+    "t": ("carbon", (10**3, 1)),  # the tonne
+    "lb": ("carbon", (45359237, 10**8)),  # the avoirdupois pound, exactly
+    "W": ("power", (1, 1)),
+    "kW": ("power", (10**3, 1)),
+    "s": ("time", (1, 1)),
+    "min": ("time", (60, 1)),
+    "h": ("time", (3600, 1)),
+    "day": ("time", (86400, 1)),
+    "m": ("length", (1, 1)),
+    "km": ("length", (10**3, 1)),
+    "mi": ("length", (1609344, 10**3)),  # the international mile, exactly
 }
 _EXACT.update(
     {f"{name}{CO2E_SUFFIX}": ("carbon", _EXACT[name][1]) for name in ("g", "kg", "t", "lb")}
@@ -136,17 +146,21 @@ def _exact_ratio(from_unit: str, to_unit: str) -> float | None:
     """``from_unit`` in ``to_unit`` from the exact table (also ``A/B`` in ``C/D``, names
     possibly parenthesised), rounded once; ``None`` if a unit is not in the table."""
 
-    def scale(name: str) -> Fraction | None:
+    def scale(name: str) -> _Ratio | None:
         parts = [part.strip() for part in name.replace("(", "").replace(")", "").split("/")]
         if not all(part in _EXACT for part in parts) or len(parts) > 2:
             return None
-        value = _EXACT[parts[0]][1]
-        return value / _EXACT[parts[1]][1] if len(parts) == 2 else value
+        top, bottom = _EXACT[parts[0]][1]
+        if len(parts) == 2:
+            divisor_top, divisor_bottom = _EXACT[parts[1]][1]
+            return top * divisor_bottom, bottom * divisor_top
+        return top, bottom
 
     source, target = scale(from_unit), scale(to_unit)
     if source is None or target is None:
         return None
-    return float(source / target)
+    # Exact in whole numbers, then one correctly rounded division (CPython's int / int).
+    return (source[0] * target[1]) / (source[1] * target[0])
 
 
 def unit_dimension(name: str) -> Dimension | None:
@@ -246,6 +260,8 @@ def _refuse_hidden_factors(name: str, unit: pint.Unit) -> None:
     "percent*Wh" 0.01 Wh), or components that cancel out in part ("Wh*ms/s" is 0.001 Wh,
     "Wh*m/ft" 3.28 Wh). Components cancel when their dimensions are linearly dependent:
     some product of their powers is a pure number. Independent ones ("W*h") are fine."""
+    from fractions import Fraction  # only for units pint reads (see _EXACT)
+
     ureg = registry()
     components = [component for component, _power in ureg.Quantity(1, unit).unit_items()]
     vectors: list[dict[str, Fraction]] = []
@@ -276,6 +292,8 @@ def _proportional(a: dict[str, Fraction], b: dict[str, Fraction]) -> bool:
 
 def _rank(vectors: list[dict[str, Fraction]]) -> int:
     """The rank of dimension vectors (exact, by Gaussian elimination over fractions)."""
+    from fractions import Fraction
+
     keys = sorted({key for vector in vectors for key in vector})
     rows = [[vector.get(key, Fraction(0)) for key in keys] for vector in vectors]
     rank = 0

@@ -149,7 +149,13 @@ def read_sourced(
         unconfirmed=item.reasons("unconfirmed", allowed=keys.unconfirmable),
         note=item.text("note", required=False),
     )
-    return {field.name: getattr(sourced, field.name) for field in fields(Sourced)}
+    return {name: getattr(sourced, name) for name in _SOURCED_FIELDS}
+
+
+_SOURCED_FIELDS = tuple(field.name for field in fields(Sourced))
+"""The names of :class:`Sourced`'s fields, looked up once: ``dataclasses.fields`` builds
+its tuple anew on each call, 94 calls a load of the shipped catalogue (0.9 M instructions
+of `clip --count 10`, callgrind, whole process)."""
 
 
 def _read_references(

@@ -102,11 +102,10 @@ class Fields:
                 self.fail(key, _("unknown key (expected one of: {keys})").format(keys=hint))
 
     def _get(self, name: str, required: bool) -> Any:
-        if name not in self.data or self.data[name] is None:
-            if required:
-                self.fail(name, _("missing") if name not in self.data else _("empty"))
-            return None
-        return self.data[name]
+        value = self.data.get(name)  # one lookup: every read of every entry comes here
+        if value is None and required:
+            self.fail(name, _("missing") if name not in self.data else _("empty"))
+        return value
 
     @overload
     def text(self, name: str, required: Literal[True] = True) -> str: ...
@@ -118,12 +117,13 @@ class Fields:
             return None
         if not isinstance(value, str):
             self.fail(name, _("expected text, got {value}").format(value=describe(value)))
-        if not value.strip():
+        stripped = value.strip()
+        if not stripped:
             self.fail(name, _("is blank"))
         if len(value) > MAX_TEXT:
             said = _("is {length} characters long; the limit is {limit}")
             self.fail(name, said.format(length=count_text(len(value)), limit=count_text(MAX_TEXT)))
-        return value.strip()
+        return stripped
 
     def identifier(self) -> str:
         value = self.text("id")
@@ -238,20 +238,19 @@ class Fields:
         if not isinstance(value, LocatedList):
             self.fail(name, _("expected a list, got {value}").format(value=describe(value)))
         by_id, by_position = ENTRY_LABELS.get(name, (f"{name[:-1]} {{id}}", f"{name[:-1]} #{{n}}"))
-        for position, item in enumerate(value):
-            number = localise_number(str(position + 1))
+        for position, item in enumerate(value):  # numbered only for a message that needs it
             if not isinstance(item, LocatedDict):
                 raise DataError(
                     _("expected a mapping, got {value}").format(value=describe(item)),
                     file=self.label,
                     line=value.item_lines[position],
-                    entry=_(by_position).format(n=number),
+                    entry=_(by_position).format(n=localise_number(str(position + 1))),
                 )
             ident = item.get("id")
             label = (
                 _(by_id).format(id=repr(ident))
                 if isinstance(ident, str)
-                else _(by_position).format(n=number)
+                else _(by_position).format(n=localise_number(str(position + 1)))
             )
             yield Fields(item, self.label, label)
 
