@@ -470,7 +470,7 @@ def test_csv_rows_name_the_site_and_factors_and_sources_list_what_factors_cite()
     sources = json.loads(invoke("sources", "-f", "json").stdout)["sources"]
     li = next(source for source in sources if source["id"] == "li2023")
     assert "li-arizona-pue" in li["estimates"]
-    assert "li-arizona-pue (factor)" in invoke("sources", "--wide").stdout
+    assert "li-arizona-pue\u00a0(factor)" in invoke("sources", "--wide").stdout
 
 
 def test_explain_tree_shows_shared_steps_once_and_names_branch_inputs() -> None:

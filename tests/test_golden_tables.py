@@ -7,6 +7,7 @@ tests/test_golden_tables.py``, read the diff, and commit it.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from typer.testing import CliRunner
 from soracost.cli.app import app
 
 from .conftest import DATA, MINI
+from .helpers import past_the_edge
 
 GOLDEN = DATA / "golden"
 # The detailed tables (--wide, at 120 columns) and the compact ones (the default for clip,
@@ -60,7 +62,6 @@ SHIPPED_TABLES = {
         "--wide",
     ],
     "compare": ["compare", "--wide"],
-    "sources": ["sources", "--wide"],
     "sites": ["sites", "--wide"],
     "equivalents": ["equivalents", "--of", "90 Wh"],
 }
@@ -82,9 +83,27 @@ def test_tables_fit_the_terminal_without_cropping(
     table_lines = [line for line in lines if line[:1] in RIGHT_EDGE]
     assert table_lines
     for line in lines:
-        assert Text(line).cell_len <= width, line
+        assert not past_the_edge(line, width), line
     for line in table_lines:
         assert line.endswith(RIGHT_EDGE[line[0]]), line
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_the_detailed_sources_listing_fits_the_terminal(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    """``sources --wide`` is one block per source (no table): no line is wider than the
+    terminal but for a URL, whole on a line of its own, and every source is there."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    result = runner.invoke(app, ["sources", "--wide"])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    for line in lines:
+        assert not past_the_edge(line, width), line
+    listed = runner.invoke(app, ["sources", "--format", "json"])
+    ids = [source["id"] for source in json.loads(listed.stdout)["sources"]]
+    heads = [line.split(" · ")[0] for line in lines if " · " in line and not line.startswith(" ")]
+    assert heads == ids
 
 
 def test_titles_and_captions_keep_their_styles_in_a_colour_terminal(

@@ -142,12 +142,12 @@ def emit(
     if view is not None:
         if output is None:
             with _stdout_errors():
-                console().print(view)
+                console().print(view, crop=False)
             return
         import io
 
         buffer = io.StringIO()
-        console(buffer, plain=True).print(view)
+        console(buffer, plain=True).print(view, crop=False)
         text = buffer.getvalue()
     assert text is not None
     if output is None:

@@ -18,6 +18,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from rich.console import Group, OverflowMethod, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -43,7 +44,8 @@ from soracost.i18n import N_, _, count_text, format_date, language, localise_num
 from soracost.views import compact
 from soracost.views.answer import answer_line
 from soracost.views.display import format_number, format_range, log_axis, range_bar
-from soracost.views.prose import prose
+from soracost.views.links import WholeUrls, url_text
+from soracost.views.prose import Prose, prose
 from soracost.views.text import shown
 
 if TYPE_CHECKING:  # equivalents, training and Monte Carlo are loaded only when asked for
@@ -76,21 +78,23 @@ class _Footnotes:
             self.sources.append(source)
         return f"[{self.numbers[source.id]}]"
 
-    def legend(self) -> Table:
+    def legend(self) -> RenderableType:
+        """Each source's number, citation, URL (whole, on its own line: see
+        :mod:`soracost.views.links`) and what it does not say."""
         table = Table.grid(padding=(0, 1))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         for source in self.sources:
-            text = Text(shown(_citation(source)), overflow="fold")
+            lines: list[RenderableType] = [Text(shown(_citation(source)), overflow="fold")]
             if source.url:
-                text.append("\n")
-                text.append(shown(source.url), style="cyan")
+                lines.append(url_text(source.url, style="cyan"))
             # a field's name and why the source lacks it: the data's words, as written
             gaps = [f"{shown(name)}: {shown(why)}" for name, why in source.gaps.items()]
             if gaps:
-                text.append("\n" + _("not known: {gaps}").format(gaps="; ".join(gaps)), style="dim")
-            table.add_row(f"[{self.numbers[source.id]}]", text)
-        return table
+                said = _("not known: {gaps}").format(gaps="; ".join(gaps))
+                lines.append(Text(said, style="dim", overflow="fold"))
+            table.add_row(f"[{self.numbers[source.id]}]", Group(*lines))
+        return WholeUrls(table)
 
 
 def _citation(source: Source, *, short: bool = False) -> str:
@@ -1267,11 +1271,16 @@ def _spread_and_pool(report: CompareReport) -> list[RenderableType]:
     return [prose(part) if isinstance(part, Text) else part for part in parts]
 
 
-def _step_text(step: Step, position: int, catalog: Catalog) -> Text:
+def _step_text(step: Step, position: int, catalog: Catalog) -> RenderableType:
+    """A step of a derivation, for :func:`explain_view`'s tree: what it does and its
+    value, then (indented by 3 spaces) the source of its factor, that source's URL (whole,
+    on its own line: see :mod:`soracost.views.links`) and the factor's confidence."""
     factor_sources = catalog.sources
     low, mid, high = format_range(*step.value)
     value = mid if step.value.low == step.value.high else f"{mid} ({low} – {high})"
-    text = Text(f"{position}. {shown(step.label)}", style="bold" if step.roles else "")
+    base = "bold" if step.roles else ""
+    text = Text(f"{position}. {shown(step.label)}", style=base)
+    lines: list[RenderableType] = [text]
     symbol = OPERATION_SYMBOLS[step.op]
     if step.op in ("multiply", "divide") and step.inputs and step.inputs[0] != position - 2:
         text.append(_(" (of step {n})").format(n=step.inputs[0] + 1))
@@ -1289,7 +1298,7 @@ def _step_text(step: Step, position: int, catalog: Catalog) -> Text:
         said = _("source: {citation}").format(citation=shown(_citation(source, short=True)))
         text.append(f"\n   {said}", style="dim")
         if source.url:
-            text.append(f"\n   {shown(source.url)}", style="cyan")
+            lines.append(url_text(source.url, style="cyan", indent="   ", base=base))
         factor = catalog.factors.get(step.factor_id or "") or catalog.embodied.get(
             step.factor_id or ""
         )
@@ -1302,8 +1311,12 @@ def _step_text(step: Step, position: int, catalog: Catalog) -> Text:
                 else ""
             )
             confidence = _("confidence: {confidence}").format(confidence=_(factor.confidence))
-            text.append(f"\n   {confidence}{doubt}", style="dim")
-    return text
+            confidence_line = f"   {confidence}{doubt}"
+            if source.url:  # a Text of its own, under the URL's
+                lines.append(Text.assemble((confidence_line, "dim"), style=base))
+            else:
+                text.append(f"\n{confidence_line}", style="dim")
+    return Group(*lines) if len(lines) > 1 else text
 
 
 def _shared_prefix(first: Sequence[Step], second: Sequence[Step]) -> int:
@@ -1376,7 +1389,7 @@ def explain_view(report: ExplainReport) -> RenderableType:
         tree.add(Text(said, style="dim"))
     if report.embodied is not None:
         _add_embodied_branch(tree, report, energy_steps)
-    return tree
+    return WholeUrls(tree)
 
 
 def sites_view(catalog: Catalog, *, wide: bool = False) -> RenderableType:
@@ -1595,31 +1608,40 @@ def _sources_compact(catalog: Catalog) -> RenderableType:
 
 
 def _sources_wide(catalog: Catalog) -> RenderableType:
-    """The detailed ``sources`` table: each source's citation, confidence and what it
-    covers, cells wrapped over several lines."""
+    """The detailed ``sources`` listing, one block per source: its id and confidence, its
+    citation, its URL (whole, on its own line: see :mod:`soracost.views.links`), what it
+    does not say and why, and every record that cites it. Blocks rather than a table: a
+    citation's long words and URLs need the terminal's whole width. Paragraphs wrap at
+    plain spaces only (:class:`~soracost.views.prose.Prose`): a record's id and its role
+    (``cnet-90wh (in chain)``, joined by a no-break space) stay on one line."""
     title = _("Sources in {file}").format(file=shown(PurePath(catalog.path).name))
-    table = Table(title=_title(title), show_lines=True)
-    table.add_column(_("ID"), style="bold", no_wrap=True)
-    table.add_column(_("Citation"))
-    table.add_column(_("Confidence"))
-    table.add_column(_("Covers"), overflow="fold")
+    parts: list[RenderableType] = [_title(title)]
+
+    def paragraph(text: str, style: str = "") -> RenderableType:
+        return Padding(Prose(Text(text, style=style)), (0, 0, 0, 2))
+
     for source in catalog.sources.values():
-        citation = Text(shown(_citation(source)), overflow="fold")
+        head = Text(shown(source.id), style="bold")
+        head.append(f" · {_(source.confidence)}")
+        parts += [Text(""), head, paragraph(shown(_citation(source)))]
         if source.url:
-            citation.append(f"\n{shown(source.url)}", style="cyan")
+            parts.append(url_text(source.url, style="cyan", indent="  "))
         if source.gaps:
             gaps = "; ".join(f"{shown(k)}: {shown(v)}" for k, v in source.gaps.items())
-            citation.append("\n" + _("not known: {gaps}").format(gaps=gaps), style="dim")
+            parts.append(paragraph(_("not known: {gaps}").format(gaps=gaps), "dim"))
         covered = catalog.estimates_citing(source.id)
-        lines = [f"{shown(estimate.id)}{_role(estimate, source)}" for estimate in covered]
-        lines += [shown(factor.id) + _(" (factor)") for factor in catalog.factors_citing(source.id)]
-        lines += [
+        records = [shown(estimate.id) + _role(estimate, source) for estimate in covered]
+        records += [
+            shown(factor.id) + _(" (factor)") for factor in catalog.factors_citing(source.id)
+        ]
+        records += [
             f"{shown(record.id)} ({_(_kind_of(record))})"
             for record in catalog.others_citing(source.id)
         ]
-        covers = Text("\n".join(lines))
-        table.add_row(Text(shown(source.id)), citation, _(source.confidence), covers)
-    return table
+        if records:
+            joined = ", ".join(record.replace(" (", "\u00a0(", 1) for record in records)
+            parts.append(paragraph(_("covers: {records}").format(records=joined)))
+    return WholeUrls(Group(*parts))
 
 
 def _kind_of(record: object) -> str:

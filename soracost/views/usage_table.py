@@ -26,6 +26,7 @@ from soracost.core.usage import (
 )
 from soracost.i18n import N_, _, count_text, ngettext
 from soracost.views.display import format_number
+from soracost.views.links import WholeUrls, url_text
 from soracost.views.prose import prose
 from soracost.views.text import shown
 from soracost.views.usage_export import (
@@ -188,8 +189,11 @@ def usage_view(report: UsageReport) -> RenderableType:
     parts.append(Text(""))
     parts.append(Text(_("Sources")))
     for source in report.sources:
-        url = f" {shown(source.url)}" if source.url else ""
-        parts.append(_say(f"[{shown(source.id)}] {shown(source.citation)}.{url}"))
+        cited = Text(f"[{shown(source.id)}] {shown(source.citation)}.")
+        if source.url:  # a word of the line, but one never folded (soracost.views.links)
+            cited.append(" ")
+            cited.append_text(url_text(source.url))
+        parts.append(WholeUrls(prose(cited)))
     parts.append(Text(""))
     log_line = _("Log: {path} ({format}) SHA-256 {sha256}")
     for file in report.log.files:

@@ -1,0 +1,115 @@
+"""URLs shown whole: a URL printed to a terminal is never folded, nor cut short.
+
+A URL broken over two lines can no longer be copied, searched for or clicked, and Rich
+breaks one in two ways: a paragraph folds a word wider than its width over the lines
+that follow, and a table's cell or a tree's label crops each of its lines to its own
+width. So:
+
+* :func:`url_text` is a URL on a line of its own that is never wrapped (``no_wrap``,
+  overflow ``ignore``), its style marked with the whole URL (in the style's ``meta``); an
+  http(s) URL is also a hyperlink, which a terminal that supports them makes clickable.
+  Rich writes no escape code when the output is not a terminal: piped output stays text.
+  Appended to a paragraph (``Text.append_text``), it is a word of that paragraph, still
+  marked.
+* :class:`WholeUrls` renders a table, a tree or a paragraph as Rich lays it out, at the
+  width it is given, then gives each marked URL back the part that a cell or the tree
+  cropped, or that the paragraph folded over the next lines (a word wider than the line
+  starts a line of its own, so those lines held nothing else and are left out). That
+  line runs past the right edge: a terminal shows the end on its next row, and a copy
+  of the line, or a search, finds the URL whole. Every other line stays as Rich made it.
+
+The CLI prints a view uncropped (``Console.print(..., crop=False)``): a console crops
+each printed line to its width otherwise, URLs included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
+from rich.style import Style, StyleType
+from rich.text import Text
+
+from soracost.views.text import shown
+
+_WHOLE = "soracost.url"
+"""The key, in a style's meta, of the whole URL that the styled text shows."""
+
+
+def url_text(url: str, *, style: StyleType = "", indent: str = "", base: StyleType = "") -> Text:
+    """``url`` (as :func:`~soracost.views.text.shown` writes it) on one line, after
+    ``indent`` (spaces, counted in terminal cells), in ``style`` (the indent too, as when
+    the URL was appended to a longer Text); ``base`` is the style of the whole line (that
+    of the Text it stood in). Never wrapped nor folded: see the module docstring."""
+    text = shown(url)
+    # A hyperlink only for the web: a data file's url could name anything (file:, a
+    # script); the text shown is the same either way.
+    link = text if text.startswith(("https://", "http://")) else None
+    marked = (Style.parse(style) if isinstance(style, str) else style) + Style(
+        link=link, meta={_WHOLE: text}
+    )
+    return Text.assemble(
+        (indent, style), (text, marked), style=base, no_wrap=True, overflow="ignore"
+    )
+
+
+def _marked(segment: Segment) -> str | None:
+    """The whole URL that ``segment`` shows (all of it or a part), if it shows one."""
+    whole = segment.style.meta.get(_WHOLE) if segment.style is not None else None
+    return whole if isinstance(whole, str) and segment.text else None
+
+
+def _lines(segments: Iterable[Segment]) -> Iterator[tuple[list[Segment], Segment | None]]:
+    """``segments`` line by line, each with the segment that ends it (a new line, in the
+    style it had: none after the last line if it had none)."""
+    line: list[Segment] = []
+    for segment in segments:
+        text, style, control = segment
+        if control or "\n" not in text:
+            line.append(segment)
+            continue
+        while text:
+            head, new_line, text = text.partition("\n")
+            if head:
+                line.append(Segment(head, style))
+            if new_line:
+                yield line, Segment(new_line, style)
+                line = []
+    if line:
+        yield line, None
+
+
+class WholeUrls:
+    """``renderable`` (a table, a tree, a paragraph) as Rich lays it out, with each URL
+    of :func:`url_text` in it whole (see the module docstring)."""
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        folded: dict[str, int] = {}  # a URL folded at the end of the line above: its length so far
+        for line, end in _lines(console.render(self.renderable, options)):
+            kept: list[Segment] = []
+            so_far: dict[str, int] = {}
+            for segment in line:
+                whole = _marked(segment)
+                if whole is None:
+                    kept.append(segment)
+                elif folded.get(whole) and whole.startswith(segment.text, folded[whole]):
+                    so_far[whole] = folded[whole] + len(segment.text)  # the rest of one
+                elif whole.startswith(segment.text):  # all of one, or its head: it all
+                    so_far[whole] = len(segment.text)
+                    kept.append(Segment(whole, segment.style, segment.control))
+                else:
+                    kept.append(segment)
+            folded = {url: length for url, length in so_far.items() if length < len(url)}
+            if len(kept) < len(line) and not "".join(s.text for s in kept).strip():
+                continue  # a line that held only the rest of a URL, now whole above
+            yield from kept
+            if end is not None:
+                yield end
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.renderable)
