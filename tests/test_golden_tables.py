@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,6 @@ def test_table_matches_its_golden_file(
 # The compact tables of clip and compare, which have no box, are tests/test_widths.py's.
 SHIPPED_TABLES = {
     "clip": ["clip", "--count", "10", "--carbon", "--equivalents", "--site", "arizona", "--wide"],
-    "clip-equivalents": ["clip", "--count", "10", "--equivalents"],
     "montecarlo": [
         *("clip", "-n", "3", "--method", "montecarlo", "--samples", "200", "--seed", "7"),
         "--wide",
@@ -86,6 +86,33 @@ def test_tables_fit_the_terminal_without_cropping(
         assert not past_the_edge(line, width), line
     for line in table_lines:
         assert line.endswith(RIGHT_EDGE[line[0]]), line
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("width", [60, 80, 100, 120])
+def test_compact_equivalents_keep_every_id_and_number_whole(width: int, lang: str) -> None:
+    """``clip --equivalents`` (compact): one line per figure in each equivalents table,
+    the id whole at its start and a number in every column (none cut), columns that do
+    not fit moved to a table underneath; no line wider than the terminal."""
+    from .test_french import run
+
+    done = run("--lang", lang, "clip", "--count", "10", "--equivalents", columns=width)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    for line in lines:
+        assert not past_the_edge(line, width), line
+    listed = run("clip", "--count", "10", "--format", "json", columns=width)
+    ids = [row["estimate_id"] for row in json.loads(listed.stdout)["rows"]]
+    number = re.compile(r"^(\S+)((?:\s+[\d.,\u202fe+-]+)+)$")
+    figures = [number.match(line) for line in lines]
+    seen = [match.group(1) for match in figures if match and match.group(1) in ids]
+    assert set(seen) == set(ids)
+    for match in figures:
+        if match and match.group(1) in ids:
+            assert all(
+                re.fullmatch(r"[\d.,\u202f]+(?:e[+-]\d+)?", value)
+                for value in match.group(2).split()
+            ), match.group(0)
 
 
 @pytest.mark.parametrize("width", [80, 120])

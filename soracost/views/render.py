@@ -17,7 +17,16 @@ from functools import lru_cache
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
-from rich.console import Group, OverflowMethod, RenderableType
+from rich import box
+from rich.cells import cell_len
+from rich.console import (
+    Console,
+    ConsoleOptions,
+    Group,
+    OverflowMethod,
+    RenderableType,
+    RenderResult,
+)
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
@@ -710,7 +719,7 @@ def _clip_compact(report: ClipReport) -> RenderableType:
     parts.append(prose(_COMPACT_HINT))
     if scenario.equivalents:
         footnotes = _Footnotes()
-        parts += _equivalents_tables(report, footnotes)
+        parts += _equivalents_tables(report, footnotes, compact=True)
         if footnotes.sources:
             parts += [Text("\n" + _("Sources"), style="bold"), footnotes.legend()]
     return Group(*(part for part in parts if not isinstance(part, Text) or part.plain))
@@ -949,10 +958,59 @@ TOO_FEW = 1e-3
 electricity) says nothing to a reader: its column is left out, and the note names it."""
 
 
-def _equivalents_tables(report: ClipReport, footnotes: _Footnotes) -> list[RenderableType]:
+_KEYS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+"""The keys of a compact equivalents table's columns, named under the table."""
+
+
+class _EquivalentColumns:
+    """A compact equivalents table: one line per figure (its label never cut), a column
+    per equivalent (a key, named under the table, and the unit counted; numbers never
+    cut). Where the terminal is too narrow for every column, the columns that do not fit
+    go to a second table under the first, and so on."""
+
+    def __init__(self, title: str, labels: list[str], columns: list[tuple[str, list[str]]]):
+        self.title = title
+        self.labels = labels
+        self.columns = columns
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        label_width = max((cell_len(label) for label in self.labels), default=0)
+        room = max(1, options.max_width - label_width - 1)
+        chunks: list[list[tuple[str, list[str]]]] = [[]]
+        used = 0
+        for column in self.columns:
+            header, values = column
+            width = 2 + max(cell_len(line) for line in [*header.split("\n"), *values])
+            if chunks[-1] and used + width > room:
+                chunks.append([])
+                used = 0
+            chunks[-1].append(column)
+            used += width
+        for number, chunk in enumerate(chunks):
+            table = Table(
+                title=Text("\n" + self.title, style="table.title") if number == 0 else None,
+                box=box.SIMPLE_HEAD,
+                show_edge=False,
+                pad_edge=False,
+            )
+            table.add_column(_("Figure"), no_wrap=True, min_width=label_width)
+            for header, _values in chunk:
+                table.add_column(header, justify="right", no_wrap=True)
+            for position, label in enumerate(self.labels):
+                table.add_row(
+                    label, *(Text(values[position], style="bold") for _h, values in chunk)
+                )
+            yield from console.render(table, options)
+
+
+def _equivalents_tables(
+    report: ClipReport, footnotes: _Footnotes, *, compact: bool = False
+) -> list[RenderableType]:
     """One table per quantity shown: each figure as counts of the equivalents of its basis
     (the batch's, as the main table's right-hand column); the training share and the
-    whole training energy as rows of their own."""
+    whole training energy as rows of their own. ``compact`` (the default view): each
+    count's mid only, one line per figure, no vertical rules, and the figure's id never
+    cut (its column is as wide as the longest id); the wide view adds low – high."""
     catalog, rows, count = report.catalog, report.rows, report.scenario.count
     share, trained = report.training, report.training_equivalents
     parts: list[RenderableType] = []
@@ -985,6 +1043,29 @@ def _equivalents_tables(report: ClipReport, footnotes: _Footnotes) -> list[Rende
         kept = [item for item in items if max(c.mid for c in counts[item.id]) >= TOO_FEW]
         left_out += [item.name for item in items if item not in kept]
         if not kept:
+            continue
+        if compact:
+            title = _(
+                "Everyday equivalents of the {quantity} of {clips} "
+                "(basis: {quantity}; mid; --wide: low – high)"
+            ).format(quantity=_(quantity), clips=clips)
+            columns = []
+            for key, item in zip(_KEYS, kept, strict=False):
+                doubt = "?" if item.unconfirmed or item.confidence == "unconfirmed" else ""
+                mids = [format_range(*count)[1] for count in counts[item.id]]
+                columns.append((f"{key}\n{shown(_(item.counts))}{doubt}", mids))
+            labels = [shown(label) for label, _expressed in labelled]
+            parts.append(_EquivalentColumns(title, labels, columns))
+            keyed = [
+                _("{key}: {name}, in {counts} {source}").format(
+                    key=key,
+                    name=shown(_(item.name)),
+                    counts=shown(_(item.counts)),
+                    source=footnotes.mark(catalog.sources[item.source]),
+                )
+                for key, item in zip(_KEYS, kept, strict=False)
+            ]
+            parts.append(prose(Text(_("; ").join(keyed) + ".", style="dim")))
             continue
         table = Table(
             title="\n"
@@ -1061,7 +1142,7 @@ def equivalents_view(report: EquivalentsReport) -> RenderableType:
     table.add_column(_("Amount per unit"), justify="right")
     table.add_column(_("As published"), overflow="fold")
     for item in catalog.equivalents.values():
-        published = ", ".join(f"{case} {shown(text)}" for case, text in item.published.items())
+        published = ", ".join(f"{_(case)} {shown(text)}" for case, text in item.published.items())
         if item.per:
             published += " " + _("per {what}").format(what=shown(item.per))
         detail = Text(published)
