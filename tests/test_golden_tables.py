@@ -62,7 +62,6 @@ SHIPPED_TABLES = {
         "--wide",
     ],
     "compare": ["compare", "--wide"],
-    "sites": ["sites", "--wide"],
     "equivalents": ["equivalents", "--of", "90 Wh"],
 }
 # The default box (HEAVY_HEAD): each table line's first character and the one it must end in.
@@ -116,21 +115,24 @@ def test_compact_equivalents_keep_every_id_and_number_whole(width: int, lang: st
 
 
 @pytest.mark.parametrize("width", [80, 120])
-def test_the_detailed_sources_listing_fits_the_terminal(
-    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, width: int
+@pytest.mark.parametrize("listing", ["sources", "sites"])
+def test_the_detailed_listings_fit_the_terminal(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, width: int, listing: str
 ) -> None:
-    """``sources --wide`` is one block per source (no table): no line is wider than the
-    terminal but for a URL, whole on a line of its own, and every source is there."""
+    """``sources --wide`` and ``sites --wide`` are one block per record (no table): no
+    line is wider than the terminal but for a URL, whole on a line of its own, and every
+    record's block starts with its id, whole, on a line of its own."""
     monkeypatch.setenv("COLUMNS", str(width))
-    result = runner.invoke(app, ["sources", "--wide"])
+    result = runner.invoke(app, [listing, "--wide"])
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     for line in lines:
         assert not past_the_edge(line, width), line
-    listed = runner.invoke(app, ["sources", "--format", "json"])
-    ids = [source["id"] for source in json.loads(listed.stdout)["sources"]]
-    heads = [line.split(" · ")[0] for line in lines if " · " in line and not line.startswith(" ")]
-    assert heads == ids
+    listed = runner.invoke(app, [listing, "--format", "json"])
+    ids = [record["id"] for record in json.loads(listed.stdout)[listing]]
+    blocks = [lines[at + 1] for at, line in enumerate(lines[:-1]) if not line.strip()]
+    heads = [block.split(" ")[0] for block in blocks if block and not block.startswith(" ")]
+    assert [head for head in heads if head in ids] == ids
 
 
 def test_titles_and_captions_keep_their_styles_in_a_colour_terminal(

@@ -69,11 +69,15 @@ def test_one_whole_line_per_site_at_every_width(
         assert [mid or gap for mid, gap in figures] == mids(site), line
 
 
-def test_the_detailed_table_is_behind_wide(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_details_are_behind_wide(monkeypatch: pytest.MonkeyPatch) -> None:
+    """--wide adds each factor's range and each site's full name and note, a block per
+    site, where the default listing has a line per site."""
     compact = listing(monkeypatch, 80)
     wide = listing(monkeypatch, 80, "--wide")
-    assert len(wide.splitlines()) > 3 * len(compact.splitlines())
-    assert "┏" in wide and "┏" not in compact
+    assert len(wide.splitlines()) > 1.5 * len(compact.splitlines())
+    assert "(0.36 – 0.525)" in wide.replace("\u00a0", " ")
+    assert "(0.36 – 0.525)" not in compact
+    assert "The default site: every factor" in wide and "The default site" not in compact
 
 
 @pytest.mark.parametrize("width", [40, 48, 56, 64])

@@ -1545,46 +1545,62 @@ def _short_name(name: str) -> str:
     return shown(name.split(" (", 1)[0].strip() or name)
 
 
+_SITE_FACTOR_LABELS: tuple[tuple[str, str], ...] = (
+    ("PUE", ""),
+    (N_("WUE on-site"), "L/kWh"),
+    (N_("EWIF off-site"), "L/kWh"),
+    (N_("grid carbon"), "gCO2e/kWh"),
+)
+"""Each site factor's name and unit in ``sites --wide`` (the kinds of SITE_FACTORS, then
+OPTIONAL_SITE_FACTORS, in order)."""
+
+
 def _sites_wide(catalog: Catalog) -> RenderableType:
-    """The detailed ``sites`` table: each site's PUE, on-site WUE, off-site EWIF and grid
-    carbon intensity as low – mid – high, with sources, full names and notes."""
+    """The detailed ``sites`` listing, one block per site: its id, full name, each factor
+    (mid, low – high, unit and the number of its source) and its note. Blocks rather than
+    a table: the names and notes are paragraphs, which a narrow column cut into a word or
+    two a line. A factor's words are joined by no-break spaces, so a line ends between two
+    factors (:class:`~soracost.views.prose.Prose` wraps at plain spaces only)."""
     footnotes = _Footnotes()
-    table = Table(
-        title=_("Sites for --site: PUE, water factors and grid carbon intensity"),
-        caption=Text(
-            _(
-                "rounded to 3 significant figures; --format json keeps them as published; "
-                "carbon is location-based"
-            ),
-            style="table.caption",
-        ),
-        show_lines=True,
-    )
-    table.add_column(_("Site"), style="bold", no_wrap=True)
-    table.add_column(_("Name"))
-    headers = (
-        "PUE",
-        _("WUE on-site\nL/kWh"),
-        _("EWIF off-site\nL/kWh"),
-        _("Grid carbon\ngCO2e/kWh"),
-    )
-    for label in headers:
-        table.add_column(label, justify="right")
+    parts: list[RenderableType] = [
+        _title(_("Sites for --site: PUE, water factors and grid carbon intensity"))
+    ]
+
+    def paragraph(text: Text) -> RenderableType:
+        return Padding(Prose(text), (0, 0, 0, 2))
+
     for site in catalog.sites.values():
-        cells = []
-        for kind in (*SITE_FACTORS, *OPTIONAL_SITE_FACTORS):
+        head = Text(shown(site.id), style="bold")
+        if site.default:
+            head.append(_(" (default)"))
+        factors = Text()
+        for kind, (label, unit) in zip(
+            (*SITE_FACTORS, *OPTIONAL_SITE_FACTORS), _SITE_FACTOR_LABELS, strict=True
+        ):
             factor = catalog.optional_site_factor(site, kind)
+            if factors.plain:
+                factors.append(" · ")
             if factor is None:
-                cells.append(_MISSING)
+                factors.append(f"{_(label)} ").append_text(_MISSING.copy())
                 continue
-            cell = _range_cell(*factor.values)
-            cell.append(f"\n{footnotes.mark(catalog.sources[factor.source])}", style="dim")
-            cells.append(cell)
-        name = Text(shown(site.name) + (_(" (default)") if site.default else ""), overflow="fold")
+            low, mid, high = format_range(*factor.values)
+            said = f"{_(label)} {mid}"
+            if factor.values.low != factor.values.high:
+                said += f" ({low} – {high})"
+            if unit:
+                said += f" {unit}"
+            factors.append(said.replace(" ", "\u00a0"))
+            mark = footnotes.mark(catalog.sources[factor.source])
+            factors.append(f"\u00a0{mark}", style="dim")
+        parts += [Text(""), head, paragraph(Text(shown(site.name))), paragraph(factors)]
         if site.note:
-            name.append(f"\n{shown(site.note)}", style="dim")
-        table.add_row(Text(shown(site.id)), name, *cells)
-    return Group(table, Text("\n" + _("Sources"), style="bold"), footnotes.legend())
+            parts.append(paragraph(Text(shown(site.note), style="dim")))
+    caption = _(
+        "rounded to 3 significant figures; --format json keeps them as published; "
+        "carbon is location-based"
+    )
+    parts += [Text(""), prose(Text(caption, style="dim"))]
+    return Group(*parts, Text("\n" + _("Sources"), style="bold"), footnotes.legend())
 
 
 def _spread_sentence(spread: Spread, unit: str) -> str:
