@@ -133,8 +133,6 @@ def emit(
 ) -> None:
     """Write an export (``text``, whole or in pieces written as they come) or a table
     (``view``) to stdout or to ``output``."""
-    from soracost.cli.output import write_atomically
-
     if output is not None and str(output) == "-":
         output = None
     if output is None and sys.stdout is None:
@@ -161,6 +159,11 @@ def emit(
                     write(piece)
             sys.stdout.flush()
         return
+    # Imported only to write a file: standard output needs none of cli.output. With
+    # options.output_path's, this saves 3.8 M instructions of `clip --count 10`, 4.0 M of
+    # `sources check`, 3.6 M of `clip -f json` (callgrind, whole process).
+    from soracost.cli.output import write_atomically
+
     write_atomically(output, text, force=force)
     say(_("wrote {what} to {file}").format(what=what, file=output))
 

@@ -38,7 +38,7 @@ from soracost.core.errors import OutputError, UsageProblem
 from soracost.data.unnamed import link_unnamed as _link_unnamed
 from soracost.data.unnamed import open_unnamed as _open_unnamed
 from soracost.data.unnamed import signals_held
-from soracost.i18n import _
+from soracost.i18n import _, os_reason
 
 _FOLDER_FLAGS = (
     (getattr(os, "O_PATH", 0) or os.O_RDONLY) | getattr(os, "O_DIRECTORY", 0) | os.O_CLOEXEC
@@ -155,7 +155,7 @@ def open_destination(path: Path, *, force: bool = False) -> Destination:
     except (PermissionError, FileNotFoundError, NotADirectoryError) as exc:
         raise OutputError(_system_refusal(path, exc)) from None
     except OSError as exc:
-        raise OutputError(_cannot_write(path, exc.strerror or str(exc))) from None
+        raise OutputError(_cannot_write(path, os_reason(exc))) from None
     try:
         existing = destination.existing
         if existing is not None:
@@ -226,7 +226,7 @@ def write_atomically(
     except PermissionError:
         raise OutputError(_cannot_write(path, _("permission denied"))) from None
     except OSError as exc:
-        raise OutputError(_cannot_write(path, exc.strerror or str(exc))) from None
+        raise OutputError(_cannot_write(path, os_reason(exc))) from None
     finally:
         if temporary is not None:
             _remove_temporary(folder, temporary)
@@ -335,7 +335,7 @@ def _probe(destination: Destination, path: Path) -> None:
     except PermissionError:
         raise OutputError(_cannot_write(path, _("permission denied"))) from None
     except OSError as exc:
-        raise OutputError(_cannot_write(path, exc.strerror or str(exc))) from None
+        raise OutputError(_cannot_write(path, os_reason(exc))) from None
 
 
 def _name_unnamed(descriptor: int, folder: int) -> str:
@@ -384,11 +384,13 @@ def _remove_temporary(folder: int, name: str) -> None:
 def _system_refusal(path: Path, exc: OSError) -> str:
     if isinstance(exc, PermissionError):
         return _cannot_write(path, _("permission denied"))
-    return _cannot_write(path, exc.strerror or str(exc))
+    return _cannot_write(path, os_reason(exc))
 
 
 def _cannot_write(path: Path | str, reason: str) -> str:
-    """``PATH: cannot write: REASON``; ``reason`` is translated already, or the system's."""
+    """``PATH: cannot write: REASON``; ``reason`` is translated already: soracost's own
+    words, or the system's through :func:`~soracost.i18n.os_reason` (its own words in
+    English, the translation of its errno in another language)."""
     return _("{path}: cannot write: {reason}").format(path=path, reason=reason)
 
 

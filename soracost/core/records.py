@@ -244,6 +244,25 @@ SITE_FACTORS: tuple[FactorKind, ...] = ("pue", "wue-onsite", "ewif-offsite")
 OPTIONAL_SITE_FACTORS: tuple[FactorKind, ...] = ("carbon-intensity",)
 """Factors a site may name: without a grid carbon intensity it gives no carbon figure."""
 
+FACTOR_CEILINGS: dict[FactorKind, float] = {
+    "resolution-exponent": 4,
+    "frames-exponent": 4,
+    "server-overhead": 10,
+    "pue": 5,
+    "wue-onsite": 100,
+    "ewif-offsite": 100,
+    "carbon-intensity": 2000,
+}
+"""Upper bounds far above any published value (PUE ≈ 1.1–2, water < 10 L/kWh, a coal
+grid ≈ 1,000 gCO2e/kWh), in the model's units (see :data:`FACTOR_KINDS`): a figure
+beyond them is a typo, and would otherwise overflow later, far from where it was given.
+The catalogue (soracost.data.factor_loader) and the user's factors
+(soracost.core.user_factors, which still exports it) share them. Here beside the kinds
+rather than in user_factors, which the catalogue's loader, imported on every run, would
+otherwise import (with its dataclass) for this table alone: 4.0 M instructions of
+`clip --count 10`, 4.1 M of `sources check`, 4.4 M of `clip -f json` (callgrind, whole
+process, PYTHONHASHSEED=0)."""
+
 
 @dataclass(frozen=True)
 class Factor(Sourced):

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from soracost.core.ranges import Range
+from soracost.core.records import FACTOR_CEILINGS as FACTOR_CEILINGS  # still importable here
 from soracost.core.records import (
     SITE_FACTORS,
     USER_SOURCE_ID,
@@ -33,20 +34,6 @@ from soracost.core.units import (
     parse_water_intensity,
 )
 from soracost.i18n import N_, _, localise_number, report_
-
-FACTOR_CEILINGS: dict[str, float] = {
-    "resolution-exponent": 4,
-    "frames-exponent": 4,
-    "server-overhead": 10,
-    "pue": 5,
-    "wue-onsite": 100,
-    "ewif-offsite": 100,
-    "carbon-intensity": 2000,
-}
-"""Upper bounds far above any published value (PUE ≈ 1.1–2, water < 10 L/kWh, a coal
-grid ≈ 1,000 gCO2e/kWh), in the model's units: a figure beyond them is a typo, and would
-otherwise overflow later, far from where it was given. The catalogue and the user's
-factors share them."""
 
 USER_FACTOR_KINDS: tuple[FactorKind, ...] = (*SITE_FACTORS, "carbon-intensity")
 """The factors a user may supply, in the order they are shown."""

@@ -10,6 +10,7 @@ import re
 
 from soracost.core.records import (
     ACCOUNTINGS,
+    FACTOR_CEILINGS,
     FACTOR_KINDS,
     METHODS,
     OPTIONAL_SITE_FACTORS,
@@ -29,7 +30,6 @@ from soracost.core.units import (
     parse_number,
     parse_water_intensity,
 )
-from soracost.core.user_factors import FACTOR_CEILINGS
 from soracost.data.cases import read_cases, read_sourced, sourced_keys
 from soracost.data.fields import Fields
 from soracost.i18n import _, localise_number

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from soracost.core.errors import DataError
-from soracost.i18n import _, count_text
+from soracost.i18n import _, count_text, os_reason
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 """Data files larger than this (8 MiB, ~500× the shipped catalogue) are refused."""
@@ -76,7 +76,7 @@ def read_bytes(path: Path) -> bytes:
     except PermissionError:
         raise DataError(_("permission denied"), file=label) from None
     except OSError as exc:
-        said = _("cannot read: {reason}").format(reason=exc.strerror or exc)
+        said = _("cannot read: {reason}").format(reason=os_reason(exc))
         raise DataError(said, file=label) from None
     if len(raw) > MAX_FILE_BYTES:
         said = _("file is larger than {limit} bytes, the limit for data files")
