@@ -101,6 +101,7 @@ def _choose_language() -> None:
 
     value, argv = i18n.lang_option(sys.argv[1:])
     sys.argv[1:] = argv
+    value = value.lower() if value is not None else None  # --lang FR: the option ignores case
     chosen = value if value in i18n.LANGUAGES else i18n.language_from_environment()
     i18n.select(chosen)
     i18n.speak_for_libraries(chosen)

@@ -161,3 +161,16 @@ def test_a_table_to_an_ascii_stdout_keeps_its_columns(
     assert ascii_only.stdout_bytes.isascii()
     widths = [Text(line).cell_len for line in utf8.stdout.splitlines()]
     assert [len(line) for line in ascii_only.stdout.splitlines()] == widths
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+def test_the_equivalents_listing_never_cuts_a_number(width: int) -> None:
+    """The longest amount per unit (a city's electricity per day, 15 billion Wh) whole on
+    one line, in English and with French's no-break spaces."""
+    from .test_french import run
+
+    english = run("equivalents", columns=width).stdout
+    french = run("--lang", "fr", "equivalents", columns=width).stdout
+    assert "15,454,232,564" in english
+    assert "15\u202f454\u202f232\u202f564" in french
+    assert not re.search(r"\d…", english + french)

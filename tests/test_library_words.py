@@ -243,3 +243,9 @@ def test_the_completion_options_help_is_typers_in_english_and_french_in_french()
         assert text in english
         assert text not in french
     assert "Installe la complétion pour le shell courant." in french
+
+
+def test_lang_ignores_case_as_the_environment_does() -> None:
+    done = run("--lang", "FR", "clip", "-n", "2", columns=200)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Énergie pour 2 vidéos")

@@ -147,6 +147,7 @@ def _root(
             ),
             callback=_lang,
             is_eager=True,
+            case_sensitive=False,  # --lang FR, as $SORACOST_LANG=FR
             show_default=False,
         ),
     ] = None,

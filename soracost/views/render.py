@@ -1139,7 +1139,11 @@ def equivalents_view(report: EquivalentsReport) -> RenderableType:
     table.add_column(_("ID"), style="bold", no_wrap=True)
     table.add_column(_("Equivalent"))
     table.add_column(_("Basis"))
-    table.add_column(_("Amount per unit"), justify="right")
+    # as wide as its longest number: a number is never cut (nor, in French, broken at the
+    # no-break spaces that group its digits, where Rich would wrap it)
+    numbers = [text for item in catalog.equivalents.values() for text in format_range(*item.amount)]
+    widest = max((cell_len(text) for text in numbers), default=None)
+    table.add_column(_("Amount per unit"), justify="right", min_width=widest)
     table.add_column(_("As published"), overflow="fold")
     for item in catalog.equivalents.values():
         published = ", ".join(f"{_(case)} {shown(text)}" for case, text in item.published.items())
