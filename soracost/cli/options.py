@@ -545,6 +545,7 @@ CheckedFileArgument = Annotated[
     Path | None,
     typer.Argument(
         help="Data file to check (default: --sources, $SORACOST_SOURCES, or the embedded one).",
+        metavar="FILE",
         show_default=False,
         readable=False,
     ),
