@@ -129,7 +129,7 @@ def test_a_bad_log_is_reported_in_french(folder: Path) -> None:
     assert done.returncode == 1
     assert done.stderr == (
         "soracost: erreur : usage.csv: ligne de données 5: colonne 'duration_s': 'abc' "
-        "n’est pas une durée en secondes de 0,1 à 3600 (ou ajoutez --skip-bad-rows pour "
+        "n’est pas une durée en secondes de 0,1 à 3\u202f600 (ou ajoutez --skip-bad-rows pour "
         "écarter de telles lignes)\n"
     )
     unknown = run(folder, LOG, "--sources", CATALOGUE, "--skip-bad-rows")

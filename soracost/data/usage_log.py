@@ -628,8 +628,9 @@ _MESSAGES: dict[str, str] = {
 }
 """What is wrong with a bad row's value, by kind (English; shown with ``_``)."""
 _LIMITS: dict[str, tuple[str, str]] = {
-    "duration": (f"{MIN_DURATION_S:g}", f"{MAX_DURATION_S:g}"),
-    "count": ("1", f"{MAX_COUNT:.0e}"),
+    # written out in full (3,600 and 1,000,000,000,000,000, not 1e+15), as option bounds are
+    "duration": (f"{MIN_DURATION_S:g}", f"{int(MAX_DURATION_S):,}"),
+    "count": ("1", f"{MAX_COUNT:,}"),
 }
 
 
