@@ -389,3 +389,21 @@ def test_every_way_to_the_temporary_file_writes_the_same_file(
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
     if force:
         assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+def test_an_empty_output_name_is_refused_not_read_as_the_current_folder(tmp_path: Path) -> None:
+    from .test_french import run
+
+    done = run("clip", "-o", "", columns=120)
+    assert done.returncode == 1
+    assert done.stderr == (
+        "soracost: error: an empty file name: give a file name, or - for standard output\n"
+    )
+
+
+def test_a_name_with_spaces_at_its_ends_is_quoted_in_the_message(tmp_path: Path) -> None:
+    from soracost.views.text import shown_path
+
+    assert shown_path(" ") == "' '"
+    assert shown_path("a b.csv") == "a b.csv"
+    assert shown_path(tmp_path / "x.csv ") == f"'{tmp_path / 'x.csv '}'"

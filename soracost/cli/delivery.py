@@ -14,6 +14,7 @@ from soracost.cli.faults import say
 from soracost.cli.options import OutputFormat
 from soracost.core.errors import OutputError, UsageProblem
 from soracost.i18n import _, os_reason
+from soracost.views.text import shown_path
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -87,7 +88,7 @@ def write_chart(plot: Path | None, image: bytes | None, force: bool) -> None:
     from soracost.cli.output import write_atomically
 
     write_atomically(plot, image, force=force)
-    say(_("wrote the chart to {file}").format(file=plot))
+    say(_("wrote the chart to {file}").format(file=shown_path(plot)))
 
 
 def console(file: Any = None, *, plain: bool = False) -> "Console":
@@ -165,7 +166,7 @@ def emit(
     from soracost.cli.output import write_atomically
 
     write_atomically(output, text, force=force)
-    say(_("wrote {what} to {file}").format(what=what, file=output))
+    say(_("wrote {what} to {file}").format(what=what, file=shown_path(output)))
 
 
 def to_terminal(output: Path | None) -> bool:

@@ -80,6 +80,8 @@ def output_path(given: str) -> Path:
     :class:`OutputError` rather than replacing ``a.csv``)."""
     if given == "-":
         return Path(given)
+    if not given:  # Path("") is the current folder
+        raise OutputError(_("an empty file name: give a file name, or - for standard output"))
     separators = tuple(s for s in (os.sep, os.altsep) if s)
     if given.endswith(separators):
         bare = given.rstrip("".join(separators))

@@ -67,6 +67,13 @@ def one_line(text: str) -> str:
     return _LINE_BREAKS.sub(" ", text).strip(" ")
 
 
+def shown_path(path: object) -> str:
+    """A file name for a message: :func:`shown`, in quotes when spaces begin or end it
+    (or it is nothing but spaces), which a message would otherwise hide."""
+    text = shown(path)
+    return f"'{text}'" if text != text.strip() else text
+
+
 def shown(text: object) -> str:
     """``text`` (made a string) with every control, bidi and invisible character written
     out: ``"a\\x1b[31m"`` gives ``a\\x1b[31m`` with a literal backslash, ``"\\u202e"``

@@ -403,7 +403,8 @@ def _make_folder(folder: Path) -> bool:
 def _write_sql(folder: Path, files: dict[str, bytes], force: bool) -> None:
     from soracost.cli.faults import say
     from soracost.cli.output import write_atomically
+    from soracost.views.text import shown_path
 
     for name, content in files.items():
         write_atomically(folder / name, content, force=force)
-    say(_("wrote {what} to {file}").format(what=", ".join(files), file=folder))
+    say(_("wrote {what} to {file}").format(what=", ".join(files), file=shown_path(folder)))
