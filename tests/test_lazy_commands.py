@@ -6,8 +6,6 @@ completing still see every command."""
 from __future__ import annotations
 
 import inspect
-import subprocess
-import sys
 
 import pytest
 import typer.main
@@ -16,7 +14,6 @@ from typer.testing import CliRunner
 from soracost import i18n
 from soracost.cli.app import COMMANDS, app
 from soracost.cli.lazy import Commands
-from tests.helpers import subprocess_env
 
 COMMAND_MODULES = sorted({spec.module for spec in COMMANDS.values()})
 
@@ -53,27 +50,9 @@ def test_the_listing_is_what_the_real_commands_give(monkeypatch: pytest.MonkeyPa
 
 def imported_modules(*args: str) -> set[str]:
     """soracost's command modules a whole run of ``soracost ARGS`` imported."""
-    code = (
-        "import sys, os\n"
-        "sys.argv = ['soracost', *sys.argv[1:]]\n"
-        "import soracost.__main__ as entry\n"
-        "def report(code):\n"
-        f"    found = sorted(name for name in sys.modules if name in {COMMAND_MODULES!r})\n"
-        "    sys.stderr.write('MODULES ' + ' '.join(found) + '\\n'); sys.stderr.flush()\n"
-        "    os._exit(code)\n"
-        "entry.os._exit = report\n"
-        "entry.main()\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        capture_output=True,
-        text=True,
-        env=subprocess_env(),
-        check=False,
-    )
-    line = [line for line in done.stderr.splitlines() if line.startswith("MODULES")]
-    assert line, done.stderr
-    return set(line[0].split()[1:])
+    from .test_architecture import modules_of_run
+
+    return modules_of_run(*args) & set(COMMAND_MODULES)
 
 
 def test_help_imports_no_command() -> None:
