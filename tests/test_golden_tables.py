@@ -87,15 +87,21 @@ def test_tables_fit_the_terminal_without_cropping(
         assert line.endswith(RIGHT_EDGE[line[0]]), line
 
 
+@pytest.mark.parametrize(
+    "more", [(), ("--count", "1000000000", "--carbon"), ("--training-energy", "gpt4-training",
+    "--lifetime-clips", "1000000000")], ids=["plain", "a billion clips", "training"],
+)  # fmt: skip
 @pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize("width", [60, 80, 100, 120])
-def test_compact_equivalents_keep_every_id_and_number_whole(width: int, lang: str) -> None:
+def test_compact_equivalents_keep_every_id_and_number_whole(
+    width: int, lang: str, more: tuple[str, ...]
+) -> None:
     """``clip --equivalents`` (compact): one line per figure in each equivalents table,
     the id whole at its start and a number in every column (none cut), columns that do
     not fit moved to a table underneath; no line wider than the terminal."""
     from .test_french import run
 
-    done = run("--lang", lang, "clip", "--count", "10", "--equivalents", columns=width)
+    done = run("--lang", lang, "clip", "--count", "10", "--equivalents", *more, columns=width)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     for line in lines:
@@ -171,6 +177,16 @@ def test_the_equivalents_listing_never_cuts_a_number(width: int) -> None:
 
     english = run("equivalents", columns=width).stdout
     french = run("--lang", "fr", "equivalents", columns=width).stdout
+    for line in (english + french).splitlines():
+        assert not past_the_edge(line, width), line
     assert "15,454,232,564" in english
     assert "15\u202f454\u202f232\u202f564" in french
     assert not re.search(r"\d…", english + french)
+
+
+def test_compact_equivalents_keys_go_on_past_z() -> None:
+    from soracost.views.render import _column_key
+
+    assert [_column_key(n) for n in (0, 1, 25, 26, 27, 51, 52, 701, 702)] == [
+        "A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA",
+    ]  # fmt: skip

@@ -249,3 +249,10 @@ def test_lang_ignores_case_as_the_environment_does() -> None:
     done = run("--lang", "FR", "clip", "-n", "2", columns=200)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Énergie pour 2 vidéos")
+
+
+def test_a_bash_source_request_prints_the_script() -> None:
+    """Only a completion request carries COMP_WORDS: ``source_bash`` (eval "$(…)") does not."""
+    done = run(env={"_SORACOST_COMPLETE": "source_bash"}, columns=200)
+    assert done.returncode == 0, done.stderr
+    assert "_soracost_completion()" in done.stdout

@@ -407,3 +407,18 @@ def test_a_name_with_spaces_at_its_ends_is_quoted_in_the_message(tmp_path: Path)
     assert shown_path(" ") == "' '"
     assert shown_path("a b.csv") == "a b.csv"
     assert shown_path(tmp_path / "x.csv ") == f"'{tmp_path / 'x.csv '}'"
+
+
+def test_an_existing_name_with_a_leading_space_is_named_whole(tmp_path: Path) -> None:
+    import subprocess
+
+    from .helpers import soracost_argv, subprocess_env
+
+    (tmp_path / " y.csv").write_text("kept\n", encoding="utf-8")
+    done = subprocess.run(
+        soracost_argv("clip", "-o", " y.csv"), capture_output=True, text=True,
+        env=subprocess_env(), cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr == "soracost: error: ' y.csv': already exists; add --force to replace it\n"
+    assert (tmp_path / " y.csv").read_text(encoding="utf-8") == "kept\n"

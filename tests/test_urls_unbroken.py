@@ -119,6 +119,17 @@ def test_a_tree_s_url_runs_past_the_edge() -> None:
     )
 
 
+@pytest.mark.parametrize("width", [16, 24, 30, 31])
+def test_a_url_of_double_width_characters_is_whole_wherever_it_is_cropped(width: int) -> None:
+    """Rich pads a double-width character cut at the edge with a space: the URL is still
+    recognised as this one, and given back whole."""
+    wide = "https://例え.jp/日本語日本語日本語日本語"
+    tree = Tree("root")
+    tree.add(Group(Text("1. a step"), url_text(wide, indent="   ")))
+    tree.add(Text("2. next"))
+    assert f"\n│      {wide}\n" in rendered(WholeUrls(tree), width)
+
+
 def test_a_table_s_url_runs_past_the_edge_and_the_rest_stays() -> None:
     table = Table.grid(padding=(0, 1))
     table.add_column()

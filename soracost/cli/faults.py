@@ -231,8 +231,8 @@ def _check_completion_request(variable: str) -> None:
         )
         shells = ", ".join(COMPLETION_SHELLS)
         raise UsageProblem(said.format(variable=variable, value=shown(instruction), shells=shells))
-    if shell != "bash":
-        return
+    if shell != "bash" or action != "complete":
+        return  # only a bash completion request carries COMP_WORDS and COMP_CWORD
     if "COMP_WORDS" not in os.environ:
         raise UsageProblem(_("shell completion: COMP_WORDS is not set"))
     index = os.environ.get("COMP_CWORD", "")

@@ -39,6 +39,7 @@ from soracost.data.unnamed import link_unnamed as _link_unnamed
 from soracost.data.unnamed import open_unnamed as _open_unnamed
 from soracost.data.unnamed import signals_held
 from soracost.i18n import _, os_reason
+from soracost.views.text import shown_path
 
 _FOLDER_FLAGS = (
     (getattr(os, "O_PATH", 0) or os.O_RDONLY) | getattr(os, "O_DIRECTORY", 0) | os.O_CLOEXEC
@@ -88,9 +89,9 @@ def output_path(given: str) -> Path:
         with contextlib.suppress(OSError, ValueError):
             if bare and not os.path.isdir(bare) and os.path.lexists(bare):
                 said = _("{path}: {folder} is not a folder; give a file name")
-                raise OutputError(said.format(path=given, folder=bare))
+                raise OutputError(said.format(path=shown_path(given), folder=bare))
         said = _("{path}: names a folder (it ends with '{separator}'); give a file name")
-        raise OutputError(said.format(path=given, separator=os.sep))
+        raise OutputError(said.format(path=shown_path(given), separator=os.sep))
     path = Path(given)
     if str(path) == "-":  # ./-, .//-: a file that Path would spell like standard output
         return Path.cwd() / "-"
@@ -265,7 +266,9 @@ def _walk(path: Path, parts: list[str]) -> Destination:
             except FileNotFoundError:
                 if pending:
                     said = _("{path}: cannot write: {folder} does not exist")
-                    raise OutputError(said.format(path=path, folder=_shown(shown, part))) from None
+                    raise OutputError(
+                        said.format(path=shown_path(path), folder=_shown(shown, part))
+                    ) from None
                 return Destination(folder, part, None)
             if stat.S_ISLNK(found.st_mode):
                 links += 1
@@ -285,7 +288,7 @@ def _walk(path: Path, parts: list[str]) -> Destination:
                 return Destination(folder, part, found)
             if not stat.S_ISDIR(found.st_mode):
                 said = _("{path}: cannot write: {folder} is not a folder")
-                raise OutputError(said.format(path=path, folder=_shown(shown, part)))
+                raise OutputError(said.format(path=shown_path(path), folder=_shown(shown, part)))
             folder = _enter(folder, part, found)
             shown.append(part)
         raise OutputError(_is_a_folder(path))  # e.g. a link to '.'
@@ -319,7 +322,7 @@ def _check_link(path: Path, link: os.stat_result, folder: os.stat_result, shown:
         "{path}: will not follow the symbolic link {link}: it belongs to another user "
         "(uid {uid}); give the real path"
     )
-    raise OutputError(said.format(path=path, link=shown, uid=link.st_uid))
+    raise OutputError(said.format(path=shown_path(path), link=shown, uid=link.st_uid))
 
 
 def _shown(folders: list[str], name: str) -> str:
@@ -393,19 +396,21 @@ def _cannot_write(path: Path | str, reason: str) -> str:
     """``PATH: cannot write: REASON``; ``reason`` is translated already: soracost's own
     words, or the system's through :func:`~soracost.i18n.os_reason` (its own words in
     English, the translation of its errno in another language)."""
-    return _("{path}: cannot write: {reason}").format(path=path, reason=reason)
+    return _("{path}: cannot write: {reason}").format(path=shown_path(path), reason=reason)
 
 
 def _is_a_folder(path: Path | str) -> str:
-    return _("{path}: is a folder; give a file name").format(path=path)
+    return _("{path}: is a folder; give a file name").format(path=shown_path(path))
 
 
 def _not_regular(path: Path | str) -> str:
-    return _("{path}: is not a regular file (use '-o -' for standard output)").format(path=path)
+    return _("{path}: is not a regular file (use '-o -' for standard output)").format(
+        path=shown_path(path)
+    )
 
 
 def _already_exists(path: Path | str) -> str:
-    return _("{path}: already exists; add --force to replace it").format(path=path)
+    return _("{path}: already exists; add --force to replace it").format(path=shown_path(path))
 
 
 def _current_umask() -> int:

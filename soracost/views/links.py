@@ -99,8 +99,10 @@ class WholeUrls:
                     kept.append(segment)
                 elif folded.get(whole) and whole.startswith(segment.text, folded[whole]):
                     so_far[whole] = folded[whole] + len(segment.text)  # the rest of one
-                elif whole.startswith(segment.text):  # all of one, or its head: it all
-                    so_far[whole] = len(segment.text)
+                elif whole.startswith(segment.text.rstrip(" ")):  # all of one, or its head
+                    # (Rich pads a cropped double-width character with a space; a URL
+                    # holds no space: the data file refuses one)
+                    so_far[whole] = len(segment.text.rstrip(" "))
                     kept.append(Segment(whole, segment.style, segment.control))
                 else:
                     kept.append(segment)

@@ -17,7 +17,6 @@ from functools import lru_cache
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
-from rich import box
 from rich.cells import cell_len
 from rich.console import (
     Console,
@@ -28,6 +27,7 @@ from rich.console import (
     RenderResult,
 )
 from rich.padding import Padding
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -958,15 +958,23 @@ TOO_FEW = 1e-3
 electricity) says nothing to a reader: its column is left out, and the note names it."""
 
 
-_KEYS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-"""The keys of a compact equivalents table's columns, named under the table."""
+def _column_key(position: int) -> str:
+    """The key of a compact equivalents table's column: A … Z, then AA, AB …"""
+    key = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        key = chr(ord("A") + rest) + key
+    return key
 
 
 class _EquivalentColumns:
-    """A compact equivalents table: one line per figure (its label never cut), a column
-    per equivalent (a key, named under the table, and the unit counted; numbers never
-    cut). Where the terminal is too narrow for every column, the columns that do not fit
-    go to a second table under the first, and so on."""
+    """A compact equivalents table, laid out here rather than by Rich's Table, which cuts
+    a number that does not fit its column: one line per figure, its label whole on the
+    left; a column per equivalent (its key, named under the table, and the unit counted),
+    as wide as its widest number or header word, two spaces apart. Where the terminal is
+    too narrow for every column, those that do not fit go to a table underneath (one
+    column a table at the least: a line then runs past the edge rather than cut)."""
 
     def __init__(self, title: str, labels: list[str], columns: list[tuple[str, list[str]]]):
         self.title = title
@@ -974,33 +982,50 @@ class _EquivalentColumns:
         self.columns = columns
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        label_width = max((cell_len(label) for label in self.labels), default=0)
-        room = max(1, options.max_width - label_width - 1)
-        chunks: list[list[tuple[str, list[str]]]] = [[]]
-        used = 0
-        for column in self.columns:
-            header, values = column
-            width = 2 + max(cell_len(line) for line in [*header.split("\n"), *values])
-            if chunks[-1] and used + width > room:
+        corner = _("Figure")
+        label_width = max(cell_len(label) for label in [corner, *self.labels])
+        widths = [
+            max(cell_len(line) for line in [*header.split("\n"), *values])
+            for header, values in self.columns
+        ]
+        chunks: list[list[int]] = [[]]
+        used = label_width
+        for position, width in enumerate(widths):
+            if chunks[-1] and used + 2 + width > options.max_width:
                 chunks.append([])
-                used = 0
-            chunks[-1].append(column)
-            used += width
+                used = label_width
+            chunks[-1].append(position)
+            used += 2 + width
+        header_style = console.get_style("table.header")
+        bold = console.get_style("bold")
         for number, chunk in enumerate(chunks):
-            table = Table(
-                title=Text("\n" + self.title, style="table.title") if number == 0 else None,
-                box=box.SIMPLE_HEAD,
-                show_edge=False,
-                pad_edge=False,
-            )
-            table.add_column(_("Figure"), no_wrap=True, min_width=label_width)
-            for header, _values in chunk:
-                table.add_column(header, justify="right", no_wrap=True)
-            for position, label in enumerate(self.labels):
-                table.add_row(
-                    label, *(Text(values[position], style="bold") for _h, values in chunk)
+            total = label_width + sum(2 + widths[position] for position in chunk)
+            if number == 0:
+                title = Text(self.title, style="table.title", justify="center")
+                yield from console.render(
+                    title, options.update(width=min(total, options.max_width))
                 )
-            yield from console.render(table, options)
+            else:
+                yield Segment.line()
+            headers = [self.columns[position][0].split("\n") for position in chunk]
+            depth = max(len(lines) for lines in headers)
+            for row in range(depth):
+                left = corner if row == depth - 1 else ""
+                cells = [left + " " * (label_width - cell_len(left))]
+                for position, lines in zip(chunk, headers, strict=True):
+                    line = lines[row - (depth - len(lines))] if row >= depth - len(lines) else ""
+                    cells.append(" " * (2 + widths[position] - cell_len(line)) + line)
+                yield Segment("".join(cells), header_style)
+                yield Segment.line()
+            yield Segment("─" * total)
+            yield Segment.line()
+            for index, label in enumerate(self.labels):
+                yield Segment(label + " " * (label_width - cell_len(label)))
+                for position in chunk:
+                    value = self.columns[position][1][index]
+                    yield Segment(" " * (2 + widths[position] - cell_len(value)))
+                    yield Segment(value, bold)
+                yield Segment.line()
 
 
 def _equivalents_tables(
@@ -1026,7 +1051,13 @@ def _equivalents_tables(
         ]
         if quantity == "energy" and share is not None and trained is not None:
             labelled.append((_("training share (own row)"), trained.share))
-            whole = _("whole training: {label}").format(label=shown(share.request.label))
+            # compact: the training's name is in the note above; a long one would push
+            # every column of the table off the terminal
+            whole = (
+                _("whole training")
+                if compact
+                else _("whole training: {label}").format(label=shown(share.request.label))
+            )
             labelled.append((whole, trained.whole))
         items = report.equivalents_by_basis.get(quantity, [])
         if labelled and not items:
@@ -1050,7 +1081,7 @@ def _equivalents_tables(
                 "(basis: {quantity}; mid; --wide: low – high)"
             ).format(quantity=_(quantity), clips=clips)
             columns = []
-            for key, item in zip(_KEYS, kept, strict=False):
+            for key, item in ((_column_key(n), item) for n, item in enumerate(kept)):
                 doubt = "?" if item.unconfirmed or item.confidence == "unconfirmed" else ""
                 mids = [format_range(*count)[1] for count in counts[item.id]]
                 columns.append((f"{key}\n{shown(_(item.counts))}{doubt}", mids))
@@ -1063,7 +1094,7 @@ def _equivalents_tables(
                     counts=shown(_(item.counts)),
                     source=footnotes.mark(catalog.sources[item.source]),
                 )
-                for key, item in zip(_KEYS, kept, strict=False)
+                for key, item in ((_column_key(n), item) for n, item in enumerate(kept))
             ]
             parts.append(prose(Text(_("; ").join(keyed) + ".", style="dim")))
             continue
@@ -1136,9 +1167,10 @@ def equivalents_view(report: EquivalentsReport) -> RenderableType:
                 table.add_row(Text(shown(amount.text)), _(amount.basis), none, "")
         return Group(table, Text("\n" + _("Sources"), style="bold"), footnotes.legend())
     table = Table(title=_("Everyday equivalents for --equivalents"), show_lines=True)
-    table.add_column(_("ID"), style="bold", no_wrap=True)
+    # the basis under the id (a short word in a column as wide as the longest id), not in
+    # a column of its own: at 80 columns that one made the table a cell too wide
+    table.add_column(_("ID\nbasis"), no_wrap=True)
     table.add_column(_("Equivalent"))
-    table.add_column(_("Basis"))
     # as wide as its longest number: a number is never cut (nor, in French, broken at the
     # no-break spaces that group its digits, where Rich would wrap it)
     numbers = [text for item in catalog.equivalents.values() for text in format_range(*item.amount)]
@@ -1158,7 +1190,8 @@ def equivalents_view(report: EquivalentsReport) -> RenderableType:
         one = _("{unit} per {what}").format(unit=item.amount_unit, what=shown(_(_one(item.counts))))
         per_unit.append(f"\n{one}", style="dim")
         name = Text(shown(_(item.name)))
-        table.add_row(Text(shown(item.id)), name, _(item.basis), per_unit, detail)
+        identity = Text.assemble((shown(item.id), "bold"), "\n", (_(item.basis), "dim"))
+        table.add_row(identity, name, per_unit, detail)
     return Group(table, Text("\n" + _("Sources"), style="bold"), footnotes.legend())
 
 
