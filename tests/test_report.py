@@ -787,6 +787,12 @@ def test_an_sql_folder_that_cannot_be_made_fails_the_run_with_nothing_written(
     assert not output.exists()
 
 
+def test_an_empty_log_name_is_one_usage_line(runner: CliRunner) -> None:
+    result = run(runner, "")
+    assert result.exit_code == 2
+    assert "LOG is empty: give a log file" in result.stderr
+
+
 def test_machine_formats_load_no_rich_and_the_cli_no_duckdb() -> None:
     import subprocess
     import sys

@@ -252,6 +252,10 @@ def _run(
     from soracost.data.service_loader import load_services
     from soracost.data.usage_log import Columns, LogSpec, check_period, duckdb_module, read_usage
 
+    if not log.strip():  # an unset variable ("$LOG"): say so, not "no such file"
+        from soracost.core.errors import UsageProblem
+
+        raise UsageProblem(_("LOG is empty: give a log file (CSV, Parquet or JSON Lines)"))
     _check_outputs(log, sources, output, force, emit_sql)
     duckdb_module()  # before any work: the one-line install hint if DuckDB is missing
     catalog = load_catalog_for(sources)
