@@ -422,3 +422,22 @@ def test_an_existing_name_with_a_leading_space_is_named_whole(tmp_path: Path) ->
     assert done.returncode == 1
     assert done.stderr == "soracost: error: ' y.csv': already exists; add --force to replace it\n"
     assert (tmp_path / " y.csv").read_text(encoding="utf-8") == "kept\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (("clip", "--sources", ""), "'--sources'"),
+        (("clip", "--site-file", " "), "'--site-file'"),
+        (("sources", "check", ""), "'FILE'"),
+        (("report", "log.csv", "--emit-sql", ""), "'--emit-sql'"),
+    ],
+)
+def test_an_empty_file_or_folder_name_is_one_usage_line(args: tuple[str, ...], option: str) -> None:
+    """An unset variable ("$FILE") is not read as the current folder (where --emit-sql
+    would have written its files)."""
+    from .test_french import run
+
+    done = run(*args, columns=200)
+    assert done.returncode == 2
+    assert f"Invalid value for {option}: an empty name: give a file or folder" in done.stderr

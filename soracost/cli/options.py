@@ -26,6 +26,16 @@ OUTPUT = "Output"
 DATA = "Data"
 
 
+def path(given: str) -> Path:
+    """The parser of the options that name a file or folder to read or fill (--sources,
+    --site-file, --emit-sql, sources check's FILE): the path, refusing an empty value
+    (an unset variable, "$FILE"), which Path would read as the current folder. Named
+    ``path`` because Typer shows a parser's name as an argument's type (``<path>``)."""
+    if not given.strip():
+        raise OptionValueProblem(_("an empty name: give a file or folder"))
+    return Path(given)
+
+
 def output_path(given: str) -> Path:
     """--output's and --plot's parser: :func:`soracost.cli.output.output_path`, imported
     only when one of them is given. That module is needed only to write a file: imported
@@ -107,7 +117,7 @@ SourcesOption = Annotated[
         ),
         show_default=False,
         metavar="FILE",
-        readable=False,  # an unreadable file is the loader's to report (exit 1, as a missing one)
+        parser=path,
         envvar=SOURCES_ENV,
         show_envvar=False,  # the help text says it, in words
         rich_help_panel=DATA,
@@ -547,6 +557,6 @@ CheckedFileArgument = Annotated[
         help="Data file to check (default: --sources, $SORACOST_SOURCES, or the embedded one).",
         metavar="FILE",
         show_default=False,
-        readable=False,
+        parser=path,
     ),
 ]

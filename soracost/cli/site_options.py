@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from soracost.cli.options import path
 from soracost.core.errors import UsageProblem
 from soracost.i18n import _
 
@@ -69,7 +70,7 @@ SiteFileOption = Annotated[
         help="A site of your own: a YAML file with its id, name, pue, wue_onsite, "
         "ewif_offsite and optional carbon (see docs/model.md); labelled user-supplied.",
         metavar="FILE",
-        readable=False,  # an unreadable file is the loader's to report (exit 1)
+        parser=path,  # an unreadable file is the loader's to report (exit 1)
         show_default=False,
         rich_help_panel=FACTORS,
     ),

@@ -22,6 +22,7 @@ from soracost.cli.options import (
     SourcesOption,
     TrainingEnergyOption,
     choices,
+    path,
 )
 from soracost.core.answer import DEFAULT_MAX_SCALE
 from soracost.i18n import N_, _, count_text, ngettext, os_reason
@@ -139,6 +140,7 @@ EmitSqlOption = Annotated[
         "factors.csv) and report.sql, which joins and aggregates a log against it in a "
         "SQL engine (DuckDB as written; see docs/report.md for warehouses).",
         metavar="DIR",
+        parser=path,
         show_default=False,
         rich_help_panel=OUTPUT,
     ),
