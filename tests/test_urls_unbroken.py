@@ -26,7 +26,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from soracost.data.catalog import default_sources_path, load_catalog
-from soracost.views.links import WholeUrls, url_text
+from soracost.views.links import WholeUrls, ascii_form, url_text
 from soracost.views.prose import Prose
 
 from .conftest import REPO_ROOT
@@ -127,7 +127,7 @@ def test_a_url_of_double_width_characters_is_whole_wherever_it_is_cropped(width:
     tree = Tree("root")
     tree.add(Group(Text("1. a step"), url_text(wide, indent="   ")))
     tree.add(Text("2. next"))
-    assert f"\n│      {wide}\n" in rendered(WholeUrls(tree), width)
+    assert f"\n│      {wide} ({ascii_form(wide)})\n" in rendered(WholeUrls(tree), width)
 
 
 def test_a_table_s_url_runs_past_the_edge_and_the_rest_stays() -> None:
@@ -169,6 +169,29 @@ def test_a_url_is_a_hyperlink_on_a_terminal() -> None:
     written = file.getvalue()
     assert "\x1b]8;id=" in written and f";{URL}\x1b\\{URL}" in written
     assert "\x1b]8;id=" not in written.split("\n")[1]  # the file: URL's line
+
+
+@pytest.mark.parametrize(
+    ("iri", "uri"),
+    [
+        ("https://exämple.org/ünï/?q=é#f", "https://xn--exmple-cua.org/%C3%BCn%C3%AF/?q=%C3%A9#f"),
+        ("https://例え.jp/日本語", "https://xn--r8jz45g.jp/%E6%97%A5%E6%9C%AC%E8%AA%9E"),
+        ("https://example.org/é\u202eevil", "https://example.org/%C3%A9%E2%80%AEevil"),
+    ],
+)  # fmt: skip
+def test_a_url_outside_ascii_is_followed_by_its_ascii_form(iri: str, uri: str) -> None:
+    """On a terminal that cannot show é, the look-alike e would name another address:
+    the ASCII form, beside it, is the address; it is also the hyperlink's target."""
+    assert ascii_form(iri) == uri
+    assert uri in rendered(url_text(iri), width=300)
+    file = io.StringIO()
+    console = Console(file=file, width=300, force_terminal=True, color_system="standard")
+    console.print(url_text(iri), crop=False)
+    assert f";{uri}\x1b\\" in file.getvalue()  # the OSC 8 target: ASCII only
+
+
+def test_an_ascii_url_is_shown_alone() -> None:
+    assert rendered(url_text(URL), width=300) == f"{URL}\n"
 
 
 @pytest.mark.skipif(os.name == "nt", reason="an ordinary check of the plain output")

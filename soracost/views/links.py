@@ -42,16 +42,48 @@ def url_text(url: str, *, style: StyleType = "", indent: str = "", base: StyleTy
     """``url`` (as :func:`~soracost.views.text.shown` writes it) on one line, after
     ``indent`` (spaces, counted in terminal cells), in ``style`` (the indent too, as when
     the URL was appended to a longer Text); ``base`` is the style of the whole line (that
-    of the Text it stood in). Never wrapped nor folded: see the module docstring."""
+    of the Text it stood in). Never wrapped nor folded: see the module docstring. A URL
+    with characters outside ASCII (an IRI, in a user's data file) is followed by its
+    ASCII form, which is also its hyperlink's target: a terminal that cannot show those
+    characters writes them as ASCII look-alikes, which would name another address."""
     text = shown(url)
+    # from the URL itself (shown() writes a bidi control as the text <U+202E>), every
+    # character outside ASCII and every ASCII control percent-encoded: safe as a target
+    target = text if url.isascii() else ascii_form(url)
+    if target != text:
+        text = f"{text} ({target})"
     # A hyperlink only for the web: a data file's url could name anything (file:, a
     # script); the text shown is the same either way.
-    link = text if text.startswith(("https://", "http://")) else None
+    link = target if target.startswith(("https://", "http://")) else None
     marked = (Style.parse(style) if isinstance(style, str) else style) + Style(
         link=link, meta={_WHOLE: text}
     )
     return Text.assemble(
         (indent, style), (text, marked), style=base, no_wrap=True, overflow="ignore"
+    )
+
+
+def ascii_form(url: str) -> str:
+    """``url`` in ASCII, as RFC 3987 maps an IRI to a URI: the host in IDNA (punycode),
+    every other character outside ASCII percent-encoded as UTF-8."""
+    from urllib.parse import quote, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if not netloc.isascii():
+        try:
+            netloc = netloc.encode("idna").decode("ascii")
+        except UnicodeError:  # not a host name IDNA can write: percent-encoded instead
+            netloc = quote(netloc, safe="@:[]")
+    keep = "/:@!$&'()*+,;=~%?"
+    return urlunsplit(
+        (
+            parts.scheme,
+            netloc,
+            quote(parts.path, safe=keep),
+            quote(parts.query, safe=keep),
+            quote(parts.fragment, safe=keep + "#"),
+        )
     )
 
 
