@@ -139,7 +139,7 @@ def extract_catalogue(
     equivalents table writes them). Quoted claims, notes and citations are not."""
     import yaml
 
-    from soracost.views.render import _UNIT_PLURALS, _one  # the table's own rules
+    from soracost.views.equivalents_view import _UNIT_PLURALS, _one  # the table's own rules
 
     document = yaml.safe_load(fileobj)
     for item in (document or {}).get("equivalents") or ():

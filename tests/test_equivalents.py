@@ -365,7 +365,7 @@ def test_figures_without_equivalents_of_their_basis_say_so(
 def test_what_is_counted_reads_in_the_singular_and_the_plural(
     counts: str, after_per: str, many: str, one: str
 ) -> None:
-    from soracost.views.render import _many, _one
+    from soracost.views.equivalents_view import _many, _one
 
     assert _one(counts) == after_per  # "Wh per charge"
     assert _many(counts, 3.24) == many  # "3.24 days"

@@ -185,7 +185,7 @@ def test_the_equivalents_listing_never_cuts_a_number(width: int) -> None:
 
 
 def test_compact_equivalents_keys_go_on_past_z() -> None:
-    from soracost.views.render import _column_key
+    from soracost.views.equivalents_view import _column_key
 
     assert [_column_key(n) for n in (0, 1, 25, 26, 27, 51, 52, 701, 702)] == [
         "A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA",

@@ -11,50 +11,34 @@ number appears without its origin.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
-from pathlib import PurePath
 from typing import TYPE_CHECKING
 
-from rich.cells import cell_len
-from rich.console import (
-    Console,
-    ConsoleOptions,
-    Group,
-    OverflowMethod,
-    RenderableType,
-    RenderResult,
-)
-from rich.padding import Padding
-from rich.segment import Segment
+from rich.console import Group, OverflowMethod, RenderableType
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
 from soracost.core.footprint import FAR_SCALE, NO_ENERGY, OPERATION_SYMBOLS, Step
-from soracost.core.records import (
-    BOUNDARY_LABELS,
-    FILLS,
-    OPTIONAL_SITE_FACTORS,
-    SITE_FACTORS,
-    Catalog,
-    Clip,
-    Closure,
-    EmbodiedFactor,
-    Equivalent,
-    Estimate,
-    Source,
-)
-from soracost.core.reports import ClipReport, CompareReport, EquivalentsReport, ExplainReport
+from soracost.core.records import BOUNDARY_LABELS, FILLS, Catalog, Clip, Closure, Estimate
+from soracost.core.reports import ClipReport, CompareReport, ExplainReport
 from soracost.core.results import CARBON_NOTE, ResultRow, Results, Scenario, Spread
 from soracost.core.units import Quantity
-from soracost.i18n import N_, _, count_text, format_date, language, localise_number, ngettext
+from soracost.i18n import N_, _, count_text, format_date, localise_number, ngettext
 from soracost.views import compact
 from soracost.views.answer import answer_line
+from soracost.views.common import (
+    MISSING,
+    Footnotes,
+    citation,
+    column_header,
+    range_cell,
+    title_text,
+)
 from soracost.views.display import format_number, format_range, log_axis, range_bar
 from soracost.views.links import WholeUrls, url_text
-from soracost.views.prose import Prose, prose
+from soracost.views.prose import prose
 from soracost.views.text import shown
 
 if TYPE_CHECKING:  # equivalents, training and Monte Carlo are loaded only when asked for
@@ -63,62 +47,8 @@ if TYPE_CHECKING:  # equivalents, training and Monte Carlo are loaded only when 
     from soracost.core.uncertainty import Percentiles
 
 # Translated when this module is imported: the CLI chooses the language before that.
-_MISSING = Text(_("none"), style="dim italic")
 _NOT_DERIVED = Text(_("n/a"), style="dim italic")
 _ENERGY_ONLY = Text(_("energy only"), style="dim italic")
-
-
-def _title(text: str) -> Text:
-    """A table's title as Text, styled as Rich styles a title given as a string: a title
-    holds text from outside (a file name, --model), which a string would be read as markup."""
-    return Text(text, style="table.title")
-
-
-class _Footnotes:
-    """Numbers sources in order of first appearance, for a legend under a table."""
-
-    def __init__(self) -> None:
-        self.numbers: dict[str, int] = {}
-        self.sources: list[Source] = []
-
-    def mark(self, source: Source) -> str:
-        if source.id not in self.numbers:
-            self.numbers[source.id] = len(self.numbers) + 1
-            self.sources.append(source)
-        return f"[{self.numbers[source.id]}]"
-
-    def legend(self) -> RenderableType:
-        """Each source's number, citation, URL (whole, on its own line: see
-        :mod:`soracost.views.links`) and what it does not say."""
-        table = Table.grid(padding=(0, 1))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column()
-        for source in self.sources:
-            lines: list[RenderableType] = [Text(shown(_citation(source)), overflow="fold")]
-            if source.url:
-                lines.append(url_text(source.url, style="cyan"))
-            # a field's name and why the source lacks it: the data's words, as written
-            gaps = [f"{shown(name)}: {shown(why)}" for name, why in source.gaps.items()]
-            if gaps:
-                said = _("not known: {gaps}").format(gaps="; ".join(gaps))
-                lines.append(Text(said, style="dim", overflow="fold"))
-            table.add_row(f"[{self.numbers[source.id]}]", Group(*lines))
-        return WholeUrls(table)
-
-
-def _citation(source: Source, *, short: bool = False) -> str:
-    """:attr:`Source.citation` (``short``: :attr:`Source.short_citation`, the first author
-    only) for reading: publisher, authors, the date in the run's language (``23 septembre
-    2025``; ``undated`` translated), title."""
-    parts = [source.publisher]
-    if source.authors and short:
-        parts.append(source.authors[0] + (" et al" if len(source.authors) > 1 else ""))
-    elif source.authors:
-        parts.append(", ".join(source.authors))
-    parts.append(format_date(source.date) if source.date else _("undated"))
-    if source.title:
-        parts.append(f"“{source.title}”")
-    return ". ".join(parts)
 
 
 FILL_WORDS = (N_("single-figure"), N_("midpoint"), N_("geometric-mean"))
@@ -145,15 +75,7 @@ def _clip_text(clip: Clip) -> str:
     return ", ".join(parts)
 
 
-def _range_cell(low: float, mid: float, high: float) -> Text:
-    """Mid in bold, with ``low – high`` beneath it; one line when the three are equal."""
-    low_text, mid_text, high_text = format_range(low, mid, high)
-    if low == mid == high:
-        return Text(mid_text, style="bold")
-    return Text.assemble((mid_text, "bold"), "\n", (f"{low_text} – {high_text}", "dim"))
-
-
-def _source_cell(row: ResultRow, footnotes: _Footnotes) -> Text:
+def _source_cell(row: ResultRow, footnotes: Footnotes) -> Text:
     text = _Pieces(style="bold", overflow="fold").add(f"{footnotes.mark(row.source)} ")
     text.add(shown(row.source.publisher))
     date = format_date(row.source.date) if row.source.date else _("undated")
@@ -339,7 +261,7 @@ class _Pieces:
         return text
 
 
-def _factors_used(catalog: Catalog, rows: Sequence[ResultRow], footnotes: _Footnotes) -> Text:
+def _factors_used(catalog: Catalog, rows: Sequence[ResultRow], footnotes: Footnotes) -> Text:
     """The factors the rows used, each with its source's footnote ('?': partly unconfirmed)."""
     used: dict[str, str] = {}
     for row in rows:
@@ -439,12 +361,12 @@ def _clip_wide(report: ClipReport) -> RenderableType:
     clip and for the batch (for one clip, the batch columns would repeat the per-clip
     ones, and are left out)."""
     catalog, results, scenario = report.catalog, report.results, report.scenario
-    footnotes = _Footnotes()
+    footnotes = Footnotes()
     count, units = scenario.count, scenario.units
     quantities = scenario.quantities
     batch = count > 1
     table = Table(
-        title=_title(_clip_title(count, quantities) + "\n" + shown(report.description)),
+        title=title_text(_clip_title(count, quantities) + "\n" + shown(report.description)),
         caption=Text.assemble(
             _("each cell: "),
             (_("mid"), "bold"),
@@ -485,7 +407,7 @@ def _clip_wide(report: ClipReport) -> RenderableType:
                 reason = results.missing.get((first.estimate.id, quantity))
                 published = quantity == "energy" or (quantity == "water" and reason is None)
                 no_energy = reason == NO_ENERGY
-                gap = _MISSING if published or no_energy else _NOT_DERIVED
+                gap = MISSING if published or no_energy else _NOT_DERIVED
                 cells += [gap, gap] if batch else [gap]
             else:
                 sampled = results.percentiles.get((found.estimate.id, quantity))
@@ -521,7 +443,9 @@ def _clip_wide(report: ClipReport) -> RenderableType:
         notes,
     ]
     if scenario.equivalents:
-        parts += _equivalents_tables(report, footnotes)
+        from soracost.views.equivalents_view import equivalents_tables
+
+        parts += equivalents_tables(report, footnotes)
     parts += [Text("\n" + _("Sources"), style="bold"), footnotes.legend()]
     return Group(*parts)
 
@@ -533,11 +457,6 @@ _COMPACT_HINT = Text(
     ),
     style="dim",
 )
-
-
-def _header(*lines: str) -> Text:
-    """A compact table's header, one line each of ``lines``."""
-    return Text("\n".join(lines))
 
 
 def _rough(row: ResultRow) -> bool:
@@ -584,20 +503,20 @@ def _compact_start(
         boundaries.append(cell)
     return [
         compact.Column(
-            _header(_("ID")), [Text(shown(row.estimate.id), style="bold") for row in rows]
+            column_header(_("ID")), [Text(shown(row.estimate.id), style="bold") for row in rows]
         ),
         compact.Column(
-            _header(_("Source")),
+            column_header(_("Source")),
             [publisher for publisher, _year in sources],
             role="source",
             tails=[year for _publisher, year in sources],
         ),
         compact.Column(
-            _header(_("Applies to")),
+            column_header(_("Applies to")),
             [compact.model_cell(row.estimate.applies_to) for row in rows],
             role="applies",
         ),
-        compact.Column(_header(_("Boundary")), boundaries, expendable=2),
+        compact.Column(column_header(_("Boundary")), boundaries, expendable=2),
     ]
 
 
@@ -616,7 +535,7 @@ def _marks_note(marks: set[str], scenario: Scenario, derived_water: bool) -> Tex
         ),
         "?": _("? not confirmed in the original"),
         "≠": not_at,
-        _MISSING.plain: _("none: not published"),
+        MISSING.plain: _("none: not published"),
         _NOT_DERIVED.plain: _("n/a: cannot be derived"),
     }
     said = [meaning for mark, meaning in meanings.items() if mark in marks]
@@ -666,7 +585,7 @@ def _clip_compact(report: ClipReport) -> RenderableType:
             if figure is None:
                 reason = results.missing.get((first.estimate.id, quantity))
                 published = quantity == "energy" or (quantity == "water" and reason is None)
-                gap = _MISSING if published or reason == NO_ENERGY else _NOT_DERIVED
+                gap = MISSING if published or reason == NO_ENERGY else _NOT_DERIVED
                 marks.add(gap.plain)
                 mids.append(gap.copy())
                 spans.append(Text())
@@ -674,19 +593,19 @@ def _clip_compact(report: ClipReport) -> RenderableType:
                 mids.append(_compact_mid(figure, marks))
                 spans.append(_compact_range(figure.per_clip.low, figure.per_clip.high))
         unit = shown(units.of(quantity))
-        columns.append(compact.Column(_header(_QUANTITY_TITLES[quantity], unit), mids,
+        columns.append(compact.Column(column_header(_QUANTITY_TITLES[quantity], unit), mids,
                                       justify="right"))  # fmt: skip
         columns.append(
-            compact.Column(_header(_("low–high")), spans, role="optional", justify="right")
+            compact.Column(column_header(_("low–high")), spans, role="optional", justify="right")
         )
     shares = report.embodied
     if shares is not None:  # columns of their own: never added to the figures beside them
         cells = [_embodied_compact(shares, first.estimate.id, marks) for first, _f in estimates]
         mids, spans = [cell[0] for cell in cells], [cell[1] for cell in cells]
-        header = _header(_("Embodied"), shown(shares.unit))
+        header = column_header(_("Embodied"), shown(shares.unit))
         columns.append(compact.Column(header, mids, justify="right"))
         columns.append(
-            compact.Column(_header(_("low–high")), spans, role="optional", justify="right")
+            compact.Column(column_header(_("low–high")), spans, role="optional", justify="right")
         )
     share = report.training
     sections: set[int] = set()
@@ -718,8 +637,10 @@ def _clip_compact(report: ClipReport) -> RenderableType:
         parts.append(_embodied_note(shares))
     parts.append(prose(_COMPACT_HINT))
     if scenario.equivalents:
-        footnotes = _Footnotes()
-        parts += _equivalents_tables(report, footnotes, compact=True)
+        footnotes = Footnotes()
+        from soracost.views.equivalents_view import equivalents_tables
+
+        parts += equivalents_tables(report, footnotes, compact=True)
         if footnotes.sources:
             parts += [Text("\n" + _("Sources"), style="bold"), footnotes.legend()]
     return Group(*(part for part in parts if not isinstance(part, Text) or part.plain))
@@ -773,14 +694,14 @@ def _compare_compact(report: CompareReport) -> RenderableType:
         mids.append(_compact_mid(row, marks))
         highs.append(Text(high))
     columns += [
-        compact.Column(_header(_("Low")), lows, justify="right", expendable=1),
-        compact.Column(_header(_("Mid")), mids, justify="right"),
-        compact.Column(_header(_("High")), highs, justify="right", expendable=1),
+        compact.Column(column_header(_("Low")), lows, justify="right", expendable=1),
+        compact.Column(column_header(_("Mid")), mids, justify="right"),
+        compact.Column(column_header(_("High")), highs, justify="right", expendable=1),
     ]
     shares = report.embodied
     if shares is not None:  # a column of its own: not in the spread, the pool or the bars
         cells = [_embodied_compact(shares, row.estimate.id, marks)[0] for row in rows]
-        columns.append(compact.Column(_header(_("Embodied"), shown(shares.unit)), cells,
+        columns.append(compact.Column(column_header(_("Embodied"), shown(shares.unit)), cells,
                                       justify="right"))  # fmt: skip
     axis = log_axis([value for row in rows for value in row.per_clip])
 
@@ -843,7 +764,7 @@ def _add_training_row(
     share: TrainingShare,
     catalog: Catalog,
     quantities: Sequence[Quantity],
-    footnotes: _Footnotes,
+    footnotes: Footnotes,
     batch: bool,
 ) -> None:
     """The training share: its own row, in its own section, never summed with inference."""
@@ -869,9 +790,9 @@ def _add_training_row(
     cells: list[Text] = []
     for quantity in quantities:
         if quantity == "energy":
-            cells.append(_range_cell(*share.per_clip))
+            cells.append(range_cell(*share.per_clip))
             if batch:
-                cells.append(_range_cell(*share.batch))
+                cells.append(range_cell(*share.batch))
         else:
             cells += [_ENERGY_ONLY, _ENERGY_ONLY] if batch else [_ENERGY_ONLY]
     table.add_row(source_cell, applies, basis, *cells, style="magenta")
@@ -883,7 +804,7 @@ def _embodied_cell(shares: EmbodiedShares, estimate_id: str, value_of: str) -> T
     derivation = shares.of(estimate_id)
     if derivation is None:
         return _NOT_DERIVED
-    return _range_cell(*(derivation.per_clip if value_of == "per_clip" else derivation.batch))
+    return range_cell(*(derivation.per_clip if value_of == "per_clip" else derivation.batch))
 
 
 def _embodied_compact(shares: EmbodiedShares, estimate_id: str, marks: set[str]) -> list[Text]:
@@ -953,269 +874,6 @@ def _training_note(share: TrainingShare) -> Text:
     return Text(f"\n{said} {_(SORA_TRAINING_UNKNOWN)}\n", style="magenta")
 
 
-TOO_FEW = 1e-3
-"""An equivalent whose count stays below this for every figure (7e-08 days of a city's
-electricity) says nothing to a reader: its column is left out, and the note names it."""
-
-
-def _column_key(position: int) -> str:
-    """The key of a compact equivalents table's column: A … Z, then AA, AB …"""
-    key = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        key = chr(ord("A") + rest) + key
-    return key
-
-
-class _EquivalentColumns:
-    """A compact equivalents table, laid out here rather than by Rich's Table, which cuts
-    a number that does not fit its column: one line per figure, its label whole on the
-    left; a column per equivalent (its key, named under the table, and the unit counted),
-    as wide as its widest number or header word, two spaces apart. Where the terminal is
-    too narrow for every column, those that do not fit go to a table underneath (one
-    column a table at the least: a line then runs past the edge rather than cut)."""
-
-    def __init__(self, title: str, labels: list[str], columns: list[tuple[str, list[str]]]):
-        self.title = title
-        self.labels = labels
-        self.columns = columns
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        corner = _("Figure")
-        label_width = max(cell_len(label) for label in [corner, *self.labels])
-        widths = [
-            max(cell_len(line) for line in [*header.split("\n"), *values])
-            for header, values in self.columns
-        ]
-        chunks: list[list[int]] = [[]]
-        used = label_width
-        for position, width in enumerate(widths):
-            if chunks[-1] and used + 2 + width > options.max_width:
-                chunks.append([])
-                used = label_width
-            chunks[-1].append(position)
-            used += 2 + width
-        header_style = console.get_style("table.header")
-        bold = console.get_style("bold")
-        for number, chunk in enumerate(chunks):
-            total = label_width + sum(2 + widths[position] for position in chunk)
-            if number == 0:
-                title = Text(self.title, style="table.title", justify="center")
-                yield from console.render(
-                    title, options.update(width=min(total, options.max_width))
-                )
-            else:
-                yield Segment.line()
-            headers = [self.columns[position][0].split("\n") for position in chunk]
-            depth = max(len(lines) for lines in headers)
-            for row in range(depth):
-                left = corner if row == depth - 1 else ""
-                cells = [left + " " * (label_width - cell_len(left))]
-                for position, lines in zip(chunk, headers, strict=True):
-                    line = lines[row - (depth - len(lines))] if row >= depth - len(lines) else ""
-                    cells.append(" " * (2 + widths[position] - cell_len(line)) + line)
-                yield Segment("".join(cells), header_style)
-                yield Segment.line()
-            yield Segment("─" * total)
-            yield Segment.line()
-            for index, label in enumerate(self.labels):
-                yield Segment(label + " " * (label_width - cell_len(label)))
-                for position in chunk:
-                    value = self.columns[position][1][index]
-                    yield Segment(" " * (2 + widths[position] - cell_len(value)))
-                    yield Segment(value, bold)
-                yield Segment.line()
-
-
-def _equivalents_tables(
-    report: ClipReport, footnotes: _Footnotes, *, compact: bool = False
-) -> list[RenderableType]:
-    """One table per quantity shown: each figure as counts of the equivalents of its basis
-    (the batch's, as the main table's right-hand column); the training share and the
-    whole training energy as rows of their own. ``compact`` (the default view): each
-    count's mid only, one line per figure, no vertical rules, and the figure's id never
-    cut (its column is as wide as the longest id); the wide view adds low – high."""
-    catalog, rows, count = report.catalog, report.rows, report.scenario.count
-    share, trained = report.training, report.training_equivalents
-    parts: list[RenderableType] = []
-    left_out: list[str] = []
-    no_equivalents: list[str] = []
-    clips = ngettext("{n} clip", "{n} clips", count).format(n=count_text(count))
-    for quantity in ("energy", "water", "carbon"):
-        # Each figure shown, with the counts of every equivalent of its basis (batch).
-        labelled = [
-            (row.estimate.id, report.equivalents[(row.estimate.id, row.quantity)])
-            for row in rows
-            if row.quantity == quantity
-        ]
-        if quantity == "energy" and share is not None and trained is not None:
-            labelled.append((_("training share (own row)"), trained.share))
-            # compact: the training's name is in the note above; a long one would push
-            # every column of the table off the terminal
-            whole = (
-                _("whole training")
-                if compact
-                else _("whole training: {label}").format(label=shown(share.request.label))
-            )
-            labelled.append((whole, trained.whole))
-        items = report.equivalents_by_basis.get(quantity, [])
-        if labelled and not items:
-            no_equivalents.append(quantity)
-        if not labelled or not items:
-            continue
-        counts = {
-            item.id: [
-                next(entry.batch for entry in expressed if entry.equivalent.id == item.id)
-                for _, expressed in labelled
-            ]
-            for item in items
-        }
-        kept = [item for item in items if max(c.mid for c in counts[item.id]) >= TOO_FEW]
-        left_out += [item.name for item in items if item not in kept]
-        if not kept:
-            continue
-        if compact:
-            title = _(
-                "Everyday equivalents of the {quantity} of {clips} "
-                "(basis: {quantity}; mid; --wide: low – high)"
-            ).format(quantity=_(quantity), clips=clips)
-            columns = []
-            for key, item in ((_column_key(n), item) for n, item in enumerate(kept)):
-                doubt = "?" if item.unconfirmed or item.confidence == "unconfirmed" else ""
-                mids = [format_range(*count)[1] for count in counts[item.id]]
-                columns.append((f"{key}\n{shown(_(item.counts))}{doubt}", mids))
-            labels = [shown(label) for label, _expressed in labelled]
-            parts.append(_EquivalentColumns(title, labels, columns))
-            keyed = [
-                _("{key}: {name}, in {counts} {source}").format(
-                    key=key,
-                    name=shown(_(item.name)),
-                    counts=shown(_(item.counts)),
-                    source=footnotes.mark(catalog.sources[item.source]),
-                )
-                for key, item in ((_column_key(n), item) for n, item in enumerate(kept))
-            ]
-            parts.append(prose(Text(_("; ").join(keyed) + ".", style="dim")))
-            continue
-        table = Table(
-            title="\n"
-            + _(
-                "Everyday equivalents of the {quantity} of {clips} "
-                "(basis: {quantity}; mid, with low – high beneath)"
-            ).format(quantity=_(quantity), clips=clips),
-            show_lines=True,
-        )
-        table.add_column(_("Figure"), overflow="fold")
-        for item in kept:
-            mark = footnotes.mark(catalog.sources[item.source])
-            doubt = "?" if item.unconfirmed or item.confidence == "unconfirmed" else ""
-            header = Text(f"{shown(_(item.name))}\n{shown(_(item.counts))}{doubt} {mark}")
-            table.add_column(header, justify="right", overflow="fold")
-        for position, (label, _expressed) in enumerate(labelled):
-            table.add_row(
-                Text(shown(label), overflow="fold"),
-                *(_range_cell(*counts[item.id][position]) for item in kept),
-            )
-        parts.append(table)
-    if parts or left_out or no_equivalents:
-        note = _(
-            "Each comparison divides the figure by the equivalent's own amount per unit, of "
-            "the same basis (source in brackets; ?: not confirmed); 'soracost equivalents' "
-            "lists them."
-        )
-        if left_out:
-            names = ", ".join(shown(_(name)) for name in left_out)
-            note += " " + _("Too small to show here (under {least}): {names}.").format(
-                least=localise_number(f"{TOO_FEW:g}"), names=names
-            )
-        if no_equivalents:
-            bases = _(" or ").join(_(basis) for basis in no_equivalents)
-            note += " " + _(
-                "The data file has no equivalents of basis {bases}: those figures are not "
-                "compared with anything."
-            ).format(bases=bases)
-        parts.append(prose(Text(note, style="dim")))
-    return parts
-
-
-def equivalents_view(report: EquivalentsReport) -> RenderableType:
-    """``soracost equivalents``: the records, or typed amounts expressed in them."""
-    catalog, amounts = report.catalog, report.amounts
-    footnotes = _Footnotes()
-    if amounts:
-        table = Table(title=_("Amounts as everyday equivalents (each of its own basis)"),
-                  show_lines=True)  # fmt: skip
-        table.add_column(_("Amount"), style="bold", no_wrap=True)
-        table.add_column(_("Basis"))
-        table.add_column(_("Equivalent"))
-        table.add_column(_("How many"), justify="right")
-        for amount, expressed in amounts:
-            for entry in expressed:
-                item = entry.equivalent
-                table.add_row(
-                    Text(shown(amount.text)),
-                    _(amount.basis),
-                    Text(f"{shown(_(item.name))} {footnotes.mark(catalog.sources[item.source])}"),
-                    Text.assemble(
-                        _range_cell(*entry.per_clip),
-                        f" {shown(_many(item.counts, entry.per_clip.mid))}",
-                    ),
-                )
-            if not expressed:
-                none = _("none in this data file")
-                table.add_row(Text(shown(amount.text)), _(amount.basis), none, "")
-        return Group(table, Text("\n" + _("Sources"), style="bold"), footnotes.legend())
-    table = Table(title=_("Everyday equivalents for --equivalents"), show_lines=True)
-    # the basis under the id (a short word in a column as wide as the longest id), not in
-    # a column of its own: at 80 columns that one made the table a cell too wide
-    table.add_column(_("ID\nbasis"), no_wrap=True)
-    table.add_column(_("Equivalent"))
-    # as wide as its longest number: a number is never cut (nor, in French, broken at the
-    # no-break spaces that group its digits, where Rich would wrap it)
-    numbers = [text for item in catalog.equivalents.values() for text in format_range(*item.amount)]
-    widest = max((cell_len(text) for text in numbers), default=None)
-    table.add_column(_("Amount per unit"), justify="right", min_width=widest)
-    table.add_column(_("As published"), overflow="fold")
-    for item in catalog.equivalents.values():
-        published = ", ".join(f"{_(case)} {shown(text)}" for case, text in item.published.items())
-        if item.per:
-            published += " " + _("per {what}").format(what=shown(item.per))
-        detail = Text(published)
-        detail.append(f"\n{footnotes.mark(catalog.sources[item.source])} {_(item.confidence)}",
-                      style="dim")  # fmt: skip
-        if item.cases_note:
-            detail.append(f"\n{shown(item.cases_note)}", style="dim")
-        per_unit = _range_cell(*item.amount)
-        one = _("{unit} per {what}").format(unit=item.amount_unit, what=shown(_(_one(item.counts))))
-        per_unit.append(f"\n{one}", style="dim")
-        name = Text(shown(_(item.name)))
-        identity = Text.assemble((shown(item.id), "bold"), "\n", (_(item.basis), "dim"))
-        table.add_row(identity, name, per_unit, detail)
-    return Group(table, Text("\n" + _("Sources"), style="bold"), footnotes.legend())
-
-
-# What an equivalent counts is a unit (min, km) or a plural noun (charges, glasses); the
-# one unit that is a word takes a plural too.
-_UNIT_PLURALS = {"day": "days"}
-
-
-def _one(counts: str) -> str:
-    """``counts`` in the singular, after "per": charges → charge, glasses → glass."""
-    if counts in _UNIT_PLURALS:
-        return counts
-    if counts.endswith(("sses", "ches", "shes", "xes")):
-        return counts[:-2]
-    return counts[:-1] if counts.endswith("s") and not counts.endswith("ss") else counts
-
-
-def _many(counts: str, how_many: float) -> str:
-    """``counts`` after a number, in the run's language: 3.24 days, 1 day, 2 charges,
-    15 min; in French the singular up to 2 (1,3 bouteille, 2 bouteilles)."""
-    singular = how_many < 2 if language() == "fr" else how_many == 1
-    return _(_one(counts) if singular else _UNIT_PLURALS.get(counts, counts))
-
-
 def _scaling_status(row: ResultRow) -> Text | None:
     """'scaled ×N', 'partly scaled ×N' or 'not scaled', when scaling was asked for."""
     derivation = row.derivation
@@ -1251,14 +909,14 @@ def _compare_wide(report: CompareReport, bar_width: int) -> RenderableType:
     bars ``bar_width`` characters wide."""
     catalog, results, scenario, rows = report.catalog, report.results, report.scenario, report.rows
     quantity = report.quantity
-    footnotes = _Footnotes()
+    footnotes = Footnotes()
     unit = shown(scenario.units.of(quantity))
     title = _("{quantity} per clip, every source side by side ({unit})").format(
         quantity=_QUANTITY_TITLES.get(quantity, quantity), unit=unit
     )
     title += "\n" + shown(report.description)
     axis = log_axis([value for row in rows for value in row.per_clip])
-    table = Table(title=_title(title), show_lines=True)
+    table = Table(title=title_text(title), show_lines=True)
     table.add_column(_("Source"))
     table.add_column(_("Applies to"))
     table.add_column(_("Boundary\nmethod\nfigure"))
@@ -1413,7 +1071,7 @@ def _step_text(step: Step, position: int, catalog: Catalog) -> RenderableType:
         text.append("  [" + _("steps {steps}").format(steps=steps) + "]", style="yellow")
     if step.source_id and step.source_id in factor_sources:
         source = factor_sources[step.source_id]
-        said = _("source: {citation}").format(citation=shown(_citation(source, short=True)))
+        said = _("source: {citation}").format(citation=shown(citation(source, short=True)))
         text.append(f"\n   {said}", style="dim")
         if source.url:
             lines.append(url_text(source.url, style="cyan", indent="   ", base=base))
@@ -1510,136 +1168,6 @@ def explain_view(report: ExplainReport) -> RenderableType:
     return WholeUrls(tree)
 
 
-def sites_view(catalog: Catalog, *, wide: bool = False) -> RenderableType:
-    """The ``sites`` listing: one line per site (see :func:`_sites_compact`), or, ``wide``,
-    each factor's range and each site's full name and note."""
-    return _sites_wide(catalog) if wide else _sites_compact(catalog)
-
-
-_SITE_FACTOR_HEADERS: tuple[tuple[str, str], ...] = (
-    ("PUE", ""),
-    (N_("WUE\non-site"), "L/kWh"),
-    (N_("EWIF\noff-site"), "L/kWh"),
-    (N_("Grid\ncarbon"), "gCO2e/kWh"),
-)
-"""The header of each site factor's column (the kinds of SITE_FACTORS, then
-OPTIONAL_SITE_FACTORS, in order), on three lines: narrow enough for the sites' names to
-keep a few words at 80 columns."""
-
-
-def _sites_compact(catalog: Catalog) -> RenderableType:
-    """One line per site: its id (whole), name (cut after a whole word, with an ellipsis,
-    on a narrow terminal) and the mid of each factor with the number of its source, then
-    the sources. The default site is marked; --wide gives the ranges and notes."""
-    footnotes = _Footnotes()
-    sites = list(catalog.sites.values())
-    columns = [
-        compact.Column(
-            _header(_("Site")),
-            [Text(shown(site.id) + ("*" if site.default else ""), style="bold") for site in sites],
-        ),
-        compact.Column(
-            _header(_("Name")), [Text(_short_name(site.name)) for site in sites],
-            role="applies", words=True,
-        ),
-    ]  # fmt: skip
-    for expendable, (kind, (title, unit)) in enumerate(
-        zip((*SITE_FACTORS, *OPTIONAL_SITE_FACTORS), _SITE_FACTOR_HEADERS, strict=True)
-    ):
-        cells = []
-        for site in sites:
-            factor = catalog.optional_site_factor(site, kind)
-            if factor is None:
-                cells.append(_MISSING.copy())
-                continue
-            cell = Text(format_number(factor.values.mid))
-            cell.append(f" {footnotes.mark(catalog.sources[factor.source])}", style="dim")
-            cells.append(cell)
-        header = _header(*_(title).split("\n"), unit) if unit else _header(title)
-        # On a very narrow terminal the factors after the PUE (position 0: never) are left
-        # out, the last first, rather than the ids cut: a cut id is no --site value.
-        columns.append(compact.Column(header, cells, justify="right", expendable=expendable))
-    default = next((site.id for site in sites if site.default), None)
-    hint = _(
-        "Mid values, rounded to 3 significant figures; carbon is location-based. --wide "
-        "shows each factor's range and each site's note; --format json all of it."
-    )
-    parts: list[RenderableType] = [
-        _title(_("Sites for --site: PUE, water factors and grid carbon intensity")),
-        compact.CompactTable(columns),
-    ]
-    if default is not None:
-        parts.append(prose(Text(_("* the default site, when --site is not given."), style="dim")))
-    parts += [prose(Text(hint, style="dim")), Text("\n" + _("Sources"), style="bold")]
-    parts.append(footnotes.legend())
-    return Group(*parts)
-
-
-def _short_name(name: str) -> str:
-    """A site's name without what follows its first bracket (the sources of its factors,
-    which the listing numbers): 'Arizona, USA (Li et al., Table 1; …)' gives 'Arizona,
-    USA'."""
-    return shown(name.split(" (", 1)[0].strip() or name)
-
-
-_SITE_FACTOR_LABELS: tuple[tuple[str, str], ...] = (
-    ("PUE", ""),
-    (N_("WUE on-site"), "L/kWh"),
-    (N_("EWIF off-site"), "L/kWh"),
-    (N_("grid carbon"), "gCO2e/kWh"),
-)
-"""Each site factor's name and unit in ``sites --wide`` (the kinds of SITE_FACTORS, then
-OPTIONAL_SITE_FACTORS, in order)."""
-
-
-def _sites_wide(catalog: Catalog) -> RenderableType:
-    """The detailed ``sites`` listing, one block per site: its id, full name, each factor
-    (mid, low – high, unit and the number of its source) and its note. Blocks rather than
-    a table: the names and notes are paragraphs, which a narrow column cut into a word or
-    two a line. A factor's words are joined by no-break spaces, so a line ends between two
-    factors (:class:`~soracost.views.prose.Prose` wraps at plain spaces only)."""
-    footnotes = _Footnotes()
-    parts: list[RenderableType] = [
-        _title(_("Sites for --site: PUE, water factors and grid carbon intensity"))
-    ]
-
-    def paragraph(text: Text) -> RenderableType:
-        return Padding(Prose(text), (0, 0, 0, 2))
-
-    for site in catalog.sites.values():
-        head = Text(shown(site.id), style="bold")
-        if site.default:
-            head.append(_(" (default)"))
-        factors = Text()
-        for kind, (label, unit) in zip(
-            (*SITE_FACTORS, *OPTIONAL_SITE_FACTORS), _SITE_FACTOR_LABELS, strict=True
-        ):
-            factor = catalog.optional_site_factor(site, kind)
-            if factors.plain:
-                factors.append(" · ")
-            if factor is None:
-                factors.append(f"{_(label)} ").append_text(_MISSING.copy())
-                continue
-            low, mid, high = format_range(*factor.values)
-            said = f"{_(label)} {mid}"
-            if factor.values.low != factor.values.high:
-                said += f" ({low} – {high})"
-            if unit:
-                said += f" {unit}"
-            factors.append(said.replace(" ", "\u00a0"))
-            mark = footnotes.mark(catalog.sources[factor.source])
-            factors.append(f"\u00a0{mark}", style="dim")
-        parts += [Text(""), head, paragraph(Text(shown(site.name))), paragraph(factors)]
-        if site.note:
-            parts.append(paragraph(Text(shown(site.note), style="dim")))
-    caption = _(
-        "rounded to 3 significant figures; --format json keeps them as published; "
-        "carbon is location-based"
-    )
-    parts += [Text(""), prose(Text(caption, style="dim"))]
-    return Group(*parts, Text("\n" + _("Sources"), style="bold"), footnotes.legend())
-
-
 def _spread_sentence(spread: Spread, unit: str) -> str:
     highest, lowest = shown(spread.highest.estimate.id), shown(spread.lowest.estimate.id)
     high = f"{format_number(spread.highest.per_clip.high)} {unit} ({highest})"
@@ -1650,139 +1178,6 @@ def _spread_sentence(spread: Spread, unit: str) -> str:
     return _("Spread: highest high {high} ÷ lowest low {low} = {ratio}×").format(
         high=high, low=low, ratio=format_number(spread.ratio)
     )
-
-
-def _role(estimate: Estimate, source: Source) -> str:
-    """How an estimate uses a source: its own (''), reported in its chain, or data."""
-    if estimate.source == source.id:
-        return ""
-    return _(" (in chain)") if source.id in estimate.chain else _(" (data)")
-
-
-def sources_view(catalog: Catalog, *, wide: bool = False) -> RenderableType:
-    """The ``sources`` listing: one line per source (see :func:`_sources_compact`), or,
-    ``wide``, each source's full citation, URL, gaps and every record it covers."""
-    return _sources_wide(catalog) if wide else _sources_compact(catalog)
-
-
-_SOURCES_HINT = Text(
-    _(
-        "--wide shows each source's full citation, URL, what is not known and every record "
-        "it covers; --format json all of it."
-    ),
-    style="dim",
-)
-
-
-def _covered(catalog: Catalog, source: Source) -> int:
-    """How many records (estimates, factors, equivalents…) cite ``source``."""
-    return (
-        len(catalog.estimates_citing(source.id))
-        + len(catalog.factors_citing(source.id))
-        + len(catalog.others_citing(source.id))
-    )
-
-
-def _sources_compact(catalog: Catalog) -> RenderableType:
-    """One line per source, at any width (the layout of :mod:`soracost.views.compact`):
-    its id (whole), publisher and title (cut after a whole word, with an ellipsis, when
-    the terminal is narrow), date (whole; n.d. when the source gives none), confidence
-    (where there is room: about 90 columns) and how many records cite it. Then how many
-    sources leave a citation field unknown."""
-    sources = list(catalog.sources.values())
-    dates = [Text(shown(source.date) if source.date else _("n.d.")) for source in sources]
-    confidence = [Text(_(source.confidence)) for source in sources]
-    columns = [
-        compact.Column(_header(_("ID")),
-                       [Text(shown(source.id), style="bold") for source in sources]),
-        compact.Column(
-            _header(_("Publisher")), [Text(shown(source.publisher)) for source in sources],
-            role="source", words=True,
-        ),
-        compact.Column(
-            _header(_("Title")),
-            [Text(shown(source.title)) if source.title else Text(_("untitled"), style="dim")
-             for source in sources],
-            role="applies", words=True,
-        ),
-        compact.Column(_header(_("Date")), dates),
-        compact.Column(_header(_("Confidence")), confidence, role="optional"),
-        compact.Column(
-            _header(_("Covers")),
-            [Text(count_text(_covered(catalog, source))) for source in sources],
-            justify="right",
-        ),
-    ]  # fmt: skip
-    parts: list[RenderableType] = [
-        _title(
-            _("Sources in {file}, one line per source").format(
-                file=shown(PurePath(catalog.path).name)
-            )
-        ),
-        compact.CompactTable(columns),
-    ]
-    gaps = Counter(name for source in sources for name in source.gaps)
-    if gaps:
-        with_gaps = sum(1 for source in sources if source.gaps)
-        listed = ", ".join(f"{shown(name)}: {count}" for name, count in gaps.most_common())
-        parts.append(
-            Text(
-                ngettext(
-                    "{n} of {total} sources leaves a citation field unknown ({fields}); "
-                    "--wide says which, and why.",
-                    "{n} of {total} sources leave a citation field unknown ({fields}); "
-                    "--wide says which, and why.",
-                    with_gaps,
-                ).format(n=count_text(with_gaps), total=count_text(len(sources)), fields=listed),
-                style="dim",
-            )
-        )
-    parts.append(prose(_SOURCES_HINT))
-    return Group(*parts)
-
-
-def _sources_wide(catalog: Catalog) -> RenderableType:
-    """The detailed ``sources`` listing, one block per source: its id and confidence, its
-    citation, its URL (whole, on its own line: see :mod:`soracost.views.links`), what it
-    does not say and why, and every record that cites it. Blocks rather than a table: a
-    citation's long words and URLs need the terminal's whole width. Paragraphs wrap at
-    plain spaces only (:class:`~soracost.views.prose.Prose`): a record's id and its role
-    (``cnet-90wh (in chain)``, joined by a no-break space) stay on one line."""
-    title = _("Sources in {file}").format(file=shown(PurePath(catalog.path).name))
-    parts: list[RenderableType] = [_title(title)]
-
-    def paragraph(text: str, style: str = "") -> RenderableType:
-        return Padding(Prose(Text(text, style=style)), (0, 0, 0, 2))
-
-    for source in catalog.sources.values():
-        head = Text(shown(source.id), style="bold")
-        head.append(f" · {_(source.confidence)}")
-        parts += [Text(""), head, paragraph(shown(_citation(source)))]
-        if source.url:
-            parts.append(url_text(source.url, style="cyan", indent="  "))
-        if source.gaps:
-            gaps = "; ".join(f"{shown(k)}: {shown(v)}" for k, v in source.gaps.items())
-            parts.append(paragraph(_("not known: {gaps}").format(gaps=gaps), "dim"))
-        covered = catalog.estimates_citing(source.id)
-        records = [shown(estimate.id) + _role(estimate, source) for estimate in covered]
-        records += [
-            shown(factor.id) + _(" (factor)") for factor in catalog.factors_citing(source.id)
-        ]
-        records += [
-            f"{shown(record.id)} ({_(_kind_of(record))})"
-            for record in catalog.others_citing(source.id)
-        ]
-        if records:
-            joined = ", ".join(record.replace(" (", "\u00a0(", 1) for record in records)
-            parts.append(paragraph(_("covers: {records}").format(records=joined)))
-    return WholeUrls(Group(*parts))
-
-
-def _kind_of(record: object) -> str:
-    """What a record that is neither an estimate nor a factor is, in a word."""
-    if isinstance(record, Equivalent):
-        return N_("equivalent")
-    return N_("embodied") if isinstance(record, EmbodiedFactor) else N_("training")
 
 
 def _add_embodied_branch(tree: Tree, report: ExplainReport, energy_steps: Sequence[Step]) -> None:
@@ -1805,3 +1200,20 @@ def _add_embodied_branch(tree: Tree, report: ExplainReport, energy_steps: Sequen
         if position > shared:
             branch.add(_step_text(step, position, report.catalog))
     branch.add(Text(_embodied_note(shares).plain.strip(), style="green"))
+
+
+_ELSEWHERE = {
+    "equivalents_view": "soracost.views.equivalents_view",
+    "sites_view": "soracost.views.listings",
+    "sources_view": "soracost.views.listings",
+}
+"""Views of their own modules that the CLI's table builders find in this one (they are
+handed this module), imported only when asked for: a ``clip`` run loads neither."""
+
+
+def __getattr__(name: str) -> object:
+    if name in _ELSEWHERE:
+        import importlib
+
+        return getattr(importlib.import_module(_ELSEWHERE[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
