@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from soracost.core.ranges import Range
+from soracost.core.records import Equivalent
 from soracost.core.reports import ClipReport, EquivalentsReport
 from soracost.i18n import _, count_text, language, localise_number, ngettext
 from soracost.views.common import Footnotes, range_cell
@@ -139,27 +143,7 @@ def equivalents_tables(
         if not kept:
             continue
         if compact:
-            title = _(
-                "Everyday equivalents of the {quantity} of {clips} "
-                "(basis: {quantity}; mid; --wide: low – high)"
-            ).format(quantity=_(quantity), clips=clips)
-            columns = []
-            for key, item in ((_column_key(n), item) for n, item in enumerate(kept)):
-                doubt = "?" if item.unconfirmed or item.confidence == "unconfirmed" else ""
-                mids = [format_range(*count)[1] for count in counts[item.id]]
-                columns.append((f"{key}\n{shown(_(item.counts))}{doubt}", mids))
-            labels = [shown(label) for label, _expressed in labelled]
-            parts.append(_EquivalentColumns(title, labels, columns))
-            keyed = [
-                _("{key}: {name}, in {counts} {source}").format(
-                    key=key,
-                    name=shown(_(item.name)),
-                    counts=shown(_(item.counts)),
-                    source=footnotes.mark(catalog.sources[item.source]),
-                )
-                for key, item in ((_column_key(n), item) for n, item in enumerate(kept))
-            ]
-            parts.append(prose(Text(_("; ").join(keyed) + ".", style="dim")))
+            parts += _compact_tables(quantity, clips, labelled, kept, counts, report, footnotes)
             continue
         table = Table(
             title="\n"
@@ -172,8 +156,7 @@ def equivalents_tables(
         table.add_column(_("Figure"), overflow="fold")
         for item in kept:
             mark = footnotes.mark(catalog.sources[item.source])
-            doubt = "?" if item.unconfirmed or item.confidence == "unconfirmed" else ""
-            header = Text(f"{shown(_(item.name))}\n{shown(_(item.counts))}{doubt} {mark}")
+            header = Text(f"{shown(_(item.name))}\n{shown(_(item.counts))}{_doubt(item)} {mark}")
             table.add_column(header, justify="right", overflow="fold")
         for position, (label, _expressed) in enumerate(labelled):
             table.add_row(
@@ -200,6 +183,50 @@ def equivalents_tables(
             ).format(bases=bases)
         parts.append(prose(Text(note, style="dim")))
     return parts
+
+
+def _doubt(item: Equivalent) -> str:
+    """``?`` after what an equivalent counts when its amount is not confirmed."""
+    return "?" if item.unconfirmed or item.confidence == "unconfirmed" else ""
+
+
+def _compact_tables(
+    quantity: str,
+    clips: str,
+    labelled: Sequence[tuple[str, object]],
+    kept: list[Equivalent],
+    counts: dict[str, list[Range]],
+    report: ClipReport,
+    footnotes: Footnotes,
+) -> list[RenderableType]:
+    """The compact table of one quantity's equivalents (:class:`_EquivalentColumns`),
+    then the line naming each column's key: what it counts, and its source."""
+    title = _(
+        "Everyday equivalents of the {quantity} of {clips} "
+        "(basis: {quantity}; mid; --wide: low – high)"
+    ).format(quantity=_(quantity), clips=clips)
+    keyed = [(_column_key(n), item) for n, item in enumerate(kept)]
+    columns = [
+        (
+            f"{key}\n{shown(_(item.counts))}{_doubt(item)}",
+            [format_range(*count)[1] for count in counts[item.id]],
+        )
+        for key, item in keyed
+    ]
+    labels = [shown(label) for label, _expressed in labelled]
+    named = [
+        _("{key}: {name}, in {counts} {source}").format(
+            key=key,
+            name=shown(_(item.name)),
+            counts=shown(_(item.counts)),
+            source=footnotes.mark(report.catalog.sources[item.source]),
+        )
+        for key, item in keyed
+    ]
+    return [
+        _EquivalentColumns(title, labels, columns),
+        prose(Text(_("; ").join(named) + ".", style="dim")),
+    ]
 
 
 def equivalents_view(report: EquivalentsReport) -> RenderableType:

@@ -24,8 +24,6 @@ each printed line to its width otherwise, URLs included.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.segment import Segment
@@ -93,26 +91,6 @@ def _marked(segment: Segment) -> str | None:
     return whole if isinstance(whole, str) and segment.text else None
 
 
-def _lines(segments: Iterable[Segment]) -> Iterator[tuple[list[Segment], Segment | None]]:
-    """``segments`` line by line, each with the segment that ends it (a new line, in the
-    style it had: none after the last line if it had none)."""
-    line: list[Segment] = []
-    for segment in segments:
-        text, style, control = segment
-        if control or "\n" not in text:
-            line.append(segment)
-            continue
-        while text:
-            head, new_line, text = text.partition("\n")
-            if head:
-                line.append(Segment(head, style))
-            if new_line:
-                yield line, Segment(new_line, style)
-                line = []
-    if line:
-        yield line, None
-
-
 class WholeUrls:
     """``renderable`` (a table, a tree, a paragraph) as Rich lays it out, with each URL
     of :func:`url_text` in it whole (see the module docstring)."""
@@ -122,7 +100,8 @@ class WholeUrls:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         folded: dict[str, int] = {}  # a URL folded at the end of the line above: its length so far
-        for line, end in _lines(console.render(self.renderable, options)):
+        # Rich ends every line of a table, a tree or a paragraph with a plain new line
+        for line in Segment.split_lines(console.render(self.renderable, options)):
             kept: list[Segment] = []
             so_far: dict[str, int] = {}
             for segment in line:
@@ -132,8 +111,8 @@ class WholeUrls:
                 elif folded.get(whole) and whole.startswith(segment.text, folded[whole]):
                     so_far[whole] = folded[whole] + len(segment.text)  # the rest of one
                 elif whole.startswith(segment.text.rstrip(" ")):  # all of one, or its head
-                    # (Rich pads a cropped double-width character with a space; a URL
-                    # holds no space: the data file refuses one)
+                    # (Rich pads a cropped double-width character with a space: a head
+                    # ending in one is still this URL's)
                     so_far[whole] = len(segment.text.rstrip(" "))
                     kept.append(Segment(whole, segment.style, segment.control))
                 else:
@@ -142,8 +121,7 @@ class WholeUrls:
             if len(kept) < len(line) and not "".join(s.text for s in kept).strip():
                 continue  # a line that held only the rest of a URL, now whole above
             yield from kept
-            if end is not None:
-                yield end
+            yield Segment.line()
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement.get(console, options, self.renderable)

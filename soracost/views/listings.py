@@ -110,6 +110,12 @@ _SITE_FACTOR_LABELS: tuple[tuple[str, str], ...] = (
 OPTIONAL_SITE_FACTORS, in order)."""
 
 
+def _indented(text: Text) -> RenderableType:
+    """A paragraph of a ``--wide`` listing's block: indented by two, wrapped at plain
+    spaces only (:class:`~soracost.views.prose.Prose`)."""
+    return Padding(Prose(text), (0, 0, 0, 2))
+
+
 def _sites_wide(catalog: Catalog) -> RenderableType:
     """The detailed ``sites`` listing, one block per site: its id, full name, each factor
     (mid, low – high, unit and the number of its source) and its note. Blocks rather than
@@ -120,9 +126,6 @@ def _sites_wide(catalog: Catalog) -> RenderableType:
     parts: list[RenderableType] = [
         title_text(_("Sites for --site: PUE, water factors and grid carbon intensity"))
     ]
-
-    def paragraph(text: Text) -> RenderableType:
-        return Padding(Prose(text), (0, 0, 0, 2))
 
     for site in catalog.sites.values():
         head = Text(shown(site.id), style="bold")
@@ -147,9 +150,9 @@ def _sites_wide(catalog: Catalog) -> RenderableType:
             factors.append(said.replace(" ", "\u00a0"))
             mark = footnotes.mark(catalog.sources[factor.source])
             factors.append(f"\u00a0{mark}", style="dim")
-        parts += [Text(""), head, paragraph(Text(shown(site.name))), paragraph(factors)]
+        parts += [Text(""), head, _indented(Text(shown(site.name))), _indented(factors)]
         if site.note:
-            parts.append(paragraph(Text(shown(site.note), style="dim")))
+            parts.append(_indented(Text(shown(site.note), style="dim")))
     caption = _(
         "rounded to 3 significant figures; --format json keeps them as published; "
         "carbon is location-based"
@@ -257,18 +260,15 @@ def _sources_wide(catalog: Catalog) -> RenderableType:
     title = _("Sources in {file}").format(file=shown(PurePath(catalog.path).name))
     parts: list[RenderableType] = [title_text(title)]
 
-    def paragraph(text: str, style: str = "") -> RenderableType:
-        return Padding(Prose(Text(text, style=style)), (0, 0, 0, 2))
-
     for source in catalog.sources.values():
         head = Text(shown(source.id), style="bold")
         head.append(f" · {_(source.confidence)}")
-        parts += [Text(""), head, paragraph(shown(citation(source)))]
+        parts += [Text(""), head, _indented(Text(shown(citation(source))))]
         if source.url:
             parts.append(url_text(source.url, style="cyan", indent="  "))
         if source.gaps:
             gaps = "; ".join(f"{shown(k)}: {shown(v)}" for k, v in source.gaps.items())
-            parts.append(paragraph(_("not known: {gaps}").format(gaps=gaps), "dim"))
+            parts.append(_indented(Text(_("not known: {gaps}").format(gaps=gaps), style="dim")))
         covered = catalog.estimates_citing(source.id)
         records = [shown(estimate.id) + _role(estimate, source) for estimate in covered]
         records += [
@@ -280,7 +280,7 @@ def _sources_wide(catalog: Catalog) -> RenderableType:
         ]
         if records:
             joined = ", ".join(record.replace(" (", "\u00a0(", 1) for record in records)
-            parts.append(paragraph(_("covers: {records}").format(records=joined)))
+            parts.append(_indented(Text(_("covers: {records}").format(records=joined))))
     return WholeUrls(Group(*parts))
 
 
