@@ -6,7 +6,6 @@ never touches a file it did not make, and never fails a run."""
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import json
 import math
@@ -17,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from typer.testing import CliRunner
 
@@ -92,10 +92,10 @@ def walk_identical(first: Any, second: Any, where: str = "catalog") -> None:
     """Equal, and of the same types all the way down (an int stays an int, a tuple a
     tuple): what a table or a JSON number prints depends on it."""
     assert type(first) is type(second), where
-    if dataclasses.is_dataclass(first):
-        for field in dataclasses.fields(first):
-            name = f"{where}.{field.name}"
-            walk_identical(getattr(first, field.name), getattr(second, field.name), name)
+    if isinstance(first, msgspec.Struct):
+        for name in first.__struct_fields__:
+            where_next = f"{where}.{name}"
+            walk_identical(getattr(first, name), getattr(second, name), where_next)
     elif isinstance(first, tuple | list):
         assert len(first) == len(second), where
         if isinstance(first, LocatedList):

@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import replace
 from decimal import Decimal
 from importlib import resources
 from typing import Any
 
 import pytest
+from msgspec.structs import replace
 
 from soracost.core.answer import answer_for
 from soracost.core.errors import DataError

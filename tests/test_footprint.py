@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec.structs import replace
 from typer.testing import CliRunner
 
 from soracost.cli.app import app
@@ -209,8 +210,7 @@ def test_the_reference_clip_itself_scales_by_exactly_one(
     catalog = load_catalog(MODEL_YAML)
     base = estimate(catalog, "model-a")
     clip = Clip(width=width, height=height, frames=frames, fps=fps)
-    moved = type(base)(**{**base.__dict__, "applies_to": type(base.applies_to)(
-        model=base.applies_to.model, sora_proxy=True, clip=clip)})  # fmt: skip
+    moved = replace(base, applies_to=replace(base.applies_to, sora_proxy=True, clip=clip))
     for request in (
         ClipRequest(duration_s=frames / fps, width=width, height=height, fps=fps),
         ClipRequest(duration_s=frames / fps, width=width, height=height),  # at its own fps

@@ -331,7 +331,7 @@ def test_progress_shows_on_a_terminal_after_a_second_only(monkeypatch: pytest.Mo
 
 
 def test_one_exponent_draw_is_one_exponent_scaling_up_or_down() -> None:
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     from soracost.core.footprint import exponent_factor
 

@@ -31,8 +31,9 @@ import contextlib
 import os
 import stat
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from soracost.core.errors import OutputError, UsageProblem
 from soracost.data.unnamed import link_unnamed as _link_unnamed
@@ -49,8 +50,7 @@ _SHARED = stat.S_IWGRP | stat.S_IWOTH  # a folder someone besides its owner can 
 _SPECIAL = stat.S_ISUID | stat.S_ISGID | stat.S_ISVTX  # dropped from a replaced file
 
 
-@dataclass(frozen=True)
-class Destination:
+class Destination(Struct, frozen=True):
     """Where an output goes: a folder (held open) and the name in it, and the file now
     there (``None`` if there is none). Close it with :meth:`close`."""
 

@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import astuple, dataclass
 from typing import Literal
+
+from msgspec import Struct
+from msgspec.structs import astuple
 
 from soracost.core.records import Clip, Estimate
 from soracost.core.results import ResultRow, model_key
@@ -48,8 +50,7 @@ LEFT_OUT_REASONS: dict[LeftOutReason, str] = {
 shown, with ``max_scale`` formatted in)."""
 
 
-@dataclass(frozen=True)
-class LeftOut:
+class LeftOut(Struct, frozen=True):
     """A row that did not feed the answer; ``reason`` is typed, ``detail`` says it in words."""
 
     estimate_id: str
@@ -57,8 +58,7 @@ class LeftOut:
     detail: str
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(Struct, frozen=True):
     """One quantity's answer, per clip in ``unit``; ``batch_*`` scale it by ``count``.
 
     ``lowest``/``highest`` bound every row that fed it; ``p5``, ``p50`` and ``p95`` are
@@ -190,8 +190,7 @@ def _reason_to_leave_out(
     return None
 
 
-@dataclass(frozen=True)
-class _SplitDistribution:
+class _SplitDistribution(Struct, frozen=True):
     """A row's distribution per clip: median ``mid``; P5 at ``low``, P95 at ``high``."""
 
     low: float

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from soracost.core.records import Catalog, Source, Sourced
 
@@ -54,8 +55,7 @@ IN_CONTAINER = ("article-newspaper", "post-weblog")
 ``container-title`` for them, and the styles print it from there (not from ``publisher``)."""
 
 
-@dataclass(frozen=True)
-class Person:
+class Person(Struct, frozen=True):
     """A person's name in CSL's parts: ``family`` (always), ``given``, the ``particle``
     before the family name ("van", "de la": BibTeX's "von" part) and a ``suffix``
     ("Jr.")."""
@@ -72,8 +72,7 @@ class Person:
         return ", ".join(part for part in (family, self.suffix, self.given) if part)
 
 
-@dataclass(frozen=True)
-class Organisation:
+class Organisation(Struct, frozen=True):
     """An organisation as author, written as one name that is never split."""
 
     name: str
@@ -82,8 +81,7 @@ class Organisation:
 Name = Person | Organisation
 
 
-@dataclass(frozen=True)
-class Citation:
+class Citation(Struct, frozen=True):
     """One source as a citation.
 
     ``key`` is the source's id (unique in a catalogue and the same on every run);

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, replace
 from importlib import metadata, resources
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from soracost.core.errors import SoracostError, UsageProblem
 from soracost.core.footprint import ClipRequest
@@ -148,8 +150,7 @@ def _outside_capabilities(entry: dict[str, Any], width: int, height: int, frames
     return said.format(limits=limits)
 
 
-@dataclass(frozen=True)
-class EcoLogitsCall:
+class EcoLogitsCall(Struct, frozen=True):
     """The arguments of one ``video_impacts`` call, as soracost made it."""
 
     model: str
@@ -339,8 +340,7 @@ def _figure(values: Range, unit: str = "") -> str:
     return f"{text} {unit}" if unit else text
 
 
-@dataclass(frozen=True)
-class FactorsUsed:
+class FactorsUsed(Struct, frozen=True):
     """The site factors EcoLogits used for one estimate, and whose they are.
 
     ``pue`` (dimensionless) and ``wue`` (on-site, L/kWh) are the user's ``site``'s when

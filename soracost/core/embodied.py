@@ -26,7 +26,9 @@ Pure computation, no I/O; the steps recompute with :func:`soracost.core.footprin
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from soracost.core.errors import UsageProblem
 from soracost.core.footprint import NO_ENERGY, Derivation, FootprintCalculator, Step
@@ -49,8 +51,7 @@ _AT_PUBLISHED = "shown at its published boundary, not the server one: "
 """How a derivation says it could not reach whole-server energy (see core.footprint)."""
 
 
-@dataclass(frozen=True)
-class Hardware:
+class Hardware(Struct, frozen=True):
     """The hardware configuration whose manufacture is shared: its four sourced records."""
 
     server: EmbodiedFactor
@@ -100,8 +101,7 @@ def hardware_of(catalog: Catalog) -> Hardware:
     )
 
 
-@dataclass(frozen=True)
-class EmbodiedShares:
+class EmbodiedShares(Struct, frozen=True):
     """Each estimate's embodied share per clip and per batch of ``count`` clips, in
     ``unit`` (the carbon unit): ``derivations`` by estimate id, every step from the
     published claim; ``missing`` by estimate id, why there is none."""
@@ -157,8 +157,7 @@ def _cases(values: Range, unit: str, record_id: str) -> str:
     return f"{shown} {unit} ({record_id})"
 
 
-@dataclass(frozen=True)
-class _Steps:
+class _Steps(Struct, frozen=True):
     """The steps from whole-server energy to the embodied share, for one scenario."""
 
     hardware: Hardware

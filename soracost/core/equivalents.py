@@ -9,7 +9,8 @@ ever compared with energy equivalents, water with water, carbon with carbon.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from soracost.core.ranges import Range
 from soracost.core.records import Catalog, Equivalent
@@ -17,8 +18,7 @@ from soracost.core.units import QUANTITIES, Quantity, UnitProblem, conversion_fa
 from soracost.i18n import _
 
 
-@dataclass(frozen=True)
-class Expressed:
+class Expressed(Struct, frozen=True):
     """A figure as a count of one equivalent: ``per_clip`` and ``batch`` are numbers of
     ``equivalent.counts`` (minutes, charges, km…)."""
 
@@ -52,8 +52,7 @@ def express(
     ]
 
 
-@dataclass(frozen=True)
-class Amount:
+class Amount(Struct, frozen=True):
     """An amount the user typed (``90 Wh``), read as ``value`` in ``unit`` of ``basis``."""
 
     text: str

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Literal
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from soracost.core.ranges import Range
 from soracost.core.records import (
@@ -90,8 +92,7 @@ def parse_resolution(text: str) -> tuple[int, int]:
     raise ValueError(said.format(text=repr(text), choices=", ".join(RESOLUTION_PRESETS)))
 
 
-@dataclass(frozen=True)
-class ClipRequest:
+class ClipRequest(Struct, frozen=True):
     """The clip the user asks about; ``None`` keeps the reference clip's value.
 
     Units: ``duration_s`` in seconds, ``width``/``height`` in pixels, ``fps`` in frames
@@ -116,8 +117,7 @@ class ClipRequest:
         return ", ".join(parts)
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(Struct, frozen=True):
     """One step of a derivation.
 
     ``value`` (in ``unit``) is ``inputs``' values combined by ``op`` with ``factor``:
@@ -148,8 +148,7 @@ class Step:
     exponent draw means the same exponent for every estimate, scaled up or down."""
 
 
-@dataclass(frozen=True)
-class Derivation:
+class Derivation(Struct, frozen=True):
     """How one figure (energy, or water) for the user's scenario was obtained."""
 
     steps: tuple[Step, ...]
@@ -209,21 +208,7 @@ class Derivation:
         return on_site, off_site
 
 
-def _step_of(fields: dict[str, Any]) -> Step:
-    """``Step(**fields)``, for ``fields`` that name every field of :class:`Step`.
-
-    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``: for
-    Step's 13 fields, about a sixth of the model's time on a large catalogue. This sets
-    them all at once, for a third of the cost. Step has no ``__post_init__``, so nothing
-    is skipped. Used for the steps the model makes most of (factor and batch steps).
-    """
-    step: Step = object.__new__(Step)
-    step.__dict__.update(fields)
-    return step
-
-
-@dataclass(frozen=True)
-class _Factoring:
+class _Factoring(Struct, frozen=True):
     """A multiply or divide step less its input: the factor, and how the step is shown.
 
     The factors every estimate shares (a unit conversion, a server overhead, the site's
@@ -259,8 +244,7 @@ def _factoring_of(source: Factor, values: Range | None = None, **fields: Any) ->
     )
 
 
-@dataclass
-class _Builder:
+class _Builder(Struct):
     """Appends steps and hands back their indices, so later steps can name their inputs."""
 
     steps: list[Step] = field(default_factory=list)
@@ -280,28 +264,25 @@ class _Builder:
         else:
             value = given.value / factoring.factor
         return self.add(
-            _step_of(
-                {
-                    "kind": factoring.kind,
-                    "label": factoring.label,
-                    "op": factoring.op,
-                    "inputs": (index,),
-                    "value": value,
-                    "unit": factoring.unit or given.unit,
-                    "factor": factoring.factor,
-                    "factor_text": factoring.factor_text,
-                    "factor_id": factoring.factor_id,
-                    "source_id": factoring.source_id,
-                    "roles": factoring.roles,
-                    "factor_unit": factoring.factor_unit,
-                    "falls_with_factor": factoring.falls_with_factor,
-                }
+            Step(
+                kind=factoring.kind,
+                label=factoring.label,
+                op=factoring.op,
+                inputs=(index,),
+                value=value,
+                unit=factoring.unit or given.unit,
+                factor=factoring.factor,
+                factor_text=factoring.factor_text,
+                factor_id=factoring.factor_id,
+                source_id=factoring.source_id,
+                roles=factoring.roles,
+                factor_unit=factoring.factor_unit,
+                falls_with_factor=factoring.falls_with_factor,
             )
         )
 
 
-@dataclass
-class _EnergyTrunk:
+class _EnergyTrunk(Struct):
     """The energy steps that all of one estimate's figures start from.
 
     The claim, its conversion to the model's energy unit and its scalings (up to step
@@ -616,7 +597,7 @@ class FootprintCalculator:
     def _finish(self, build: _Builder, index: int) -> None:
         """Mark ``index`` as the per-clip figure and add the batch step."""
         last = build.steps[index]
-        build.steps[index] = _step_of({**last.__dict__, "roles": (*last.roles, "per_clip")})
+        build.steps[index] = replace(last, roles=(*last.roles, "per_clip"))
         build.apply(index, self._batch)
 
     @cached_property

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 Number = int | float
 
@@ -21,8 +22,7 @@ class NonFiniteRange(ValueError):
     overflow of the arithmetic, not a bug), which callers report as such."""
 
 
-@dataclass(frozen=True, slots=True)
-class Range:
+class Range(Struct, frozen=True):
     """Low, mid and high cases of one magnitude, with ``0 <= low <= mid <= high``."""
 
     low: float

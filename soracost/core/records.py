@@ -6,8 +6,9 @@ estimate names the source it came from, so no number in soracost is without one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Literal
+
+from msgspec import Struct, field
 
 from soracost.core.ranges import Range
 from soracost.core.units import Quantity
@@ -45,8 +46,7 @@ CASES = ("low", "mid", "high")
 CITATION_FIELDS = ("publisher", "title", "authors", "date", "url")
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(Struct, frozen=True):
     """A publication: a paper, article, blog post, data set or leaderboard.
 
     ``gaps`` maps each citation field left empty to the reason it is empty;
@@ -89,8 +89,7 @@ class Source:
         return ". ".join(parts)
 
 
-@dataclass(frozen=True)
-class Clip:
+class Clip(Struct, frozen=True):
     """The clip a figure was measured or modelled for; ``None`` where unknown.
 
     Units: ``duration_s`` in seconds, ``width``/``height`` in pixels, ``fps`` in frames
@@ -120,8 +119,7 @@ class Clip:
         return ", ".join(parts)
 
 
-@dataclass(frozen=True)
-class Closure:
+class Closure(Struct, frozen=True):
     """A service that no longer runs: ``what`` closed, on ``date`` (ISO, ``YYYY-MM-DD``
     or shorter), as the source with id ``source`` says. Shown with every row that models
     that service, so that a figure for a closed service is never read as a current one."""
@@ -131,8 +129,7 @@ class Closure:
     source: str
 
 
-@dataclass(frozen=True)
-class AppliesTo:
+class AppliesTo(Struct, frozen=True):
     """What an estimate is about: the model, whether it stands in for Sora, and the clip."""
 
     model: str
@@ -148,8 +145,7 @@ class AppliesTo:
     it still runs or nothing says otherwise."""
 
 
-@dataclass(frozen=True)
-class SideFigure:
+class SideFigure(Struct, frozen=True):
     """Another quantity the same source computed for the same clip (EcoLogits gives
     energy, water and carbon at once): shown as published, not derived by soracost.
 
@@ -162,8 +158,7 @@ class SideFigure:
     note: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class Sourced:
+class Sourced(Struct, frozen=True, kw_only=True):
     """What every figure that cites a source shares (an estimate, a factor, an equivalent,
     a training energy), declared once: the figure as published, where it comes from and
     how sure we are of it.
@@ -195,8 +190,7 @@ class Sourced:
         return source_id == self.source or source_id in self.chain or source_id in self.see_also
 
 
-@dataclass(frozen=True)
-class Estimate(Sourced):
+class Estimate(Sourced, frozen=True):
     """One published figure of energy or water per clip, with its origin and limits.
 
     ``values`` is in ``unit``; where it comes from is :class:`Sourced`'s.
@@ -259,13 +253,12 @@ beyond them is a typo, and would otherwise overflow later, far from where it was
 The catalogue (soracost.data.factor_loader) and the user's factors
 (soracost.core.user_factors, which still exports it) share them. Here beside the kinds
 rather than in user_factors, which the catalogue's loader, imported on every run, would
-otherwise import (with its dataclass) for this table alone: 4.0 M instructions of
+otherwise import (with its record class) for this table alone: 4.0 M instructions of
 `clip --count 10`, 4.1 M of `sources check`, 4.4 M of `clip -f json` (callgrind, whole
 process, PYTHONHASHSEED=0)."""
 
 
-@dataclass(frozen=True)
-class Factor(Sourced):
+class Factor(Sourced, frozen=True):
     """A sourced number the model multiplies by: a scaling exponent, an overhead, a PUE,
     a water intensity. ``values`` is in ``unit`` ('' for pure numbers, else L/kWh).
 
@@ -296,8 +289,7 @@ SiteKind = Literal["location", "provider"]
 SITE_KINDS: tuple[SiteKind, ...] = ("location", "provider")
 
 
-@dataclass(frozen=True)
-class Site:
+class Site(Struct, frozen=True):
     """Where clips are generated: a location or a provider profile, with its PUE, on-site
     WUE and off-site EWIF factors, and optionally its grid carbon intensity (by id)."""
 
@@ -314,8 +306,7 @@ class Site:
     """The factors the user supplied for this run (--pue…, --site-file), not a source."""
 
 
-@dataclass(frozen=True)
-class Catalog:
+class Catalog(Struct, frozen=True):
     """A validated data file: its sources and estimates, and where it came from."""
 
     path: str
@@ -377,8 +368,7 @@ class Catalog:
         return [factor for factor in self.factors.values() if factor.cites(source_id)]
 
 
-@dataclass(frozen=True)
-class Equivalent(Sourced):
+class Equivalent(Sourced, frozen=True):
     """An everyday comparison: how much energy, water or carbon (``basis``) one of
     something takes, such as a minute of a large TV or a 500 mL bottle.
 
@@ -397,8 +387,7 @@ class Equivalent(Sourced):
     per: str | None
 
 
-@dataclass(frozen=True)
-class TrainingRecord(Sourced):
+class TrainingRecord(Sourced, frozen=True):
     """A published figure of the energy used to train a model (never Sora's: unknown).
 
     ``values`` is in ``unit``; ``published`` keeps each case as the source wrote it.
@@ -422,8 +411,7 @@ EMBODIED_KINDS: dict[EmbodiedKind, str] = {
 what spreads it over the clips the hardware makes in its life."""
 
 
-@dataclass(frozen=True)
-class EmbodiedFactor(Sourced):
+class EmbodiedFactor(Sourced, frozen=True):
     """One sourced figure of the hardware whose manufacture ``--embodied`` shares per clip.
 
     ``values`` is in ``unit`` (kgCO2e for ``server`` and ``accelerator``, a duration for

@@ -9,8 +9,9 @@ are all worked out here, once, so that the formats cannot disagree.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from msgspec import Struct, field
 
 from soracost.core.answer import DEFAULT_MAX_SCALE, Answer, answer_for
 from soracost.core.records import Catalog, Equivalent, Site
@@ -41,8 +42,7 @@ RowKey = tuple[str, Quantity]
 """A row's key: its estimate id and quantity."""
 
 
-@dataclass(frozen=True)
-class TrainingEquivalents:
+class TrainingEquivalents(Struct, frozen=True):
     """The training share and the whole training energy as counts of each equivalent of
     energy (``share``: per clip and batch; ``whole``: the training energy, in both)."""
 
@@ -50,8 +50,7 @@ class TrainingEquivalents:
     whole: list[Expressed]
 
 
-@dataclass(frozen=True)
-class FootprintReport:
+class FootprintReport(Struct, frozen=True):
     """What every footprint report holds: the catalogue (for citations), the scenario,
     the results, the line saying what they are for, and the site whose factors were
     used (``None`` when the data file has none)."""
@@ -88,8 +87,7 @@ class FootprintReport:
         return said
 
 
-@dataclass(frozen=True)
-class ClipReport(FootprintReport):
+class ClipReport(FootprintReport, frozen=True):
     """``clip``: every estimate's figures for a batch of clips.
 
     ``equivalents`` holds, by row, the counts of every equivalent of the row's basis
@@ -103,8 +101,7 @@ class ClipReport(FootprintReport):
     training_equivalents: TrainingEquivalents | None = None
 
 
-@dataclass(frozen=True)
-class CompareReport(FootprintReport):
+class CompareReport(FootprintReport, frozen=True):
     """``compare``: one quantity's figures per clip, sorted, with the spread between the
     sources and, with ``--pooled``, their pooled distribution."""
 
@@ -113,8 +110,7 @@ class CompareReport(FootprintReport):
     pool: Pool | None = None
 
 
-@dataclass(frozen=True)
-class ExplainReport(FootprintReport):
+class ExplainReport(FootprintReport, frozen=True):
     """``explain``: one estimate's derivations (a row per quantity) and, by quantity, why
     one could not be given."""
 
@@ -122,8 +118,7 @@ class ExplainReport(FootprintReport):
     missing: dict[Quantity, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class EquivalentsReport:
+class EquivalentsReport(Struct, frozen=True):
     """``equivalents``: the catalogue's equivalents, or amounts expressed in them."""
 
     catalog: Catalog

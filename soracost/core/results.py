@@ -10,8 +10,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from soracost.core.errors import DataError, UsageProblem
 from soracost.core.footprint import (
@@ -47,8 +49,7 @@ CARBON_NOTE = N_(
 compared with."""
 
 
-@dataclass(frozen=True)
-class Units:
+class Units(Struct, frozen=True):
     """The display unit chosen for each quantity (already checked for dimension)."""
 
     energy: str = DEFAULT_ENERGY_UNIT
@@ -60,8 +61,7 @@ class Units:
         return {"energy": self.energy, "water": self.water, "carbon": self.carbon}[quantity]
 
 
-@dataclass(frozen=True)
-class Scenario:
+class Scenario(Struct, frozen=True):
     """What the user asked for: how many clips, in which units, for which quantities, for
     which clip, at which boundary and site, and for which model (``None``: every model)."""
 
@@ -91,8 +91,7 @@ class Scenario:
             raise ValueError(f"count must be at least 1, got {self.count}")
 
 
-@dataclass(frozen=True)
-class ResultRow:
+class ResultRow(Struct, frozen=True):
     """One estimate's figure of one quantity for a scenario.
 
     ``per_clip`` is per generated clip and ``batch`` is for ``count`` clips, both in
@@ -130,8 +129,7 @@ class ResultRow:
         return self.derivation.derived_water or self.quantity == "carbon"
 
 
-@dataclass(frozen=True)
-class Spread:
+class Spread(Struct, frozen=True):
     """How far apart the sources are: the highest high over the lowest low.
 
     ``ratio`` is ``None`` when the lowest low is zero or the ratio overflows a float:
@@ -359,8 +357,7 @@ def _unit_of(calculator: FootprintCalculator, quantity: Quantity) -> str:
     }[quantity]
 
 
-@dataclass(frozen=True)
-class Results:
+class Results(Struct, frozen=True):
     """Rows in order, and, by estimate id, why a quantity could not be given.
 
     With Monte Carlo, ``percentiles`` holds each row's (per clip, batch) percentiles by

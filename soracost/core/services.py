@@ -4,11 +4,10 @@ from :mod:`soracost.core.usage`, which only ``soracost report`` needs."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 
-@dataclass(frozen=True)
-class Service:
+class Service(Struct, frozen=True):
     """A service or model as logs name it, and the estimates that stand for it.
 
     ``names`` are the spellings a log may use (compared trimmed and lower-cased, the id

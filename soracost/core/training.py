@@ -9,7 +9,8 @@ added to the energy of generating a clip.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from soracost.core.errors import UsageProblem
 from soracost.core.ranges import Range
@@ -25,8 +26,7 @@ SORA_TRAINING_UNKNOWN = N_(
 is shown (``report_(SORA_TRAINING_UNKNOWN)``; English in CSV and JSON)."""
 
 
-@dataclass(frozen=True)
-class TrainingRequest:
+class TrainingRequest(Struct, frozen=True):
     """The training energy to share (``energy`` in ``unit``) and over how many clips.
 
     ``record`` is the catalogue's training record when one was named, else ``None``
@@ -50,8 +50,7 @@ class TrainingRequest:
         return said.format(model=self.record.model, id=self.record.id)
 
 
-@dataclass(frozen=True)
-class TrainingShare:
+class TrainingShare(Struct, frozen=True):
     """``per_clip`` = training energy ÷ lifetime clips; ``batch`` = per_clip × count; both
     in ``unit`` (the energy display unit)."""
 

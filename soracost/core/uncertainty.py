@@ -27,8 +27,9 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from soracost.core.footprint import Step
 from soracost.core.ranges import NonFiniteRange, Range
@@ -52,8 +53,7 @@ DISTRIBUTION = N_(
 )
 
 
-@dataclass(frozen=True)
-class Percentiles:
+class Percentiles(Struct, frozen=True):
     """P5, P50 and P95 of a sampled figure, in its unit."""
 
     p5: float
@@ -202,8 +202,7 @@ def percentiles(samples: Samples) -> Percentiles:
     return Percentiles(p5, p50, p95)
 
 
-@dataclass(frozen=True)
-class Pool:
+class Pool(Struct, frozen=True):
     """What the shown sources say together: a mixture of their samples.
 
     ``weights`` are by estimate id (normalised to sum to 1); ``by_method`` the weights

@@ -22,8 +22,10 @@ would give a narrower interval; adding quantiles never understates it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from soracost.core.answer import (
     DEFAULT_MAX_SCALE,
@@ -145,8 +147,7 @@ def service_index(services: Mapping[str, Service]) -> dict[str, Service]:
     return index
 
 
-@dataclass(frozen=True)
-class UsageGroup:
+class UsageGroup(Struct, frozen=True):
     """One group of a log's rows: the same period and key. ``service``, ``resolution`` and
     ``site`` are the log's text, normalised (``site`` '' where the log gives none);
     ``duration_s`` in seconds; ``clips`` is the sum of the rows' counts."""
@@ -160,8 +161,7 @@ class UsageGroup:
     clips: int
 
 
-@dataclass(frozen=True)
-class LogFile:
+class LogFile(Struct, frozen=True):
     """A file read: its path as given, its format and the SHA-256 of its bytes."""
 
     path: str
@@ -169,8 +169,7 @@ class LogFile:
     sha256: str
 
 
-@dataclass(frozen=True)
-class UsageLog:
+class UsageLog(Struct, frozen=True):
     """A log, aggregated: the groups, how many rows were read, and the rows skipped
     (``--skip-bad-rows``) by kind of problem."""
 
@@ -181,8 +180,7 @@ class UsageLog:
     skipped: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(Struct, frozen=True):
     """A footprint in its measure's unit: low/mid/high and P5/P50/P95 (mid = P50)."""
 
     low: float
@@ -220,8 +218,7 @@ FIGURE_FIELDS = ("low", "mid", "high", "p5", "p50", "p95")
 Figures = dict[Measure, "Figure | None"]
 
 
-@dataclass(frozen=True)
-class KeyFootprint:
+class KeyFootprint(Struct, frozen=True):
     """One distinct key's footprint per clip, and what it rests on.
 
     ``resolution`` is the log's text; ``width``/``height`` in pixels, ``duration_s`` in s.
@@ -251,8 +248,7 @@ class KeyFootprint:
         return (self.service_source, *(s for s in self.evidence if s != self.service_source))
 
 
-@dataclass(frozen=True)
-class ReportLine:
+class ReportLine(Struct, frozen=True):
     """A period's figures for one service at one site (``service``/``site`` '' on a total
     line). ``seconds`` of video; ``totals`` and ``per_second`` by measure (``None`` where
     some clip has no figure); ``methods``: each method class's share of the clips'
@@ -270,8 +266,7 @@ class ReportLine:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class LeftOutService:
+class LeftOutService(Struct, frozen=True):
     """A service the data does not map, left out with ``--leave-out-unknown``."""
 
     name: str
@@ -279,8 +274,7 @@ class LeftOutService:
     clips: int
 
 
-@dataclass(frozen=True)
-class UsageReport:
+class UsageReport(Struct, frozen=True):
     """What ``soracost report`` shows, in every format."""
 
     catalog: Catalog
@@ -644,8 +638,7 @@ def _methods(rows: Sequence[ResultRow], fed: Sequence[str]) -> dict[str, float]:
     return shares
 
 
-@dataclass
-class _Sum:
+class _Sum(Struct):
     """A running sum of groups (rows, clips, seconds, figures, method weights)."""
 
     rows: int = 0

@@ -11,7 +11,9 @@ factors it replaces keeps its id and records which factors the user supplied
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from soracost.core.ranges import Range
 from soracost.core.records import FACTOR_CEILINGS as FACTOR_CEILINGS  # still importable here
@@ -71,8 +73,7 @@ _EXAMPLES: dict[FactorKind, str] = {
 }
 
 
-@dataclass(frozen=True)
-class UserFactor:
+class UserFactor(Struct, frozen=True):
     """One factor the user supplied: ``value`` in the model's unit (a pure number for a
     PUE, L/kWh for water, gCO2e/kWh for carbon), ``text`` as typed, and ``origin``,
     where it was given (``--pue``, or ``my-site.yaml:4``)."""

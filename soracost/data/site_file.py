@@ -20,8 +20,9 @@ Example::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from soracost.core.errors import DataError
 from soracost.core.records import SITE_KINDS, FactorKind, Site
@@ -42,8 +43,7 @@ SITE_FILE_KEYS: dict[str, FactorKind] = {
 _REQUIRED = ("pue", "wue_onsite", "ewif_offsite")
 
 
-@dataclass(frozen=True)
-class UserSite:
+class UserSite(Struct, frozen=True):
     """A site read from a site file: the site (its factors not yet chosen) and the
     factors the user gave for it."""
 

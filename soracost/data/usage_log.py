@@ -25,9 +25,10 @@ import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from soracost.core.errors import DataError, UsageProblem
 from soracost.core.services import normalised
@@ -57,8 +58,7 @@ LISTED_CHARS = 200
 """The longest list of a log's columns an error line quotes, in characters."""
 
 
-@dataclass(frozen=True)
-class Columns:
+class Columns(Struct, frozen=True):
     """The log's column for each field. ``timestamp`` ``None``: ``timestamp``, else
     ``time``; ``count`` and ``site`` are optional (a count of 1; the default site) when
     left at their default names and absent."""
@@ -74,8 +74,7 @@ class Columns:
 DEFAULT_COLUMNS = Columns()
 
 
-@dataclass(frozen=True)
-class LogSpec:
+class LogSpec(Struct, frozen=True):
     """What to read: ``pattern`` (a path or a glob), the column names, the period, and
     whether bad rows are skipped (counted) rather than refused."""
 
@@ -207,8 +206,7 @@ def listed_columns(names: Sequence[str]) -> str:
     return listed if len(listed) <= LISTED_CHARS else listed[:LISTED_CHARS].rstrip() + "…"
 
 
-@dataclass(frozen=True)
-class Mapped:
+class Mapped(Struct, frozen=True):
     """Each field's column in the files (``None``: absent, the default applies)."""
 
     timestamp: str | None
@@ -338,8 +336,7 @@ TRUNCATE_UNITS: dict[Period, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(Struct, frozen=True):
     """A log as SQL: its reader, its columns mapped and their types, and the period."""
 
     reader: str

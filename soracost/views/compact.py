@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Literal
 
+from msgspec import Struct
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, JustifyMethod, OverflowMethod, RenderResult
@@ -96,8 +96,7 @@ _GROWTH: tuple[tuple[Role, int], ...] = (
 """The order in which the flexible columns grow to a width, once each has a few characters."""
 
 
-@dataclass
-class Column:
+class Column(Struct):
     """A column of the compact table: its header (lines joined by newlines), its cells and
     how it gives way when the terminal is narrow (see the module docstring)."""
 
@@ -175,8 +174,7 @@ def _cut_at_a_word(cell: Text, width: int) -> Text:
     return kept
 
 
-@dataclass
-class Bar:
+class Bar(Struct):
     """A column whose header and cells are drawn for the width it is given."""
 
     draw: Callable[[int], tuple[Text, list[Text]]]
