@@ -59,7 +59,6 @@ from soracost.data.yamldoc import (
     MAX_FILE_BYTES,
     LocatedDict,
     LocatedList,
-    has_control_characters,
 )
 
 CACHE_DIR_ENV = "SORACOST_CACHE_DIR"
@@ -407,8 +406,16 @@ def encode(data_sha256: str, document: object) -> bytes:
 def decode(content: bytes) -> tuple[str, Any]:
     """The data file's SHA-256 and parsed document in an entry's bytes: only what the
     YAML parser could have built (see :func:`_node`). Raises ``ValueError`` (or another
-    exception from a malformed entry) otherwise. The document is not validated here."""
-    import json
+    exception from a malformed entry) otherwise. The document is not validated here.
+
+    The JSON is read by msgspec's decoder (a dependency already, for the records), not
+    the standard library's: twice as fast on an entry, and a run that reads the cache no
+    longer imports ``json``: 8.6 M instructions less in `clip --count 10` (callgrind,
+    whole process). Both give the same lists, texts, integers of any size and floats, to
+    the bit (each float as Python's ``repr`` writes it, as ``json`` writes them); msgspec
+    refuses more (``NaN``, ``Infinity``, a number beyond a float, half a UTF-16 pair),
+    none of which an entry holds or a parsed document may."""
+    from msgspec.json import decode as decode_json
 
     header, separator, body = content.partition(b"\n")
     words = header.rsplit(b" ", 1)
@@ -416,17 +423,15 @@ def decode(content: bytes) -> tuple[str, Any]:
         raise ValueError("not an entry of this format")
     if hashlib.sha256(body).hexdigest().encode() != words[1]:
         raise ValueError("the entry's content does not match its checksum")
-    pair = json.loads(body, parse_constant=_no_constant)
+    pair = decode_json(body)
     if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str:
         raise _invalid("a data file's digest and document")
     texts: list[str] = []
-    document = _node(pair[1], 0, texts)
+    keys: set[str] = set()
+    document = _node(pair[1], 0, texts, keys)
+    texts += keys  # each key once: most are the same few (id, source, published...)
     _check_texts(texts)
     return pair[0], document
-
-
-def _no_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a number an entry holds")
 
 
 _MAPPING, _LIST, _DATE, _TIMESTAMP = "m", "l", "d", "t"
@@ -461,12 +466,12 @@ def _invalid(what: str) -> ValueError:
     return ValueError(f"not {what}")
 
 
-def _node(value: Any, depth: int, texts: list[str]) -> Any:
+def _node(value: Any, depth: int, texts: list[str], keys: set[str]) -> Any:
     """A parsed document's node from its JSON, holding only what the YAML parser builds
     (:mod:`soracost.data.yamldoc`): finite numbers, flags, nulls, dates and times,
     mappings with distinct text keys and lists, each with its line numbers, nested no
-    deeper than a data file may be. Its texts (values and keys) are added to ``texts``,
-    for :func:`_check_texts`."""
+    deeper than a data file may be. Its texts are added to ``texts``, and its mappings'
+    keys to ``keys``, for :func:`_check_texts`."""
     kind = type(value)
     if kind is str:
         texts.append(value)
@@ -486,23 +491,50 @@ def _node(value: Any, depth: int, texts: list[str]) -> Any:
         return (dt.date if tag == _DATE else dt.datetime).fromisoformat(value[1])
     if depth >= MAX_DEPTH:
         raise _invalid(f"nested at most {MAX_DEPTH} deep")
+    # The containers' loops below take a text (most of a document's values) and check a
+    # line number in place, without a call, walk the JSON list by index (cheaper here than
+    # zipping or unpacking slices of it), and check that keys are distinct once, by their
+    # count: 2.9 M instructions less per load of the shipped catalogue (callgrind), for
+    # the same checks and the same document.
     if tag == _MAPPING and size % 3 == 2:
         mapping = LocatedDict()
-        mapping.line, mapping.key_lines = _line(value[1]), {}
+        key_lines: dict[str, int] = {}
+        mapping.line, mapping.key_lines = _line(value[1]), key_lines
+        deeper = depth + 1
         for index in range(2, size, 3):
             key = value[index]
-            if type(key) is not str or key in mapping:
+            if type(key) is not str:
                 raise _invalid("a mapping of distinct text keys")
-            texts.append(key)
-            mapping.key_lines[key] = _line(value[index + 1])
-            mapping[key] = _node(value[index + 2], depth + 1, texts)
+            line = value[index + 1]
+            if type(line) is not int or not 1 <= line <= _LAST_LINE:
+                raise _invalid("a line number")
+            key_lines[key] = line
+            item = value[index + 2]
+            if type(item) is str:
+                texts.append(item)
+                mapping[key] = item
+            else:
+                mapping[key] = _node(item, deeper, texts, keys)
+        if len(key_lines) != size // 3:  # a key given twice: fewer keys than pairs
+            raise _invalid("a mapping of distinct text keys")
+        keys.update(key_lines)  # its keys, all texts
         return mapping
     if tag == _LIST and size % 2 == 0:
         items = LocatedList()
-        items.line, items.item_lines = _line(value[1]), []
+        item_lines: list[int] = []
+        items.line, items.item_lines = _line(value[1]), item_lines
+        deeper = depth + 1
         for index in range(2, size, 2):
-            items.item_lines.append(_line(value[index]))
-            items.append(_node(value[index + 1], depth + 1, texts))
+            line = value[index]
+            if type(line) is not int or not 1 <= line <= _LAST_LINE:
+                raise _invalid("a line number")
+            item_lines.append(line)
+            item = value[index + 1]
+            if type(item) is str:
+                texts.append(item)
+                items.append(item)
+            else:
+                items.append(_node(item, deeper, texts, keys))
         return items
     raise _invalid("a value of a parsed document")
 
@@ -510,23 +542,29 @@ def _node(value: Any, depth: int, texts: list[str]) -> Any:
 def _check_texts(texts: list[str]) -> None:
     """Raise unless every text is one a data file may hold: neither a control character
     nor half a UTF-16 pair (which JSON's ``\\u`` escapes can give but no YAML text can).
-    All at once (the texts joined by a newline, which both allow): one search instead of
-    one per text (~3,800 on the shipped catalogue)."""
-    joined = "\n".join(texts)
-    if has_control_characters(joined) or not (joined.isascii() or _encodable(joined)):
+    All at once (the texts joined by a newline, which both allow), in their UTF-8 bytes:
+    encoding fails on half a pair (the only code points UTF-8 cannot encode), and a
+    control character (:func:`soracost.data.yamldoc.has_control_characters`'s) is either
+    a byte of U+0000 to U+001F but tab and newline, or U+007F (bytes that UTF-8 uses for
+    nothing else: what deleting ``_NOT_C0_CONTROLS`` leaves), or a ``0xC2`` byte followed
+    by 0x80 to 0x9F (U+0080 to U+009F; ``0xC2`` leads U+0080 to U+00BF only). A few passes
+    in C instead of a search by pattern, over each key once (:func:`decode`): half the
+    instructions, 2.7 M less per load of the shipped catalogue (callgrind)."""
+    try:
+        encoded = "\n".join(texts).encode("utf-8")
+    except UnicodeEncodeError:
+        raise _invalid("text a data file holds") from None
+    if encoded.translate(None, _NOT_C0_CONTROLS) or any(
+        after[:1] < b"\xa0" for after in encoded.split(b"\xc2")[1:]
+    ):
         raise _invalid("text a data file holds")
 
 
-def _encodable(text: str) -> bool:
-    """Whether ``text`` holds no half of a UTF-16 pair (U+D800 to U+DFFF): the only code
-    points UTF-8 cannot encode. Encoding is a third of the time a search for them took,
-    and needs no pattern compiled: 3.9 M instructions less in every run (`clip --count
-    10`, callgrind, whole process)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+_NOT_C0_CONTROLS = bytes(
+    byte for byte in range(256) if not (byte <= 0x08 or 0x0B <= byte <= 0x1F or byte == 0x7F)
+)
+"""Every byte but those of the C0 controls other than tab and newline, and DEL: what
+``bytes.translate`` deletes from UTF-8 text, leaving any control character found."""
 
 
 _LAST_LINE = MAX_FILE_BYTES + 1

@@ -13,6 +13,8 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from msgspec.structs import asdict
+
 from soracost.core.ranges import Range
 from soracost.core.records import CASES, CONFIDENCES, FILLS, Fill, Sourced
 from soracost.core.units import UnitProblem, conversion_factor
@@ -21,6 +23,12 @@ from soracost.i18n import _, localise_number
 
 Parser = Callable[[str], tuple[float, str]]
 """Reads one published case into ``(value, unit)``; raises UnitProblem if it cannot."""
+
+_CASE_KEYS = frozenset(CASES)
+"""The keys ``published`` may have (made once: every sourced entry has a ``published``)."""
+_FILLS: tuple[Fill, ...] = tuple(FILLS)
+"""The rules ``fill`` may name, in :data:`FILLS`' order (the order a message lists them)."""
+_NUMBER_TYPES = (int, float)  # made once (``int | float`` makes a union each time)
 
 
 def read_cases(
@@ -34,16 +42,18 @@ def read_cases(
     not the text the source printed.
     """
     block = item.mapping("published")
-    block.reject_unknown(set(CASES))
+    data = block.data
+    block.reject_unknown(_CASE_KEYS)
     for case in CASES:
-        if isinstance(block.data.get(case), int | float) and not isinstance(block.data[case], bool):
+        value = data.get(case)
+        if type(value) is not str and isinstance(value, _NUMBER_TYPES) and type(value) is not bool:
             said = (
                 _("{value} is a bare number; write it as text, as printed, e.g. {example}")
                 if unitless
                 else _("{value} has no unit; write it as the source did, e.g. {example}")
             )
-            block.fail(case, said.format(value=repr(block.data[case]), example=example))
-    published = {case: block.text(case) for case in CASES if block.has_key(case)}
+            block.fail(case, said.format(value=repr(value), example=example))
+    published = {case: block.text(case) for case in CASES if case in data}
     if not published:
         block.fail(None, _("give at least one of low, mid, high (e.g. 'mid: 90 Wh')"))
     parsed: dict[str, tuple[float, str]] = {}
@@ -52,17 +62,19 @@ def read_cases(
             parsed[case] = parse(text)
         except UnitProblem as exc:
             block.fail(case, str(exc))
-    unit = next(parsed[case][1] for case in CASES if case in parsed)
+    unit = next(iter(parsed.values()))[1]  # the first case's, in CASES' order as published
     values: dict[str, float] = {}
     for case, (value, case_unit) in parsed.items():
         try:
-            values[case] = value * conversion_factor(case_unit, unit)
+            values[case] = value * (
+                1.0 if case_unit == unit else conversion_factor(case_unit, unit)
+            )  # the same factor conversion_factor gives a unit and itself, without a call
         except ArithmeticError:
             values[case] = math.inf
         if not math.isfinite(values[case]):
             said = _("{value} is too large to express in {unit}")
             block.fail(case, said.format(value=repr(published[case]), unit=unit))
-    fill = item.choice("fill", tuple(FILLS), required=False)
+    fill = item.choice("fill", _FILLS, required=False)
     return _filled(item, published, values, fill), unit, published, fill
 
 
@@ -70,7 +82,7 @@ def _filled(
     item: Fields, published: dict[str, str], values: dict[str, float], fill: Fill | None
 ) -> Range:
     """Complete the cases the source did not give, by the rule the data names."""
-    given = tuple(case for case in CASES if case in published)
+    given = tuple(published)  # the cases published, in CASES' order (read_cases's)
     if fill is None:
         if len(given) != len(CASES):
             said = _("the source gives only {cases}; say how the other cases are set ({fills})")
@@ -88,7 +100,7 @@ def _filled(
         values["mid"] = math.sqrt(values["low"] * values["high"])
     else:  # midpoint
         values["mid"] = (values["low"] + values["high"]) / 2
-    low, mid, high = (values[case] for case in CASES)
+    low, mid, high = values["low"], values["mid"], values["high"]  # CASES, filled
     if not low <= mid <= high:
         said = _("cases must satisfy low <= mid <= high, got {low}, {mid}, {high} ({fill})")
         item.fail(
@@ -148,11 +160,7 @@ def read_sourced(
         unconfirmed=item.reasons("unconfirmed", allowed=keys.unconfirmable),
         note=item.text("note", required=False),
     )
-    return {name: getattr(sourced, name) for name in _SOURCED_FIELDS}
-
-
-_SOURCED_FIELDS: tuple[str, ...] = Sourced.__struct_fields__
-"""The names of :class:`Sourced`'s fields (msgspec's documented ``__struct_fields__``)."""
+    return asdict(sourced)  # its fields by name, not copied further (msgspec's, in C)
 
 
 def _read_references(
@@ -164,20 +172,19 @@ def _read_references(
     include the record's own ``source``.
     """
     source_id = item.text("source")
-    unknown = _("no source has id {id}")
     if source_id not in sources:
-        item.fail("source", unknown.format(id=repr(source_id)))
-    chain = tuple(item.text_list("chain", required=False) or ())
+        item.fail("source", _("no source has id {id}").format(id=repr(source_id)))
+    chain = item.text_list("chain", required=False) or ()
     for position, link in enumerate(chain):
         if link not in sources:
-            item.fail(f"chain[{position}]", unknown.format(id=repr(link)))
+            item.fail(f"chain[{position}]", _("no source has id {id}").format(id=repr(link)))
     if chain and source_id not in chain:
         said = _("must include the record's own source {id}")
         item.fail("chain", said.format(id=repr(source_id)))
     if len(set(chain)) != len(chain):
         item.fail("chain", _("lists a source twice"))
-    see_also = tuple(item.text_list("see_also", required=False) or ())
+    see_also = item.text_list("see_also", required=False) or ()
     for position, link in enumerate(see_also):
         if link not in sources:
-            item.fail(f"see_also[{position}]", unknown.format(id=repr(link)))
+            item.fail(f"see_also[{position}]", _("no source has id {id}").format(id=repr(link)))
     return source_id, chain, see_also

@@ -111,6 +111,15 @@ def parse_catalog(text: str, label: str, sha256: str | None = None) -> Catalog:
     return build_catalog(parse(text, label), label, sha256)
 
 
+_TOP_KEYS = frozenset(
+    {
+        "schema_version", "title", "sources", "estimates", "factors", "sites",
+        "equivalents", "training", "embodied", "services",
+    }
+)  # fmt: skip
+"""The keys of a data file's top mapping."""
+
+
 def build_catalog(data: object, label: str, sha256: str) -> Catalog:
     """Validate a parsed data file (:func:`soracost.data.yamldoc.parse`'s document):
     every check of the catalogue, whether the document comes from the file or the cache."""
@@ -121,12 +130,7 @@ def build_catalog(data: object, label: str, sha256: str) -> Catalog:
             line=getattr(data, "line", 1),
         )
     top = Fields(data, label, entry=None)
-    top.reject_unknown(
-        {
-            "schema_version", "title", "sources", "estimates", "factors", "sites",
-            "equivalents", "training", "embodied", "services",
-        }
-    )  # fmt: skip
+    top.reject_unknown(_TOP_KEYS)
     version = top.integer("schema_version")
     if version != SCHEMA_VERSION:
         said = _("unsupported version {version}; this soracost reads {supported}")
@@ -171,14 +175,13 @@ _SOURCE_KEYS = Keys(
 
 def _source(item: Fields) -> Source:
     item.reject_unknown(_SOURCE_KEYS.allowed)
-    gaps = item.reasons("gaps", allowed=CITATION_FIELDS)
+    gaps = item.reasons("gaps", allowed=_CITATION_KEYS)
     if "publisher" in gaps:
         item.fail("gaps.publisher", _("the publisher is required; it cannot be a gap"))
-    for name in CITATION_FIELDS:
-        if name == "publisher":
-            continue
-        present = item.has_value(name)
-        if not item.has_key(name):
+    data = item.data
+    for name in _GAPPABLE_FIELDS:
+        present = data.get(name) is not None
+        if name not in data:
             item.fail(name, _("missing; give it, or set it to null and say why under 'gaps'"))
         if not present and name not in gaps:
             item.fail(name, _("empty; say why it is unknown under 'gaps'"))
@@ -203,9 +206,20 @@ def _source(item: Fields) -> Source:
     )
 
 
+_GAPPABLE_FIELDS = tuple(name for name in CITATION_FIELDS if name != "publisher")
+"""The citation fields that may be a gap, in order (the publisher is required)."""
+_CITATION_KEYS = frozenset(CITATION_FIELDS)
+"""The fields ``gaps`` may name."""
+
 _CLIP_FIELDS = ("duration_s", "width", "height", "frames", "fps", "steps")
 _APPLIES_TO_FIELDS = ("model", "sora_proxy", "clip", "hardware", "models_sora", "closed")
 _CLOSED_FIELDS = ("date", "what", "source")
+# The same as sets, made once: each estimate's keys are checked against them.
+_CLIP_KEYS, _APPLIES_TO_KEYS, _CLOSED_KEYS = (
+    frozenset(_CLIP_FIELDS),
+    frozenset(_APPLIES_TO_FIELDS),
+    frozenset(_CLOSED_FIELDS),
+)
 _ESTIMATE_KEYS = sourced_keys(
     quantity=True,
     applies_to=(*_APPLIES_TO_FIELDS, *(f"clip.{name}" for name in _CLIP_FIELDS)),
@@ -238,11 +252,11 @@ def _estimate(item: Fields, sources: dict[str, Source]) -> Estimate:
 
 
 def _applies_to(block: Fields, sources: dict[str, Source]) -> AppliesTo:
-    block.reject_unknown(_APPLIES_TO_FIELDS)
+    block.reject_unknown(_APPLIES_TO_KEYS)
     clip = Clip()
     if block.has_key("clip"):
         fields = block.mapping("clip")
-        fields.reject_unknown(set(_CLIP_FIELDS))
+        fields.reject_unknown(_CLIP_KEYS)
         clip = Clip(
             duration_s=fields.positive("duration_s", float),
             width=fields.positive("width", int),
@@ -282,7 +296,7 @@ def _applies_to(block: Fields, sources: dict[str, Source]) -> AppliesTo:
 def _closure(block: Fields, sources: dict[str, Source]) -> Closure:
     """``applies_to.closed``: the date the service closed, what closed, and the id of the
     source that says so (a known source)."""
-    block.reject_unknown(_CLOSED_FIELDS)
+    block.reject_unknown(_CLOSED_KEYS)
     date = block.date("date")
     if date is None:
         block.fail("date", _("say when the service closed, as YYYY-MM-DD"))

@@ -101,12 +101,13 @@ def read_embodied(top: Fields, sources: dict[str, Source]) -> dict[str, Embodied
 
 _KEYS = sourced_keys(kind=False, hardware=False, count=True, method=True)
 """An embodied record's keys; its kind and hardware are never unconfirmed."""
+_KINDS: tuple[EmbodiedKind, ...] = tuple(EMBODIED_KINDS)
 
 
 def _record(item: Fields, sources: dict[str, Source]) -> EmbodiedFactor:
     item.reject_unknown(_KEYS.allowed)
     record_id = item.identifier()
-    kind = item.choice("kind", tuple(EMBODIED_KINDS))
+    kind = item.choice("kind", _KINDS)
     dimension = _DIMENSIONS[kind]
 
     def parse(text: str) -> tuple[float, str]:

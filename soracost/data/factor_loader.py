@@ -69,13 +69,14 @@ def read_factors(top: Fields, sources: dict[str, Source]) -> dict[str, Factor]:
 
 
 _FACTOR_KEYS = sourced_keys(kind=False, converts_from=False, accounting=True, method=True)
+_FACTOR_KINDS: tuple[FactorKind, ...] = tuple(FACTOR_KINDS)
 """A factor's keys; what kind it is and the boundary it converts from are never unconfirmed."""
 
 
 def _factor(item: Fields, sources: dict[str, Source]) -> Factor:
     item.reject_unknown(_FACTOR_KEYS.allowed)
     factor_id = item.identifier()
-    kind = item.choice("kind", tuple(FACTOR_KINDS))
+    kind = item.choice("kind", _FACTOR_KINDS)
     converts_from = item.choice("converts_from", _OVERHEAD_FROM, required=False)
     if kind == "server-overhead" and converts_from is None:
         said = _("missing; say which boundary it lifts ({boundaries})")
@@ -163,13 +164,18 @@ _SITE_KEYS: dict[str, FactorKind] = {key.replace("-", "_"): key for key in SITE_
 
 _OPTIONAL_SITE_KEYS: dict[str, FactorKind] = {"carbon": OPTIONAL_SITE_FACTORS[0]}
 
+_SITE_FACTOR_KEYS = (*_SITE_KEYS.items(), *_OPTIONAL_SITE_KEYS.items())
+"""Each key of a site's factors, required first, with the factor kind it names."""
+_SITE_ENTRY_KEYS = frozenset(
+    {"id", "name", "kind", "default", *_SITE_KEYS, *_OPTIONAL_SITE_KEYS, "note", "aliases"}
+)
+"""A site's keys."""
+
 
 def _site(item: Fields, factors: dict[str, Factor]) -> Site:
-    item.reject_unknown(
-        {"id", "name", "kind", "default", *_SITE_KEYS, *_OPTIONAL_SITE_KEYS, "note", "aliases"}
-    )
+    item.reject_unknown(_SITE_ENTRY_KEYS)
     chosen: dict[FactorKind, str] = {}
-    for key, kind in (*_SITE_KEYS.items(), *_OPTIONAL_SITE_KEYS.items()):
+    for key, kind in _SITE_FACTOR_KEYS:
         factor_id = item.text(key, required=key in _SITE_KEYS)
         if factor_id is None:
             continue

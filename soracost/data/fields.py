@@ -20,6 +20,10 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
 MAX_TEXT = 2000
 """Longest text field accepted, in characters (a title or a note, not a book)."""
+# The types isinstance checks against, as tuples made once: ``int | float`` in a call
+# makes a new union each time, and isinstance checks a union more slowly.
+_NUMBER_TYPES = (int, float)
+_DATE_TYPES = (dt.datetime, dt.date)
 
 T = TypeVar("T")
 Choice = TypeVar("Choice", bound=str)
@@ -95,7 +99,11 @@ class Fields:
         return self.data.get(name) is not None
 
     def reject_unknown(self, allowed: Iterable[str]) -> None:
-        known = set(allowed)
+        """Fail on the first key (in file order) that is not in ``allowed``; a set given
+        as a ``frozenset`` (the loaders' keys, made once) is used as it is."""
+        known = allowed if type(allowed) is frozenset else set(allowed)
+        if self.data.keys() <= known:  # the usual case: one comparison made in C
+            return
         for key in self.data:
             if key not in known:
                 hint = ", ".join(sorted(known))
@@ -112,9 +120,20 @@ class Fields:
     @overload
     def text(self, name: str, required: bool) -> str | None: ...
     def text(self, name: str, required: bool = True) -> str | None:
-        value = self._get(name, required)
-        if value is None:
+        value = self.data.get(name)
+        if type(value) is str:  # the usual case, read without a further call
+            stripped = value.strip()
+            if stripped and len(value) <= MAX_TEXT:
+                return stripped
+        elif value is None:
+            if required:
+                self.fail(name, _("missing") if name not in self.data else _("empty"))
             return None
+        return self._checked_text(name, value)
+
+    def _checked_text(self, name: str, value: object) -> str:
+        """``value``, some text that :meth:`text` did not take at once, stripped; or the
+        failure that names what is wrong with it."""
         if not isinstance(value, str):
             self.fail(name, _("expected text, got {value}").format(value=describe(value)))
         stripped = value.strip()
@@ -139,11 +158,11 @@ class Fields:
         return value
 
     def positive(self, name: str, kind: Callable[[Any], T]) -> T | None:
-        value = self._get(name, required=False)
+        value = self.data.get(name)  # optional: no failure for none
         if value is None:
             return None
         wanted_int = kind is int
-        ok_type = isinstance(value, int) if wanted_int else isinstance(value, int | float)
+        ok_type = isinstance(value, int) if wanted_int else isinstance(value, _NUMBER_TYPES)
         if not ok_type or isinstance(value, bool):
             said = (
                 _("expected a whole number, got {value}")
@@ -173,9 +192,18 @@ class Fields:
     @overload
     def choice(self, name: str, choices: Iterable[Choice], required: bool) -> Choice | None: ...
     def choice(self, name: str, choices: Iterable[Choice], required: bool = True) -> Choice | None:
-        """One of ``choices``, typed as they are (a ``Literal``)."""
-        options = tuple(choices)
-        value = self.text(name, required)
+        """One of ``choices``, typed as they are (a ``Literal``); a tuple of them (as the
+        loaders give, made once) is used as it is."""
+        options = choices if type(choices) is tuple else tuple(choices)
+        given = self.data.get(name)
+        if type(given) is str and len(given) <= MAX_TEXT:  # the usual case, without a call
+            stripped = given.strip()
+            for option in options:
+                if option == stripped:
+                    return option
+        elif given is None and not required:  # an optional choice not made (a fill)
+            return None
+        value = self.text(name, required)  # anything else: as text first, or its failure
         if value is None:
             return None
         for option in options:
@@ -185,10 +213,10 @@ class Fields:
         self.fail(name, said.format(value=repr(value), options=", ".join(options)))
 
     def date(self, name: str) -> str | None:
-        value = self._get(name, required=False)
+        value = self.data.get(name)  # optional: no failure for none
         if value is None:
             return None
-        if isinstance(value, dt.datetime | dt.date):
+        if isinstance(value, _DATE_TYPES):
             return value.isoformat()[:10]
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)  # a bare year such as 2025
@@ -204,6 +232,9 @@ class Fields:
         if not isinstance(value, LocatedList) or not value:
             said = _("expected a non-empty list of text, got {value}")
             self.fail(name, said.format(value=describe(value)))
+        stripped = [item.strip() for item in value if type(item) is str]
+        if len(stripped) == len(value) and all(stripped):  # the usual case: one pass
+            return tuple(stripped)
         for position, item in enumerate(value):
             if not isinstance(item, str) or not item.strip():
                 said = _("expected text, got {value}").format(value=describe(item))
@@ -211,18 +242,19 @@ class Fields:
         return tuple(item.strip() for item in value)
 
     def mapping(self, name: str) -> Fields:
-        value = self._get(name, required=True)
+        value = self.data.get(name)
+        if type(value) is not LocatedDict:
+            value = self._get(name, required=True)  # missing or empty: its failure
         if not isinstance(value, LocatedDict):
             self.fail(name, _("expected a mapping, got {value}").format(value=describe(value)))
         return Fields(value, self.label, self.entry, prefix=f"{self.prefix}{name}.")
 
     def reasons(self, name: str, allowed: Iterable[str]) -> dict[str, str]:
         """A mapping of field name to a reason, such as ``gaps`` or ``unconfirmed``."""
-        value = self._get(name, required=False)
-        if value is None:
+        if self.data.get(name) is None:  # most entries have none
             return {}
         block = self.mapping(name)
-        fields = set(allowed)
+        fields = allowed if type(allowed) is frozenset else set(allowed)
         result: dict[str, str] = {}
         for key in block.data:
             if key not in fields:
@@ -238,6 +270,7 @@ class Fields:
         if not isinstance(value, LocatedList):
             self.fail(name, _("expected a list, got {value}").format(value=describe(value)))
         by_id, by_position = ENTRY_LABELS.get(name, (f"{name[:-1]} {{id}}", f"{name[:-1]} #{{n}}"))
+        by_id = _(by_id)  # translated once for the whole list, not once per entry
         for position, item in enumerate(value):  # numbered only for a message that needs it
             if not isinstance(item, LocatedDict):
                 raise DataError(
@@ -248,7 +281,7 @@ class Fields:
                 )
             ident = item.get("id")
             label = (
-                _(by_id).format(id=repr(ident))
+                by_id.format(id=repr(ident))
                 if isinstance(ident, str)
                 else _(by_position).format(n=localise_number(str(position + 1)))
             )
