@@ -514,6 +514,26 @@ def test_shown_writes_out_every_control_bidi_and_invisible_character() -> None:
         assert shown(ordinary) is ordinary or shown(ordinary) == ordinary
 
 
+def test_the_fast_path_of_shown_misses_no_hidden_character() -> None:
+    """shown skips its pattern for a printable text free of the few hidden code points that
+    str.isprintable counts as printable: that list must be exactly those, or a hidden
+    character would reach the terminal unseen (or a plain text be searched for nothing)."""
+    import sys
+
+    from soracost.views import text
+
+    pattern = text.hidden()
+    printable_hidden = {
+        chr(code)
+        for code in range(sys.maxunicode + 1)
+        if chr(code).isprintable() and pattern.match(chr(code))
+    }
+    assert printable_hidden == text._PRINTABLE_HIDDEN
+    for character in printable_hidden:
+        assert not text._plain(f"a{character}b")
+        assert text.shown(f"a{character}b") == f"a<U+{ord(character):04X}>b"
+
+
 _SPOOFED = "Ex\u202eample\u200b\u00ad [link=https://evil.example]click[/link] [/] $x^2$"
 
 

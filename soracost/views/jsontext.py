@@ -159,7 +159,8 @@ def for_terminal(text: Iterable[str]) -> Iterator[str]:
     """JSON ``text`` (pieces of it) for a terminal: every control, bidirectional or
     invisible character in its strings written as JSON's ``\\uXXXX``, which a terminal
     does not act on and a reader sees. The document reads back the same."""
-    from soracost.views.text import _HIDDEN
+    from soracost.views.text import hidden
 
+    pattern = hidden()
     for piece in text:
-        yield _HIDDEN.sub(_json_escape, piece)
+        yield pattern.sub(_json_escape, piece)
