@@ -13,7 +13,8 @@ paired runs, so drift in the machine's load moves both sides alike. The Typer fl
 minimal Typer app importing Rich and PyYAML) is timed the same way, for reference.
 The target ("One clear house"): every listed command ≤ 1.5× the bare program; "× floor"
 is each command's ratio over the floor's (docs/performance.md says why). Rows
-without a target show where a catalogue 100 times the shipped one spends its time.
+without a target are for reference: the floor's own ``--help``, and where a catalogue
+100 times the shipped one spends its time.
 Not part of the test suite: timings are measurements, not assertions.
 """
 
@@ -55,6 +56,7 @@ Console(width=120).print(table)
 
 BARE = "bare program (yaml + rich table)"
 FLOOR = "floor (typer+rich+yaml)"
+FLOOR_HELP = "floor --help (typer's own help)"
 TARGET = 1.5  # each listed command, × the bare program ("One clear house")
 
 
@@ -142,6 +144,9 @@ def main() -> None:
         # Each command with its target (× bare); None: shown for reference only.
         planned: dict[str, tuple[list[str], float | None]] = {
             FLOOR: ([sys.executable, str(floor), "clip", "--count", "10"], None),
+            # What any Typer app's --help costs: Typer's help formatter imports Rich's
+            # Markdown (markdown-it) and traceback modules whatever the help holds.
+            FLOOR_HELP: ([sys.executable, str(floor), "--help"], None),
             "soracost --help": ([*cli, "--help"], TARGET),
             "soracost clip --count 10": ([*cli, "clip", "--count", "10"], TARGET),
             "soracost compare": ([*cli, "compare"], TARGET),
