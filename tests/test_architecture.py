@@ -162,6 +162,8 @@ def test_a_run_imports_nothing_it_does_not_use(args: tuple[str, ...], table: boo
     assert ("rich" in loaded) == table
     if not table:  # a Rich table imports fractions for its own ratios
         assert not loaded & ONLY_FOR_OTHER_UNITS, args
+    if args[0] != "explain":  # the derivation's tree is explain's alone
+        assert "rich.tree" not in loaded, args
 
 
 def test_no_record_is_a_dataclass() -> None:

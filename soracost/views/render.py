@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from rich.console import Group, OverflowMethod, RenderableType
 from rich.table import Table
 from rich.text import Text
-from rich.tree import Tree
 
 from soracost.core.footprint import FAR_SCALE, NO_ENERGY, OPERATION_SYMBOLS, Step
 from soracost.core.records import BOUNDARY_LABELS, FILLS, Catalog, Clip, Closure, Estimate
@@ -42,6 +41,8 @@ from soracost.views.prose import prose
 from soracost.views.text import shown
 
 if TYPE_CHECKING:  # equivalents, training and Monte Carlo are loaded only when asked for
+    from rich.tree import Tree  # explain's alone: imported there
+
     from soracost.core.embodied import EmbodiedShares
     from soracost.core.training import TrainingShare
     from soracost.core.uncertainty import Percentiles
@@ -1111,6 +1112,8 @@ def explain_view(report: ExplainReport) -> RenderableType:
     # With every quantity missing there is no row: still say what the estimate is.
     estimate = next(e for e in catalog.estimates if e.id == report.estimate_id)
     doubts = "; ".join(f"{shown(name)}: {shown(why)}" for name, why in estimate.unconfirmed.items())
+    from rich.tree import Tree
+
     tree = Tree(
         Text.assemble(
             (shown(estimate.id), "bold"),
