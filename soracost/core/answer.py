@@ -258,19 +258,22 @@ def mixture_cdf_of(distributions: Sequence[_SplitDistribution]) -> Callable[[flo
     erfc, log = math.erfc, math.log
 
     def mixture_cdf(x: float) -> float:
-        total = 0.0
+        values = []
         for low, mid, high, below_log, below, above_log, above in parts:
             if x < mid:
                 if low == mid or (below_log and x <= 0):
-                    continue  # nothing below: a point at the median, or x ≤ 0 < low
+                    values.append(0.0)  # nothing below: a point at the median, or x ≤ 0 < low
+                    continue
                 z = log(x / mid) / below if below_log else (x - mid) / below
-                total += 0.5 * (2 * (0.5 * erfc(-z / _SQRT2)))
+                values.append(0.5 * (2 * (0.5 * erfc(-z / _SQRT2))))
             elif x == mid or high == mid:
-                total += 1.0 if x >= high else 0.5
+                values.append(1.0 if x >= high else 0.5)
             else:
                 z = log(x / mid) / above if above_log else (x - mid) / above
-                total += 0.5 + 0.5 * (2 * (0.5 * erfc(-z / _SQRT2)) - 1)
-        return total / count
+                values.append(0.5 + 0.5 * (2 * (0.5 * erfc(-z / _SQRT2)) - 1))
+        # The built-in sum, as the mean of the parts' cdf used: from Python 3.12 it adds
+        # floats with compensation, which a running total would not.
+        return sum(values) / count
 
     return mixture_cdf
 

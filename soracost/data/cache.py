@@ -415,6 +415,7 @@ def decode(content: bytes) -> tuple[str, Any]:
     the bit (each float as Python's ``repr`` writes it, as ``json`` writes them); msgspec
     refuses more (``NaN``, ``Infinity``, a number beyond a float, half a UTF-16 pair),
     none of which an entry holds or a parsed document may."""
+    from msgspec import DecodeError
     from msgspec.json import decode as decode_json
 
     header, separator, body = content.partition(b"\n")
@@ -423,7 +424,10 @@ def decode(content: bytes) -> tuple[str, Any]:
         raise ValueError("not an entry of this format")
     if hashlib.sha256(body).hexdigest().encode() != words[1]:
         raise ValueError("the entry's content does not match its checksum")
-    pair = decode_json(body)
+    try:
+        pair = decode_json(body)
+    except DecodeError as exc:  # a ValueError only from some msgspec releases: said here
+        raise ValueError(f"not JSON: {exc}") from None
     if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str:
         raise _invalid("a data file's digest and document")
     texts: list[str] = []

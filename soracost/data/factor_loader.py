@@ -69,8 +69,9 @@ def read_factors(top: Fields, sources: dict[str, Source]) -> dict[str, Factor]:
 
 
 _FACTOR_KEYS = sourced_keys(kind=False, converts_from=False, accounting=True, method=True)
-_FACTOR_KINDS: tuple[FactorKind, ...] = tuple(FACTOR_KINDS)
 """A factor's keys; what kind it is and the boundary it converts from are never unconfirmed."""
+_FACTOR_KINDS: tuple[FactorKind, ...] = tuple(FACTOR_KINDS)
+"""The kinds a factor may be, as one tuple made once (not at each factor read)."""
 
 
 def _factor(item: Fields, sources: dict[str, Source]) -> Factor:
