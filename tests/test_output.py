@@ -394,11 +394,16 @@ def test_every_way_to_the_temporary_file_writes_the_same_file(
 def test_an_empty_output_name_is_refused_not_read_as_the_current_folder(tmp_path: Path) -> None:
     from .test_french import run
 
-    done = run("clip", "-o", "", columns=120)
-    assert done.returncode == 1
+    """A misused option (an unset "$FILE"), exit 2 as for an empty input name (below)."""
+    done = run("clip", "-o", "", columns=200)
+    assert done.returncode == 2
     assert done.stderr == (
-        "soracost: error: an empty file name: give a file name, or - for standard output\n"
+        "soracost: usage error: Invalid value for '--output' / '-o': an empty file name: "
+        "give a file name, or - for standard output (see 'soracost clip --help')\n"
     )
+    plotted = run("compare", "--plot", "", columns=200)
+    assert plotted.returncode == 2
+    assert "Invalid value for '--plot': an empty file name" in plotted.stderr
 
 
 def test_a_name_with_spaces_at_its_ends_is_quoted_in_the_message(tmp_path: Path) -> None:

@@ -78,11 +78,17 @@ def output_path(given: str) -> Path:
     which :class:`~pathlib.Path` would change: only the exact text ``-`` means standard
     output (``./-`` is a file named ``-``, kept as its absolute path), and a name ending
     in a separator names a folder, never the file before it (``a.csv/`` is refused with
-    :class:`OutputError` rather than replacing ``a.csv``)."""
+    :class:`OutputError` rather than replacing ``a.csv``). An empty name is a usage error
+    (:class:`~soracost.cli.usage_errors.OptionValueProblem`), as for the input options."""
     if given == "-":
         return Path(given)
     if not given:  # Path("") is the current folder
-        raise OutputError(_("an empty file name: give a file name, or - for standard output"))
+        # A misused option (an unset "$FILE"), exit 2, as an empty input name is.
+        from soracost.cli.usage_errors import OptionValueProblem
+
+        raise OptionValueProblem(
+            _("an empty file name: give a file name, or - for standard output")
+        )
     separators = tuple(s for s in (os.sep, os.altsep) if s)
     if given.endswith(separators):
         bare = given.rstrip("".join(separators))
