@@ -4,6 +4,7 @@ Run from the repository root, with soracost installed in the active environment:
 
     python benchmarks/startup.py            # 15 rounds
     python benchmarks/startup.py --rounds 30
+    python benchmarks/startup.py --instructions   # and instruction counts (valgrind)
 
 Each round runs every command once, in a shuffled order, each paired with a run of the
 bare program (before it in one round, after it in the next). The bare program reads a
@@ -122,10 +123,35 @@ def run_once(argv: list[str]) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
 
 
+def instructions(argv: list[str]) -> float | None:
+    """Millions of instructions one whole run of ``argv`` executes, counted by valgrind's
+    callgrind (user space only: a file opened or read costs the kernel's time, which this
+    does not count); None where valgrind is not installed."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    done = subprocess.run(
+        [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+        check=False,
+    )
+    found = re.search(r"Collected : ([0-9]+)", done.stderr)
+    return int(found[1]) / 1e6 if found and done.returncode == 0 else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15, help="interleaved rounds (default 15)")
     parser.add_argument("--copies", type=int, default=100, help="size of the big catalogue")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count each command's instructions once with valgrind's callgrind "
+        "(whole process, PYTHONHASHSEED=0): a measure the machine's load does not move",
+    )
     args = parser.parse_args()
 
     compiled = ensure_bytecode()
@@ -188,15 +214,24 @@ def main() -> None:
                 ratios[name].append(elapsed / bare_time)
                 memory[BARE] = max(memory[BARE], bare_rss)
                 memory[name] = max(memory[name], rss)
+        counted: dict[str, float | None] = {}
+        if args.instructions:  # the big catalogue's rows would take minutes under valgrind
+            for name, argv in ((BARE, bare_argv), *commands.items()):
+                if name in (FLOOR, FLOOR_HELP) or targets.get(name) is not None or name == BARE:
+                    counted[name] = instructions(argv)
+
+    def count_of(name: str) -> str:
+        found = counted.get(name)
+        return f"{found:>9.0f}" if found is not None else f"{'':>9}"
 
     floor_ratio = statistics.median(ratios[FLOOR])
     print(
         f"{'command':<40} {'median ms':>9} {'× bare':>8} {'target':>7} {'× floor':>8} "
-        f"{'peak MiB':>9}"
+        f"{'peak MiB':>9}" + (f" {'M instr':>9}" if counted else "")
     )
     print(
         f"{BARE:<40} {statistics.median(times[BARE]) * 1000:>9.0f} {1:>8.2f} {'':>7} "
-        f"{1 / floor_ratio:>8.2f} {memory[BARE]:>9.1f}"
+        f"{1 / floor_ratio:>8.2f} {memory[BARE]:>9.1f}" + (f" {count_of(BARE)}" if counted else "")
     )
     for name in commands:
         ratio = statistics.median(ratios[name])
@@ -205,10 +240,16 @@ def main() -> None:
         print(
             f"{name:<40} {statistics.median(times[name]) * 1000:>9.0f} {ratio:>8.2f} "
             f"{mark:>7} {ratio / floor_ratio:>8.2f} {memory[name]:>9.1f}"
+            + (f" {count_of(name)}" if counted else "")
         )
     print(
         f"\n{args.rounds} rounds on {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; "
         "× bare: the median of each run's ratio to the bare run paired with it."
+        + (
+            "\nM instr: millions of instructions of one run (callgrind; user space only)."
+            if counted
+            else ""
+        )
     )
 
 
