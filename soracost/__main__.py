@@ -77,7 +77,8 @@ def main() -> NoReturn:
         app()  # the command group always ends with SystemExit
         code = 0
     except KeyboardInterrupt:  # pressed outside a command, e.g. during the imports
-        sys.stderr.write(f"soracost: {_('interrupted')}\n")
+        interrupted = _("interrupted")
+        sys.stderr.write(f"soracost: {interrupted}\n")
         code = EXIT_INTERRUPTED
     except SystemExit as done:
         if done.code is not None and not isinstance(done.code, int):
