@@ -70,26 +70,26 @@ def test_english_help_keeps_typers_words_even_under_a_french_language_list() -> 
     assert "par défaut" not in done.stdout
 
 
-USAGE_ERRORS = [
+USAGE_ERRORS: list[tuple[tuple[str, ...], str | tuple[str, ...], str]] = [
     (
         ("clip", "--cout", "3"),
-        "No such option: --cout (Possible options: --cite, --count, --output)",
+        ("--cout", "--cite", "--count", "--output"),
         "option inconnue : « --cout » (options possibles : --cite, --count, --output)",
     ),
     (
         ("clip", "--count", "x"),
-        "Invalid value for '--count' / '-n': 'x' is not a valid int range.",
+        ("--count", "-n", "'x'"),
         "valeur invalide pour « --count » / « -n » : il faut un nombre entier de 1 à "
         "1\u202f000\u202f000\u202f000\u202f000\u202f000",
     ),
     (
         ("clip", "--samples", "5"),
-        "Invalid value for '--samples': 5 is not in the range 100<=x<=1000000.",
+        ("--samples", "5", "100", "1000000"),
         "valeur invalide pour « --samples » : il faut un nombre entier de 100 à 1\u202f000\u202f000",
     ),
     (
         ("clip", "--format", "xml"),
-        "Invalid value for '--format' / '-f': 'xml' is not one of 'table', 'csv', 'json'.",
+        ("--format", "'xml'", "'table'", "'csv'", "'json'"),
         "valeur invalide pour « --format » / « -f » : il faut l’une des valeurs table, csv, json",
     ),
     (
@@ -100,12 +100,12 @@ USAGE_ERRORS = [
     ),
     (
         ("clip", "--count"),
-        "Option '--count' requires an argument.",
+        ("'--count'",),
         "l’option « --count » attend une valeur",
     ),
     (
         ("clip", "--carbon=3"),
-        "Option '--carbon' does not take a value.",
+        ("'--carbon'",),
         "l’option « --carbon » ne prend pas de valeur",
     ),
     (
@@ -113,12 +113,18 @@ USAGE_ERRORS = [
         "Got unexpected extra argument(s) (extra more)",
         "Argument(s) en trop : extra more",
     ),
-    (("explain",), "Missing argument 'ID'.", "argument « ID » manquant"),
+    (("explain",), ("'ID'",), "argument « ID » manquant"),
 ]
 
 
 @pytest.mark.parametrize(("args", "english", "french"), USAGE_ERRORS)
-def test_usage_errors_in_each_language(args: tuple[str, ...], english: str, french: str) -> None:
+def test_usage_errors_in_each_language(
+    args: tuple[str, ...], english: str | tuple[str, ...], french: str
+) -> None:
+    """French is soracost's own words, checked whole. English is soracost's own words
+    (checked whole) or Click's message passed through: then soracost's contract is
+    checked (its prefix and hint, one line, exit 2, the options and values in question
+    named), not Click's wording, which a Click release may change."""
     command = " ".join(("soracost", *args[:1]))
     for lang, message, hint in (
         ("en", english, f" (see '{command} --help')"),
@@ -127,7 +133,13 @@ def test_usage_errors_in_each_language(args: tuple[str, ...], english: str, fren
         done = run("--lang", lang, *args, columns=200)
         label = "usage error: " if lang == "en" else "erreur d’utilisation : "
         assert done.returncode == 2
-        assert done.stderr == f"soracost: {label}{message}{hint}\n"
+        if isinstance(message, str):
+            assert done.stderr == f"soracost: {label}{message}{hint}\n"
+            continue
+        assert done.stderr.startswith(f"soracost: {label}")
+        assert done.stderr.endswith(f"{hint}\n") and done.stderr.count("\n") == 1
+        for named in message:
+            assert named in done.stderr, named
 
 
 def test_no_such_command_in_french() -> None:

@@ -28,7 +28,6 @@ _CASE_KEYS = frozenset(CASES)
 """The keys ``published`` may have (made once: every sourced entry has a ``published``)."""
 _FILLS: tuple[Fill, ...] = tuple(FILLS)
 """The rules ``fill`` may name, in :data:`FILLS`' order (the order a message lists them)."""
-_NUMBER_TYPES = (int, float)  # made once (``int | float`` makes a union each time)
 
 
 def read_cases(
@@ -46,7 +45,7 @@ def read_cases(
     block.reject_unknown(_CASE_KEYS)
     for case in CASES:
         value = data.get(case)
-        if type(value) is not str and isinstance(value, _NUMBER_TYPES) and type(value) is not bool:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
             said = (
                 _("{value} is a bare number; write it as text, as printed, e.g. {example}")
                 if unitless
@@ -66,9 +65,7 @@ def read_cases(
     values: dict[str, float] = {}
     for case, (value, case_unit) in parsed.items():
         try:
-            values[case] = value * (
-                1.0 if case_unit == unit else conversion_factor(case_unit, unit)
-            )  # the same factor conversion_factor gives a unit and itself, without a call
+            values[case] = value * conversion_factor(case_unit, unit)
         except ArithmeticError:
             values[case] = math.inf
         if not math.isfinite(values[case]):
@@ -172,12 +169,13 @@ def _read_references(
     include the record's own ``source``.
     """
     source_id = item.text("source")
+    unknown = _("no source has id {id}")
     if source_id not in sources:
-        item.fail("source", _("no source has id {id}").format(id=repr(source_id)))
+        item.fail("source", unknown.format(id=repr(source_id)))
     chain = item.text_list("chain", required=False) or ()
     for position, link in enumerate(chain):
         if link not in sources:
-            item.fail(f"chain[{position}]", _("no source has id {id}").format(id=repr(link)))
+            item.fail(f"chain[{position}]", unknown.format(id=repr(link)))
     if chain and source_id not in chain:
         said = _("must include the record's own source {id}")
         item.fail("chain", said.format(id=repr(source_id)))
@@ -186,5 +184,5 @@ def _read_references(
     see_also = item.text_list("see_also", required=False) or ()
     for position, link in enumerate(see_also):
         if link not in sources:
-            item.fail(f"see_also[{position}]", _("no source has id {id}").format(id=repr(link)))
+            item.fail(f"see_also[{position}]", unknown.format(id=repr(link)))
     return source_id, chain, see_also

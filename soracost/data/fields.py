@@ -195,15 +195,7 @@ class Fields:
         """One of ``choices``, typed as they are (a ``Literal``); a tuple of them (as the
         loaders give, made once) is used as it is."""
         options = choices if type(choices) is tuple else tuple(choices)
-        given = self.data.get(name)
-        if type(given) is str and len(given) <= MAX_TEXT:  # the usual case, without a call
-            stripped = given.strip()
-            for option in options:
-                if option == stripped:
-                    return option
-        elif given is None and not required:  # an optional choice not made (a fill)
-            return None
-        value = self.text(name, required)  # anything else: as text first, or its failure
+        value = self.text(name, required)
         if value is None:
             return None
         for option in options:
