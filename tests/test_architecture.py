@@ -193,3 +193,13 @@ def test_no_record_is_a_dataclass() -> None:
             if cls.__module__ == info.name and dataclasses.is_dataclass(cls):
                 dataclasses_found.append(f"{info.name}.{cls.__qualname__}")
     assert dataclasses_found == []
+
+
+@pytest.mark.parametrize("args", [("--help",), ("clip", "--help"), ("sources", "check", "-h")])
+def test_help_loads_no_markdown_or_traceback(args: tuple[str, ...]) -> None:
+    """soracost draws its help itself (soracost.cli.help): Typer's help module imports
+    Rich's Markdown (markdown-it) and traceback (Pygments) modules, a third of --help."""
+    loaded = modules_of_run(*args)
+    assert "soracost.cli.help" in loaded  # the check itself works: the help was drawn
+    assert not loaded & {"typer.rich_utils", "rich.markdown", "markdown_it", "rich.traceback"}
+    assert not any(module.startswith("pygments") for module in loaded)

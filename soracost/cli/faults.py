@@ -37,16 +37,23 @@ if TYPE_CHECKING:
 
 
 class TranslatedHelp:
-    """Click's own words in a command's help, in the run's language: the ``--help``
-    option's help ("Show this message and exit.", changed where Click's public
-    ``get_help_option`` hook makes the option) and the usage line's "Usage:" (Click's
-    public ``format_usage``, which passes ``write_usage`` its prefix)."""
+    """A command's help drawn by soracost (:mod:`soracost.cli.help`), with Click's own
+    words in the run's language: the ``--help`` option's help ("Show this message and
+    exit.", changed where Click's public ``get_help_option`` hook makes the option) and
+    the usage line's "Usage:" (Click's public ``format_usage``, which passes
+    ``write_usage`` its prefix)."""
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
         if option is not None:
             option.help = _("Show this message and exit.")
         return option
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        # soracost draws its help itself (soracost.cli.help says why), in Typer's layout.
+        from soracost.cli.help import print_help
+
+        print_help(self, ctx)
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]

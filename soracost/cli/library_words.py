@@ -1,7 +1,10 @@
 """The words Typer writes itself, marked once for soracost's catalogue.
 
-Typer looks these up with gettext's global functions (``typer/core.py`` and
-``typer/rich_utils.py``), in the domain soracost installs for a French run
+soracost draws its help itself (:mod:`soracost.cli.help`, with the same words, marked
+there), so the help's words below are no longer Typer's to print; they stay listed so
+that any word the installed Typer can print is known to be translated. Typer looks these
+up with gettext's global functions (``typer/core.py`` and ``typer/rich_utils.py``), in
+the domain soracost installs for a French run
 (:func:`soracost.i18n.speak_for_libraries`). They are listed here so that extraction
 puts them in ``soracost.po``; tests/test_library_words.py extracts the messages of the
 installed Typer and fails if one is missing here, or has no French translation. Nothing

@@ -1,0 +1,171 @@
+"""soracost's own help renderer (soracost/cli/help.py), held to exact pages for a small
+app with every kind of parameter and command it draws: arguments required or not, in
+panels of their own; options with a range, an enumerated default, a default given as
+text, a list or a function as default, a two-way flag, a counting option, an environment
+variable shown, a hidden option; a deprecated command, a command in a panel of its own,
+a help with a kept paragraph (``\\b``) and a form feed, text with ANSI codes, an
+automatic environment variable. soracost's own pages are held by
+docs/cli.md (generated from them, tests/test_docs.py)."""
+
+from __future__ import annotations
+
+import os
+from enum import Enum
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Annotated
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from soracost.cli.faults import SoracostCommand, SoracostGroup
+from soracost.cli.help import _range, _without_prefix
+
+GOLDEN = Path(__file__).parent / "data" / "golden"
+
+
+class Colour(str, Enum):
+    red = "red"
+    green = "green"
+
+
+def _today() -> str:
+    return "today"
+
+
+def fixture_app(
+    group_class: type = SoracostGroup, command_class: type = SoracostCommand
+) -> typer.Typer:
+    """A small app with every kind of parameter and command the help draws."""
+    app = typer.Typer(
+        cls=group_class,
+        name="demo",
+        help="A demo of every help.\n\nIts second paragraph, dim, with --an-option.",
+        epilog="Examples: demo paint red",
+        rich_markup_mode="rich",
+        add_completion=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+
+    @app.command("paint", cls=command_class)
+    def paint(
+        colour: Annotated[Colour, typer.Argument(help="The colour.")],
+        day: Annotated[str, typer.Option(help="When.", default_factory=_today)],
+        where: Annotated[
+            str | None, typer.Argument(help="Where to paint.", rich_help_panel="Places")
+        ] = None,
+        coats: Annotated[
+            int, typer.Option("--coats", "-c", min=1, max=9, help="Coats of paint.")
+        ] = 2,
+        thinner: Annotated[float, typer.Option(min=0, help="Share of thinner.")] = 0.1,
+        finish: Annotated[Colour, typer.Option(help="The finish.")] = Colour.green,
+        brush: Annotated[
+            str, typer.Option(help="The brush.", show_default="the round one")
+        ] = "round",
+        tags: Annotated[list[str], typer.Option(help="Tags, repeatable.")] = ["a", "b"],  # noqa: B006
+        force: Annotated[
+            bool, typer.Option("--force/--no-force", help="Paint over.", rich_help_panel="Care")
+        ] = False,
+        verbose: Annotated[int, typer.Option("--verbose", "-v", count=True)] = 0,
+        token: Annotated[
+            str | None,
+            typer.Option(envvar="DEMO_TOKEN", show_envvar=True, help="A token."),
+        ] = None,
+        secret: Annotated[str, typer.Option(hidden=True)] = "",
+    ) -> None:
+        """Paint something.
+
+        \b
+        Kept as written:
+          line one
+          line two
+        \f
+        Not shown.
+        """
+
+    @app.command("strip", cls=command_class, deprecated=True)
+    def strip() -> None:
+        """Strip the paint."""
+
+    @app.command(
+        "mix",
+        cls=command_class,
+        rich_help_panel="Other",
+        context_settings={"auto_envvar_prefix": "DEMO"},
+    )
+    def mix(
+        limit: Annotated[int, typer.Option(max=5, help="At most.")] = 5,
+        shade: Annotated[str, typer.Option(help="A \033[1mbold\033[0m shade.")] = "",
+    ) -> None:
+        """\b
+        Mix paints,
+        as written."""
+
+    return app
+
+
+def page(app: typer.Typer, *args: str, columns: int = 80) -> str:
+    result = CliRunner().invoke(app, [*args, "--help"], env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+PAGES = {
+    "help-demo-80.txt": ((), 80, False),
+    "help-demo-paint-80.txt": (("paint",), 80, False),
+    "help-demo-paint-40.txt": (("paint",), 40, False),
+    "help-demo-strip-80.txt": (("strip",), 80, False),
+    "help-demo-mix-80.txt": (("mix",), 80, False),
+    "help-demo-colour-80.txt": ((), 80, True),
+    "help-demo-paint-colour-80.txt": (("paint",), 80, True),
+}
+"""Each golden page: the command, the width and whether colours are forced. The files
+were read and checked by hand; after a deliberate change to the help, regenerate them
+with ``SORACOST_UPDATE_GOLDEN=1 python -m pytest tests/test_help.py``, read the diff,
+and commit it."""
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_each_page_is_drawn_exactly(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    args, columns, colour = PAGES[name]
+    if colour:
+        monkeypatch.setenv("FORCE_COLOR", "1")
+    else:
+        monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")  # colours: Rich reads the terminal's kind
+    for variable in ("GITHUB_ACTIONS", "PY_COLORS", "TERMINAL_WIDTH", "NO_COLOR", "COLORTERM"):
+        monkeypatch.delenv(variable, raising=False)
+    drawn = page(fixture_app(), *args, columns=columns)
+    expected = GOLDEN / name
+    if os.environ.get("SORACOST_UPDATE_GOLDEN"):
+        expected.write_text(drawn, encoding="utf-8")
+    assert drawn == expected.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "bare"),
+    [("--no-force", "no-force"), ("-f", "f"), ("/debug", "debug"), ("+w", "w"), ("x", "x")],
+)
+def test_a_two_way_flags_default_is_named_without_its_prefix(name: str, bare: str) -> None:
+    assert _without_prefix(name) == bare
+
+
+@pytest.mark.parametrize(
+    ("bounds", "described"),
+    [
+        ((1, 9, False, False), "1<=x<=9"),
+        ((0, 1, True, True), "0<x<1"),
+        ((0, None, False, False), "x>=0"),
+        ((0, None, True, False), "x>0"),
+        ((None, 5, False, False), "x<=5"),
+        ((None, 5, False, True), "x<5"),
+    ],
+)
+def test_a_range_is_described_as_click_does(
+    bounds: tuple[float | None, float | None, bool, bool], described: str
+) -> None:
+    low, high, low_open, high_open = bounds
+    # what a Click range type holds (Typer's Click is vendored, its types private)
+    kind = SimpleNamespace(min=low, max=high, min_open=low_open, max_open=high_open)
+    assert _range(kind) == described
