@@ -19,6 +19,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from soracost import i18n
 from soracost.cli.faults import SoracostCommand, SoracostGroup
 from soracost.cli.help import _range, _without_prefix
 
@@ -169,3 +170,21 @@ def test_a_range_is_described_as_click_does(
     # what a Click range type holds (Typer's Click is vendored, its types private)
     kind = SimpleNamespace(min=low, max=high, min_open=low_open, max_open=high_open)
     assert _range(kind) == described
+
+
+def test_the_usage_prefix_is_highlighted_in_every_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    english = page(fixture_app(), "strip")
+    i18n.select("fr")
+    try:
+        french = page(fixture_app(), "strip")
+    finally:
+        i18n.select("en")
+    yellow = "\x1b[1;33m"
+    assert f"{yellow}Usage: \x1b[0m" in english
+    prefix = french.split(yellow, 1)[1].split("\x1b[0m", 1)[0]
+    assert prefix.startswith("Usage") and prefix != "Usage: " and prefix.endswith(" ")

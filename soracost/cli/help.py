@@ -104,7 +104,9 @@ highlight_types = TypesHighlighter()
 def print_help(command: Any, ctx: Any) -> None:
     """Print ``command``'s help (a Click command or group built by Typer) to stdout."""
     console = help_console()
-    console.print(Padding(highlight_options(command.get_usage(ctx)), 1), style=STYLE_USAGE_LINE)
+    usage = highlight_options(command.get_usage(ctx))
+    usage.highlight_words([_("Usage:") + " "], style="usage")  # the highlighter's is English
+    console.print(Padding(usage, 1), style=STYLE_USAGE_LINE)
     if command.help:
         console.print(Padding(Align(_help_text(command), pad=False), (0, 1, 1, 1)))
     for title, parameters in _panels(command.get_params(ctx)):
