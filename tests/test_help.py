@@ -17,11 +17,14 @@ from typing import Annotated
 
 import pytest
 import typer
+from typer.core import TyperCommand, TyperGroup
 from typer.testing import CliRunner
 
 from soracost import i18n
 from soracost.cli.faults import SoracostCommand, SoracostGroup
 from soracost.cli.help import _range, _without_prefix
+
+from .test_french import run
 
 GOLDEN = Path(__file__).parent / "data" / "golden"
 
@@ -29,6 +32,11 @@ GOLDEN = Path(__file__).parent / "data" / "golden"
 class Colour(str, Enum):
     red = "red"
     green = "green"
+
+
+class Size(str, Enum):
+    small = "S"
+    large = "L"
 
 
 def _today() -> str:
@@ -42,7 +50,7 @@ def fixture_app(
     app = typer.Typer(
         cls=group_class,
         name="demo",
-        help="A demo of every help.\n\nIts second paragraph, dim, with --an-option.",
+        help="A demo of every help,\non two lines.\n\nIts second paragraph, dim, with --an-option.",
         epilog="Examples: demo paint red",
         rich_markup_mode="rich",
         add_completion=False,
@@ -85,7 +93,7 @@ def fixture_app(
         Not shown.
         """
 
-    @app.command("strip", cls=command_class, deprecated=True)
+    @app.command("strip", cls=command_class, deprecated=True, short_help="Strip it.")
     def strip() -> None:
         """Strip the paint."""
 
@@ -93,11 +101,17 @@ def fixture_app(
         "mix",
         cls=command_class,
         rich_help_panel="Other",
-        context_settings={"auto_envvar_prefix": "DEMO"},
+        context_settings={"auto_envvar_prefix": "DEMO", "show_default": True},
     )
     def mix(
+        batch: Annotated[int, typer.Argument(min=1, max=3, help="A ranged argument.")] = 1,
         limit: Annotated[int, typer.Option(max=5, help="At most.")] = 5,
         shade: Annotated[str, typer.Option(help="A \033[1mbold\033[0m shade.")] = "",
+        size: Annotated[Size, typer.Option(help="Named L, shown L.")] = Size.large,
+        user: Annotated[tuple[str, int], typer.Option(help="Unset pair.")] = (None, None),  # type: ignore[assignment]
+        quiet: Annotated[int, typer.Option("--quiet", "-q", count=True, min=0)] = 0,
+        plain: Annotated[str, typer.Option(show_default=False, help="Shown by context.")] = "x",
+        empty: Annotated[str, typer.Option(envvar=[""], help="An empty name.")] = "",
     ) -> None:
         """\b
         Mix paints,
@@ -188,3 +202,54 @@ def test_the_usage_prefix_is_highlighted_in_every_language(
     assert f"{yellow}Usage: \x1b[0m" in english
     prefix = french.split(yellow, 1)[1].split("\x1b[0m", 1)[0]
     assert prefix.startswith("Usage") and prefix != "Usage: " and prefix.endswith(" ")
+
+
+def _plain_or_coloured(monkeypatch: pytest.MonkeyPatch, colour: bool) -> None:
+    monkeypatch.setenv("TERM", "xterm-256color")
+    for variable in ("GITHUB_ACTIONS", "PY_COLORS", "TERMINAL_WIDTH", "NO_COLOR", "COLORTERM"):
+        monkeypatch.delenv(variable, raising=False)
+    if colour:
+        monkeypatch.setenv("FORCE_COLOR", "1")
+    else:
+        monkeypatch.delenv("FORCE_COLOR", raising=False)
+
+
+@pytest.mark.parametrize("colour", [False, True], ids=["plain", "coloured"])
+@pytest.mark.parametrize("columns", [40, 80, 120])
+@pytest.mark.parametrize("command", [(), ("paint",), ("strip",), ("mix",)], ids=str)
+def test_the_pages_are_typers_own_layout(
+    monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...], columns: int, colour: bool
+) -> None:
+    """soracost.cli.help claims Typer's layout: the installed Typer's own help of the same
+    app is the same page, character for character and style for style. Should a Typer
+    upgrade change its layout, this fails: follow it (regenerate the golden pages) or
+    keep soracost's and drop this claim, deliberately."""
+    _plain_or_coloured(monkeypatch, colour)
+    typers = page(fixture_app(TyperGroup, TyperCommand), *command, columns=columns)
+    assert page(fixture_app(), *command, columns=columns) == typers
+
+
+def test_terminal_width_sets_the_width_of_help(monkeypatch: pytest.MonkeyPatch) -> None:
+    _plain_or_coloured(monkeypatch, False)
+    monkeypatch.setenv("TERMINAL_WIDTH", "60")
+    lines = page(fixture_app(), "paint", columns=100).splitlines()
+    assert {len(line) for line in lines if line} == {60}  # at 100 without it
+
+
+@pytest.mark.parametrize("variable", ["GITHUB_ACTIONS", "PY_COLORS", "FORCE_COLOR"])
+def test_a_ci_service_or_colour_variable_forces_colours(
+    monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    _plain_or_coloured(monkeypatch, False)
+    assert "\x1b[" not in page(fixture_app(), "strip")
+    monkeypatch.setenv(variable, "1")
+    assert "\x1b[" in page(fixture_app(), "strip")
+
+
+def test_without_rich_the_help_is_clicks_plain_help() -> None:
+    """TYPER_USE_RICH=0 asks Typer for Click's plain help (no panels): soracost keeps it."""
+    done = run("--help", env={"TYPER_USE_RICH": "0"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Usage: soracost [OPTIONS] COMMAND [ARGS]...\n")
+    assert "╭" not in done.stdout and "Commands:" in done.stdout
+    assert "╭─ Commands ─" in run("--help").stdout

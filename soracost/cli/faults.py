@@ -50,7 +50,13 @@ class TranslatedHelp:
         return option
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
-        # soracost draws its help itself (soracost.cli.help says why), in Typer's layout.
+        # soracost draws its Rich help itself (soracost.cli.help says why), in Typer's
+        # layout. Where Typer would not draw Rich help (TYPER_USE_RICH=0, read by Typer
+        # into typer.core.HAS_RICH; an app without Rich markup) Typer's own path runs:
+        # Click's plain help.
+        if not typer.core.HAS_RICH or getattr(self, "rich_markup_mode", None) != "rich":
+            super().format_help(ctx, formatter)  # type: ignore[misc]
+            return
         from soracost.cli.help import print_help
 
         print_help(self, ctx)

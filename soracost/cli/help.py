@@ -5,8 +5,8 @@ and the epilog.
 Why soracost draws it rather than Typer: Typer's help module (``typer.rich_utils``)
 imports Rich's Markdown renderer (markdown-it) and traceback module (Pygments) at its
 top, whatever the help holds. soracost's help is Rich markup, never Markdown, and those
-imports were 170 M of the 551 M instructions of ``soracost --help`` (a third of its
-time): with them ``--help`` missed the start-up target (docs/performance.md). Click
+imports were 160 M of the 551 M instructions of ``soracost --help`` (nearly a third
+of its time): with them ``--help`` missed the start-up target (docs/performance.md). Click
 documents ``format_help`` as the hook that writes a command's help, and Typer lets an
 app name its command classes (``cls=``); :class:`soracost.cli.faults.TranslatedHelp`
 overrides it with :func:`print_help`.
@@ -233,9 +233,9 @@ def _metavar(parameter: Any, ctx: Any) -> Text:
     if _is_option(parameter):
         metavar = parameter.make_metavar(ctx)
     else:
-        metavar = parameter.type.get_metavar(param=parameter, ctx=ctx) or (
-            f"<{parameter.type.name}>"
-        )
+        metavar = parameter.type.get_metavar(param=parameter, ctx=ctx)
+        if metavar is None:
+            metavar = f"<{parameter.type.name}>"
     if metavar and "bool" not in metavar.lower():
         found.append(metavar)
     kind = parameter.type
@@ -279,7 +279,7 @@ def _parameter_help(parameter: Any, ctx: Any) -> Columns:
         ]
         items.append(_rich_text("\n".join(paragraphs).strip()))
     envvar = _envvar(parameter, ctx)
-    if envvar and getattr(parameter, "show_envvar", False):
+    if envvar is not None and getattr(parameter, "show_envvar", False):
         items.append(Text(_("[env var: {}]").format(envvar), style=STYLE_ENVVAR))
     default = _default(parameter, ctx)
     if default:
@@ -289,14 +289,15 @@ def _parameter_help(parameter: Any, ctx: Any) -> Columns:
     return Columns(items)
 
 
-def _envvar(parameter: Any, ctx: Any) -> str:
-    """The environment variable(s) a parameter is read from, named or automatic."""
+def _envvar(parameter: Any, ctx: Any) -> str | None:
+    """The environment variable(s) a parameter is read from, named or automatic; None
+    where there is none (an empty name or list is one, shown as it is)."""
     envvar = getattr(parameter, "envvar", None)
     automatic = getattr(parameter, "allow_from_autoenv", False) and parameter.name
     if envvar is None and automatic and ctx.auto_envvar_prefix is not None:
         envvar = f"{ctx.auto_envvar_prefix}_{parameter.name.upper()}"
-    if envvar is None:
-        return ""
+    if not envvar:
+        return None
     return envvar if isinstance(envvar, str) else ", ".join(str(one) for one in envvar)
 
 
@@ -320,7 +321,9 @@ def _default(parameter: Any, ctx: Any) -> str:
 def _default_text(parameter: Any, value: Any) -> str:
     """A default value as the help writes it: an enum by its value, a list joined, a
     function as "(dynamic)", a two-way flag by the name it defaults to, an unset
-    one-way flag not at all."""
+    one-way flag or an unset value (None, also inside a list) not at all."""
+    if value is None:
+        return ""
     if isinstance(value, (list, tuple)):
         parts = [_default_text(parameter, one) for one in value]
         return ", ".join(parts) if any(parts) else ""
@@ -361,6 +364,8 @@ def _command_panels(command: Any, ctx: Any, names: Sequence[str]) -> list[Panel]
 
 
 def _command_panel(title: str, commands: Sequence[Any], width: int) -> Panel:
+    """One panel of commands: each one's name (``width`` wide) and summary, and a
+    "(deprecated)" column when one of them is."""
     table = Table(
         highlight=False, show_header=False, expand=True, box=None, pad_edge=False, padding=(0, 1)
     )
