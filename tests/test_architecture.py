@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
 import subprocess
 import sys
 from pathlib import Path
@@ -203,3 +205,49 @@ def test_help_loads_no_markdown_or_traceback(args: tuple[str, ...]) -> None:
     assert "soracost.cli.help" in loaded  # the check itself works: the help was drawn
     assert not loaded & {"typer.rich_utils", "rich.markdown", "markdown_it", "rich.traceback"}
     assert not any(module.startswith("pygments") for module in loaded)
+
+
+CLI = REPO_ROOT / "soracost" / "cli"
+LONGEST_CLI_FILE = 450
+"""Lines: the CLI is split by job ("One clear house"); a file over this has two jobs."""
+LONGEST_COMMAND_BODY = 40
+"""Lines of a command's body, its docstring left out: parse, build a report, deliver."""
+
+
+@pytest.mark.parametrize("path", sorted(CLI.rglob("*.py")), ids=lambda path: path.name)
+def test_no_cli_file_is_over_450_lines(path: Path) -> None:
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= LONGEST_CLI_FILE
+
+
+def _command_functions() -> list[tuple[str, str]]:
+    """Every function soracost registers as a command (module path, name): the app's
+    commands and the commands of its groups (``sources check``)."""
+    from soracost.cli.app import COMMANDS
+
+    found: list[tuple[str, str]] = []
+    for spec in COMMANDS.values():
+        module = importlib.import_module(spec.module)
+        if not spec.group:
+            found.append((spec.module, spec.attribute))
+            continue
+        group = getattr(module, spec.attribute)()
+        for info in [*group.registered_commands, group.registered_callback]:
+            if info is not None and info.callback is not None:
+                found.append((info.callback.__module__, info.callback.__name__))
+    return found
+
+
+def test_no_command_body_is_over_40_lines() -> None:
+    commands = _command_functions()
+    assert len(commands) >= 9  # the check itself works: every command was found
+    for module_name, name in commands:
+        module = importlib.import_module(module_name)
+        tree = ast.parse(Path(str(module.__file__)).read_text(encoding="utf-8"))
+        [function] = [
+            node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == name
+        ]
+        body = function.body
+        has_docstring = isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+        first = body[1] if has_docstring and len(body) > 1 else body[0]
+        length = (function.end_lineno or 0) - first.lineno + 1
+        assert length <= LONGEST_COMMAND_BODY, f"{module_name}.{name}: {length} lines"

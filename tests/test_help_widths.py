@@ -6,14 +6,8 @@ from __future__ import annotations
 import pytest
 
 from soracost.cli.commands.usage import PeriodChoice, ReportFormat
-from soracost.cli.options import (
-    BoundaryOption,
-    CitationFormat,
-    MethodChoice,
-    OutputFormat,
-    QuantityChoice,
-    SourcesFormat,
-)
+from soracost.cli.options import CitationFormat, OutputFormat, SourcesFormat
+from soracost.cli.scenario_options import BoundaryOption, MethodChoice, QuantityChoice
 
 from .test_french import run
 

@@ -1,5 +1,6 @@
 """The command line's entry: the command group, its root options, and the commands it
-offers. Each command lives in soracost.cli.commands; options in soracost.cli.options;
+offers. Each command lives in soracost.cli.commands; options in soracost.cli.options,
+soracost.cli.scenario_options and soracost.cli.site_options;
 faults become exit codes in soracost.cli.faults.
 
 No ``from __future__ import annotations``: Typer reads the annotations at run time, and

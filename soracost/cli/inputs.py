@@ -6,13 +6,13 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from soracost.cli.options import BoundaryOption, MethodChoice
+from soracost.cli.scenario_options import BoundaryOption, MethodChoice
 from soracost.core.errors import UsageProblem
 from soracost.i18n import _
 
 if TYPE_CHECKING:
     from soracost.core.records import Catalog
-    from soracost.core.results import Scenario
+    from soracost.core.results import Scenario, Units
     from soracost.core.training import TrainingRequest
     from soracost.core.units import Quantity
 
@@ -59,9 +59,7 @@ def build_scenario(
     site: str | None,
     boundary: BoundaryOption,
     quantities: "tuple[Quantity, ...]",
-    energy_unit: str,
-    water_unit: str,
-    carbon_unit: str,
+    units: "Units",
     method: MethodChoice = MethodChoice.bounds,
     samples: int = 0,
     seed: int | None = None,
@@ -73,7 +71,7 @@ def build_scenario(
     --site, --model and --estimate are checked by the core when it uses them. A Monte Carlo seed is
     picked if none was given (and reported, so that the run can be repeated)."""
     from soracost.core.footprint import ClipRequest, parse_resolution
-    from soracost.core.results import DEFAULT_SAMPLES, Scenario, Units
+    from soracost.core.results import DEFAULT_SAMPLES, Scenario
 
     width = height = None
     if resolution is not None:
@@ -89,7 +87,7 @@ def build_scenario(
     montecarlo = method is MethodChoice.montecarlo
     return Scenario(
         count=count,
-        units=Units(energy=energy_unit, water=water_unit, carbon=carbon_unit),
+        units=units,
         quantities=quantities,
         request=ClipRequest(duration_s=duration, width=width, height=height, fps=fps),
         boundary=boundary.value,
@@ -105,9 +103,12 @@ def build_scenario(
     )
 
 
-def pooling_method(method: MethodChoice, given: object) -> MethodChoice:
-    """--pooled implies Monte Carlo; an explicit --method bounds beside it is an error.
-    ``given``: where --method's value came from (Click's parameter source)."""
+def pooling_method(method: MethodChoice, pooled: bool, given: object) -> MethodChoice:
+    """The method of a run: --pooled implies Monte Carlo, and an explicit --method bounds
+    beside it is an error; without --pooled, --method as given. ``given``: where
+    --method's value came from (Click's parameter source)."""
+    if not pooled:
+        return method
     typed = getattr(given, "name", "") != "DEFAULT"
     if method is MethodChoice.bounds and typed:
         raise UsageProblem(

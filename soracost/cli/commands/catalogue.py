@@ -13,7 +13,6 @@ from soracost.cli.delivery import deliver, emit
 from soracost.cli.faults import SoracostCommand, SoracostGroup
 from soracost.cli.inputs import check_outputs, load_catalog_for
 from soracost.cli.options import (
-    AmountsOption,
     CheckedFileArgument,
     ForceOption,
     FormatOption,
@@ -25,6 +24,7 @@ from soracost.cli.options import (
     SourcesOption,
     SourcesWideOption,
 )
+from soracost.cli.scenario_options import AmountsOption
 from soracost.core.errors import UsageProblem
 from soracost.i18n import _, count_text, localise_number, ngettext
 

@@ -3,6 +3,8 @@ core's report and hands it to a view through delivery.
 
 No ``from __future__ import annotations``: Typer reads these annotations at run time."""
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from soracost.cli.delivery import (
@@ -22,31 +24,36 @@ from soracost.cli.inputs import (
     with_ecologits,
 )
 from soracost.cli.options import (
-    BoundaryChoiceOption,
-    BoundaryOption,
-    CarbonOption,
     CarbonUnitOption,
     CitationFormat,
     CiteOption,
+    EnergyUnitOption,
+    ForceOption,
+    FormatOption,
+    OutputFormat,
+    OutputOption,
+    PlotOption,
+    SourcesOption,
+    WaterUnitOption,
+    WideOption,
+)
+from soracost.cli.scenario_options import (
+    BoundaryChoiceOption,
+    BoundaryOption,
+    CarbonOption,
     CountOption,
     DurationOption,
     EcoLogitsOption,
     EmbodiedOption,
-    EnergyUnitOption,
     EquivalentsOption,
     EstimateIdArgument,
     EstimateOption,
-    ForceOption,
-    FormatOption,
     FpsOption,
     LifetimeClipsOption,
     MaxScaleOption,
     MethodChoice,
     MethodOption,
     ModelOption,
-    OutputFormat,
-    OutputOption,
-    PlotOption,
     PooledOption,
     QuantityChoice,
     QuantityOption,
@@ -54,11 +61,8 @@ from soracost.cli.options import (
     SamplesOption,
     SeedOption,
     SiteOption,
-    SourcesOption,
     TrainingEnergyOption,
-    WaterUnitOption,
     WeightsOption,
-    WideOption,
 )
 from soracost.cli.site_options import (
     EwifOption,
@@ -75,8 +79,19 @@ from soracost.core.results import (
     DEFAULT_ENERGY_UNIT,
     DEFAULT_SAMPLES,
     DEFAULT_WATER_UNIT,
+    Units,
 )
 from soracost.i18n import _, count_text, ngettext
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from pathlib import Path
+    from types import ModuleType
+
+    from rich.console import RenderableType
+
+    from soracost.core.records import Catalog
+    from soracost.core.reports import ClipReport, CompareReport
 
 
 def check_cite(cite: CitationFormat | None, format: OutputFormat) -> None:
@@ -92,6 +107,28 @@ def check_cite(cite: CitationFormat | None, format: OutputFormat) -> None:
 def _rows(count: int) -> str:
     """What an export holds, for the ``wrote … to FILE`` line: ``12 rows``."""
     return ngettext("{n} row", "{n} rows", count).format(n=count_text(count))
+
+
+def _deliver_rows(
+    report: "ClipReport | CompareReport",
+    catalog: "Catalog",
+    cite: CitationFormat | None,
+    delivered: "tuple[OutputFormat, Path | None, bool]",
+    *,
+    table: "Callable[[ModuleType], RenderableType]",
+    json: "Callable[[ModuleType], Iterable[str]]",
+) -> None:
+    """Write a report of rows (clip's, compare's) as ``delivered`` says (its --format,
+    --output and --force), or with --cite the citations of the sources it used."""
+    format, output, force = delivered
+    if cite is not None:
+        from soracost.cli.commands.catalogue import emit_citations
+        from soracost.core.citations import sources_used
+
+        emit_citations(cite.value, catalog, sources_used(report), output, force)
+        return
+    rows, csv = _rows(len(report.rows)), lambda export: export.rows_csv(report)
+    deliver(format, output, force, rows, table=table, csv=csv, json=json)
 
 
 def clip(
@@ -172,9 +209,7 @@ def clip(
         site=site,
         boundary=boundary,
         quantities=("energy", "water", "carbon") if carbon else ("energy", "water"),
-        energy_unit=energy_unit,
-        water_unit=water_unit,
-        carbon_unit=carbon_unit,
+        units=Units(energy=energy_unit, water=water_unit, carbon=carbon_unit),
         method=method,
         samples=samples,
         seed=seed,
@@ -184,19 +219,12 @@ def clip(
     catalog = with_ecologits(catalog, ecologits, scenario)
     with progress_bar(format, output) as progress:
         report = clip_report(catalog, scenario, progress, max_scale, embodied=embodied)
-    if cite is not None:
-        from soracost.cli.commands.catalogue import emit_citations
-        from soracost.core.citations import sources_used
-
-        emit_citations(cite.value, catalog, sources_used(report), output, force)
-        return
-    deliver(
-        format,
-        output,
-        force,
-        _rows(len(report.rows)),
+    _deliver_rows(
+        report,
+        catalog,
+        cite,
+        (format, output, force),
         table=lambda render: render.clip_view(report, wide=wide),
-        csv=lambda export: export.rows_csv(report),
         json=lambda export: export.clip_json(report),
     )
 
@@ -263,10 +291,8 @@ def compare(
     check_outputs(sources, force, output, plot)
     catalog = load_catalog_for(sources)
     catalog, site = apply_site_options(catalog, site, site_file, pue, wue, ewif, grid_intensity)
-    chosen = quantity.quantity
     parsed_weights = parse_weights(weights, pooled)
-    if pooled:  # was --method typed, or is it the default?
-        method = pooling_method(method, ctx.get_parameter_source("method"))
+    method = pooling_method(method, pooled, ctx.get_parameter_source("method"))  # typed?
     scenario = build_scenario(
         count=count,
         duration=duration,
@@ -276,10 +302,8 @@ def compare(
         estimates=estimate,
         site=site,
         boundary=boundary,
-        quantities=(chosen,),
-        energy_unit=energy_unit,
-        water_unit=water_unit,
-        carbon_unit=carbon_unit,
+        quantities=(quantity.quantity,),
+        units=Units(energy=energy_unit, water=water_unit, carbon=carbon_unit),
         method=method,
         samples=samples,
         seed=seed,
@@ -288,26 +312,17 @@ def compare(
     catalog = with_ecologits(catalog, ecologits, scenario)
     with progress_bar(format, output) as progress:
         report = compare_report(
-            catalog, scenario, chosen, parsed_weights, progress, max_scale, embodied=embodied
+            catalog, scenario, quantity.quantity, parsed_weights, progress, max_scale, embodied
         )
     image = draw_chart(report, plot, image_format)  # before the output: a failure leaves neither
-    if cite is not None:
-        from soracost.cli.commands.catalogue import emit_citations
-        from soracost.core.citations import sources_used
-
-        emit_citations(cite.value, catalog, sources_used(report), output, force)
-    else:
-        deliver(
-            format,
-            output,
-            force,
-            _rows(len(report.rows)),
-            table=lambda render: render.compare_view(
-                report, bar_width=bar_width(output), wide=wide
-            ),
-            csv=lambda export: export.rows_csv(report),
-            json=lambda export: export.compare_json(report),
-        )
+    _deliver_rows(
+        report,
+        catalog,
+        cite,
+        (format, output, force),
+        table=lambda render: render.compare_view(report, bar_width=bar_width(output), wide=wide),
+        json=lambda export: export.compare_json(report),
+    )
     write_chart(plot, image, force)
 
 
@@ -364,9 +379,7 @@ def explain(
         site=site,
         boundary=boundary,
         quantities=("energy", "water", "carbon") if carbon else ("energy", "water"),
-        energy_unit=energy_unit,
-        water_unit=water_unit,
-        carbon_unit=carbon_unit,
+        units=Units(energy=energy_unit, water=water_unit, carbon=carbon_unit),
     )
     catalog = with_ecologits(catalog, ecologits, scenario)
     if estimate_id not in {estimate.id for estimate in catalog.estimates}:

@@ -15,14 +15,16 @@ from soracost.cli.options import (
     OUTPUT,
     SELECTION,
     ForceOption,
-    LifetimeClipsOption,
-    MaxScaleOption,
     OutputOption,
-    SiteOption,
     SourcesOption,
-    TrainingEnergyOption,
     choices,
     path,
+)
+from soracost.cli.scenario_options import (
+    LifetimeClipsOption,
+    MaxScaleOption,
+    SiteOption,
+    TrainingEnergyOption,
 )
 from soracost.core.answer import DEFAULT_MAX_SCALE
 from soracost.i18n import N_, _, count_text, ngettext, os_reason
