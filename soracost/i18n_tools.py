@@ -85,11 +85,9 @@ def _on(options: Any, name: str) -> bool:
     return str(options.get(name, "")).lower() in ("true", "1", "yes")
 
 
-def _option_help(tree: ast.Module) -> Iterator[Extracted]:
-    """With ``help = true`` (babel.cfg): every ``help="..."`` given as a string, and every
-    ``rich_help_panel=NAME`` whose NAME is a string constant of the module: soracost.cli.app
-    translates them by value (an f-string help cannot be: wrap it in ``_()`` itself)."""
-    constants = {
+def _string_constants(tree: ast.Module) -> dict[str, str]:
+    """A module's string constants: ``NAME = "text"`` at its top level."""
+    return {
         node.targets[0].id: node.value.value
         for node in tree.body
         if isinstance(node, ast.Assign)
@@ -98,6 +96,31 @@ def _option_help(tree: ast.Module) -> Iterator[Extracted]:
         and isinstance(node.value, ast.Constant)
         and isinstance(node.value.value, str)
     }
+
+
+def _imported_constants(tree: ast.Module) -> dict[str, str]:
+    """The string constants a module imports from soracost's own modules
+    (``from soracost.cli.options import CLIP``), read from those modules' source."""
+    found: dict[str, str] = {}
+    for node in tree.body:
+        if not (isinstance(node, ast.ImportFrom) and (node.module or "").startswith("soracost.")):
+            continue
+        path = REPO_ROOT.joinpath(*str(node.module).split(".")).with_suffix(".py")
+        if not path.is_file():
+            continue  # a package, or a module elsewhere: no constants of its own
+        constants = _string_constants(ast.parse(path.read_bytes()))
+        for alias in node.names:
+            if alias.name in constants:
+                found[alias.asname or alias.name] = constants[alias.name]
+    return found
+
+
+def _option_help(tree: ast.Module) -> Iterator[Extracted]:
+    """With ``help = true`` (babel.cfg): every ``help="..."`` given as a string, and every
+    ``rich_help_panel=NAME`` whose NAME is a string constant of the module or one it
+    imports from another soracost module: soracost.cli.app translates them by value (an
+    f-string help cannot be: wrap it in ``_()`` itself)."""
+    constants = {**_imported_constants(tree), **_string_constants(tree)}
     for node in ast.walk(tree):
         if not isinstance(node, ast.keyword):
             continue

@@ -490,3 +490,21 @@ def test_weights_of_zero_are_refused_before_any_sampling() -> None:
         compare_report(catalog, scenario, "energy", dict.fromkeys(METHODS, 0.0),
                        progress=lambda done, total: sampled.append(done))  # fmt: skip
     assert sampled == []
+
+
+def test_the_method_of_a_run_with_and_without_pooled() -> None:
+    from types import SimpleNamespace
+
+    from soracost.cli.inputs import pooling_method
+    from soracost.cli.scenario_options import MethodChoice
+    from soracost.core.errors import UsageProblem
+
+    typed, default = SimpleNamespace(name="COMMANDLINE"), SimpleNamespace(name="DEFAULT")
+    # without --pooled, --method as given, typed or not
+    assert pooling_method(MethodChoice.bounds, False, typed) is MethodChoice.bounds
+    assert pooling_method(MethodChoice.montecarlo, False, default) is MethodChoice.montecarlo
+    # --pooled implies Monte Carlo; a typed --method bounds beside it is refused
+    assert pooling_method(MethodChoice.bounds, True, default) is MethodChoice.montecarlo
+    assert pooling_method(MethodChoice.montecarlo, True, typed) is MethodChoice.montecarlo
+    with pytest.raises(UsageProblem):
+        pooling_method(MethodChoice.bounds, True, typed)

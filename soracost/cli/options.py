@@ -15,18 +15,16 @@ import typer
 
 from soracost.cli.usage_errors import OptionValueProblem
 from soracost.data.catalog import SOURCES_ENV
-from soracost.i18n import N_, _
+from soracost.i18n import _
 
-# The help panels, in the order they read best in --help; marked for the catalogue here,
-# as the options that use them are in other modules too (soracost.cli.app translates
-# each panel by its value).
-CLIP = N_("Your clip")
-SELECTION = N_("Which estimates, where")
-FIGURES = N_("What to add")
-UNCERTAINTY = N_("Uncertainty")
-UNITS = N_("Units")
-OUTPUT = N_("Output")
-DATA = N_("Data")
+# The help panels, in the order they read best in --help.
+CLIP = "Your clip"
+SELECTION = "Which estimates, where"
+FIGURES = "What to add"
+UNCERTAINTY = "Uncertainty"
+UNITS = "Units"
+OUTPUT = "Output"
+DATA = "Data"
 
 
 def path(given: str) -> Path:

@@ -109,11 +109,15 @@ def _rows(count: int) -> str:
     return ngettext("{n} row", "{n} rows", count).format(n=count_text(count))
 
 
+Delivered = tuple[OutputFormat, "Path | None", bool]
+"""Where and how a run's output goes: its --format, --output and --force."""
+
+
 def _deliver_rows(
     report: "ClipReport | CompareReport",
     catalog: "Catalog",
     cite: CitationFormat | None,
-    delivered: "tuple[OutputFormat, Path | None, bool]",
+    delivered: "Delivered",
     *,
     table: "Callable[[ModuleType], RenderableType]",
     json: "Callable[[ModuleType], Iterable[str]]",
@@ -292,7 +296,7 @@ def compare(
     catalog = load_catalog_for(sources)
     catalog, site = apply_site_options(catalog, site, site_file, pue, wue, ewif, grid_intensity)
     parsed_weights = parse_weights(weights, pooled)
-    method = pooling_method(method, pooled, ctx.get_parameter_source("method"))  # typed?
+    method = pooling_method(method, pooled, ctx.get_parameter_source("method"))  # typed, or not
     scenario = build_scenario(
         count=count,
         duration=duration,
