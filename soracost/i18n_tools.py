@@ -23,6 +23,7 @@ Babel is imported here freely: this module is never imported by a run of soracos
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import io
 import sys
@@ -98,6 +99,14 @@ def _string_constants(tree: ast.Module) -> dict[str, str]:
     }
 
 
+@functools.cache
+def _module_constants(module: str) -> dict[str, str]:
+    """The string constants of a soracost module, read once per extraction (several
+    modules import from the same one); none for a package or a module elsewhere."""
+    path = REPO_ROOT.joinpath(*module.split(".")).with_suffix(".py")
+    return _string_constants(ast.parse(path.read_bytes())) if path.is_file() else {}
+
+
 def _imported_constants(tree: ast.Module) -> dict[str, str]:
     """The string constants a module imports from soracost's own modules
     (``from soracost.cli.options import CLIP``), read from those modules' source."""
@@ -105,10 +114,7 @@ def _imported_constants(tree: ast.Module) -> dict[str, str]:
     for node in tree.body:
         if not (isinstance(node, ast.ImportFrom) and (node.module or "").startswith("soracost.")):
             continue
-        path = REPO_ROOT.joinpath(*str(node.module).split(".")).with_suffix(".py")
-        if not path.is_file():
-            continue  # a package, or a module elsewhere: no constants of its own
-        constants = _string_constants(ast.parse(path.read_bytes()))
+        constants = _module_constants(str(node.module))
         for alias in node.names:
             if alias.name in constants:
                 found[alias.asname or alias.name] = constants[alias.name]
